@@ -1,0 +1,73 @@
+/**
+ * npm run conformance -- <fixture.json>...
+ *
+ * Runs reference fixture files (the format of test/fixtures/README.md) against the library and
+ * prints a line per failing case, then `N passed, M failed`. Exit code 1 on any failure, 2 on
+ * bad usage. Files whose functions are not implemented yet count every case as failed, so the
+ * last line says where the whole project stands.
+ */
+
+import { basename } from 'node:path';
+import { loadFixture } from '../test/helpers/fixtures.js';
+import {
+  type KlDivCase,
+  type ReprCase,
+  runKlDivCase,
+  runReprCase,
+} from '../test/helpers/runners.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: each runner narrows its own case type.
+const RUNNERS: Record<string, (c: any) => string[]> = {
+  'torch-kl-div.json': (c: KlDivCase) => runKlDivCase(c),
+  'torch-repr.json': (c: ReprCase) => runReprCase(c),
+};
+
+const PENDING: Record<string, string> = {
+  'torch-kl-div-logits.json': 'klDivWithLogits / jsDivergence (issue 4)',
+  'torch-distributions.json': 'kldiv/distributions klDivergence (issue 5)',
+  'torch-distribution-stats.json': 'kldiv/distributions families (issue 5)',
+  'scipy-divergence.json': 'kldiv/scipy (issue 5)',
+};
+
+const files = process.argv.slice(2).filter((a) => a !== '--');
+if (files.length === 0) {
+  console.error('usage: npm run conformance -- <fixture.json>...');
+  process.exit(2);
+}
+
+let passed = 0;
+let failed = 0;
+for (const file of files) {
+  const name = basename(file);
+  let cases: { name?: string }[];
+  try {
+    cases = loadFixture<{ name?: string }>(file).cases;
+  } catch (e) {
+    console.error(`${file}: cannot read fixture file: ${(e as Error).message}`);
+    process.exit(2);
+  }
+  const runner = RUNNERS[name];
+  if (runner === undefined) {
+    failed += cases.length;
+    console.log(
+      `FAIL ${name}: ${cases.length} cases not implemented yet (${PENDING[name] ?? 'no runner for this file'})`,
+    );
+    continue;
+  }
+  cases.forEach((c, i) => {
+    let problems: string[];
+    try {
+      problems = runner(c);
+    } catch (e) {
+      problems = [`runner crashed: ${(e as Error).stack ?? e}`];
+    }
+    if (problems.length === 0) {
+      passed++;
+    } else {
+      failed++;
+      console.log(`FAIL ${name} #${i} ${c.name ?? ''}: ${problems.join('; ')}`);
+    }
+  });
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;

@@ -1,0 +1,122 @@
+/**
+ * Gradients of `torch.nn.functional.kl_div`, as PyTorch autograd computes them.
+ *
+ * @module
+ */
+
+import { ShapeError } from '../errors.js';
+import { kernels } from '../kernels/dispatch.js';
+import { allocate, type FloatDType, type TensorData } from '../tensor/dtype.js';
+import { contiguousStrides, forEachRun, sameShape } from '../tensor/shape.js';
+import { Tensor, type TensorLike, toTensor } from '../tensor/tensor.js';
+import { type KLDivOptions, prepareKlDiv } from './kl-div-args.js';
+
+/** Gradients returned by {@link klDivBackward}. */
+export interface KLDivGradients {
+  /** d(loss)/d(input), shaped and typed like `input`. */
+  gradInput: Tensor<FloatDType>;
+  /** d(loss)/d(target), shaped and typed like `target`. */
+  gradTarget: Tensor<FloatDType>;
+}
+
+/** Accumulator for one operand's gradient: written in place, or summed in float64 first. */
+function gradientBuffer(t: Tensor, broadcastShape: readonly number[]): Float32Array | Float64Array {
+  // -0 is the identity of +=, so the kernel's first write is exact (keeps PyTorch's -0).
+  const direct = sameShape(t.shape, broadcastShape) || t.dtype === 'float64';
+  const buffer = direct ? allocate(t.dtype as FloatDType, t.numel) : new Float64Array(t.numel);
+  return buffer.fill(-0);
+}
+
+function finish(buffer: Float32Array | Float64Array, t: Tensor): Tensor<FloatDType> {
+  const dtype = t.dtype as FloatDType;
+  const data =
+    buffer instanceof Float64Array && dtype === 'float32' ? Float32Array.from(buffer) : buffer;
+  return new Tensor(data, t.shape, dtype);
+}
+
+/**
+ * The gradients PyTorch autograd returns for `klDiv(input, target, options).backward(gradOutput)`:
+ * both `input.grad` and `target.grad`, with the reduction's scale, summed back over broadcast
+ * dimensions to each argument's own shape.
+ *
+ * Per element (scaled by the upstream gradient and the reduction):
+ * - probabilities: `d/d input = -target`, `d/d target = log(target) + 1 - input`, NaN where
+ *   target is 0 (PyTorch's `xlogy` backward divides 0 by 0 there);
+ * - log-probabilities: `d/d input = -exp(target)`, `d/d target = exp(target) * (target - input + 1)`.
+ *
+ * @param gradOutput - upstream gradient shaped like the loss (0-d unless `'none'`); default ones.
+ * @throws {ShapeError} `E_GRAD_SHAPE` when `gradOutput` does not have the loss's shape
+ *   (PyTorch: "Mismatch in shape: grad_output[0] has a shape of ..."), and everything
+ *   {@link klDiv} throws. Warnings are left to the forward call.
+ *
+ * @example
+ * ```ts
+ * import { klDivBackward } from 'kldiv';
+ * const { gradInput, gradTarget } = klDivBackward([[-1, -2]], [[0.25, 0.75]], { reduction: 'sum' });
+ * console.log(gradInput.tolist()); // [ [ -0.25, -0.75 ] ]
+ * console.log(gradTarget.shape); // [ 1, 2 ]
+ * ```
+ */
+export function klDivBackward(
+  input: TensorLike,
+  target: TensorLike,
+  options?: KLDivOptions,
+  gradOutput?: TensorLike,
+): KLDivGradients {
+  const fn = 'klDivBackward';
+  const call = prepareKlDiv(fn, input, target, options, false);
+  const { x, y, logTarget, reduction, shape, numel } = call;
+  const outShape = reduction.base === 'none' ? shape : [];
+
+  let g: TensorData;
+  let gStrides: number[];
+  if (gradOutput === undefined) {
+    g = Float64Array.of(1);
+    gStrides = shape.map(() => 0);
+  } else {
+    const gt = toTensor(gradOutput, fn, 'gradOutput');
+    if (!sameShape(gt.shape, outShape)) {
+      throw new ShapeError(
+        `${fn}: Mismatch in shape: grad_output[0] has a shape of torch.Size([${gt.shape.join(', ')}]) and output[0] has a shape of torch.Size([${outShape.join(', ')}]).`,
+        {
+          code: 'E_GRAD_SHAPE',
+          fn,
+          argument: 'gradOutput',
+          received: gt.shape,
+          torchType: 'RuntimeError',
+        },
+      );
+    }
+    g = gt.data;
+    gStrides = reduction.base === 'none' ? contiguousStrides(shape) : shape.map(() => 0);
+  }
+  let divisor = reduction.base === 'mean' ? numel : 1;
+  if (reduction.batchmean) divisor *= call.batchDivisor;
+
+  const gx = gradientBuffer(x, shape);
+  const gy = gradientBuffer(y, shape);
+  const k = kernels();
+  forEachRun(shape, [gStrides, call.xStrides, call.yStrides], (n, o, s) => {
+    k.klBackward(
+      n,
+      logTarget,
+      divisor,
+      g,
+      s[0],
+      o[0],
+      x.data,
+      s[1],
+      o[1],
+      y.data,
+      s[2],
+      o[2],
+      gx,
+      s[1],
+      o[1],
+      gy,
+      s[2],
+      o[2],
+    );
+  });
+  return { gradInput: finish(gx, x), gradTarget: finish(gy, y) };
+}

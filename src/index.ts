@@ -1,0 +1,28 @@
+/**
+ * kldiv: PyTorch's `F.kl_div` / `nn.KLDivLoss` for JavaScript, exact to PyTorch, with
+ * gradients and PyTorch-identical printing.
+ *
+ * @packageDocumentation
+ */
+
+export type { ErrorCode, KLDivErrorDetails, TorchErrorType } from './errors.js';
+export { ArgumentError, DTypeError, KLDivError, ShapeError } from './errors.js';
+export { klDiv } from './functional/kl-div.js';
+export type { KLDivOptions } from './functional/kl-div-args.js';
+export type { KLDivGradients } from './functional/kl-div-backward.js';
+export { klDivBackward } from './functional/kl-div-backward.js';
+export { KLDivLoss } from './modules/kl-div-loss.js';
+export type {
+  BaseReduction,
+  Reduction,
+  ReductionOption,
+  ReductionOptions,
+} from './reduction.js';
+export { legacyGetString } from './reduction.js';
+export type { DataFor, DType, FloatArray, FloatDType, TensorData } from './tensor/dtype.js';
+export type { PrintOptions } from './tensor/format.js';
+export { setPrintOptions } from './tensor/format.js';
+export type { NestedArray, TensorLike, TensorOptions } from './tensor/tensor.js';
+export { Tensor, tensor } from './tensor/tensor.js';
+export type { KLDivWarning, WarningCode, WarningHandler } from './warnings.js';
+export { setWarningHandler } from './warnings.js';

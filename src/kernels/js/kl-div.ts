@@ -1,0 +1,157 @@
+/**
+ * Pure JavaScript KL-divergence kernels. Strided `(N, x, strideX, offsetX, ...)` signatures in
+ * the BLAS/stdlib style: they never validate, throw or allocate, and they return NaN/Inf where
+ * the mathematics does. Arithmetic is float64 whatever the storage dtype; a float32 result is
+ * rounded once, when it is stored.
+ *
+ * Pointwise loss, PyTorch's composite formula:
+ *   target probabilities:      l = xlogy(y, y) - y * x     (xlogy(0, y) = 0 unless y is NaN)
+ *   target log-probabilities:  l = exp(y) * (y - x)
+ *
+ * @module
+ */
+
+import type { FloatArray, TensorData } from '../../tensor/dtype.js';
+
+/** Elements summed into a local float64 before joining the running total (blocked summation). */
+const BLOCK = 1024;
+
+/**
+ * Writes `out[oo + i*so] = l(x_i, y_i) / divisor` for `i < N`.
+ */
+export function klPointwise(
+  N: number,
+  logTarget: boolean,
+  divisor: number,
+  x: TensorData,
+  sx: number,
+  ox: number,
+  y: TensorData,
+  sy: number,
+  oy: number,
+  out: FloatArray,
+  so: number,
+  oo: number,
+): void {
+  let ix = ox;
+  let iy = oy;
+  let io = oo;
+  if (logTarget) {
+    for (let i = 0; i < N; i++) {
+      const t = y[iy];
+      out[io] = (Math.exp(t) * (t - x[ix])) / divisor;
+      ix += sx;
+      iy += sy;
+      io += so;
+    }
+  } else {
+    for (let i = 0; i < N; i++) {
+      const t = y[iy];
+      out[io] = ((t === 0 ? 0 : t * Math.log(t)) - t * x[ix]) / divisor;
+      ix += sx;
+      iy += sy;
+      io += so;
+    }
+  }
+}
+
+/**
+ * Returns the float64 sum of `l(x_i, y_i)` for `i < N`, summed in blocks of 1024 so that the
+ * rounding error grows with `1024 + N/1024` rather than with `N`.
+ */
+export function klSum(
+  N: number,
+  logTarget: boolean,
+  x: TensorData,
+  sx: number,
+  ox: number,
+  y: TensorData,
+  sy: number,
+  oy: number,
+): number {
+  let total = 0;
+  let ix = ox;
+  let iy = oy;
+  for (let start = 0; start < N; start += BLOCK) {
+    const end = Math.min(N, start + BLOCK);
+    let block = 0;
+    if (logTarget) {
+      for (let i = start; i < end; i++) {
+        const t = y[iy];
+        block += Math.exp(t) * (t - x[ix]);
+        ix += sx;
+        iy += sy;
+      }
+    } else {
+      for (let i = start; i < end; i++) {
+        const t = y[iy];
+        block += (t === 0 ? 0 : t * Math.log(t)) - t * x[ix];
+        ix += sx;
+        iy += sy;
+      }
+    }
+    total += block;
+  }
+  return total;
+}
+
+/**
+ * Accumulates the gradients of `l` scaled by `g_i / divisor` into `gx` and `gy` (`+=`, so that
+ * broadcast operands sum over their stretched dimensions; start from `-0` for an exact first
+ * write). PyTorch autograd's formulas for the composite:
+ *   target probabilities:      dl/dx = -y,        dl/dy = xlogy(y != 0, y) + y / y - x
+ *   target log-probabilities:  dl/dx = -exp(y),   dl/dy = exp(y) * (y - x) + exp(y)
+ * so a zero target has a NaN target-gradient (0 / 0), as in PyTorch.
+ */
+export function klBackward(
+  N: number,
+  logTarget: boolean,
+  divisor: number,
+  g: TensorData,
+  sg: number,
+  og: number,
+  x: TensorData,
+  sx: number,
+  ox: number,
+  y: TensorData,
+  sy: number,
+  oy: number,
+  gx: FloatArray,
+  sgx: number,
+  ogx: number,
+  gy: FloatArray,
+  sgy: number,
+  ogy: number,
+): void {
+  let ig = og;
+  let ix = ox;
+  let iy = oy;
+  let igx = ogx;
+  let igy = ogy;
+  if (logTarget) {
+    for (let i = 0; i < N; i++) {
+      const s = g[ig] / divisor;
+      const t = y[iy];
+      const e = Math.exp(t);
+      gx[igx] += -(s * e);
+      gy[igy] += s * (t - x[ix]) * e + s * e;
+      ig += sg;
+      ix += sx;
+      iy += sy;
+      igx += sgx;
+      igy += sgy;
+    }
+  } else {
+    for (let i = 0; i < N; i++) {
+      const s = g[ig] / divisor;
+      const t = y[iy];
+      gx[igx] += -(s * t);
+      gy[igy] += s * (t === 0 ? 0 : Math.log(t)) + (s * t) / t - s * x[ix];
+      ig += sg;
+      ix += sx;
+      iy += sy;
+      igx += sgx;
+      igy += sgy;
+    }
+  }
+}

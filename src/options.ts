@@ -1,0 +1,74 @@
+/**
+ * Option-object checks shared by every public function.
+ *
+ * @module
+ */
+
+import { ArgumentError, describe } from './errors.js';
+
+/** @internal Throws unless `options` is undefined or a plain object; returns it or `{}`. */
+export function checkOptionsObject<T extends object>(options: unknown, fn: string): Partial<T> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ArgumentError(
+      `${fn}: argument 'options' must be an object; received ${describe(options)}.`,
+      { code: 'E_OPTION_TYPE', fn, argument: 'options', received: options, torchType: 'TypeError' },
+    );
+  }
+  return options as Partial<T>;
+}
+
+/** @internal Throws unless `value` is a boolean (or, with `nullable`, null/undefined). */
+export function checkBoolean(value: unknown, fn: string, argument: string, nullable = false): void {
+  if (typeof value === 'boolean' || (nullable && (value === null || value === undefined))) return;
+  throw new ArgumentError(
+    `${fn}: option '${argument}' must be a boolean${nullable ? ' or null' : ''}; received ${describe(value)}.`,
+    { code: 'E_OPTION_TYPE', fn, argument, received: value, torchType: 'TypeError' },
+  );
+}
+
+/** Edit distance, for "did you mean" suggestions on misspelt option names. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+/**
+ * @internal Rejects option names a function does not know, suggesting the closest known one
+ * (`logtarget` and `log_target` suggest `logTarget`).
+ */
+export function checkOptionKeys(options: object, known: readonly string[], fn: string): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const norm = (s: string) => s.replace(/_/g, '').toLowerCase();
+    let best: string | undefined;
+    let bestScore = Number.POSITIVE_INFINITY;
+    for (const k of known) {
+      const score = norm(k) === norm(key) ? 0 : distance(key.toLowerCase(), k.toLowerCase());
+      if (score < bestScore) {
+        best = k;
+        bestScore = score;
+      }
+    }
+    const hint = best !== undefined && bestScore <= 3 ? ` Did you mean '${best}'?` : '';
+    throw new ArgumentError(
+      `${fn}: unknown option '${key}'.${hint} Known options: ${known.map((k) => `'${k}'`).join(', ')}.`,
+      {
+        code: 'E_UNKNOWN_OPTION',
+        fn,
+        argument: key,
+        received: (options as Record<string, unknown>)[key],
+        torchType: 'TypeError',
+      },
+    );
+  }
+}

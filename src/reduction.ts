@@ -1,0 +1,136 @@
+/**
+ * Reduction policy: PyTorch's `_Reduction` helpers and `F.kl_div`'s handling of `reduction`,
+ * `size_average` and `reduce`, warnings included.
+ *
+ * @module
+ */
+
+import { ArgumentError, describe } from './errors.js';
+import { warn } from './warnings.js';
+
+/** How a loss reduces its per-element values. */
+export type Reduction = 'none' | 'mean' | 'batchmean' | 'sum';
+
+/**
+ * Everything `reduction` accepts: the four reductions plus PyTorch's deprecated
+ * `'elementwise_mean'` (a warning, then `'mean'`).
+ */
+export type ReductionOption = Reduction | 'elementwise_mean';
+
+/** The reduction options every loss shares. */
+export interface ReductionOptions {
+  /** `'mean'` (default, PyTorch warns), `'batchmean'`, `'sum'` or `'none'`. */
+  reduction?: ReductionOption;
+  /** @deprecated PyTorch's `size_average`; null/undefined counts as not given. */
+  sizeAverage?: boolean | null;
+  /** @deprecated PyTorch's `reduce`; null/undefined counts as not given. */
+  reduce?: boolean | null;
+}
+
+/** The reductions the element kernels implement. */
+export type BaseReduction = 'none' | 'mean' | 'sum';
+
+/** What a call resolved to: a base reduction and whether to divide by `input.shape[0]`. */
+export interface ResolvedReduction {
+  base: BaseReduction;
+  /** `reduction === 'batchmean'`: divide the result by `input.shape[0]` (not for 0-d input). */
+  batchmean: boolean;
+}
+
+export const REDUCTIONS: readonly Reduction[] = ['none', 'mean', 'batchmean', 'sum'];
+
+const MEAN_WARNING =
+  "reduction: 'mean' divides the total loss by both the batch size and the support size." +
+  "'batchmean' divides only by the batch size, and aligns with the KL div math definition." +
+  "'mean' will be changed to behave the same as 'batchmean' in the next major release.";
+
+/**
+ * PyTorch's `_Reduction.legacy_get_string`: maps the deprecated `size_average` / `reduce` pair
+ * to a reduction (null/undefined count as true) and warns with PyTorch's text.
+ *
+ * @example
+ * ```ts
+ * import { legacyGetString, setWarningHandler } from 'kldiv';
+ * setWarningHandler(() => {});
+ * console.log(legacyGetString(false, true)); // sum
+ * setWarningHandler(null);
+ * ```
+ */
+export function legacyGetString(
+  sizeAverage: boolean | null | undefined,
+  reduce: boolean | null | undefined,
+  emitWarning = true,
+): BaseReduction {
+  const average = sizeAverage ?? true;
+  const doReduce = reduce ?? true;
+  const ret: BaseReduction = average && doReduce ? 'mean' : doReduce ? 'sum' : 'none';
+  if (emitWarning) {
+    warn(
+      'W_LEGACY_REDUCTION',
+      `size_average and reduce args will be deprecated, please use reduction='${ret}' instead.`,
+    );
+  }
+  return ret;
+}
+
+/**
+ * PyTorch's `_Reduction.get_enum` on strings: validates a base reduction, warning for the
+ * deprecated `'elementwise_mean'`.
+ *
+ * @internal
+ */
+export function getBaseReduction(
+  reduction: unknown,
+  fn: string,
+  emitWarning = true,
+): BaseReduction {
+  switch (reduction) {
+    case 'none':
+    case 'mean':
+    case 'sum':
+      return reduction;
+    case 'elementwise_mean':
+      if (emitWarning)
+        warn(
+          'W_ELEMENTWISE_MEAN',
+          "reduction='elementwise_mean' is deprecated, please use reduction='mean' instead.",
+        );
+      return 'mean';
+    default:
+      throw new ArgumentError(
+        `${fn}: ${typeof reduction === 'string' ? reduction : describe(reduction)} is not a valid value for reduction. Argument 'reduction' must be one of ${REDUCTIONS.map((r) => `'${r}'`).join(' | ')}; received ${describe(reduction)}.`,
+        {
+          code: 'E_INVALID_REDUCTION',
+          fn,
+          argument: 'reduction',
+          received: reduction,
+          torchType: 'ValueError',
+        },
+      );
+  }
+}
+
+/**
+ * `F.kl_div`'s reduction policy, step for step: legacy arguments win (and skip validating
+ * `reduction`), otherwise `'mean'` warns and an unknown value throws PyTorch's ValueError;
+ * `'batchmean'` divides by `input.shape[0]` even when legacy arguments chose the base.
+ *
+ * @internal
+ */
+export function resolveKlDivReduction(
+  options: ReductionOptions,
+  fn: string,
+  emitWarnings: boolean,
+): ResolvedReduction {
+  const { reduction = 'mean', sizeAverage, reduce } = options;
+  const batchmean = reduction === 'batchmean';
+  if (
+    (sizeAverage !== undefined && sizeAverage !== null) ||
+    (reduce !== undefined && reduce !== null)
+  ) {
+    return { base: legacyGetString(sizeAverage, reduce, emitWarnings), batchmean };
+  }
+  if (reduction === 'mean' && emitWarnings) warn('W_MEAN_REDUCTION', MEAN_WARNING);
+  if (batchmean) return { base: 'sum', batchmean };
+  return { base: getBaseReduction(reduction, fn, emitWarnings), batchmean };
+}

@@ -1,0 +1,111 @@
+/**
+ * One runner per fixture format: each takes a case and returns the list of problems (empty when
+ * the case passes). The test suite and `npm run conformance` share them, so both judge alike.
+ */
+
+import { type KLDivOptions, klDiv, klDivBackward, setWarningHandler } from '../../src/index.js';
+import { compareTensor, specTensor, type TensorSpec, type Tolerance } from './fixtures.js';
+
+export interface KlDivCase {
+  name: string;
+  input: TensorSpec;
+  target: TensorSpec;
+  options: KLDivOptions;
+  warnings?: string[];
+  expected?: TensorSpec;
+  expected64?: TensorSpec;
+  tolerance?: Tolerance;
+  gradOutput?: TensorSpec;
+  expectedGradInput?: TensorSpec;
+  expectedGradTarget?: TensorSpec;
+  error?: { type: string; message: string };
+  repr?: string;
+}
+
+export interface ReprCase {
+  name: string;
+  value: TensorSpec;
+  repr: string;
+}
+
+/** Runs `fn` with a warning handler that records texts; restores the default afterwards. */
+export function collectWarnings<T>(fn: () => T): {
+  result?: T;
+  error?: unknown;
+  warnings: string[];
+} {
+  const warnings: string[] = [];
+  const previous = setWarningHandler((w) => warnings.push(w.message));
+  try {
+    return { result: fn(), warnings };
+  } catch (error) {
+    return { error, warnings };
+  } finally {
+    setWarningHandler(previous);
+  }
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+/** A `torch-kl-div.json` case: output, warnings, both gradients, repr, or the error. */
+export function runKlDivCase(c: KlDivCase): string[] {
+  const input = specTensor(c.input);
+  const target = specTensor(c.target);
+  const run = collectWarnings(() => klDiv(input, target, c.options));
+  if (c.error) {
+    if (run.error === undefined)
+      return [`expected an error containing "${c.error.message}", got a result`];
+    const message = run.error instanceof Error ? run.error.message : String(run.error);
+    return message.includes(c.error.message)
+      ? []
+      : [`error "${errorText(run.error)}" does not contain PyTorch's "${c.error.message}"`];
+  }
+  if (run.error !== undefined) return [`threw ${errorText(run.error)}`];
+  const out = run.result!;
+  const tol = c.tolerance!;
+  const problems = compareTensor('output', out, c.expected!, tol);
+  if (c.expected64) {
+    problems.push(
+      ...compareTensor(
+        'output vs float64 reference',
+        out,
+        { ...c.expected64, dtype: out.dtype },
+        tol,
+      ),
+    );
+  }
+  const want = c.warnings ?? [];
+  if (JSON.stringify(run.warnings) !== JSON.stringify(want)) {
+    problems.push(`warnings ${JSON.stringify(run.warnings)}, expected ${JSON.stringify(want)}`);
+  }
+  if (c.repr !== undefined && out.toString() !== c.repr) {
+    problems.push(`repr ${JSON.stringify(out.toString())}, expected ${JSON.stringify(c.repr)}`);
+  }
+  if (c.expectedGradInput || c.expectedGradTarget) {
+    const grads = collectWarnings(() =>
+      klDivBackward(input, target, c.options, c.gradOutput && specTensor(c.gradOutput)),
+    );
+    if (grads.error !== undefined) return [...problems, `backward threw ${errorText(grads.error)}`];
+    if (c.expectedGradInput) {
+      problems.push(
+        ...compareTensor('gradInput', grads.result!.gradInput, c.expectedGradInput, tol),
+      );
+    }
+    if (c.expectedGradTarget) {
+      problems.push(
+        ...compareTensor('gradTarget', grads.result!.gradTarget, c.expectedGradTarget, tol),
+      );
+    }
+  }
+  return problems;
+}
+
+/** A `torch-repr.json` case: `toString()` equals PyTorch's `repr()` exactly. */
+export function runReprCase(c: ReprCase): string[] {
+  const actual = specTensor(c.value).toString();
+  return actual === c.repr
+    ? []
+    : [
+        `repr mismatch\n  actual:   ${JSON.stringify(actual)}\n  expected: ${JSON.stringify(c.repr)}`,
+      ];
+}
