@@ -71,13 +71,49 @@ export class KLDivError extends Error {
   }
 }
 
-/** A value of the wrong type or outside the allowed set (PyTorch: `TypeError` / `ValueError`). */
+/**
+ * A value of the wrong type or outside the allowed set (PyTorch: `TypeError` / `ValueError`).
+ *
+ * @example
+ * ```ts
+ * import { ArgumentError, klDiv } from 'kldiv';
+ * try {
+ *   klDiv([-1], [1], { logtarget: true } as never);
+ * } catch (e) {
+ *   console.log(e instanceof ArgumentError, (e as ArgumentError).argument); // true logtarget
+ * }
+ * ```
+ */
 export class ArgumentError extends KLDivError {}
 
-/** Shapes that do not fit: broadcasting, data length, gradient shape (PyTorch: `RuntimeError`). */
+/**
+ * Shapes that do not fit: broadcasting, data length, gradient shape (PyTorch: `RuntimeError`).
+ *
+ * @example
+ * ```ts
+ * import { ShapeError, klDiv } from 'kldiv';
+ * try {
+ *   klDiv([[-1, -2, -3]], [[0.5, 0.5]]);
+ * } catch (e) {
+ *   console.log(e instanceof ShapeError, (e as ShapeError).code); // true E_BROADCAST
+ * }
+ * ```
+ */
 export class ShapeError extends KLDivError {}
 
-/** A dtype the operation does not support (PyTorch: `RuntimeError`). */
+/**
+ * A dtype the operation does not support (PyTorch: `RuntimeError`).
+ *
+ * @example
+ * ```ts
+ * import { DTypeError, klDiv, tensor } from 'kldiv';
+ * try {
+ *   klDiv(tensor([1], { dtype: 'int32' }), [1]);
+ * } catch (e) {
+ *   console.log(e instanceof DTypeError, (e as DTypeError).torchType); // true RuntimeError
+ * }
+ * ```
+ */
 export class DTypeError extends KLDivError {}
 
 /**

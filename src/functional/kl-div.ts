@@ -38,7 +38,7 @@ import { type KLDivOptions, prepareKlDiv } from './kl-div-args.js';
  * const input = [[-2, -6, -8], [-7, -1, -2], [-1, -9, -2.3], [-1.9, -2.8, -5.4]];
  * const target = [[0.8, 0.1, 0.1], [0.1, 0.7, 0.2], [0.5, 0.2, 0.3], [0.4, 0.3, 0.3]];
  * console.log(klDiv(input, target, { reduction: 'batchmean' }).toString()); // tensor(1.8626)
- * console.log(klDiv(input, target, { reduction: 'sum' }).item()); // 7.450595855712891
+ * console.log(klDiv(input, target, { reduction: 'sum' }).item()); // 7.450596809387207
  * ```
  */
 export function klDiv(

@@ -20,7 +20,7 @@ import type { Tensor, TensorLike } from '../tensor/tensor.js';
  * ```ts
  * import { KLDivLoss } from 'kldiv';
  * const loss = new KLDivLoss({ reduction: 'batchmean' });
- * console.log(loss.forward([[-1.2, -0.4]], [[0.3, 0.7]]).toString()); // tensor(0.0088)
+ * console.log(loss.forward([[-1.2, -0.4]], [[0.3, 0.7]]).toString()); // tensor(0.0291)
  * console.log(loss.backward([[-1.2, -0.4]], [[0.3, 0.7]]).gradInput.toString());
  * // tensor([[-0.3000, -0.7000]])
  * ```

@@ -1,0 +1,109 @@
+/**
+ * The accuracy bounds stated in docs/numerics.md, each as a test. References: the float64
+ * formula evaluated independently (helpers/reference.ts) and Neumaier-compensated summation.
+ */
+import { describe, expect, test } from 'vitest';
+import { klDiv, klDivBackward, tensor } from '../src/index.js';
+import { pointwise } from './helpers/reference.js';
+
+const U = 2 ** -53;
+
+/** Deterministic pseudo-random numbers (mulberry32), so bounds are checked on fixed data. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function data(n: number, seed: number) {
+  const r = rng(seed);
+  const x = new Float32Array(n);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = r() * 0.2;
+    x[i] = -0.05 - r() * 8;
+  }
+  return { x, y };
+}
+
+/** Neumaier's compensated sum, with the sum of magnitudes for the error bound. */
+function compensated(values: ArrayLike<number>) {
+  let s = 0;
+  let c = 0;
+  let abs = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const t = s + v;
+    c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+    s = t;
+    abs += Math.abs(v);
+  }
+  return { sum: s + c, abs };
+}
+
+describe('docs/numerics.md bounds', () => {
+  test('float32 pointwise results are the float64 result rounded once', () => {
+    const { x, y } = data(100_000, 1);
+    const out32 = klDiv(x, y, { reduction: 'none' }).data;
+    const out64 = klDiv(Float64Array.from(x), Float64Array.from(y), { reduction: 'none' }).data;
+    let mismatches = 0;
+    for (let i = 0; i < out32.length; i++) if (out32[i] !== Math.fround(out64[i])) mismatches++;
+    expect(mismatches).toBe(0);
+  });
+
+  test('float64 sum: |error| <= (1024 + N/1024) * 2^-53 * sum |l_i|', () => {
+    const n = 2_000_000;
+    const { x, y } = data(n, 2);
+    const x64 = Float64Array.from(x);
+    const y64 = Float64Array.from(y);
+    const l = new Float64Array(n);
+    for (let i = 0; i < n; i++) l[i] = pointwise(x64[i], y64[i], false);
+    const ref = compensated(l);
+    const got = klDiv(x64, y64, { reduction: 'sum' }).item();
+    const bound = (1024 + n / 1024) * U * ref.abs;
+    expect(Math.abs(got - ref.sum)).toBeLessThanOrEqual(bound);
+  });
+
+  test('float32 sum over 2e6 elements: within 2^-24 relative of the exact sum (one rounding)', () => {
+    const n = 2_000_000;
+    const { x, y } = data(n, 3);
+    const l = new Float64Array(n);
+    for (let i = 0; i < n; i++) l[i] = pointwise(x[i], y[i], false);
+    const ref = compensated(l).sum;
+    const got = klDiv(x, y, { reduction: 'sum' }).item();
+    expect(Math.abs(got - ref) / Math.abs(ref)).toBeLessThanOrEqual(2 ** -24);
+  });
+
+  test('float32 gradients are the float64 gradients rounded once', () => {
+    const { x, y } = data(50_000, 4);
+    const g32 = klDivBackward(x, y, { reduction: 'batchmean' });
+    const g64 = klDivBackward(Float64Array.from(x), Float64Array.from(y), {
+      reduction: 'batchmean',
+    });
+    for (const key of ['gradInput', 'gradTarget'] as const) {
+      let mismatches = 0;
+      const a = g32[key].data;
+      const b = g64[key].data;
+      for (let i = 0; i < a.length; i++) if (a[i] !== Math.fround(b[i])) mismatches++;
+      expect(mismatches, key).toBe(0);
+    }
+  });
+
+  test('float32 mean of a tensor with a large dynamic range keeps small contributions', () => {
+    // 1 large term and 2^20 small ones: float32 accumulation would drop the small ones.
+    const n = (1 << 20) + 1;
+    const y = new Float32Array(n).fill(1e-4);
+    const x = new Float32Array(n).fill(-1);
+    y[0] = 1;
+    x[0] = -1e4;
+    const got = klDiv(tensor(x), tensor(y), { reduction: 'sum' }).item();
+    const small = Math.fround(1e-4) * (Math.log(Math.fround(1e-4)) + 1);
+    const exact = 1e4 + (n - 1) * small;
+    expect(Math.abs(got - exact) / exact).toBeLessThanOrEqual(2 ** -24);
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * The built package as a user gets it: `import ... from 'kldiv'` resolved through package.json
+ * "exports" to dist/ (npm test builds first), types beside it, and a tarball with no test data.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+describe('the published package', () => {
+  test('declares ESM, exports with types, no side effects and no runtime dependencies', () => {
+    expect(pkg.type).toBe('module');
+    expect(pkg.sideEffects).toBe(false);
+    expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
+    expect(pkg.dependencies ?? {}).toEqual({});
+  });
+
+  test('dist/ holds the compiled module and its declarations', () => {
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/functional/kl-div.d.ts']) {
+      expect(existsSync(join(root, f)), f).toBe(true);
+    }
+  });
+
+  test("node imports 'kldiv' through the exports map and computes the blog example", () => {
+    const script = `
+      import { klDiv, KLDivLoss, tensor } from 'kldiv';
+      const input = [[-2, -6, -8], [-7, -1, -2], [-1, -9, -2.3], [-1.9, -2.8, -5.4]];
+      const target = [[0.8, 0.1, 0.1], [0.1, 0.7, 0.2], [0.5, 0.2, 0.3], [0.4, 0.3, 0.3]];
+      console.log(String(klDiv(input, target, { reduction: 'batchmean' })));
+      console.log(String(new KLDivLoss({ reduction: 'sum' }).forward(tensor(input), target)));
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(out).toBe('tensor(1.8626)\ntensor(7.4506)\n');
+  });
+
+  test('the tarball ships dist, src and docs but no tests or fixtures', () => {
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    const files: string[] = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
+    expect(files).toContain('dist/index.js');
+    expect(files).toContain('README.md');
+    expect(files.filter((f) => f.startsWith('test/'))).toEqual([]);
+  });
+});
