@@ -11,6 +11,16 @@ export { klDiv } from './functional/kl-div.js';
 export type { KLDivOptions } from './functional/kl-div-args.js';
 export type { KLDivGradients } from './functional/kl-div-backward.js';
 export { klDivBackward } from './functional/kl-div-backward.js';
+export type { Backend } from './kernels/dispatch.js';
+export {
+  getBackend,
+  getNumThreads,
+  PARALLEL_THRESHOLD,
+  setBackend,
+  setNumThreads,
+} from './kernels/dispatch.js';
+export { terminateThreads } from './kernels/threads/pool.js';
+export { initWasm } from './kernels/wasm/instance.js';
 export { KLDivLoss } from './modules/kl-div-loss.js';
 export type {
   BaseReduction,

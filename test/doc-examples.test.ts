@@ -80,7 +80,7 @@ describe('TSDoc examples run and print what they say', () => {
     const sources = sourceFiles(join(root, 'src')).map((f) => readFileSync(f, 'utf8'));
     const undocumented = names.filter((name) => {
       const decl = new RegExp(
-        `/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*export (?:class|function|const) ${name}\\b`,
+        `/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*export (?:class|(?:async )?function|const) ${name}\\b`,
       );
       return !sources.some((src) => decl.exec(src)?.[1].includes('@example'));
     });

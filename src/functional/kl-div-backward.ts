@@ -95,6 +95,8 @@ export function klDivBackward(
 
   const gx = gradientBuffer(x, shape);
   const gy = gradientBuffer(y, shape);
+  // Without broadcasting every gradient element is written exactly once.
+  const overwrite = sameShape(x.shape, shape) && sameShape(y.shape, shape);
   const k = kernels();
   forEachRun(shape, [gStrides, call.xStrides, call.yStrides], (n, o, s) => {
     k.klBackward(
@@ -116,6 +118,7 @@ export function klDivBackward(
       gy,
       s[2],
       o[2],
+      overwrite,
     );
   });
   return { gradInput: finish(gx, x), gradTarget: finish(gy, y) };

@@ -102,6 +102,10 @@ export function klSum(
  *   target probabilities:      dl/dx = -y,        dl/dy = xlogy(y != 0, y) + y / y - x
  *   target log-probabilities:  dl/dx = -exp(y),   dl/dy = exp(y) * (y - x) + exp(y)
  * so a zero target has a NaN target-gradient (0 / 0), as in PyTorch.
+ *
+ * `overwrite` tells a backend that every gradient element is written exactly once (no
+ * broadcasting), so it may store instead of add; this kernel always adds, which is the same
+ * thing on buffers that start at -0.
  */
 export function klBackward(
   N: number,
@@ -122,6 +126,7 @@ export function klBackward(
   gy: FloatArray,
   sgy: number,
   ogy: number,
+  _overwrite = false,
 ): void {
   let ig = og;
   let ix = ox;

@@ -1,0 +1,318 @@
+/**
+ * Worker threads for large contiguous jobs (Node `worker_threads`). kldiv's API is
+ * synchronous, so the calling thread takes part in the work and blocks with `Atomics.wait`
+ * for the rest.
+ *
+ * Each worker owns a ring of slots in a SharedArrayBuffer. The caller copies a chunk of the
+ * job into a free slot and marks it ready; the worker copies it into its own WebAssembly
+ * instance, runs the same `runChunk` as the caller, and marks the slot done. Whenever no slot
+ * is free the caller computes the next chunk itself, so the split balances itself. Sums are
+ * kept per chunk and added in chunk order: results never depend on the thread count.
+ *
+ * Workers are created on first use, `unref()`ed (they never keep a process alive) and reused.
+ *
+ * @module
+ */
+
+import { CHUNK_BYTES, type ChunkJob, makeScratch, runChunk, type Scratch } from '../wasm/chunk.js';
+
+type FloatArray = Float32Array | Float64Array;
+type AnyArray = FloatArray | Int32Array;
+
+const SLOTS = 4;
+const HEADER = 64;
+const SLOT_BYTES = HEADER + 5 * CHUNK_BYTES;
+// header Int32 indices
+const STATE = 0;
+const COUNT = 1;
+const G_STRIDE = 2;
+const KIND = 3;
+const F64 = 4;
+const LOG_TARGET = 5;
+// header Float64 indices
+const DIVISOR = 3;
+const RESULT = 4;
+// slot states
+const FREE = 0;
+const READY = 1;
+const DONE = 2;
+const FAILED = 3;
+const EXIT = 4;
+
+/** Milliseconds without any progress after which the pool is declared broken. */
+const STALL_MS = 30_000;
+
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+  on(event: string, fn: (...args: unknown[]) => void): void;
+}
+
+interface Ring {
+  worker: NodeWorker;
+  sab: SharedArrayBuffer;
+  header: Int32Array[];
+  next: number; // next slot to fill
+  pending: (PendingChunk | undefined)[];
+}
+
+interface PendingChunk {
+  chunk: number;
+  count: number;
+  outStart: number;
+}
+
+let rings: Ring[] = [];
+let broken: string | undefined;
+
+/** The worker's program: self-contained, receives the module and its ring via workerData. */
+function workerMain(): void {
+  // biome-ignore lint/suspicious/noExplicitAny: set by the worker's prelude
+  const { module, sab, slots, slotBytes, header, chunkBytes } = (globalThis as any)
+    .__kldivWorkerData;
+  const instance = new WebAssembly.Instance(module, {});
+  const exports = instance.exports as unknown as Scratch['exports'];
+  // biome-ignore lint/suspicious/noExplicitAny: injected beside this function
+  const scratch = (globalThis as any).__kldivMakeScratch(exports);
+  // biome-ignore lint/suspicious/noExplicitAny: injected beside this function
+  const run = (globalThis as any).__kldivRunChunk;
+  for (let slot = 0; ; slot = (slot + 1) % slots) {
+    const base = slot * slotBytes;
+    const i32 = new Int32Array(sab, base, header / 4);
+    const f64 = new Float64Array(sab, base, header / 8);
+    while (Atomics.load(i32, 0) !== 1 && Atomics.load(i32, 0) !== 4)
+      Atomics.wait(i32, 0, Atomics.load(i32, 0));
+    if (Atomics.load(i32, 0) === 4) return;
+    try {
+      const count = i32[1];
+      const isF64 = i32[4] === 1;
+      const T = isF64 ? Float64Array : Float32Array;
+      const at = (k: number, n: number) => new T(sab, base + header + k * chunkBytes, n);
+      const gStride = i32[2];
+      const job = { kind: i32[3], f64: isF64, logTarget: i32[5] === 1, divisor: f64[3] };
+      f64[4] = run(
+        scratch,
+        job,
+        count,
+        at(0, count),
+        0,
+        at(1, count),
+        0,
+        at(2, gStride === 0 ? 1 : count),
+        gStride,
+        0,
+        at(3, count),
+        at(4, count),
+        0,
+      );
+      Atomics.store(i32, 0, 2);
+    } catch {
+      Atomics.store(i32, 0, 3);
+    }
+    Atomics.notify(i32, 0);
+  }
+}
+
+function slotView(f64: boolean, sab: SharedArrayBuffer, byteOffset: number, n: number): FloatArray {
+  return f64 ? new Float64Array(sab, byteOffset, n) : new Float32Array(sab, byteOffset, n);
+}
+
+function builtin<T>(name: string): T | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.(name) as T | undefined;
+}
+
+/** Worker threads this runtime can start (Node with `process.getBuiltinModule`), else 0. */
+export function availableThreads(): number {
+  const os = builtin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
+  if (os === undefined || builtin('node:worker_threads') === undefined) return 1;
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return 1;
+  return os.availableParallelism?.() ?? os.cpus().length;
+}
+
+function startRing(module: WebAssembly.Module): Ring {
+  const { Worker } = builtin<{ Worker: new (src: string, opts: object) => NodeWorker }>(
+    'node:worker_threads',
+  )!;
+  const sab = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+  // esbuild (tsx, vitest) may wrap nested functions in __name(); the shim makes that a no-op.
+  const source = `var __name = (f) => f;
+globalThis.__kldivWorkerData = require('node:worker_threads').workerData;
+var CHUNK_BYTES = ${CHUNK_BYTES};
+globalThis.__kldivRunChunk = ${runChunk.toString()};
+globalThis.__kldivMakeScratch = ${makeScratch.toString()};
+(${workerMain.toString()})();`;
+  const worker = new Worker(source, {
+    eval: true,
+    workerData: {
+      module,
+      sab,
+      slots: SLOTS,
+      slotBytes: SLOT_BYTES,
+      header: HEADER,
+      chunkBytes: CHUNK_BYTES,
+    },
+  });
+  worker.unref();
+  worker.on('error', (e) => {
+    broken = `a kldiv worker thread failed: ${(e as Error)?.message ?? e}`;
+  });
+  const header = Array.from(
+    { length: SLOTS },
+    (_, s) => new Int32Array(sab, s * SLOT_BYTES, HEADER / 4),
+  );
+  return { worker, sab, header, next: 0, pending: new Array(SLOTS).fill(undefined) };
+}
+
+/** @internal Ensures `count` worker rings exist; false when threads cannot be used. */
+export function ensureWorkers(count: number, module: WebAssembly.Module): boolean {
+  if (broken !== undefined) return false;
+  while (rings.length < count) rings.push(startRing(module));
+  return true;
+}
+
+/**
+ * Stops every worker thread (they are recreated on demand). Workers never keep a process
+ * alive, so calling this is optional; it frees their memory.
+ *
+ * @example
+ * ```ts
+ * import { terminateThreads } from 'kldiv';
+ * await terminateThreads();
+ * ```
+ */
+export async function terminateThreads(): Promise<void> {
+  const old = rings;
+  rings = [];
+  for (const ring of old) {
+    for (const h of ring.header) {
+      Atomics.store(h, STATE, EXIT);
+      Atomics.notify(h, STATE);
+    }
+  }
+  await Promise.all(old.map((r) => r.worker.terminate()));
+}
+
+/** @internal Why threads were disabled, if a worker failed. */
+export function poolFailure(): string | undefined {
+  return broken;
+}
+
+function waitWhile(h: Int32Array, state: number): void {
+  const start = Date.now();
+  while (Atomics.load(h, STATE) === state) {
+    Atomics.wait(h, STATE, state, 1000);
+    if (Date.now() - start > STALL_MS) {
+      broken = 'a kldiv worker thread stopped responding';
+      throw new Error(broken);
+    }
+  }
+}
+
+/**
+ * @internal Runs a contiguous job over `chunks` chunks with `workers` worker rings plus the
+ * calling thread. Arguments as {@link runChunk}, offsets at element 0 of the job. Returns the
+ * per-chunk partial sums (for sum jobs) in chunk order.
+ */
+export function runParallel(
+  local: Scratch,
+  job: ChunkJob,
+  n: number,
+  workers: number,
+  x: FloatArray,
+  ox: number,
+  y: FloatArray,
+  oy: number,
+  g: AnyArray | null,
+  gStride: number,
+  og: number,
+  out1: FloatArray | null,
+  out2: FloatArray | null,
+  oo: number,
+  partials: Float64Array,
+): void {
+  const bpe = job.f64 ? 8 : 4;
+  const chunk = CHUNK_BYTES / bpe;
+  const chunks = Math.ceil(n / chunk);
+  const active = rings.slice(0, workers);
+  const collect = (ring: Ring, slot: number) => {
+    const h = ring.header[slot];
+    const p = ring.pending[slot];
+    if (p === undefined) return;
+    waitWhile(h, READY);
+    if (Atomics.load(h, STATE) === FAILED) {
+      broken = 'a kldiv worker thread failed while computing';
+      throw new Error(broken);
+    }
+    const base = slot * SLOT_BYTES + HEADER;
+    if (job.kind === 0)
+      partials[p.chunk] = new Float64Array(ring.sab, slot * SLOT_BYTES, HEADER / 8)[RESULT];
+    if (job.kind >= 1)
+      out1!.set(slotView(job.f64, ring.sab, base + 3 * CHUNK_BYTES, p.count), oo + p.outStart);
+    if (job.kind === 2)
+      out2!.set(slotView(job.f64, ring.sab, base + 4 * CHUNK_BYTES, p.count), oo + p.outStart);
+    ring.pending[slot] = undefined;
+    Atomics.store(h, STATE, FREE);
+  };
+  const tryDispatch = (c: number): boolean => {
+    for (const ring of active) {
+      const slot = ring.next;
+      const h = ring.header[slot];
+      const state = Atomics.load(h, STATE);
+      if (state === READY) continue;
+      if (state === DONE || state === FAILED) collect(ring, slot);
+      const start = c * chunk;
+      const count = Math.min(chunk, n - start);
+      const base = slot * SLOT_BYTES + HEADER;
+      slotView(job.f64, ring.sab, base, count).set(x.subarray(ox + start, ox + start + count));
+      slotView(job.f64, ring.sab, base + CHUNK_BYTES, count).set(
+        y.subarray(oy + start, oy + start + count),
+      );
+      if (job.kind === 2) {
+        const gCount = gStride === 0 ? 1 : count;
+        const gStart = og + (gStride === 0 ? 0 : start);
+        slotView(job.f64, ring.sab, base + 2 * CHUNK_BYTES, gCount).set(
+          g!.subarray(gStart, gStart + gCount),
+        );
+      }
+      const f = new Float64Array(ring.sab, slot * SLOT_BYTES, HEADER / 8);
+      f[DIVISOR] = job.divisor;
+      h[COUNT] = count;
+      h[G_STRIDE] = gStride;
+      h[KIND] = job.kind;
+      h[F64] = job.f64 ? 1 : 0;
+      h[LOG_TARGET] = job.logTarget ? 1 : 0;
+      ring.pending[slot] = { chunk: c, count, outStart: start };
+      ring.next = (slot + 1) % SLOTS;
+      Atomics.store(h, STATE, READY);
+      Atomics.notify(h, STATE);
+      return true;
+    }
+    return false;
+  };
+  try {
+    for (let c = 0; c < chunks; c++) {
+      if (tryDispatch(c)) continue;
+      const start = c * chunk;
+      const count = Math.min(chunk, n - start);
+      const gStart = og + (gStride === 0 ? 0 : start);
+      partials[c] = runChunk(
+        local,
+        job,
+        count,
+        x,
+        ox + start,
+        y,
+        oy + start,
+        g,
+        gStride,
+        gStart,
+        out1,
+        out2,
+        oo + start,
+      );
+    }
+  } finally {
+    for (const ring of active) for (let s = 0; s < SLOTS; s++) collect(ring, s);
+  }
+}

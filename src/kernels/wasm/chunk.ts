@@ -1,0 +1,143 @@
+/**
+ * One chunk of a contiguous KL job through the WebAssembly kernels: copy the chunk's inputs
+ * into the instance's scratch buffers, run the kernel, copy outputs back, return the partial
+ * sum. The same function runs on the main thread and, stringified, inside worker threads, so
+ * it must stay self-contained: no imports, no outer variables, no nested named functions.
+ *
+ * @module
+ */
+
+/** The exports of wasm/kl-div.ts. */
+export interface WasmExports {
+  memory: WebAssembly.Memory;
+  klSumF32(n: number, px: number, py: number, logTarget: boolean): number;
+  klSumF64(n: number, px: number, py: number, logTarget: boolean): number;
+  klPointwiseF32(
+    n: number,
+    px: number,
+    py: number,
+    po: number,
+    logTarget: boolean,
+    divisor: number,
+  ): void;
+  klPointwiseF64(
+    n: number,
+    px: number,
+    py: number,
+    po: number,
+    logTarget: boolean,
+    divisor: number,
+  ): void;
+  klBackwardF32(
+    n: number,
+    pg: number,
+    gStride: number,
+    px: number,
+    py: number,
+    pgx: number,
+    pgy: number,
+    logTarget: boolean,
+    divisor: number,
+  ): void;
+  klBackwardF64(
+    n: number,
+    pg: number,
+    gStride: number,
+    px: number,
+    py: number,
+    pgx: number,
+    pgy: number,
+    logTarget: boolean,
+    divisor: number,
+  ): void;
+}
+
+/** Bytes of each scratch buffer: a chunk is this many bytes of one operand. */
+export const CHUNK_BYTES = 32768;
+
+/**
+ * An instance with five scratch buffers of {@link CHUNK_BYTES} each in its memory: inputs
+ * `px`, `py`, upstream gradient `pg`, outputs `p1` (loss or gradInput) and `p2` (gradTarget).
+ */
+export interface Scratch {
+  exports: WasmExports;
+  px: number;
+  py: number;
+  pg: number;
+  p1: number;
+  p2: number;
+}
+
+/** Grows an instance's memory by the scratch it needs and returns the layout. */
+export function makeScratch(exports: WasmExports): Scratch {
+  const pages = Math.ceil((5 * CHUNK_BYTES) / 65536);
+  const px = exports.memory.grow(pages) * 65536;
+  return {
+    exports,
+    px,
+    py: px + CHUNK_BYTES,
+    pg: px + 2 * CHUNK_BYTES,
+    p1: px + 3 * CHUNK_BYTES,
+    p2: px + 4 * CHUNK_BYTES,
+  };
+}
+
+/** What a job computes; arrays are any same-dtype typed arrays (user data or shared slots). */
+export interface ChunkJob {
+  kind: 0 | 1 | 2; // 0 sum, 1 pointwise, 2 backward
+  f64: boolean;
+  logTarget: boolean;
+  divisor: number;
+}
+
+/** Typed arrays a chunk reads (`set` converts between them) or writes. */
+type FloatArray = Float32Array | Float64Array;
+type AnyArray = Float32Array | Float64Array | Int32Array;
+
+/**
+ * Runs `count` elements (at most one chunk) of a job: inputs read from `x[xStart..]`,
+ * `y[yStart..]` and `g[gStart..]` (`gStride` 0: one scalar), outputs written to
+ * `out1[outStart..]` (loss or gradInput) and `out2[outStart..]` (gradTarget). Returns the
+ * chunk's sum for sum jobs, else 0.
+ */
+export function runChunk(
+  s: Scratch,
+  job: ChunkJob,
+  count: number,
+  x: FloatArray,
+  xStart: number,
+  y: FloatArray,
+  yStart: number,
+  g: AnyArray | null,
+  gStride: number,
+  gStart: number,
+  out1: FloatArray | null,
+  out2: FloatArray | null,
+  outStart: number,
+): number {
+  const e = s.exports;
+  const buffer = e.memory.buffer;
+  const { px, py, pg, p1, p2 } = s;
+  const view = (p: number, n: number) =>
+    job.f64 ? new Float64Array(buffer, p, n) : new Float32Array(buffer, p, n);
+  view(px, count).set(x.subarray(xStart, xStart + count));
+  view(py, count).set(y.subarray(yStart, yStart + count));
+  if (job.kind === 0) {
+    return job.f64
+      ? e.klSumF64(count, px, py, job.logTarget)
+      : e.klSumF32(count, px, py, job.logTarget);
+  }
+  if (job.kind === 1) {
+    if (job.f64) e.klPointwiseF64(count, px, py, p1, job.logTarget, job.divisor);
+    else e.klPointwiseF32(count, px, py, p1, job.logTarget, job.divisor);
+    (out1 as FloatArray).set(view(p1, count), outStart);
+    return 0;
+  }
+  const gCount = gStride === 0 ? 1 : count;
+  view(pg, gCount).set((g as AnyArray).subarray(gStart, gStart + gCount));
+  if (job.f64) e.klBackwardF64(count, pg, gStride, px, py, p1, p2, job.logTarget, job.divisor);
+  else e.klBackwardF32(count, pg, gStride, px, py, p1, p2, job.logTarget, job.divisor);
+  (out1 as FloatArray).set(view(p1, count), outStart);
+  (out2 as FloatArray).set(view(p2, count), outStart);
+  return 0;
+}

@@ -1,0 +1,141 @@
+/**
+ * The WebAssembly backend: the JS kernel signatures, served by the SIMD kernels for contiguous
+ * runs (the common case: same-shape tensors coalesce into one run) and by the JS kernels for
+ * strided or short runs. Large jobs are split over worker threads (see threads/pool.ts).
+ *
+ * @module
+ */
+
+import type { TensorData } from '../../tensor/dtype.js';
+import { klBackward, klPointwise, klSum } from '../js/kl-div.js';
+import { ensureWorkers, runParallel } from '../threads/pool.js';
+import { CHUNK_BYTES, type ChunkJob, runChunk } from './chunk.js';
+import { wasmModule, wasmScratch } from './instance.js';
+
+type FloatArray = Float32Array | Float64Array;
+
+/** Runs shorter than this stay in JS: copying into WebAssembly memory would cost more. */
+const MIN_WASM = 64;
+
+/** @internal Thread policy, set by dispatch.ts: threads to use for a job of `n` elements. */
+export const threadPolicy = { threads: (_n: number): number => 1 };
+
+function isFloat(a: TensorData): a is FloatArray {
+  return !(a instanceof Int32Array);
+}
+
+/** Runs a contiguous job over chunks, on worker threads when the policy says so. */
+function runJob(
+  job: ChunkJob,
+  n: number,
+  x: FloatArray,
+  ox: number,
+  y: FloatArray,
+  oy: number,
+  g: TensorData | null,
+  gStride: number,
+  og: number,
+  out1: FloatArray | null,
+  out2: FloatArray | null,
+  oo: number,
+): number {
+  const local = wasmScratch()!;
+  const chunk = CHUNK_BYTES / (job.f64 ? 8 : 4);
+  const chunks = Math.ceil(n / chunk);
+  const partials = new Float64Array(chunks);
+  const threads = threadPolicy.threads(n);
+  const module = threads > 1 ? wasmModule() : undefined;
+  if (module !== undefined && ensureWorkers(threads - 1, module)) {
+    runParallel(local, job, n, threads - 1, x, ox, y, oy, g, gStride, og, out1, out2, oo, partials);
+  } else {
+    for (let c = 0; c < chunks; c++) {
+      const start = c * chunk;
+      const count = Math.min(chunk, n - start);
+      const gStart = og + (gStride === 0 ? 0 : start);
+      partials[c] = runChunk(
+        local,
+        job,
+        count,
+        x,
+        ox + start,
+        y,
+        oy + start,
+        g,
+        gStride,
+        gStart,
+        out1,
+        out2,
+        oo + start,
+      );
+    }
+  }
+  let total = 0;
+  for (let c = 0; c < chunks; c++) total += partials[c];
+  return total;
+}
+
+const usable = (n: number, x: TensorData, y: TensorData) =>
+  n >= MIN_WASM && isFloat(x) && isFloat(y) && wasmScratch() !== undefined;
+const isF64 = (x: TensorData, y: TensorData) =>
+  x instanceof Float64Array || y instanceof Float64Array;
+
+/** See `klPointwise` in kernels/js/kl-div.ts. */
+export const wasmPointwise: typeof klPointwise = (
+  N,
+  logTarget,
+  divisor,
+  x,
+  sx,
+  ox,
+  y,
+  sy,
+  oy,
+  out,
+  so,
+  oo,
+) => {
+  if (!usable(N, x, y) || sx !== 1 || sy !== 1 || so !== 1) {
+    klPointwise(N, logTarget, divisor, x, sx, ox, y, sy, oy, out, so, oo);
+    return;
+  }
+  const job: ChunkJob = { kind: 1, f64: out instanceof Float64Array, logTarget, divisor };
+  runJob(job, N, x as FloatArray, ox, y as FloatArray, oy, null, 0, 0, out, null, oo);
+};
+
+/** See `klSum` in kernels/js/kl-div.ts. */
+export const wasmSum: typeof klSum = (N, logTarget, x, sx, ox, y, sy, oy) => {
+  if (!usable(N, x, y) || sx !== 1 || sy !== 1) return klSum(N, logTarget, x, sx, ox, y, sy, oy);
+  const job: ChunkJob = { kind: 0, f64: isF64(x, y), logTarget, divisor: 1 };
+  return runJob(job, N, x as FloatArray, ox, y as FloatArray, oy, null, 0, 0, null, null, 0);
+};
+
+/** See `klBackward` in kernels/js/kl-div.ts; needs `overwrite` (each gradient written once). */
+export const wasmBackward: typeof klBackward = (
+  N,
+  logTarget,
+  divisor,
+  g,
+  sg,
+  og,
+  x,
+  sx,
+  ox,
+  y,
+  sy,
+  oy,
+  gx,
+  sgx,
+  ogx,
+  gy,
+  sgy,
+  ogy,
+  overwrite = false,
+) => {
+  const contiguous = sx === 1 && sy === 1 && sgx === 1 && sgy === 1 && (sg === 0 || sg === 1);
+  if (!overwrite || !contiguous || !usable(N, x, y) || ogx !== ogy) {
+    klBackward(N, logTarget, divisor, g, sg, og, x, sx, ox, y, sy, oy, gx, sgx, ogx, gy, sgy, ogy);
+    return;
+  }
+  const job: ChunkJob = { kind: 2, f64: isF64(x, y), logTarget, divisor };
+  runJob(job, N, x as FloatArray, ox, y as FloatArray, oy, g, sg, og, gx, gy, ogx);
+};

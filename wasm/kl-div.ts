@@ -1,0 +1,445 @@
+// kldiv WebAssembly SIMD128 kernels (AssemblyScript). Built by wasm/build.mjs into
+// wasm/build/kldiv.wasm and src/kernels/wasm/module.generated.ts.
+//
+// Same contracts as src/kernels/js/kl-div.ts, on contiguous runs in linear memory:
+//   klSum{F32,F64}(n, px, py, logTarget): f64             sum of the pointwise losses
+//   klPointwise{F32,F64}(n, px, py, pout, logTarget, divisor)   out = l / divisor
+//   klBackward{F32,F64}(n, pg, gStride, px, py, pgx, pgy, logTarget, divisor)
+//       gx = -(s y) | -(s e^t),  gy = s log y + s y / y - s x | s (t - x) e^t + s e^t,
+//       s = g / divisor, g read with stride gStride (0: a broadcast scalar, 1: per element)
+//
+// The vector paths evaluate the loss in the storage precision, as PyTorch's own kernels do,
+// with polynomial log / exp (float32: Cephes-style, float64: fdlibm-style), and widen every
+// float32 loss to float64 before it is summed. Lanes that the vector log cannot take
+// (negative, -0, subnormal) send their block to a scalar float64 path with exactly the JS
+// kernel's arithmetic, so special values come out as the JS backend gives them.
+
+// ---------------------------------------------------------------------------------------
+// float32 lanes
+
+// @ts-expect-error: decorator
+@inline const SQRT_HALF_BITS_F32: i32 = 0x3f3504f3;
+
+// log(x) for positive normal x, +0 (-88.03, finite), +inf (88.72, finite): callers handle
+// those two through their own arithmetic or a select. Range reduction of musl's logf (m in
+// [sqrt(1/2), sqrt(2)) with integer ops), Cephes logf polynomial: ~1 ulp.
+// @ts-expect-error: decorator
+@inline function logF32x4(v: v128): v128 {
+  const ix = i32x4.sub(v, i32x4.splat(SQRT_HALF_BITS_F32));
+  const k = i32x4.shr_s(ix, 23);
+  const m = i32x4.sub(v, i32x4.shl(k, 23));
+  const kf = f32x4.convert_i32x4_s(k);
+  const f = f32x4.sub(m, f32x4.splat(1.0));
+  const z = f32x4.mul(f, f);
+  let p = f32x4.splat(7.0376836292e-2);
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(-1.151461031e-1));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(1.167699874e-1));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(-1.2420140846e-1));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(1.4249322787e-1));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(-1.6668057665e-1));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(2.0000714765e-1));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(-2.4999993993e-1));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(3.3333331174e-1));
+  let y = f32x4.mul(f32x4.mul(f, z), p);
+  y = f32x4.add(y, f32x4.mul(kf, f32x4.splat(-2.12194440e-4)));
+  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
+  return f32x4.add(f32x4.add(f, y), f32x4.mul(kf, f32x4.splat(0.693359375)));
+}
+
+// exp(t) for every float32 t: NaN stays NaN (wasm min/max propagate it), t > 88.72 is +inf,
+// t < -104 underflows to 0 (-inf included); subnormal results via a two-step scale.
+// @ts-expect-error: decorator
+@inline function expF32x4(t: v128): v128 {
+  const c = f32x4.max(f32x4.min(t, f32x4.splat(88.72284)), f32x4.splat(-104.0));
+  // k = round(c / ln2) with the 1.5 * 2^23 shifter; the low bits of kd hold k.
+  let kd = f32x4.add(f32x4.mul(c, f32x4.splat(1.44269504089)), f32x4.splat(12582912.0));
+  const ki = kd;
+  kd = f32x4.sub(kd, f32x4.splat(12582912.0));
+  let r = f32x4.sub(c, f32x4.mul(kd, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(kd, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1.0));
+  // 2^k as two factors 2^(k>>1) and 2^(k - (k>>1)), each a normal float for k in [-150, 128]
+  const k = i32x4.sub(v128.and(ki, i32x4.splat(0x7fffff)), i32x4.splat(0x400000));
+  const k1 = i32x4.shr_s(k, 1);
+  const k2 = i32x4.sub(k, k1);
+  const s1 = i32x4.shl(i32x4.add(k1, i32x4.splat(127)), 23);
+  const s2 = i32x4.shl(i32x4.add(k2, i32x4.splat(127)), 23);
+  const e = f32x4.mul(f32x4.mul(p, s1), s2);
+  return v128.bitselect(f32x4.splat(<f32>Infinity), e, f32x4.gt(t, f32x4.splat(88.72284)));
+}
+
+// Lanes the vector log cannot take: sign bit set (negatives, -0) or subnormal. (+0, +inf and
+// NaN give a finite log that the surrounding arithmetic turns into PyTorch's result.)
+// @ts-expect-error: decorator
+@inline function badForwardF32(y: v128): v128 {
+  return v128.and(i32x4.lt_s(y, i32x4.splat(0x00800000)), i32x4.ne(y, i32x4.splat(0)));
+}
+
+// @ts-expect-error: decorator
+@inline function lossF32x4(x: v128, y: v128, logTarget: bool): v128 {
+  if (logTarget) return f32x4.mul(expF32x4(y), f32x4.sub(y, x));
+  // +0 targets: 0 * log(+0) = 0 * -88.03 = 0, so xlogy(0, 0) = 0 without a select.
+  return f32x4.sub(f32x4.mul(y, logF32x4(y)), f32x4.mul(y, x));
+}
+
+// Accumulation is float64 from the first addition: each float32 lane is widened, then added.
+// @ts-expect-error: decorator
+@inline function addF32x4ToF64x2(acc: v128, v: v128): v128 {
+  acc = f64x2.add(acc, f64x2.promote_low_f32x4(v));
+  return f64x2.add(acc, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+}
+
+// The JS kernel's arithmetic, element by element (float64).
+// @ts-expect-error: decorator
+@inline function lossScalar(x: f64, y: f64, logTarget: bool): f64 {
+  if (logTarget) return Math.exp(y) * (y - x);
+  return (y == 0 ? 0 : y * Math.log(y)) - y * x;
+}
+
+export function klSumF32(n: i32, px: usize, py: usize, logTarget: bool): f64 {
+  let acc = f64x2.splat(0);
+  let tail: f64 = 0;
+  let i = 0;
+  const end = n & ~15;
+  for (; i < end; i += 16) {
+    const o = <usize>i << 2;
+    const y0 = v128.load(py + o);
+    const y1 = v128.load(py + o, 16);
+    const y2 = v128.load(py + o, 32);
+    const y3 = v128.load(py + o, 48);
+    if (!logTarget) {
+      const bad = v128.or(
+        v128.or(badForwardF32(y0), badForwardF32(y1)),
+        v128.or(badForwardF32(y2), badForwardF32(y3)),
+      );
+      if (v128.any_true(bad)) {
+        for (let j = 0; j < 16; j++) {
+          const q = o + (<usize>j << 2);
+          tail += lossScalar(<f64>load<f32>(px + q), <f64>load<f32>(py + q), false);
+        }
+        continue;
+      }
+    }
+    acc = addF32x4ToF64x2(acc, lossF32x4(v128.load(px + o), y0, logTarget));
+    acc = addF32x4ToF64x2(acc, lossF32x4(v128.load(px + o, 16), y1, logTarget));
+    acc = addF32x4ToF64x2(acc, lossF32x4(v128.load(px + o, 32), y2, logTarget));
+    acc = addF32x4ToF64x2(acc, lossF32x4(v128.load(px + o, 48), y3, logTarget));
+  }
+  for (; i < n; i++) {
+    const q = <usize>i << 2;
+    tail += lossScalar(<f64>load<f32>(px + q), <f64>load<f32>(py + q), logTarget);
+  }
+  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1) + tail;
+}
+
+export function klPointwiseF32(
+  n: i32,
+  px: usize,
+  py: usize,
+  pout: usize,
+  logTarget: bool,
+  divisor: f64,
+): void {
+  const div = f32x4.splat(<f32>divisor);
+  const scaled = divisor != 1;
+  let i = 0;
+  const end = n & ~3;
+  for (; i < end; i += 4) {
+    const o = <usize>i << 2;
+    const y = v128.load(py + o);
+    if (!logTarget && v128.any_true(badForwardF32(y))) {
+      for (let j = 0; j < 4; j++) {
+        const q = o + (<usize>j << 2);
+        store<f32>(pout + q, <f32>(lossScalar(<f64>load<f32>(px + q), <f64>load<f32>(py + q), false) / divisor));
+      }
+      continue;
+    }
+    let l = lossF32x4(v128.load(px + o), y, logTarget);
+    if (scaled) l = f32x4.div(l, div);
+    v128.store(pout + o, l);
+  }
+  for (; i < n; i++) {
+    const q = <usize>i << 2;
+    store<f32>(pout + q, <f32>(lossScalar(<f64>load<f32>(px + q), <f64>load<f32>(py + q), logTarget) / divisor));
+  }
+}
+
+// @ts-expect-error: decorator
+@inline function backwardScalarF32(
+  s: f64, x: f64, y: f64, logTarget: bool, pgx: usize, pgy: usize, q: usize,
+): void {
+  if (logTarget) {
+    const e = Math.exp(y);
+    store<f32>(pgx + q, <f32>-(s * e));
+    store<f32>(pgy + q, <f32>(s * (y - x) * e + s * e));
+  } else {
+    store<f32>(pgx + q, <f32>-(s * y));
+    store<f32>(pgy + q, <f32>(s * (y == 0 ? 0 : Math.log(y)) + (s * y) / y - s * x));
+  }
+}
+
+export function klBackwardF32(
+  n: i32,
+  pg: usize,
+  gStride: i32,
+  px: usize,
+  py: usize,
+  pgx: usize,
+  pgy: usize,
+  logTarget: bool,
+  divisor: f64,
+): void {
+  const scalarG = gStride == 0;
+  const s0: f64 = scalarG ? load<f32>(pg) / divisor : 0;
+  const sv0 = f32x4.splat(<f32>s0);
+  const div = f32x4.splat(<f32>divisor);
+  let i = 0;
+  const end = n & ~3;
+  for (; i < end; i += 4) {
+    const o = <usize>i << 2;
+    const y = v128.load(py + o);
+    if (!logTarget && v128.any_true(badForwardF32(y))) {
+      for (let j = 0; j < 4; j++) {
+        const q = o + (<usize>j << 2);
+        const s = scalarG ? s0 : <f64>load<f32>(pg + q) / divisor;
+        backwardScalarF32(s, <f64>load<f32>(px + q), <f64>load<f32>(py + q), false, pgx, pgy, q);
+      }
+      continue;
+    }
+    const s = scalarG ? sv0 : f32x4.div(v128.load(pg + o), div);
+    const x = v128.load(px + o);
+    if (logTarget) {
+      // PyTorch's order, (s (t - x)) e + s e: s e may underflow where s (t - x) does not
+      const e = expF32x4(y);
+      const se = f32x4.mul(s, e);
+      v128.store(pgx + o, f32x4.neg(se));
+      v128.store(pgy + o, f32x4.add(f32x4.mul(f32x4.mul(s, f32x4.sub(y, x)), e), se));
+    } else {
+      const sy = f32x4.mul(s, y);
+      v128.store(pgx + o, f32x4.neg(sy));
+      // (s y) / y as PyTorch evaluates it: NaN at y = 0 and y = inf, 0 where s y underflows.
+      const gy = f32x4.add(f32x4.mul(s, logF32x4(y)), f32x4.div(sy, y));
+      v128.store(pgy + o, f32x4.sub(gy, f32x4.mul(s, x)));
+    }
+  }
+  for (; i < n; i++) {
+    const q = <usize>i << 2;
+    const s = scalarG ? s0 : <f64>load<f32>(pg + q) / divisor;
+    backwardScalarF32(s, <f64>load<f32>(px + q), <f64>load<f32>(py + q), logTarget, pgx, pgy, q);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// float64 lanes
+
+// log(x) for positive normal x and +0 (finite); fdlibm's polynomial in s = f / (2 + f) with
+// musl's integer range reduction: < 1 ulp.
+// @ts-expect-error: decorator
+@inline function logF64x2(v: v128): v128 {
+  const ix = i64x2.sub(v, i64x2.splat(0x3fe6a09e667f3bcd));
+  const k = i64x2.shr_s(ix, 52);
+  const m = i64x2.sub(v, i64x2.shl(k, 52));
+  const kf = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(k, k, 0, 2, 0, 2));
+  const f = f64x2.sub(m, f64x2.splat(1.0));
+  const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
+  const z = f64x2.mul(s, s);
+  const w = f64x2.mul(z, z);
+  let t1 = f64x2.add(f64x2.mul(w, f64x2.splat(1.531383769920937332e-1)), f64x2.splat(2.222219843214978396e-1));
+  t1 = f64x2.mul(w, f64x2.add(f64x2.mul(w, t1), f64x2.splat(3.999999999940941908e-1)));
+  let t2 = f64x2.add(f64x2.mul(w, f64x2.splat(1.479819860511658591e-1)), f64x2.splat(1.818357216161805012e-1));
+  t2 = f64x2.add(f64x2.mul(w, t2), f64x2.splat(2.857142874366239149e-1));
+  t2 = f64x2.mul(z, f64x2.add(f64x2.mul(w, t2), f64x2.splat(6.666666666666735130e-1)));
+  const R = f64x2.add(t2, t1);
+  const hfsq = f64x2.mul(f64x2.mul(f64x2.splat(0.5), f), f);
+  const lo = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, R)), f64x2.mul(kf, f64x2.splat(1.90821492927058770002e-10)));
+  return f64x2.sub(
+    f64x2.mul(kf, f64x2.splat(6.93147180369123816490e-1)),
+    f64x2.sub(f64x2.sub(hfsq, lo), f),
+  );
+}
+
+// exp(t) for every float64 t: NaN stays NaN, t > 709.78 is +inf, t < -746 underflows to 0.
+// Degree-12 Taylor polynomial on |r| <= ln2/2 (truncation < 2e-16 relative).
+// @ts-expect-error: decorator
+@inline function expF64x2(t: v128): v128 {
+  const c = f64x2.max(f64x2.min(t, f64x2.splat(709.782712893384)), f64x2.splat(-746.0));
+  let kd = f64x2.add(f64x2.mul(c, f64x2.splat(1.4426950408889634)), f64x2.splat(6755399441055744.0));
+  const ki = kd;
+  kd = f64x2.sub(kd, f64x2.splat(6755399441055744.0));
+  let r = f64x2.sub(c, f64x2.mul(kd, f64x2.splat(6.93147180369123816490e-1)));
+  r = f64x2.sub(r, f64x2.mul(kd, f64x2.splat(1.90821492927058770002e-10)));
+  let p = f64x2.splat(2.08767569878680989792e-9);
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.50521083854417187751e-8));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.75573192239858906526e-7));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.75573192239858906526e-6));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.48015873015873015873e-5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.98412698412698412698e-4));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.38888888888888888889e-3));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(8.33333333333333333333e-3));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(4.16666666666666666667e-2));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.66666666666666666667e-1));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  // k sits in the low bits of ki (sign-extended from the shifter's mantissa)
+  const k = i64x2.sub(v128.and(ki, i64x2.splat(0xfffffffffffff)), i64x2.splat(0x8000000000000));
+  const k1 = i64x2.shr_s(k, 1);
+  const k2 = i64x2.sub(k, k1);
+  const s1 = i64x2.shl(i64x2.add(k1, i64x2.splat(1023)), 52);
+  const s2 = i64x2.shl(i64x2.add(k2, i64x2.splat(1023)), 52);
+  const e = f64x2.mul(f64x2.mul(p, s1), s2);
+  return v128.bitselect(f64x2.splat(Infinity), e, f64x2.gt(t, f64x2.splat(709.782712893384)));
+}
+
+// @ts-expect-error: decorator
+@inline function badForwardF64(y: v128): v128 {
+  return v128.and(i64x2.lt_s(y, i64x2.splat(0x0010000000000000)), i64x2.ne(y, i64x2.splat(0)));
+}
+
+// @ts-expect-error: decorator
+@inline function lossF64x2(x: v128, y: v128, logTarget: bool): v128 {
+  if (logTarget) return f64x2.mul(expF64x2(y), f64x2.sub(y, x));
+  return f64x2.sub(f64x2.mul(y, logF64x2(y)), f64x2.mul(y, x));
+}
+
+export function klSumF64(n: i32, px: usize, py: usize, logTarget: bool): f64 {
+  let acc = f64x2.splat(0);
+  let tail: f64 = 0;
+  let i = 0;
+  const end = n & ~7;
+  for (; i < end; i += 8) {
+    const o = <usize>i << 3;
+    const y0 = v128.load(py + o);
+    const y1 = v128.load(py + o, 16);
+    const y2 = v128.load(py + o, 32);
+    const y3 = v128.load(py + o, 48);
+    if (!logTarget) {
+      const bad = v128.or(
+        v128.or(badForwardF64(y0), badForwardF64(y1)),
+        v128.or(badForwardF64(y2), badForwardF64(y3)),
+      );
+      if (v128.any_true(bad)) {
+        for (let j = 0; j < 8; j++) {
+          const q = o + (<usize>j << 3);
+          tail += lossScalar(load<f64>(px + q), load<f64>(py + q), false);
+        }
+        continue;
+      }
+    }
+    const a = f64x2.add(
+      lossF64x2(v128.load(px + o), y0, logTarget),
+      lossF64x2(v128.load(px + o, 16), y1, logTarget),
+    );
+    const b = f64x2.add(
+      lossF64x2(v128.load(px + o, 32), y2, logTarget),
+      lossF64x2(v128.load(px + o, 48), y3, logTarget),
+    );
+    acc = f64x2.add(acc, f64x2.add(a, b));
+  }
+  for (; i < n; i++) {
+    const q = <usize>i << 3;
+    tail += lossScalar(load<f64>(px + q), load<f64>(py + q), logTarget);
+  }
+  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1) + tail;
+}
+
+export function klPointwiseF64(
+  n: i32,
+  px: usize,
+  py: usize,
+  pout: usize,
+  logTarget: bool,
+  divisor: f64,
+): void {
+  const div = f64x2.splat(divisor);
+  const scaled = divisor != 1;
+  let i = 0;
+  const end = n & ~1;
+  for (; i < end; i += 2) {
+    const o = <usize>i << 3;
+    const y = v128.load(py + o);
+    if (!logTarget && v128.any_true(badForwardF64(y))) {
+      for (let j = 0; j < 2; j++) {
+        const q = o + (<usize>j << 3);
+        store<f64>(pout + q, lossScalar(load<f64>(px + q), load<f64>(py + q), false) / divisor);
+      }
+      continue;
+    }
+    let l = lossF64x2(v128.load(px + o), y, logTarget);
+    if (scaled) l = f64x2.div(l, div);
+    v128.store(pout + o, l);
+  }
+  for (; i < n; i++) {
+    const q = <usize>i << 3;
+    store<f64>(pout + q, lossScalar(load<f64>(px + q), load<f64>(py + q), logTarget) / divisor);
+  }
+}
+
+// @ts-expect-error: decorator
+@inline function backwardScalarF64(
+  s: f64, x: f64, y: f64, logTarget: bool, pgx: usize, pgy: usize, q: usize,
+): void {
+  if (logTarget) {
+    const e = Math.exp(y);
+    store<f64>(pgx + q, -(s * e));
+    store<f64>(pgy + q, s * (y - x) * e + s * e);
+  } else {
+    store<f64>(pgx + q, -(s * y));
+    store<f64>(pgy + q, s * (y == 0 ? 0 : Math.log(y)) + (s * y) / y - s * x);
+  }
+}
+
+export function klBackwardF64(
+  n: i32,
+  pg: usize,
+  gStride: i32,
+  px: usize,
+  py: usize,
+  pgx: usize,
+  pgy: usize,
+  logTarget: bool,
+  divisor: f64,
+): void {
+  const scalarG = gStride == 0;
+  const s0: f64 = scalarG ? load<f64>(pg) / divisor : 0;
+  const sv0 = f64x2.splat(s0);
+  const div = f64x2.splat(divisor);
+  let i = 0;
+  const end = n & ~1;
+  for (; i < end; i += 2) {
+    const o = <usize>i << 3;
+    const y = v128.load(py + o);
+    if (!logTarget && v128.any_true(badForwardF64(y))) {
+      for (let j = 0; j < 2; j++) {
+        const q = o + (<usize>j << 3);
+        const s = scalarG ? s0 : load<f64>(pg + q) / divisor;
+        backwardScalarF64(s, load<f64>(px + q), load<f64>(py + q), false, pgx, pgy, q);
+      }
+      continue;
+    }
+    const s = scalarG ? sv0 : f64x2.div(v128.load(pg + o), div);
+    const x = v128.load(px + o);
+    if (logTarget) {
+      const e = expF64x2(y);
+      const se = f64x2.mul(s, e);
+      v128.store(pgx + o, f64x2.neg(se));
+      v128.store(pgy + o, f64x2.add(f64x2.mul(f64x2.mul(s, f64x2.sub(y, x)), e), se));
+    } else {
+      const sy = f64x2.mul(s, y);
+      v128.store(pgx + o, f64x2.neg(sy));
+      const gy = f64x2.add(f64x2.mul(s, logF64x2(y)), f64x2.div(sy, y));
+      v128.store(pgy + o, f64x2.sub(gy, f64x2.mul(s, x)));
+    }
+  }
+  for (; i < n; i++) {
+    const q = <usize>i << 3;
+    const s = scalarG ? s0 : load<f64>(pg + q) / divisor;
+    backwardScalarF64(s, load<f64>(px + q), load<f64>(py + q), logTarget, pgx, pgy, q);
+  }
+}
