@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'E_GRAD_SHAPE'
   | 'E_TOO_LARGE'
   | 'E_NOT_SCALAR'
-  | 'E_BACKEND_UNAVAILABLE';
+  | 'E_BACKEND_UNAVAILABLE'
+  | 'E_THREAD_FAILURE';
 
 /** Which Python exception PyTorch raises for the same fault (`'none'` where PyTorch has no equivalent check). */
 export type TorchErrorType = 'RuntimeError' | 'ValueError' | 'TypeError' | 'none';

@@ -19,12 +19,14 @@ export interface KLDivGradients {
   gradTarget: Tensor<FloatDType>;
 }
 
-/** Accumulator for one operand's gradient: written in place, or summed in float64 first. */
-function gradientBuffer(t: Tensor, broadcastShape: readonly number[]): Float32Array | Float64Array {
-  // -0 is the identity of +=, so the kernel's first write is exact (keeps PyTorch's -0).
-  const direct = sameShape(t.shape, broadcastShape) || t.dtype === 'float64';
-  const buffer = direct ? allocate(t.dtype as FloatDType, t.numel) : new Float64Array(t.numel);
-  return buffer.fill(-0);
+/**
+ * Destination of one operand's gradient: the result itself when each element is written once
+ * (no broadcasting), else a -0-filled accumulator (-0 is the identity of +=, so a first write
+ * stays exact, PyTorch's -0 included), float64 whatever the dtype so that sums round once.
+ */
+function gradientBuffer(t: Tensor, overwrite: boolean): Float32Array | Float64Array {
+  if (overwrite) return allocate(t.dtype as FloatDType, t.numel);
+  return new Float64Array(t.numel).fill(-0);
 }
 
 function finish(buffer: Float32Array | Float64Array, t: Tensor): Tensor<FloatDType> {
@@ -93,10 +95,10 @@ export function klDivBackward(
   let divisor = reduction.base === 'mean' ? numel : 1;
   if (reduction.batchmean) divisor *= call.batchDivisor;
 
-  const gx = gradientBuffer(x, shape);
-  const gy = gradientBuffer(y, shape);
   // Without broadcasting every gradient element is written exactly once.
   const overwrite = sameShape(x.shape, shape) && sameShape(y.shape, shape);
+  const gx = gradientBuffer(x, overwrite);
+  const gy = gradientBuffer(y, overwrite);
   const k = kernels();
   forEachRun(shape, [gStrides, call.xStrides, call.yStrides], (n, o, s) => {
     k.klBackward(

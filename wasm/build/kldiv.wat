@@ -632,8 +632,6 @@
        v128.const i32x4 0x00000000 0x43380000 0x00000000 0x43380000
        f64x2.sub
        local.set $21
-       v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
-       v128.const i32x4 0xeff8d898 0x3e21eed8 0xeff8d898 0x3e21eed8
        local.get $4
        local.get $21
        v128.const i32x4 0xfee00000 0x3fe62e42 0xfee00000 0x3fe62e42
@@ -644,52 +642,61 @@
        f64x2.mul
        f64x2.sub
        local.tee $4
-       f64x2.mul
-       v128.const i32x4 0x67f544e4 0x3e5ae645 0x67f544e4 0x3e5ae645
-       f64x2.add
        local.get $4
        f64x2.mul
-       v128.const i32x4 0xb7789f5c 0x3e927e4f 0xb7789f5c 0x3e927e4f
+       local.tee $21
+       local.get $21
+       f64x2.mul
+       local.set $22
+       v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
+       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
+       local.get $4
        f64x2.add
+       local.get $21
+       v128.const i32x4 0x00000000 0x3fe00000 0x00000000 0x3fe00000
+       v128.const i32x4 0x55555555 0x3fc55555 0x55555555 0x3fc55555
        local.get $4
        f64x2.mul
-       v128.const i32x4 0xa556c734 0x3ec71de3 0xa556c734 0x3ec71de3
        f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $22
+       v128.const i32x4 0x55555555 0x3fa55555 0x55555555 0x3fa55555
+       v128.const i32x4 0x11111111 0x3f811111 0x11111111 0x3f811111
        local.get $4
+       f64x2.mul
+       f64x2.add
+       local.get $21
+       v128.const i32x4 0x16c16c17 0x3f56c16c 0x16c16c17 0x3f56c16c
+       v128.const i32x4 0x1a01a01a 0x3f2a01a0 0x1a01a01a 0x3f2a01a0
+       local.get $4
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $22
+       local.get $22
        f64x2.mul
        v128.const i32x4 0x1a01a01a 0x3efa01a0 0x1a01a01a 0x3efa01a0
-       f64x2.add
+       v128.const i32x4 0xa556c734 0x3ec71de3 0xa556c734 0x3ec71de3
        local.get $4
        f64x2.mul
-       v128.const i32x4 0x1a01a01a 0x3f2a01a0 0x1a01a01a 0x3f2a01a0
        f64x2.add
+       local.get $21
+       v128.const i32x4 0xb7789f5c 0x3e927e4f 0xb7789f5c 0x3e927e4f
+       v128.const i32x4 0x67f544e4 0x3e5ae645 0x67f544e4 0x3e5ae645
        local.get $4
        f64x2.mul
-       v128.const i32x4 0x16c16c17 0x3f56c16c 0x16c16c17 0x3f56c16c
        f64x2.add
-       local.get $4
        f64x2.mul
-       v128.const i32x4 0x11111111 0x3f811111 0x11111111 0x3f811111
        f64x2.add
-       local.get $4
+       local.get $22
+       v128.const i32x4 0xeff8d898 0x3e21eed8 0xeff8d898 0x3e21eed8
        f64x2.mul
-       v128.const i32x4 0x55555555 0x3fa55555 0x55555555 0x3fa55555
        f64x2.add
-       local.get $4
        f64x2.mul
-       v128.const i32x4 0x55555555 0x3fc55555 0x55555555 0x3fc55555
-       f64x2.add
-       local.get $4
-       f64x2.mul
-       v128.const i32x4 0x00000000 0x3fe00000 0x00000000 0x3fe00000
-       f64x2.add
-       local.get $4
-       f64x2.mul
-       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
-       f64x2.add
-       local.get $4
-       f64x2.mul
-       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
        f64x2.add
        local.get $14
        v128.const i32x4 0xffffffff 0x000fffff 0xffffffff 0x000fffff
@@ -824,8 +831,6 @@
        v128.const i32x4 0x00000000 0x43380000 0x00000000 0x43380000
        f64x2.sub
        local.set $16
-       v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
-       v128.const i32x4 0xeff8d898 0x3e21eed8 0xeff8d898 0x3e21eed8
        local.get $4
        local.get $16
        v128.const i32x4 0xfee00000 0x3fe62e42 0xfee00000 0x3fe62e42
@@ -836,52 +841,61 @@
        f64x2.mul
        f64x2.sub
        local.tee $4
-       f64x2.mul
-       v128.const i32x4 0x67f544e4 0x3e5ae645 0x67f544e4 0x3e5ae645
-       f64x2.add
        local.get $4
        f64x2.mul
-       v128.const i32x4 0xb7789f5c 0x3e927e4f 0xb7789f5c 0x3e927e4f
+       local.tee $16
+       local.get $16
+       f64x2.mul
+       local.set $19
+       v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
+       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
+       local.get $4
        f64x2.add
+       local.get $16
+       v128.const i32x4 0x00000000 0x3fe00000 0x00000000 0x3fe00000
+       v128.const i32x4 0x55555555 0x3fc55555 0x55555555 0x3fc55555
        local.get $4
        f64x2.mul
-       v128.const i32x4 0xa556c734 0x3ec71de3 0xa556c734 0x3ec71de3
        f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $19
+       v128.const i32x4 0x55555555 0x3fa55555 0x55555555 0x3fa55555
+       v128.const i32x4 0x11111111 0x3f811111 0x11111111 0x3f811111
        local.get $4
+       f64x2.mul
+       f64x2.add
+       local.get $16
+       v128.const i32x4 0x16c16c17 0x3f56c16c 0x16c16c17 0x3f56c16c
+       v128.const i32x4 0x1a01a01a 0x3f2a01a0 0x1a01a01a 0x3f2a01a0
+       local.get $4
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $19
+       local.get $19
        f64x2.mul
        v128.const i32x4 0x1a01a01a 0x3efa01a0 0x1a01a01a 0x3efa01a0
-       f64x2.add
+       v128.const i32x4 0xa556c734 0x3ec71de3 0xa556c734 0x3ec71de3
        local.get $4
        f64x2.mul
-       v128.const i32x4 0x1a01a01a 0x3f2a01a0 0x1a01a01a 0x3f2a01a0
        f64x2.add
+       local.get $16
+       v128.const i32x4 0xb7789f5c 0x3e927e4f 0xb7789f5c 0x3e927e4f
+       v128.const i32x4 0x67f544e4 0x3e5ae645 0x67f544e4 0x3e5ae645
        local.get $4
        f64x2.mul
-       v128.const i32x4 0x16c16c17 0x3f56c16c 0x16c16c17 0x3f56c16c
        f64x2.add
-       local.get $4
        f64x2.mul
-       v128.const i32x4 0x11111111 0x3f811111 0x11111111 0x3f811111
        f64x2.add
-       local.get $4
+       local.get $19
+       v128.const i32x4 0xeff8d898 0x3e21eed8 0xeff8d898 0x3e21eed8
        f64x2.mul
-       v128.const i32x4 0x55555555 0x3fa55555 0x55555555 0x3fa55555
        f64x2.add
-       local.get $4
        f64x2.mul
-       v128.const i32x4 0x55555555 0x3fc55555 0x55555555 0x3fc55555
-       f64x2.add
-       local.get $4
-       f64x2.mul
-       v128.const i32x4 0x00000000 0x3fe00000 0x00000000 0x3fe00000
-       f64x2.add
-       local.get $4
-       f64x2.mul
-       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
-       f64x2.add
-       local.get $4
-       f64x2.mul
-       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
        f64x2.add
        local.get $14
        v128.const i32x4 0xffffffff 0x000fffff 0xffffffff 0x000fffff
@@ -1017,8 +1031,6 @@
        v128.const i32x4 0x00000000 0x43380000 0x00000000 0x43380000
        f64x2.sub
        local.set $16
-       v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
-       v128.const i32x4 0xeff8d898 0x3e21eed8 0xeff8d898 0x3e21eed8
        local.get $4
        local.get $16
        v128.const i32x4 0xfee00000 0x3fe62e42 0xfee00000 0x3fe62e42
@@ -1029,52 +1041,61 @@
        f64x2.mul
        f64x2.sub
        local.tee $4
-       f64x2.mul
-       v128.const i32x4 0x67f544e4 0x3e5ae645 0x67f544e4 0x3e5ae645
-       f64x2.add
        local.get $4
        f64x2.mul
-       v128.const i32x4 0xb7789f5c 0x3e927e4f 0xb7789f5c 0x3e927e4f
+       local.tee $16
+       local.get $16
+       f64x2.mul
+       local.set $17
+       v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
+       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
+       local.get $4
        f64x2.add
+       local.get $16
+       v128.const i32x4 0x00000000 0x3fe00000 0x00000000 0x3fe00000
+       v128.const i32x4 0x55555555 0x3fc55555 0x55555555 0x3fc55555
        local.get $4
        f64x2.mul
-       v128.const i32x4 0xa556c734 0x3ec71de3 0xa556c734 0x3ec71de3
        f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $17
+       v128.const i32x4 0x55555555 0x3fa55555 0x55555555 0x3fa55555
+       v128.const i32x4 0x11111111 0x3f811111 0x11111111 0x3f811111
        local.get $4
+       f64x2.mul
+       f64x2.add
+       local.get $16
+       v128.const i32x4 0x16c16c17 0x3f56c16c 0x16c16c17 0x3f56c16c
+       v128.const i32x4 0x1a01a01a 0x3f2a01a0 0x1a01a01a 0x3f2a01a0
+       local.get $4
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $17
+       local.get $17
        f64x2.mul
        v128.const i32x4 0x1a01a01a 0x3efa01a0 0x1a01a01a 0x3efa01a0
-       f64x2.add
+       v128.const i32x4 0xa556c734 0x3ec71de3 0xa556c734 0x3ec71de3
        local.get $4
        f64x2.mul
-       v128.const i32x4 0x1a01a01a 0x3f2a01a0 0x1a01a01a 0x3f2a01a0
        f64x2.add
+       local.get $16
+       v128.const i32x4 0xb7789f5c 0x3e927e4f 0xb7789f5c 0x3e927e4f
+       v128.const i32x4 0x67f544e4 0x3e5ae645 0x67f544e4 0x3e5ae645
        local.get $4
        f64x2.mul
-       v128.const i32x4 0x16c16c17 0x3f56c16c 0x16c16c17 0x3f56c16c
        f64x2.add
-       local.get $4
        f64x2.mul
-       v128.const i32x4 0x11111111 0x3f811111 0x11111111 0x3f811111
        f64x2.add
-       local.get $4
+       local.get $17
+       v128.const i32x4 0xeff8d898 0x3e21eed8 0xeff8d898 0x3e21eed8
        f64x2.mul
-       v128.const i32x4 0x55555555 0x3fa55555 0x55555555 0x3fa55555
        f64x2.add
-       local.get $4
        f64x2.mul
-       v128.const i32x4 0x55555555 0x3fc55555 0x55555555 0x3fc55555
-       f64x2.add
-       local.get $4
-       f64x2.mul
-       v128.const i32x4 0x00000000 0x3fe00000 0x00000000 0x3fe00000
-       f64x2.add
-       local.get $4
-       f64x2.mul
-       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
-       f64x2.add
-       local.get $4
-       f64x2.mul
-       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
        f64x2.add
        local.get $14
        v128.const i32x4 0xffffffff 0x000fffff 0xffffffff 0x000fffff
@@ -1209,8 +1230,6 @@
        v128.const i32x4 0x00000000 0x43380000 0x00000000 0x43380000
        f64x2.sub
        local.set $14
-       v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
-       v128.const i32x4 0xeff8d898 0x3e21eed8 0xeff8d898 0x3e21eed8
        local.get $4
        local.get $14
        v128.const i32x4 0xfee00000 0x3fe62e42 0xfee00000 0x3fe62e42
@@ -1221,52 +1240,61 @@
        f64x2.mul
        f64x2.sub
        local.tee $4
-       f64x2.mul
-       v128.const i32x4 0x67f544e4 0x3e5ae645 0x67f544e4 0x3e5ae645
-       f64x2.add
        local.get $4
        f64x2.mul
-       v128.const i32x4 0xb7789f5c 0x3e927e4f 0xb7789f5c 0x3e927e4f
+       local.tee $14
+       local.get $14
+       f64x2.mul
+       local.set $16
+       v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
+       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
+       local.get $4
        f64x2.add
+       local.get $14
+       v128.const i32x4 0x00000000 0x3fe00000 0x00000000 0x3fe00000
+       v128.const i32x4 0x55555555 0x3fc55555 0x55555555 0x3fc55555
        local.get $4
        f64x2.mul
-       v128.const i32x4 0xa556c734 0x3ec71de3 0xa556c734 0x3ec71de3
        f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $16
+       v128.const i32x4 0x55555555 0x3fa55555 0x55555555 0x3fa55555
+       v128.const i32x4 0x11111111 0x3f811111 0x11111111 0x3f811111
        local.get $4
+       f64x2.mul
+       f64x2.add
+       local.get $14
+       v128.const i32x4 0x16c16c17 0x3f56c16c 0x16c16c17 0x3f56c16c
+       v128.const i32x4 0x1a01a01a 0x3f2a01a0 0x1a01a01a 0x3f2a01a0
+       local.get $4
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $16
+       local.get $16
        f64x2.mul
        v128.const i32x4 0x1a01a01a 0x3efa01a0 0x1a01a01a 0x3efa01a0
-       f64x2.add
+       v128.const i32x4 0xa556c734 0x3ec71de3 0xa556c734 0x3ec71de3
        local.get $4
        f64x2.mul
-       v128.const i32x4 0x1a01a01a 0x3f2a01a0 0x1a01a01a 0x3f2a01a0
        f64x2.add
+       local.get $14
+       v128.const i32x4 0xb7789f5c 0x3e927e4f 0xb7789f5c 0x3e927e4f
+       v128.const i32x4 0x67f544e4 0x3e5ae645 0x67f544e4 0x3e5ae645
        local.get $4
        f64x2.mul
-       v128.const i32x4 0x16c16c17 0x3f56c16c 0x16c16c17 0x3f56c16c
        f64x2.add
-       local.get $4
        f64x2.mul
-       v128.const i32x4 0x11111111 0x3f811111 0x11111111 0x3f811111
        f64x2.add
-       local.get $4
+       local.get $16
+       v128.const i32x4 0xeff8d898 0x3e21eed8 0xeff8d898 0x3e21eed8
        f64x2.mul
-       v128.const i32x4 0x55555555 0x3fa55555 0x55555555 0x3fa55555
        f64x2.add
-       local.get $4
        f64x2.mul
-       v128.const i32x4 0x55555555 0x3fc55555 0x55555555 0x3fc55555
-       f64x2.add
-       local.get $4
-       f64x2.mul
-       v128.const i32x4 0x00000000 0x3fe00000 0x00000000 0x3fe00000
-       f64x2.add
-       local.get $4
-       f64x2.mul
-       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
-       f64x2.add
-       local.get $4
-       f64x2.mul
-       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
        f64x2.add
        local.get $13
        v128.const i32x4 0xffffffff 0x000fffff 0xffffffff 0x000fffff
@@ -1463,79 +1491,80 @@
   (local $4 v128)
   (local $5 f64)
   (local $6 v128)
-  (local $7 v128)
+  (local $7 i32)
   (local $8 i32)
   (local $9 i32)
-  (local $10 i32)
-  (local $11 v128)
-  (local $12 v128)
+  (local $10 v128)
+  (local $11 i32)
+  (local $12 i32)
   (local $13 v128)
-  (local $14 i32)
-  (local $15 i32)
-  (local $16 f64)
+  (local $14 v128)
+  (local $15 f64)
+  (local $16 v128)
   (local $17 v128)
   (local $18 v128)
   (local $19 v128)
   (local $20 v128)
   (local $21 v128)
-  (local $22 f64)
+  (local $22 v128)
+  (local $23 f64)
   local.get $0
   i32.const -16
   i32.and
-  local.set $14
+  local.set $11
   loop $for-loop|0
-   local.get $8
-   local.get $14
+   local.get $7
+   local.get $11
    i32.lt_s
    if
-    local.get $8
+    local.get $7
     i32.const 2
     i32.shl
-    local.tee $10
+    local.tee $9
     local.get $2
     i32.add
-    local.tee $9
+    local.tee $8
     v128.load
-    local.set $17
-    local.get $9
+    local.set $16
+    local.get $8
     v128.load offset=16
-    local.set $18
-    local.get $9
+    local.set $17
+    local.get $8
     v128.load offset=32
-    local.set $6
-    local.get $9
+    local.set $18
+    local.get $8
     v128.load offset=48
-    local.set $7
+    local.set $6
     block $for-continue|0
      local.get $3
      i32.eqz
      if
-      local.get $17
+      local.get $16
       v128.const i32x4 0x00800000 0x00800000 0x00800000 0x00800000
       i32x4.lt_s
-      local.get $17
+      local.get $16
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i32x4.ne
       v128.and
-      local.get $18
+      local.get $17
       v128.const i32x4 0x00800000 0x00800000 0x00800000 0x00800000
       i32x4.lt_s
-      local.get $18
+      local.get $17
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i32x4.ne
       v128.and
       v128.or
-      local.get $6
+      local.get $18
       v128.const i32x4 0x00800000 0x00800000 0x00800000 0x00800000
       i32x4.lt_s
-      local.get $6
+      local.get $18
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i32x4.ne
       v128.and
-      local.get $7
+      local.get $6
       v128.const i32x4 0x00800000 0x00800000 0x00800000 0x00800000
       i32x4.lt_s
-      local.get $7
+      local.get $6
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i32x4.ne
       v128.and
@@ -1544,26 +1573,26 @@
       v128.any_true
       if
        i32.const 0
-       local.set $9
+       local.set $8
        loop $for-loop|1
-        local.get $9
+        local.get $8
         i32.const 16
         i32.lt_s
         if
-         local.get $10
          local.get $9
+         local.get $8
          i32.const 2
          i32.shl
          i32.add
-         local.tee $15
+         local.tee $12
          local.get $1
          i32.add
          f32.load
          f64.promote_f32
-         local.set $16
+         local.set $15
          local.get $5
          local.get $2
-         local.get $15
+         local.get $12
          i32.add
          f32.load
          f64.promote_f32
@@ -1579,15 +1608,15 @@
           f64.mul
          end
          local.get $5
-         local.get $16
+         local.get $15
          f64.mul
          f64.sub
          f64.add
          local.set $5
-         local.get $9
+         local.get $8
          i32.const 1
          i32.add
-         local.set $9
+         local.set $8
          br $for-loop|1
         end
        end
@@ -1595,25 +1624,25 @@
       end
      end
      local.get $1
-     local.get $10
+     local.get $9
      i32.add
-     local.tee $9
+     local.tee $8
      v128.load
      local.set $19
-     local.get $9
+     local.get $8
      v128.load offset=16
-     local.set $11
-     local.get $9
-     v128.load offset=32
-     local.set $12
-     local.get $9
-     v128.load offset=48
      local.set $13
+     local.get $8
+     v128.load offset=32
+     local.set $14
+     local.get $8
+     v128.load offset=48
+     local.set $10
      local.get $4
      block $wasm/kl-div/lossF32x4|inlined.0 (result v128)
       local.get $3
       if
-       local.get $17
+       local.get $16
        v128.const i32x4 0x42b17218 0x42b17218 0x42b17218 0x42b17218
        f32x4.min
        v128.const i32x4 0xc2d00000 0xc2d00000 0xc2d00000 0xc2d00000
@@ -1627,8 +1656,6 @@
        v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000
        f32x4.sub
        local.set $21
-       v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
-       v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967
        local.get $4
        local.get $21
        v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000
@@ -1639,28 +1666,32 @@
        f32x4.mul
        f32x4.sub
        local.tee $4
-       f32x4.mul
-       v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce
-       f32x4.add
        local.get $4
        f32x4.mul
-       v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908
-       f32x4.add
-       local.get $4
-       f32x4.mul
-       v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1
-       f32x4.add
-       local.get $4
-       f32x4.mul
+       local.set $21
+       v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
        v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa
-       f32x4.add
        local.get $4
        f32x4.mul
        v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000
        f32x4.add
+       local.get $21
+       v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908
        local.get $4
        f32x4.mul
+       v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1
+       f32x4.add
+       local.get $21
+       v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967
        local.get $4
+       f32x4.mul
+       v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $21
        f32x4.mul
        local.get $4
        f32x4.add
@@ -1688,89 +1719,88 @@
        i32.const 23
        i32x4.shl
        f32x4.mul
-       local.get $17
+       local.get $16
        v128.const i32x4 0x42b17218 0x42b17218 0x42b17218 0x42b17218
        f32x4.gt
        v128.bitselect
-       local.get $17
+       local.get $16
        local.get $19
        f32x4.sub
        f32x4.mul
        br $wasm/kl-div/lossF32x4|inlined.0
       end
-      local.get $17
+      local.get $16
+      local.get $16
       v128.const i32x4 0x3f3504f3 0x3f3504f3 0x3f3504f3 0x3f3504f3
       i32x4.sub
       i32.const 23
       i32x4.shr_s
-      local.tee $4
-      f32x4.convert_i32x4_s
-      local.set $20
-      local.get $17
-      local.get $4
+      local.tee $20
       i32.const 23
       i32x4.shl
       i32x4.sub
       v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
       f32x4.sub
-      local.tee $4
-      local.get $4
-      f32x4.mul
-      local.set $21
-      local.get $17
-      local.get $4
-      local.get $4
+      local.tee $21
       local.get $21
       f32x4.mul
-      v128.const i32x4 0x3d9021bb 0x3d9021bb 0x3d9021bb 0x3d9021bb
-      local.get $4
+      local.tee $22
+      local.get $22
       f32x4.mul
-      v128.const i32x4 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0x3def251a 0x3def251a 0x3def251a 0x3def251a
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0xbe2aae50 0xbe2aae50 0xbe2aae50 0xbe2aae50
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0x3e4cceac 0x3e4cceac 0x3e4cceac 0x3e4cceac
-      f32x4.add
-      local.get $4
+      local.set $4
+      local.get $16
+      local.get $21
+      local.get $21
+      local.get $22
       f32x4.mul
       v128.const i32x4 0xbe7ffffc 0xbe7ffffc 0xbe7ffffc 0xbe7ffffc
-      f32x4.add
-      local.get $4
+      local.get $21
       f32x4.mul
       v128.const i32x4 0x3eaaaaaa 0x3eaaaaaa 0x3eaaaaaa 0x3eaaaaaa
       f32x4.add
+      local.get $22
+      v128.const i32x4 0xbe2aae50 0xbe2aae50 0xbe2aae50 0xbe2aae50
+      local.get $21
       f32x4.mul
-      local.get $20
-      v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083
+      v128.const i32x4 0x3e4cceac 0x3e4cceac 0x3e4cceac 0x3e4cceac
+      f32x4.add
       f32x4.mul
       f32x4.add
+      local.get $4
+      v128.const i32x4 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f
       local.get $21
+      f32x4.mul
+      v128.const i32x4 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf
+      f32x4.add
+      local.get $22
+      v128.const i32x4 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8
+      local.get $21
+      f32x4.mul
+      v128.const i32x4 0x3def251a 0x3def251a 0x3def251a 0x3def251a
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $4
+      local.get $4
+      f32x4.mul
+      v128.const i32x4 0x3d9021bb 0x3d9021bb 0x3d9021bb 0x3d9021bb
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      local.get $22
       v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $20
-      v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000
+      f32x4.convert_i32x4_s
+      v128.const i32x4 0x3f317218 0x3f317218 0x3f317218 0x3f317218
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $17
+      local.get $16
       local.get $19
       f32x4.mul
       f32x4.sub
@@ -1786,7 +1816,7 @@
      block $wasm/kl-div/lossF32x4|inlined.1 (result v128)
       local.get $3
       if
-       local.get $18
+       local.get $17
        v128.const i32x4 0x42b17218 0x42b17218 0x42b17218 0x42b17218
        f32x4.min
        v128.const i32x4 0xc2d00000 0xc2d00000 0xc2d00000 0xc2d00000
@@ -1796,12 +1826,10 @@
        f32x4.mul
        v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000
        f32x4.add
-       local.tee $17
+       local.tee $16
        v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000
        f32x4.sub
        local.set $19
-       v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
-       v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967
        local.get $4
        local.get $19
        v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000
@@ -1812,34 +1840,38 @@
        f32x4.mul
        f32x4.sub
        local.tee $4
-       f32x4.mul
-       v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce
-       f32x4.add
        local.get $4
        f32x4.mul
-       v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908
-       f32x4.add
-       local.get $4
-       f32x4.mul
-       v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1
-       f32x4.add
-       local.get $4
-       f32x4.mul
+       local.set $19
+       v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
        v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa
-       f32x4.add
        local.get $4
        f32x4.mul
        v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000
        f32x4.add
+       local.get $19
+       v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908
        local.get $4
        f32x4.mul
+       v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1
+       f32x4.add
+       local.get $19
+       v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967
        local.get $4
+       f32x4.mul
+       v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $19
        f32x4.mul
        local.get $4
        f32x4.add
        v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
        f32x4.add
-       local.get $17
+       local.get $16
        v128.const i32x4 0x007fffff 0x007fffff 0x007fffff 0x007fffff
        v128.and
        v128.const i32x4 0x00400000 0x00400000 0x00400000 0x00400000
@@ -1847,104 +1879,103 @@
        local.tee $4
        i32.const 1
        i32x4.shr_s
-       local.tee $17
+       local.tee $16
        v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f
        i32x4.add
        i32.const 23
        i32x4.shl
        f32x4.mul
        local.get $4
-       local.get $17
+       local.get $16
        i32x4.sub
        v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f
        i32x4.add
        i32.const 23
        i32x4.shl
        f32x4.mul
-       local.get $18
+       local.get $17
        v128.const i32x4 0x42b17218 0x42b17218 0x42b17218 0x42b17218
        f32x4.gt
        v128.bitselect
-       local.get $18
-       local.get $11
+       local.get $17
+       local.get $13
        f32x4.sub
        f32x4.mul
        br $wasm/kl-div/lossF32x4|inlined.1
       end
-      local.get $18
+      local.get $17
+      local.get $17
       v128.const i32x4 0x3f3504f3 0x3f3504f3 0x3f3504f3 0x3f3504f3
       i32x4.sub
       i32.const 23
       i32x4.shr_s
       local.tee $4
-      f32x4.convert_i32x4_s
-      local.set $17
-      local.get $18
-      local.get $4
       i32.const 23
       i32x4.shl
       i32x4.sub
       v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
       f32x4.sub
-      local.tee $4
-      local.get $4
+      local.tee $16
+      local.get $16
       f32x4.mul
-      local.set $19
-      local.get $18
-      local.get $4
-      local.get $4
+      local.tee $19
       local.get $19
       f32x4.mul
-      v128.const i32x4 0x3d9021bb 0x3d9021bb 0x3d9021bb 0x3d9021bb
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0x3def251a 0x3def251a 0x3def251a 0x3def251a
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0xbe2aae50 0xbe2aae50 0xbe2aae50 0xbe2aae50
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0x3e4cceac 0x3e4cceac 0x3e4cceac 0x3e4cceac
-      f32x4.add
-      local.get $4
+      local.set $20
+      local.get $17
+      local.get $16
+      local.get $16
+      local.get $19
       f32x4.mul
       v128.const i32x4 0xbe7ffffc 0xbe7ffffc 0xbe7ffffc 0xbe7ffffc
-      f32x4.add
-      local.get $4
+      local.get $16
       f32x4.mul
       v128.const i32x4 0x3eaaaaaa 0x3eaaaaaa 0x3eaaaaaa 0x3eaaaaaa
       f32x4.add
+      local.get $19
+      v128.const i32x4 0xbe2aae50 0xbe2aae50 0xbe2aae50 0xbe2aae50
+      local.get $16
       f32x4.mul
-      local.get $17
-      v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083
+      v128.const i32x4 0x3e4cceac 0x3e4cceac 0x3e4cceac 0x3e4cceac
+      f32x4.add
       f32x4.mul
       f32x4.add
+      local.get $20
+      v128.const i32x4 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f
+      local.get $16
+      f32x4.mul
+      v128.const i32x4 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf
+      f32x4.add
+      local.get $19
+      v128.const i32x4 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8
+      local.get $16
+      f32x4.mul
+      v128.const i32x4 0x3def251a 0x3def251a 0x3def251a 0x3def251a
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $20
+      local.get $20
+      f32x4.mul
+      v128.const i32x4 0x3d9021bb 0x3d9021bb 0x3d9021bb 0x3d9021bb
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
       local.get $19
       v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000
       f32x4.mul
       f32x4.sub
       f32x4.add
-      local.get $17
-      v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000
+      local.get $4
+      f32x4.convert_i32x4_s
+      v128.const i32x4 0x3f317218 0x3f317218 0x3f317218 0x3f317218
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $18
-      local.get $11
+      local.get $17
+      local.get $13
       f32x4.mul
       f32x4.sub
      end
@@ -1959,7 +1990,7 @@
      block $wasm/kl-div/lossF32x4|inlined.2 (result v128)
       local.get $3
       if
-       local.get $6
+       local.get $18
        v128.const i32x4 0x42b17218 0x42b17218 0x42b17218 0x42b17218
        f32x4.min
        v128.const i32x4 0xc2d00000 0xc2d00000 0xc2d00000 0xc2d00000
@@ -1969,50 +2000,52 @@
        f32x4.mul
        v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000
        f32x4.add
-       local.tee $11
+       local.tee $13
        v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000
        f32x4.sub
-       local.set $17
-       v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
-       v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967
+       local.set $16
        local.get $4
-       local.get $17
+       local.get $16
        v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000
        f32x4.mul
        f32x4.sub
-       local.get $17
+       local.get $16
        v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083
        f32x4.mul
        f32x4.sub
        local.tee $4
-       f32x4.mul
-       v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce
-       f32x4.add
        local.get $4
        f32x4.mul
-       v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908
-       f32x4.add
-       local.get $4
-       f32x4.mul
-       v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1
-       f32x4.add
-       local.get $4
-       f32x4.mul
+       local.set $16
+       v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
        v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa
-       f32x4.add
        local.get $4
        f32x4.mul
        v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000
        f32x4.add
+       local.get $16
+       v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908
        local.get $4
        f32x4.mul
+       v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1
+       f32x4.add
+       local.get $16
+       v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967
        local.get $4
+       f32x4.mul
+       v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $16
        f32x4.mul
        local.get $4
        f32x4.add
        v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
        f32x4.add
-       local.get $11
+       local.get $13
        v128.const i32x4 0x007fffff 0x007fffff 0x007fffff 0x007fffff
        v128.and
        v128.const i32x4 0x00400000 0x00400000 0x00400000 0x00400000
@@ -2020,104 +2053,103 @@
        local.tee $4
        i32.const 1
        i32x4.shr_s
-       local.tee $11
+       local.tee $13
        v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f
        i32x4.add
        i32.const 23
        i32x4.shl
        f32x4.mul
        local.get $4
-       local.get $11
+       local.get $13
        i32x4.sub
        v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f
        i32x4.add
        i32.const 23
        i32x4.shl
        f32x4.mul
-       local.get $6
+       local.get $18
        v128.const i32x4 0x42b17218 0x42b17218 0x42b17218 0x42b17218
        f32x4.gt
        v128.bitselect
-       local.get $6
-       local.get $12
+       local.get $18
+       local.get $14
        f32x4.sub
        f32x4.mul
        br $wasm/kl-div/lossF32x4|inlined.2
       end
-      local.get $6
+      local.get $18
+      local.get $18
       v128.const i32x4 0x3f3504f3 0x3f3504f3 0x3f3504f3 0x3f3504f3
       i32x4.sub
       i32.const 23
       i32x4.shr_s
       local.tee $4
-      f32x4.convert_i32x4_s
-      local.set $11
-      local.get $6
-      local.get $4
       i32.const 23
       i32x4.shl
       i32x4.sub
       v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
       f32x4.sub
-      local.tee $4
-      local.get $4
+      local.tee $13
+      local.get $13
+      f32x4.mul
+      local.tee $16
+      local.get $16
       f32x4.mul
       local.set $17
-      local.get $6
-      local.get $4
-      local.get $4
-      local.get $17
-      f32x4.mul
-      v128.const i32x4 0x3d9021bb 0x3d9021bb 0x3d9021bb 0x3d9021bb
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0x3def251a 0x3def251a 0x3def251a 0x3def251a
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0xbe2aae50 0xbe2aae50 0xbe2aae50 0xbe2aae50
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0x3e4cceac 0x3e4cceac 0x3e4cceac 0x3e4cceac
-      f32x4.add
-      local.get $4
+      local.get $18
+      local.get $13
+      local.get $13
+      local.get $16
       f32x4.mul
       v128.const i32x4 0xbe7ffffc 0xbe7ffffc 0xbe7ffffc 0xbe7ffffc
-      f32x4.add
-      local.get $4
+      local.get $13
       f32x4.mul
       v128.const i32x4 0x3eaaaaaa 0x3eaaaaaa 0x3eaaaaaa 0x3eaaaaaa
       f32x4.add
+      local.get $16
+      v128.const i32x4 0xbe2aae50 0xbe2aae50 0xbe2aae50 0xbe2aae50
+      local.get $13
       f32x4.mul
-      local.get $11
-      v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083
+      v128.const i32x4 0x3e4cceac 0x3e4cceac 0x3e4cceac 0x3e4cceac
+      f32x4.add
       f32x4.mul
       f32x4.add
       local.get $17
+      v128.const i32x4 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f
+      local.get $13
+      f32x4.mul
+      v128.const i32x4 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf
+      f32x4.add
+      local.get $16
+      v128.const i32x4 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8
+      local.get $13
+      f32x4.mul
+      v128.const i32x4 0x3def251a 0x3def251a 0x3def251a 0x3def251a
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $17
+      local.get $17
+      f32x4.mul
+      v128.const i32x4 0x3d9021bb 0x3d9021bb 0x3d9021bb 0x3d9021bb
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      local.get $16
       v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000
       f32x4.mul
       f32x4.sub
       f32x4.add
-      local.get $11
-      v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000
+      local.get $4
+      f32x4.convert_i32x4_s
+      v128.const i32x4 0x3f317218 0x3f317218 0x3f317218 0x3f317218
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $6
-      local.get $12
+      local.get $18
+      local.get $14
       f32x4.mul
       f32x4.sub
      end
@@ -2132,7 +2164,7 @@
      block $wasm/kl-div/lossF32x4|inlined.3 (result v128)
       local.get $3
       if
-       local.get $7
+       local.get $6
        v128.const i32x4 0x42b17218 0x42b17218 0x42b17218 0x42b17218
        f32x4.min
        v128.const i32x4 0xc2d00000 0xc2d00000 0xc2d00000 0xc2d00000
@@ -2142,50 +2174,52 @@
        f32x4.mul
        v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000
        f32x4.add
-       local.tee $6
+       local.tee $13
        v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000
        f32x4.sub
-       local.set $11
-       v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
-       v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967
+       local.set $14
        local.get $4
-       local.get $11
+       local.get $14
        v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000
        f32x4.mul
        f32x4.sub
-       local.get $11
+       local.get $14
        v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083
        f32x4.mul
        f32x4.sub
        local.tee $4
-       f32x4.mul
-       v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce
-       f32x4.add
        local.get $4
        f32x4.mul
-       v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908
-       f32x4.add
-       local.get $4
-       f32x4.mul
-       v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1
-       f32x4.add
-       local.get $4
-       f32x4.mul
+       local.set $14
+       v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
        v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa
-       f32x4.add
        local.get $4
        f32x4.mul
        v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000
        f32x4.add
+       local.get $14
+       v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908
        local.get $4
        f32x4.mul
+       v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1
+       f32x4.add
+       local.get $14
+       v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967
        local.get $4
+       f32x4.mul
+       v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $14
        f32x4.mul
        local.get $4
        f32x4.add
        v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
        f32x4.add
-       local.get $6
+       local.get $13
        v128.const i32x4 0x007fffff 0x007fffff 0x007fffff 0x007fffff
        v128.and
        v128.const i32x4 0x00400000 0x00400000 0x00400000 0x00400000
@@ -2193,104 +2227,103 @@
        local.tee $4
        i32.const 1
        i32x4.shr_s
-       local.tee $6
+       local.tee $13
        v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f
        i32x4.add
        i32.const 23
        i32x4.shl
        f32x4.mul
        local.get $4
-       local.get $6
+       local.get $13
        i32x4.sub
        v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f
        i32x4.add
        i32.const 23
        i32x4.shl
        f32x4.mul
-       local.get $7
+       local.get $6
        v128.const i32x4 0x42b17218 0x42b17218 0x42b17218 0x42b17218
        f32x4.gt
        v128.bitselect
-       local.get $7
-       local.get $13
+       local.get $6
+       local.get $10
        f32x4.sub
        f32x4.mul
        br $wasm/kl-div/lossF32x4|inlined.3
       end
-      local.get $7
+      local.get $6
+      local.get $6
       v128.const i32x4 0x3f3504f3 0x3f3504f3 0x3f3504f3 0x3f3504f3
       i32x4.sub
       i32.const 23
       i32x4.shr_s
       local.tee $4
-      f32x4.convert_i32x4_s
-      local.set $6
-      local.get $7
-      local.get $4
       i32.const 23
       i32x4.shl
       i32x4.sub
       v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
       f32x4.sub
-      local.tee $4
-      local.get $4
+      local.tee $13
+      local.get $13
       f32x4.mul
-      local.set $11
-      local.get $7
-      local.get $4
-      local.get $4
-      local.get $11
+      local.tee $14
+      local.get $14
       f32x4.mul
-      v128.const i32x4 0x3d9021bb 0x3d9021bb 0x3d9021bb 0x3d9021bb
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0x3def251a 0x3def251a 0x3def251a 0x3def251a
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0xbe2aae50 0xbe2aae50 0xbe2aae50 0xbe2aae50
-      f32x4.add
-      local.get $4
-      f32x4.mul
-      v128.const i32x4 0x3e4cceac 0x3e4cceac 0x3e4cceac 0x3e4cceac
-      f32x4.add
-      local.get $4
+      local.set $16
+      local.get $6
+      local.get $13
+      local.get $13
+      local.get $14
       f32x4.mul
       v128.const i32x4 0xbe7ffffc 0xbe7ffffc 0xbe7ffffc 0xbe7ffffc
-      f32x4.add
-      local.get $4
+      local.get $13
       f32x4.mul
       v128.const i32x4 0x3eaaaaaa 0x3eaaaaaa 0x3eaaaaaa 0x3eaaaaaa
       f32x4.add
+      local.get $14
+      v128.const i32x4 0xbe2aae50 0xbe2aae50 0xbe2aae50 0xbe2aae50
+      local.get $13
       f32x4.mul
-      local.get $6
-      v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083
+      v128.const i32x4 0x3e4cceac 0x3e4cceac 0x3e4cceac 0x3e4cceac
+      f32x4.add
       f32x4.mul
       f32x4.add
-      local.get $11
+      local.get $16
+      v128.const i32x4 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f
+      local.get $13
+      f32x4.mul
+      v128.const i32x4 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf
+      f32x4.add
+      local.get $14
+      v128.const i32x4 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8
+      local.get $13
+      f32x4.mul
+      v128.const i32x4 0x3def251a 0x3def251a 0x3def251a 0x3def251a
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $16
+      local.get $16
+      f32x4.mul
+      v128.const i32x4 0x3d9021bb 0x3d9021bb 0x3d9021bb 0x3d9021bb
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      local.get $14
       v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000
       f32x4.mul
       f32x4.sub
       f32x4.add
-      local.get $6
-      v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000
+      local.get $4
+      f32x4.convert_i32x4_s
+      v128.const i32x4 0x3f317218 0x3f317218 0x3f317218 0x3f317218
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $7
-      local.get $13
+      local.get $6
+      local.get $10
       f32x4.mul
       f32x4.sub
      end
@@ -2304,67 +2337,67 @@
      f64x2.add
      local.set $4
     end
-    local.get $8
+    local.get $7
     i32.const 16
     i32.add
-    local.set $8
+    local.set $7
     br $for-loop|0
    end
   end
   loop $for-loop|2
    local.get $0
-   local.get $8
+   local.get $7
    i32.gt_s
    if
-    local.get $8
+    local.get $7
     i32.const 2
     i32.shl
-    local.tee $9
+    local.tee $8
     local.get $1
     i32.add
     f32.load
     f64.promote_f32
-    local.set $22
+    local.set $23
     local.get $2
-    local.get $9
+    local.get $8
     i32.add
     f32.load
     f64.promote_f32
-    local.set $16
+    local.set $15
     local.get $5
     block $wasm/kl-div/lossScalar|inlined.1 (result f64)
      local.get $3
      if
-      local.get $16
+      local.get $15
       call $~lib/math/NativeMath.exp
-      local.get $16
-      local.get $22
+      local.get $15
+      local.get $23
       f64.sub
       f64.mul
       br $wasm/kl-div/lossScalar|inlined.1
      end
-     local.get $16
+     local.get $15
      f64.const 0
      f64.eq
      if (result f64)
       f64.const 0
      else
-      local.get $16
-      local.get $16
+      local.get $15
+      local.get $15
       call $~lib/math/NativeMath.log
       f64.mul
      end
-     local.get $16
-     local.get $22
+     local.get $15
+     local.get $23
      f64.mul
      f64.sub
     end
     f64.add
     local.set $5
-    local.get $8
+    local.get $7
     i32.const 1
     i32.add
-    local.set $8
+    local.set $7
     br $for-loop|2
    end
   end
@@ -2381,52 +2414,52 @@
   (local $7 i32)
   (local $8 i32)
   (local $9 i32)
-  (local $10 v128)
+  (local $10 i32)
   (local $11 i32)
   (local $12 i32)
-  (local $13 i32)
+  (local $13 v128)
   (local $14 v128)
   (local $15 v128)
-  (local $16 v128)
-  (local $17 v128)
-  (local $18 f64)
-  (local $19 f64)
+  (local $16 f64)
+  (local $17 f64)
+  (local $18 v128)
+  (local $19 v128)
   (local $20 v128)
   (local $21 v128)
   (local $22 v128)
   local.get $5
   f64x2.splat
-  local.set $10
+  local.set $6
   local.get $5
   f64.const 1
   f64.ne
-  local.set $11
+  local.set $10
   local.get $0
   i32.const -2
   i32.and
-  local.set $12
+  local.set $11
   loop $for-loop|0
    local.get $7
-   local.get $12
+   local.get $11
    i32.lt_s
    if
     local.get $7
     i32.const 3
     i32.shl
-    local.tee $13
+    local.tee $12
     local.get $2
     i32.add
     v128.load
-    local.set $17
+    local.set $13
     block $for-continue|0
      local.get $4
      if (result i32)
       i32.const 0
      else
-      local.get $17
+      local.get $13
       v128.const i32x4 0x00000000 0x00100000 0x00000000 0x00100000
       i64x2.lt_s
-      local.get $17
+      local.get $13
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i64x2.ne
       v128.and
@@ -2440,7 +2473,7 @@
        i32.const 2
        i32.lt_s
        if
-        local.get $13
+        local.get $12
         local.get $8
         i32.const 3
         i32.shl
@@ -2449,7 +2482,7 @@
         local.get $1
         i32.add
         f64.load
-        local.set $18
+        local.set $16
         local.get $3
         local.get $9
         i32.add
@@ -2457,19 +2490,19 @@
         local.get $9
         i32.add
         f64.load
-        local.tee $19
+        local.tee $17
         f64.const 0
         f64.eq
         if (result f64)
          f64.const 0
         else
-         local.get $19
-         local.get $19
+         local.get $17
+         local.get $17
          call $~lib/math/NativeMath.log
          f64.mul
         end
-        local.get $19
-        local.get $18
+        local.get $17
+        local.get $16
         f64.mul
         f64.sub
         local.get $5
@@ -2485,17 +2518,17 @@
       br $for-continue|0
      end
      local.get $1
-     local.get $13
+     local.get $12
      i32.add
      v128.load
-     local.set $6
+     local.set $18
      local.get $3
-     local.get $13
+     local.get $12
      i32.add
      block $wasm/kl-div/lossF64x2|inlined.4 (result v128)
       local.get $4
       if
-       local.get $17
+       local.get $13
        v128.const i32x4 0xfefa39ef 0x40862e42 0xfefa39ef 0x40862e42
        f64x2.min
        v128.const i32x4 0x00000000 0xc0875000 0x00000000 0xc0875000
@@ -2508,65 +2541,72 @@
        local.tee $15
        v128.const i32x4 0x00000000 0x43380000 0x00000000 0x43380000
        f64x2.sub
-       local.set $16
-       v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
-       v128.const i32x4 0xeff8d898 0x3e21eed8 0xeff8d898 0x3e21eed8
+       local.set $19
        local.get $14
-       local.get $16
+       local.get $19
        v128.const i32x4 0xfee00000 0x3fe62e42 0xfee00000 0x3fe62e42
        f64x2.mul
        f64x2.sub
-       local.get $16
+       local.get $19
        v128.const i32x4 0x35793c76 0x3dea39ef 0x35793c76 0x3dea39ef
        f64x2.mul
        f64x2.sub
        local.tee $14
-       f64x2.mul
-       v128.const i32x4 0x67f544e4 0x3e5ae645 0x67f544e4 0x3e5ae645
-       f64x2.add
        local.get $14
        f64x2.mul
-       v128.const i32x4 0xb7789f5c 0x3e927e4f 0xb7789f5c 0x3e927e4f
+       local.tee $19
+       local.get $19
+       f64x2.mul
+       local.set $20
+       v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
+       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
+       local.get $14
        f64x2.add
+       local.get $19
+       v128.const i32x4 0x00000000 0x3fe00000 0x00000000 0x3fe00000
+       v128.const i32x4 0x55555555 0x3fc55555 0x55555555 0x3fc55555
        local.get $14
        f64x2.mul
-       v128.const i32x4 0xa556c734 0x3ec71de3 0xa556c734 0x3ec71de3
        f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $20
+       v128.const i32x4 0x55555555 0x3fa55555 0x55555555 0x3fa55555
+       v128.const i32x4 0x11111111 0x3f811111 0x11111111 0x3f811111
        local.get $14
+       f64x2.mul
+       f64x2.add
+       local.get $19
+       v128.const i32x4 0x16c16c17 0x3f56c16c 0x16c16c17 0x3f56c16c
+       v128.const i32x4 0x1a01a01a 0x3f2a01a0 0x1a01a01a 0x3f2a01a0
+       local.get $14
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $20
+       local.get $20
        f64x2.mul
        v128.const i32x4 0x1a01a01a 0x3efa01a0 0x1a01a01a 0x3efa01a0
-       f64x2.add
+       v128.const i32x4 0xa556c734 0x3ec71de3 0xa556c734 0x3ec71de3
        local.get $14
        f64x2.mul
-       v128.const i32x4 0x1a01a01a 0x3f2a01a0 0x1a01a01a 0x3f2a01a0
        f64x2.add
+       local.get $19
+       v128.const i32x4 0xb7789f5c 0x3e927e4f 0xb7789f5c 0x3e927e4f
+       v128.const i32x4 0x67f544e4 0x3e5ae645 0x67f544e4 0x3e5ae645
        local.get $14
        f64x2.mul
-       v128.const i32x4 0x16c16c17 0x3f56c16c 0x16c16c17 0x3f56c16c
        f64x2.add
-       local.get $14
        f64x2.mul
-       v128.const i32x4 0x11111111 0x3f811111 0x11111111 0x3f811111
        f64x2.add
-       local.get $14
+       local.get $20
+       v128.const i32x4 0xeff8d898 0x3e21eed8 0xeff8d898 0x3e21eed8
        f64x2.mul
-       v128.const i32x4 0x55555555 0x3fa55555 0x55555555 0x3fa55555
        f64x2.add
-       local.get $14
        f64x2.mul
-       v128.const i32x4 0x55555555 0x3fc55555 0x55555555 0x3fc55555
-       f64x2.add
-       local.get $14
-       f64x2.mul
-       v128.const i32x4 0x00000000 0x3fe00000 0x00000000 0x3fe00000
-       f64x2.add
-       local.get $14
-       f64x2.mul
-       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
-       f64x2.add
-       local.get $14
-       f64x2.mul
-       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
        f64x2.add
        local.get $15
        v128.const i32x4 0xffffffff 0x000fffff 0xffffffff 0x000fffff
@@ -2590,17 +2630,17 @@
        i32.const 52
        i64x2.shl
        f64x2.mul
-       local.get $17
+       local.get $13
        v128.const i32x4 0xfefa39ef 0x40862e42 0xfefa39ef 0x40862e42
        f64x2.gt
        v128.bitselect
-       local.get $17
-       local.get $6
+       local.get $13
+       local.get $18
        f64x2.sub
        f64x2.mul
        br $wasm/kl-div/lossF64x2|inlined.4
       end
-      local.get $17
+      local.get $13
       v128.const i32x4 0x667f3bcd 0x3fe6a09e 0x667f3bcd 0x3fe6a09e
       i64x2.sub
       i32.const 52
@@ -2609,42 +2649,42 @@
       local.get $14
       i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
       f64x2.convert_low_i32x4_s
-      local.set $20
-      local.get $17
+      local.set $19
+      local.get $13
       local.get $14
       i32.const 52
       i64x2.shl
       i64x2.sub
       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
       f64x2.sub
-      local.tee $14
+      local.tee $20
       v128.const i32x4 0x00000000 0x40000000 0x00000000 0x40000000
-      local.get $14
+      local.get $20
       f64x2.add
       f64x2.div
-      local.tee $15
-      local.get $15
-      f64x2.mul
       local.tee $21
       local.get $21
       f64x2.mul
-      local.set $16
-      local.get $17
-      local.get $20
+      local.tee $14
+      local.get $14
+      f64x2.mul
+      local.set $15
+      local.get $13
+      local.get $19
       v128.const i32x4 0xfee00000 0x3fe62e42 0xfee00000 0x3fe62e42
       f64x2.mul
       v128.const i32x4 0x00000000 0x3fe00000 0x00000000 0x3fe00000
-      local.get $14
+      local.get $20
       f64x2.mul
-      local.get $14
+      local.get $20
       f64x2.mul
       local.tee $22
-      local.get $15
-      local.get $22
       local.get $21
-      local.get $16
-      local.get $16
-      local.get $16
+      local.get $22
+      local.get $14
+      local.get $15
+      local.get $15
+      local.get $15
       v128.const i32x4 0xdf3e5244 0x3fc2f112 0xdf3e5244 0x3fc2f112
       f64x2.mul
       v128.const i32x4 0x96cb03de 0x3fc74664 0x96cb03de 0x3fc74664
@@ -2656,9 +2696,9 @@
       v128.const i32x4 0x55555593 0x3fe55555 0x55555593 0x3fe55555
       f64x2.add
       f64x2.mul
-      local.get $16
-      local.get $16
-      local.get $16
+      local.get $15
+      local.get $15
+      local.get $15
       v128.const i32x4 0xd078c69f 0x3fc39a09 0xd078c69f 0x3fc39a09
       f64x2.mul
       v128.const i32x4 0x1d8e78af 0x3fcc71c5 0x1d8e78af 0x3fcc71c5
@@ -2670,25 +2710,25 @@
       f64x2.add
       f64x2.add
       f64x2.mul
-      local.get $20
+      local.get $19
       v128.const i32x4 0x35793c76 0x3dea39ef 0x35793c76 0x3dea39ef
       f64x2.mul
       f64x2.add
       f64x2.sub
-      local.get $14
+      local.get $20
       f64x2.sub
       f64x2.sub
       f64x2.mul
-      local.get $17
-      local.get $6
+      local.get $13
+      local.get $18
       f64x2.mul
       f64x2.sub
      end
-     local.tee $6
-     local.get $10
-     f64x2.div
+     local.tee $13
      local.get $6
-     local.get $11
+     f64x2.div
+     local.get $13
+     local.get $10
      select
      v128.store
     end
@@ -2711,39 +2751,39 @@
     local.get $1
     i32.add
     f64.load
-    local.set $18
+    local.set $16
     local.get $2
     local.get $8
     i32.add
     f64.load
-    local.set $19
+    local.set $17
     local.get $3
     local.get $8
     i32.add
     block $wasm/kl-div/lossScalar|inlined.7 (result f64)
      local.get $4
      if
-      local.get $19
+      local.get $17
       call $~lib/math/NativeMath.exp
-      local.get $19
-      local.get $18
+      local.get $17
+      local.get $16
       f64.sub
       f64.mul
       br $wasm/kl-div/lossScalar|inlined.7
      end
-     local.get $19
+     local.get $17
      f64.const 0
      f64.eq
      if (result f64)
       f64.const 0
      else
-      local.get $19
-      local.get $19
+      local.get $17
+      local.get $17
       call $~lib/math/NativeMath.log
       f64.mul
      end
-     local.get $19
-     local.get $18
+     local.get $17
+     local.get $16
      f64.mul
      f64.sub
     end
@@ -2763,50 +2803,51 @@
   (local $7 i32)
   (local $8 i32)
   (local $9 i32)
-  (local $10 v128)
+  (local $10 i32)
   (local $11 i32)
   (local $12 i32)
-  (local $13 i32)
+  (local $13 v128)
   (local $14 v128)
   (local $15 f64)
   (local $16 f64)
   (local $17 v128)
   (local $18 v128)
   (local $19 v128)
+  (local $20 v128)
   local.get $5
   f32.demote_f64
   f32x4.splat
-  local.set $10
+  local.set $6
   local.get $5
   f64.const 1
   f64.ne
-  local.set $11
+  local.set $10
   local.get $0
   i32.const -4
   i32.and
-  local.set $12
+  local.set $11
   loop $for-loop|0
    local.get $7
-   local.get $12
+   local.get $11
    i32.lt_s
    if
     local.get $7
     i32.const 2
     i32.shl
-    local.tee $13
+    local.tee $12
     local.get $2
     i32.add
     v128.load
-    local.set $14
+    local.set $13
     block $for-continue|0
      local.get $4
      if (result i32)
       i32.const 0
      else
-      local.get $14
+      local.get $13
       v128.const i32x4 0x00800000 0x00800000 0x00800000 0x00800000
       i32x4.lt_s
-      local.get $14
+      local.get $13
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i32x4.ne
       v128.and
@@ -2820,7 +2861,7 @@
        i32.const 4
        i32.lt_s
        if
-        local.get $13
+        local.get $12
         local.get $8
         i32.const 2
         i32.shl
@@ -2868,22 +2909,22 @@
       br $for-continue|0
      end
      local.get $1
-     local.get $13
+     local.get $12
      i32.add
      v128.load
-     local.set $6
+     local.set $17
      local.get $3
-     local.get $13
+     local.get $12
      i32.add
      block $wasm/kl-div/lossF32x4|inlined.4 (result v128)
       local.get $4
       if
-       local.get $14
+       local.get $13
        v128.const i32x4 0x42b17218 0x42b17218 0x42b17218 0x42b17218
        f32x4.min
        v128.const i32x4 0xc2d00000 0xc2d00000 0xc2d00000 0xc2d00000
        f32x4.max
-       local.tee $17
+       local.tee $14
        v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b
        f32x4.mul
        v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000
@@ -2892,9 +2933,7 @@
        v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000
        f32x4.sub
        local.set $19
-       v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
-       v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967
-       local.get $17
+       local.get $14
        local.get $19
        v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000
        f32x4.mul
@@ -2903,31 +2942,35 @@
        v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083
        f32x4.mul
        f32x4.sub
-       local.tee $17
+       local.tee $14
+       local.get $14
        f32x4.mul
-       v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce
-       f32x4.add
-       local.get $17
-       f32x4.mul
-       v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908
-       f32x4.add
-       local.get $17
-       f32x4.mul
-       v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1
-       f32x4.add
-       local.get $17
-       f32x4.mul
+       local.set $19
+       v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
        v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa
-       f32x4.add
-       local.get $17
+       local.get $14
        f32x4.mul
        v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000
        f32x4.add
-       local.get $17
+       local.get $19
+       v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908
+       local.get $14
        f32x4.mul
-       local.get $17
+       v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1
+       f32x4.add
+       local.get $19
+       v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967
+       local.get $14
        f32x4.mul
-       local.get $17
+       v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $19
+       f32x4.mul
+       local.get $14
        f32x4.add
        v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
        f32x4.add
@@ -2936,7 +2979,7 @@
        v128.and
        v128.const i32x4 0x00400000 0x00400000 0x00400000 0x00400000
        i32x4.sub
-       local.tee $17
+       local.tee $14
        i32.const 1
        i32x4.shr_s
        local.tee $18
@@ -2945,7 +2988,7 @@
        i32.const 23
        i32x4.shl
        f32x4.mul
-       local.get $17
+       local.get $14
        local.get $18
        i32x4.sub
        v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f
@@ -2953,98 +2996,97 @@
        i32.const 23
        i32x4.shl
        f32x4.mul
-       local.get $14
+       local.get $13
        v128.const i32x4 0x42b17218 0x42b17218 0x42b17218 0x42b17218
        f32x4.gt
        v128.bitselect
-       local.get $14
-       local.get $6
+       local.get $13
+       local.get $17
        f32x4.sub
        f32x4.mul
        br $wasm/kl-div/lossF32x4|inlined.4
       end
-      local.get $14
+      local.get $13
+      local.get $13
       v128.const i32x4 0x3f3504f3 0x3f3504f3 0x3f3504f3 0x3f3504f3
       i32x4.sub
       i32.const 23
       i32x4.shr_s
-      local.tee $17
-      f32x4.convert_i32x4_s
-      local.set $18
-      local.get $14
-      local.get $17
+      local.tee $18
       i32.const 23
       i32x4.shl
       i32x4.sub
       v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
       f32x4.sub
-      local.tee $17
-      local.get $17
-      f32x4.mul
-      local.set $19
-      local.get $14
-      local.get $17
-      local.get $17
+      local.tee $19
       local.get $19
       f32x4.mul
-      v128.const i32x4 0x3d9021bb 0x3d9021bb 0x3d9021bb 0x3d9021bb
-      local.get $17
+      local.tee $20
+      local.get $20
       f32x4.mul
-      v128.const i32x4 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8
-      f32x4.add
-      local.get $17
-      f32x4.mul
-      v128.const i32x4 0x3def251a 0x3def251a 0x3def251a 0x3def251a
-      f32x4.add
-      local.get $17
-      f32x4.mul
-      v128.const i32x4 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f
-      f32x4.add
-      local.get $17
-      f32x4.mul
-      v128.const i32x4 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf
-      f32x4.add
-      local.get $17
-      f32x4.mul
-      v128.const i32x4 0xbe2aae50 0xbe2aae50 0xbe2aae50 0xbe2aae50
-      f32x4.add
-      local.get $17
-      f32x4.mul
-      v128.const i32x4 0x3e4cceac 0x3e4cceac 0x3e4cceac 0x3e4cceac
-      f32x4.add
-      local.get $17
+      local.set $14
+      local.get $13
+      local.get $19
+      local.get $19
+      local.get $20
       f32x4.mul
       v128.const i32x4 0xbe7ffffc 0xbe7ffffc 0xbe7ffffc 0xbe7ffffc
-      f32x4.add
-      local.get $17
+      local.get $19
       f32x4.mul
       v128.const i32x4 0x3eaaaaaa 0x3eaaaaaa 0x3eaaaaaa 0x3eaaaaaa
       f32x4.add
+      local.get $20
+      v128.const i32x4 0xbe2aae50 0xbe2aae50 0xbe2aae50 0xbe2aae50
+      local.get $19
       f32x4.mul
-      local.get $18
-      v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083
+      v128.const i32x4 0x3e4cceac 0x3e4cceac 0x3e4cceac 0x3e4cceac
+      f32x4.add
       f32x4.mul
       f32x4.add
+      local.get $14
+      v128.const i32x4 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f
       local.get $19
+      f32x4.mul
+      v128.const i32x4 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf
+      f32x4.add
+      local.get $20
+      v128.const i32x4 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8
+      local.get $19
+      f32x4.mul
+      v128.const i32x4 0x3def251a 0x3def251a 0x3def251a 0x3def251a
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $14
+      local.get $14
+      f32x4.mul
+      v128.const i32x4 0x3d9021bb 0x3d9021bb 0x3d9021bb 0x3d9021bb
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      local.get $20
       v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $18
-      v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000
+      f32x4.convert_i32x4_s
+      v128.const i32x4 0x3f317218 0x3f317218 0x3f317218 0x3f317218
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $14
-      local.get $6
+      local.get $13
+      local.get $17
       f32x4.mul
       f32x4.sub
      end
-     local.tee $6
-     local.get $10
-     f32x4.div
+     local.tee $13
      local.get $6
-     local.get $11
+     f32x4.div
+     local.get $13
+     local.get $10
      select
      v128.store
     end
@@ -3133,9 +3175,9 @@
   (local $21 v128)
   (local $22 v128)
   (local $23 v128)
-  (local $24 v128)
+  (local $24 f64)
   (local $25 f64)
-  (local $26 f64)
+  (local $26 v128)
   (local $27 v128)
   (local $28 v128)
   (local $29 v128)
@@ -3206,7 +3248,7 @@
         local.get $3
         i32.add
         f64.load
-        local.set $25
+        local.set $24
         local.get $5
         local.get $16
         i32.add
@@ -3226,7 +3268,7 @@
         local.get $16
         i32.add
         f64.load
-        local.tee $26
+        local.tee $25
         f64.mul
         f64.neg
         f64.store
@@ -3234,24 +3276,24 @@
         local.get $16
         i32.add
         local.get $12
-        local.get $26
+        local.get $25
         f64.const 0
         f64.eq
         if (result f64)
          f64.const 0
         else
-         local.get $26
+         local.get $25
          call $~lib/math/NativeMath.log
         end
         f64.mul
         local.get $12
-        local.get $26
+        local.get $25
         f64.mul
-        local.get $26
+        local.get $25
         f64.div
         f64.add
         local.get $12
-        local.get $25
+        local.get $24
         f64.mul
         f64.sub
         f64.store
@@ -3297,12 +3339,6 @@
       v128.const i32x4 0x00000000 0x43380000 0x00000000 0x43380000
       f64x2.sub
       local.set $23
-      local.get $5
-      local.get $15
-      i32.add
-      local.get $10
-      v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
-      v128.const i32x4 0xeff8d898 0x3e21eed8 0xeff8d898 0x3e21eed8
       local.get $21
       local.get $23
       v128.const i32x4 0xfee00000 0x3fe62e42 0xfee00000 0x3fe62e42
@@ -3313,52 +3349,65 @@
       f64x2.mul
       f64x2.sub
       local.tee $21
-      f64x2.mul
-      v128.const i32x4 0x67f544e4 0x3e5ae645 0x67f544e4 0x3e5ae645
-      f64x2.add
       local.get $21
       f64x2.mul
-      v128.const i32x4 0xb7789f5c 0x3e927e4f 0xb7789f5c 0x3e927e4f
+      local.tee $23
+      local.get $23
+      f64x2.mul
+      local.set $26
+      local.get $5
+      local.get $15
+      i32.add
+      local.get $10
+      v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
+      v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
+      local.get $21
       f64x2.add
+      local.get $23
+      v128.const i32x4 0x00000000 0x3fe00000 0x00000000 0x3fe00000
+      v128.const i32x4 0x55555555 0x3fc55555 0x55555555 0x3fc55555
       local.get $21
       f64x2.mul
-      v128.const i32x4 0xa556c734 0x3ec71de3 0xa556c734 0x3ec71de3
       f64x2.add
+      f64x2.mul
+      f64x2.add
+      local.get $26
+      v128.const i32x4 0x55555555 0x3fa55555 0x55555555 0x3fa55555
+      v128.const i32x4 0x11111111 0x3f811111 0x11111111 0x3f811111
       local.get $21
+      f64x2.mul
+      f64x2.add
+      local.get $23
+      v128.const i32x4 0x16c16c17 0x3f56c16c 0x16c16c17 0x3f56c16c
+      v128.const i32x4 0x1a01a01a 0x3f2a01a0 0x1a01a01a 0x3f2a01a0
+      local.get $21
+      f64x2.mul
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      local.get $26
+      local.get $26
       f64x2.mul
       v128.const i32x4 0x1a01a01a 0x3efa01a0 0x1a01a01a 0x3efa01a0
-      f64x2.add
+      v128.const i32x4 0xa556c734 0x3ec71de3 0xa556c734 0x3ec71de3
       local.get $21
       f64x2.mul
-      v128.const i32x4 0x1a01a01a 0x3f2a01a0 0x1a01a01a 0x3f2a01a0
       f64x2.add
+      local.get $23
+      v128.const i32x4 0xb7789f5c 0x3e927e4f 0xb7789f5c 0x3e927e4f
+      v128.const i32x4 0x67f544e4 0x3e5ae645 0x67f544e4 0x3e5ae645
       local.get $21
       f64x2.mul
-      v128.const i32x4 0x16c16c17 0x3f56c16c 0x16c16c17 0x3f56c16c
       f64x2.add
-      local.get $21
       f64x2.mul
-      v128.const i32x4 0x11111111 0x3f811111 0x11111111 0x3f811111
       f64x2.add
-      local.get $21
+      local.get $26
+      v128.const i32x4 0xeff8d898 0x3e21eed8 0xeff8d898 0x3e21eed8
       f64x2.mul
-      v128.const i32x4 0x55555555 0x3fa55555 0x55555555 0x3fa55555
       f64x2.add
-      local.get $21
       f64x2.mul
-      v128.const i32x4 0x55555555 0x3fc55555 0x55555555 0x3fc55555
-      f64x2.add
-      local.get $21
-      f64x2.mul
-      v128.const i32x4 0x00000000 0x3fe00000 0x00000000 0x3fe00000
-      f64x2.add
-      local.get $21
-      f64x2.mul
-      v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
-      f64x2.add
-      local.get $21
-      f64x2.mul
-      v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
       f64x2.add
       local.get $22
       v128.const i32x4 0xffffffff 0x000fffff 0xffffffff 0x000fffff
@@ -3411,7 +3460,7 @@
       local.get $10
       local.get $13
       f64x2.mul
-      local.tee $27
+      local.tee $26
       f64x2.neg
       v128.store
       local.get $13
@@ -3423,7 +3472,7 @@
       local.get $21
       i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
       f64x2.convert_low_i32x4_s
-      local.set $28
+      local.set $27
       local.get $13
       local.get $21
       i32.const 52
@@ -3431,37 +3480,37 @@
       i64x2.sub
       v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
       f64x2.sub
-      local.tee $22
+      local.tee $28
       v128.const i32x4 0x00000000 0x40000000 0x00000000 0x40000000
-      local.get $22
+      local.get $28
       f64x2.add
       f64x2.div
-      local.tee $23
-      local.get $23
+      local.tee $21
+      local.get $21
       f64x2.mul
-      local.tee $29
-      local.get $29
+      local.tee $22
+      local.get $22
       f64x2.mul
-      local.set $24
+      local.set $23
       local.get $6
       local.get $15
       i32.add
       local.get $10
-      local.get $28
+      local.get $27
       v128.const i32x4 0xfee00000 0x3fe62e42 0xfee00000 0x3fe62e42
       f64x2.mul
       v128.const i32x4 0x00000000 0x3fe00000 0x00000000 0x3fe00000
-      local.get $22
+      local.get $28
       f64x2.mul
-      local.get $22
+      local.get $28
       f64x2.mul
-      local.tee $21
-      local.get $23
+      local.tee $29
       local.get $21
       local.get $29
-      local.get $24
-      local.get $24
-      local.get $24
+      local.get $22
+      local.get $23
+      local.get $23
+      local.get $23
       v128.const i32x4 0xdf3e5244 0x3fc2f112 0xdf3e5244 0x3fc2f112
       f64x2.mul
       v128.const i32x4 0x96cb03de 0x3fc74664 0x96cb03de 0x3fc74664
@@ -3473,9 +3522,9 @@
       v128.const i32x4 0x55555593 0x3fe55555 0x55555593 0x3fe55555
       f64x2.add
       f64x2.mul
-      local.get $24
-      local.get $24
-      local.get $24
+      local.get $23
+      local.get $23
+      local.get $23
       v128.const i32x4 0xd078c69f 0x3fc39a09 0xd078c69f 0x3fc39a09
       f64x2.mul
       v128.const i32x4 0x1d8e78af 0x3fcc71c5 0x1d8e78af 0x3fcc71c5
@@ -3487,16 +3536,16 @@
       f64x2.add
       f64x2.add
       f64x2.mul
-      local.get $28
+      local.get $27
       v128.const i32x4 0x35793c76 0x3dea39ef 0x35793c76 0x3dea39ef
       f64x2.mul
       f64x2.add
       f64x2.sub
-      local.get $22
+      local.get $28
       f64x2.sub
       f64x2.sub
       f64x2.mul
-      local.get $27
+      local.get $26
       local.get $13
       f64x2.div
       f64x2.add
@@ -3539,19 +3588,19 @@
     local.get $3
     i32.add
     f64.load
-    local.set $25
+    local.set $24
     local.get $2
     local.get $4
     i32.add
     f64.load
-    local.set $26
+    local.set $25
     local.get $7
     if
      local.get $2
      local.get $5
      i32.add
      local.get $12
-     local.get $26
+     local.get $25
      call $~lib/math/NativeMath.exp
      local.tee $30
      f64.mul
@@ -3562,8 +3611,8 @@
      local.get $6
      i32.add
      local.get $12
-     local.get $26
      local.get $25
+     local.get $24
      f64.sub
      f64.mul
      local.get $30
@@ -3576,7 +3625,7 @@
      local.get $5
      i32.add
      local.get $12
-     local.get $26
+     local.get $25
      f64.mul
      f64.neg
      f64.store
@@ -3584,24 +3633,24 @@
      local.get $6
      i32.add
      local.get $12
-     local.get $26
+     local.get $25
      f64.const 0
      f64.eq
      if (result f64)
       f64.const 0
      else
-      local.get $26
+      local.get $25
       call $~lib/math/NativeMath.log
      end
      f64.mul
      local.get $12
-     local.get $26
+     local.get $25
      f64.mul
-     local.get $26
+     local.get $25
      f64.div
      f64.add
      local.get $12
-     local.get $25
+     local.get $24
      f64.mul
      f64.sub
      f64.store
@@ -3628,13 +3677,14 @@
   (local $19 v128)
   (local $20 i32)
   (local $21 v128)
-  (local $22 f64)
+  (local $22 v128)
   (local $23 f64)
-  (local $24 v128)
+  (local $24 f64)
   (local $25 v128)
   (local $26 v128)
-  (local $27 f64)
+  (local $27 v128)
   (local $28 f64)
+  (local $29 f64)
   local.get $2
   i32.eqz
   local.tee $17
@@ -3704,7 +3754,7 @@
         i32.add
         f32.load
         f64.promote_f32
-        local.set $22
+        local.set $23
         local.get $5
         local.get $16
         i32.add
@@ -3726,7 +3776,7 @@
         i32.add
         f32.load
         f64.promote_f32
-        local.tee $23
+        local.tee $24
         f64.mul
         f64.neg
         f32.demote_f64
@@ -3735,24 +3785,24 @@
         local.get $16
         i32.add
         local.get $12
-        local.get $23
+        local.get $24
         f64.const 0
         f64.eq
         if (result f64)
          f64.const 0
         else
-         local.get $23
+         local.get $24
          call $~lib/math/NativeMath.log
         end
         f64.mul
         local.get $12
-        local.get $23
+        local.get $24
         f64.mul
-        local.get $23
+        local.get $24
         f64.div
         f64.add
         local.get $12
-        local.get $22
+        local.get $23
         f64.mul
         f64.sub
         f32.demote_f64
@@ -3795,16 +3845,10 @@
       f32x4.mul
       v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000
       f32x4.add
-      local.tee $24
+      local.tee $22
       v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000
       f32x4.sub
       local.set $25
-      local.get $5
-      local.get $15
-      i32.add
-      local.get $10
-      v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
-      v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967
       local.get $21
       local.get $25
       v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000
@@ -3815,34 +3859,42 @@
       f32x4.mul
       f32x4.sub
       local.tee $21
-      f32x4.mul
-      v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce
-      f32x4.add
       local.get $21
       f32x4.mul
-      v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908
-      f32x4.add
-      local.get $21
-      f32x4.mul
-      v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1
-      f32x4.add
-      local.get $21
-      f32x4.mul
+      local.set $25
+      local.get $5
+      local.get $15
+      i32.add
+      local.get $10
+      v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
       v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa
-      f32x4.add
       local.get $21
       f32x4.mul
       v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000
       f32x4.add
+      local.get $25
+      v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908
       local.get $21
       f32x4.mul
+      v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1
+      f32x4.add
+      local.get $25
+      v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967
       local.get $21
+      f32x4.mul
+      v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $25
       f32x4.mul
       local.get $21
       f32x4.add
       v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
       f32x4.add
-      local.get $24
+      local.get $22
       v128.const i32x4 0x007fffff 0x007fffff 0x007fffff 0x007fffff
       v128.and
       v128.const i32x4 0x00400000 0x00400000 0x00400000 0x00400000
@@ -3850,14 +3902,14 @@
       local.tee $21
       i32.const 1
       i32x4.shr_s
-      local.tee $24
+      local.tee $22
       v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f
       i32x4.add
       i32.const 23
       i32x4.shl
       f32x4.mul
       local.get $21
-      local.get $24
+      local.get $22
       i32x4.sub
       v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f
       i32x4.add
@@ -3870,7 +3922,7 @@
       v128.bitselect
       local.tee $21
       f32x4.mul
-      local.tee $24
+      local.tee $22
       f32x4.neg
       v128.store
       local.get $6
@@ -3883,7 +3935,7 @@
       f32x4.mul
       local.get $21
       f32x4.mul
-      local.get $24
+      local.get $22
       f32x4.add
       v128.store
      else
@@ -3893,85 +3945,84 @@
       local.get $10
       local.get $13
       f32x4.mul
-      local.tee $24
+      local.tee $25
       f32x4.neg
       v128.store
+      local.get $13
       local.get $13
       v128.const i32x4 0x3f3504f3 0x3f3504f3 0x3f3504f3 0x3f3504f3
       i32x4.sub
       i32.const 23
       i32x4.shr_s
-      local.tee $21
-      f32x4.convert_i32x4_s
-      local.set $25
-      local.get $13
-      local.get $21
+      local.tee $26
       i32.const 23
       i32x4.shl
       i32x4.sub
       v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
       f32x4.sub
+      local.tee $27
+      local.get $27
+      f32x4.mul
       local.tee $21
       local.get $21
       f32x4.mul
-      local.set $26
+      local.set $22
       local.get $6
       local.get $15
       i32.add
       local.get $10
-      local.get $21
-      local.get $21
-      local.get $26
-      f32x4.mul
-      v128.const i32x4 0x3d9021bb 0x3d9021bb 0x3d9021bb 0x3d9021bb
+      local.get $27
+      local.get $27
       local.get $21
       f32x4.mul
-      v128.const i32x4 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8
+      v128.const i32x4 0xbe7ffffc 0xbe7ffffc 0xbe7ffffc 0xbe7ffffc
+      local.get $27
+      f32x4.mul
+      v128.const i32x4 0x3eaaaaaa 0x3eaaaaaa 0x3eaaaaaa 0x3eaaaaaa
       f32x4.add
       local.get $21
+      v128.const i32x4 0xbe2aae50 0xbe2aae50 0xbe2aae50 0xbe2aae50
+      local.get $27
       f32x4.mul
-      v128.const i32x4 0x3def251a 0x3def251a 0x3def251a 0x3def251a
+      v128.const i32x4 0x3e4cceac 0x3e4cceac 0x3e4cceac 0x3e4cceac
       f32x4.add
-      local.get $21
       f32x4.mul
+      f32x4.add
+      local.get $22
       v128.const i32x4 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f 0xbdfe5d4f
-      f32x4.add
-      local.get $21
+      local.get $27
       f32x4.mul
       v128.const i32x4 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf 0x3e11e9bf
       f32x4.add
       local.get $21
+      v128.const i32x4 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8 0xbdebd1b8
+      local.get $27
       f32x4.mul
-      v128.const i32x4 0xbe2aae50 0xbe2aae50 0xbe2aae50 0xbe2aae50
+      v128.const i32x4 0x3def251a 0x3def251a 0x3def251a 0x3def251a
       f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $22
+      local.get $22
+      f32x4.mul
+      v128.const i32x4 0x3d9021bb 0x3d9021bb 0x3d9021bb 0x3d9021bb
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
       local.get $21
-      f32x4.mul
-      v128.const i32x4 0x3e4cceac 0x3e4cceac 0x3e4cceac 0x3e4cceac
-      f32x4.add
-      local.get $21
-      f32x4.mul
-      v128.const i32x4 0xbe7ffffc 0xbe7ffffc 0xbe7ffffc 0xbe7ffffc
-      f32x4.add
-      local.get $21
-      f32x4.mul
-      v128.const i32x4 0x3eaaaaaa 0x3eaaaaaa 0x3eaaaaaa 0x3eaaaaaa
-      f32x4.add
-      f32x4.mul
-      local.get $25
-      v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083
-      f32x4.mul
-      f32x4.add
-      local.get $26
       v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000
       f32x4.mul
       f32x4.sub
       f32x4.add
-      local.get $25
-      v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000
+      local.get $26
+      f32x4.convert_i32x4_s
+      v128.const i32x4 0x3f317218 0x3f317218 0x3f317218 0x3f317218
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $24
+      local.get $25
       local.get $13
       f32x4.div
       f32x4.add
@@ -4016,24 +4067,24 @@
     i32.add
     f32.load
     f64.promote_f32
-    local.set $22
+    local.set $23
     local.get $2
     local.get $4
     i32.add
     f32.load
     f64.promote_f32
-    local.set $23
+    local.set $24
     local.get $7
     if
      local.get $2
      local.get $5
      i32.add
      local.get $12
-     local.get $23
+     local.get $24
      call $~lib/math/NativeMath.exp
-     local.tee $27
-     f64.mul
      local.tee $28
+     f64.mul
+     local.tee $29
      f64.neg
      f32.demote_f64
      f32.store
@@ -4041,13 +4092,13 @@
      local.get $6
      i32.add
      local.get $12
+     local.get $24
      local.get $23
-     local.get $22
      f64.sub
      f64.mul
-     local.get $27
-     f64.mul
      local.get $28
+     f64.mul
+     local.get $29
      f64.add
      f32.demote_f64
      f32.store
@@ -4056,7 +4107,7 @@
      local.get $5
      i32.add
      local.get $12
-     local.get $23
+     local.get $24
      f64.mul
      f64.neg
      f32.demote_f64
@@ -4065,24 +4116,24 @@
      local.get $6
      i32.add
      local.get $12
-     local.get $23
+     local.get $24
      f64.const 0
      f64.eq
      if (result f64)
       f64.const 0
      else
-      local.get $23
+      local.get $24
       call $~lib/math/NativeMath.log
      end
      f64.mul
      local.get $12
-     local.get $23
+     local.get $24
      f64.mul
-     local.get $23
+     local.get $24
      f64.div
      f64.add
      local.get $12
-     local.get $22
+     local.get $23
      f64.mul
      f64.sub
      f32.demote_f64

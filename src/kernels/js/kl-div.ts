@@ -57,7 +57,8 @@ export function klPointwise(
 
 /**
  * Returns the float64 sum of `l(x_i, y_i)` for `i < N`, summed in blocks of 1024 so that the
- * rounding error grows with `1024 + N/1024` rather than with `N`.
+ * rounding error grows with `1024 + N/1024` rather than with `N`. (One loop with a periodic
+ * flush: V8 optimises it better than nested loops.)
  */
 export function klSum(
   N: number,
@@ -70,42 +71,43 @@ export function klSum(
   oy: number,
 ): number {
   let total = 0;
+  let block = 0;
   let ix = ox;
   let iy = oy;
-  for (let start = 0; start < N; start += BLOCK) {
-    const end = Math.min(N, start + BLOCK);
-    let block = 0;
-    if (logTarget) {
-      for (let i = start; i < end; i++) {
-        const t = y[iy];
-        block += Math.exp(t) * (t - x[ix]);
-        ix += sx;
-        iy += sy;
-      }
-    } else {
-      for (let i = start; i < end; i++) {
-        const t = y[iy];
-        block += (t === 0 ? 0 : t * Math.log(t)) - t * x[ix];
-        ix += sx;
-        iy += sy;
+  if (logTarget) {
+    for (let i = 0; i < N; i++) {
+      const t = y[iy];
+      block += Math.exp(t) * (t - x[ix]);
+      ix += sx;
+      iy += sy;
+      if ((i & (BLOCK - 1)) === BLOCK - 1) {
+        total += block;
+        block = 0;
       }
     }
-    total += block;
+  } else {
+    for (let i = 0; i < N; i++) {
+      const t = y[iy];
+      block += (t === 0 ? 0 : t * Math.log(t)) - t * x[ix];
+      ix += sx;
+      iy += sy;
+      if ((i & (BLOCK - 1)) === BLOCK - 1) {
+        total += block;
+        block = 0;
+      }
+    }
   }
-  return total;
+  return total + block;
 }
 
 /**
  * Accumulates the gradients of `l` scaled by `g_i / divisor` into `gx` and `gy` (`+=`, so that
  * broadcast operands sum over their stretched dimensions; start from `-0` for an exact first
- * write). PyTorch autograd's formulas for the composite:
+ * write), or stores them when `overwrite` says every element is written exactly once. PyTorch autograd's formulas for the composite:
  *   target probabilities:      dl/dx = -y,        dl/dy = xlogy(y != 0, y) + y / y - x
  *   target log-probabilities:  dl/dx = -exp(y),   dl/dy = exp(y) * (y - x) + exp(y)
  * so a zero target has a NaN target-gradient (0 / 0), as in PyTorch.
- *
- * `overwrite` tells a backend that every gradient element is written exactly once (no
- * broadcasting), so it may store instead of add; this kernel always adds, which is the same
- * thing on buffers that start at -0.
+
  */
 export function klBackward(
   N: number,
@@ -126,37 +128,39 @@ export function klBackward(
   gy: FloatArray,
   sgy: number,
   ogy: number,
-  _overwrite = false,
+  overwrite = false,
 ): void {
   let ig = og;
   let ix = ox;
   let iy = oy;
   let igx = ogx;
   let igy = ogy;
-  if (logTarget) {
-    for (let i = 0; i < N; i++) {
-      const s = g[ig] / divisor;
-      const t = y[iy];
+  // a reduced loss has one upstream gradient: divide it once
+  const s0 = g[og] / divisor;
+  for (let i = 0; i < N; i++) {
+    const s = sg === 0 ? s0 : g[ig] / divisor;
+    const t = y[iy];
+    let dx: number;
+    let dy: number;
+    if (logTarget) {
       const e = Math.exp(t);
-      gx[igx] += -(s * e);
-      gy[igy] += s * (t - x[ix]) * e + s * e;
-      ig += sg;
-      ix += sx;
-      iy += sy;
-      igx += sgx;
-      igy += sgy;
+      dx = -(s * e);
+      dy = s * (t - x[ix]) * e + s * e;
+    } else {
+      dx = -(s * t);
+      dy = s * (t === 0 ? 0 : Math.log(t)) + (s * t) / t - s * x[ix];
     }
-  } else {
-    for (let i = 0; i < N; i++) {
-      const s = g[ig] / divisor;
-      const t = y[iy];
-      gx[igx] += -(s * t);
-      gy[igy] += s * (t === 0 ? 0 : Math.log(t)) + (s * t) / t - s * x[ix];
-      ig += sg;
-      ix += sx;
-      iy += sy;
-      igx += sgx;
-      igy += sgy;
+    if (overwrite) {
+      gx[igx] = dx;
+      gy[igy] = dy;
+    } else {
+      gx[igx] += dx;
+      gy[igy] += dy;
     }
+    ig += sg;
+    ix += sx;
+    iy += sy;
+    igx += sgx;
+    igy += sgy;
   }
 }

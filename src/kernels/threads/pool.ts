@@ -14,6 +14,7 @@
  * @module
  */
 
+import { KLDivError } from '../../errors.js';
 import { CHUNK_BYTES, type ChunkJob, makeScratch, runChunk, type Scratch } from '../wasm/chunk.js';
 
 type FloatArray = Float32Array | Float64Array;
@@ -65,7 +66,10 @@ interface PendingChunk {
 let rings: Ring[] = [];
 let broken: string | undefined;
 
-/** The worker's program: self-contained, receives the module and its ring via workerData. */
+/**
+ * The worker's program, stringified into the worker: self-contained (hence the literal slot
+ * states: 1 ready, 2 done, 3 failed, 4 exit), given the module and its ring by the prelude.
+ */
 function workerMain(): void {
   // biome-ignore lint/suspicious/noExplicitAny: set by the worker's prelude
   const { module, sab, slots, slotBytes, header, chunkBytes } = (globalThis as any)
@@ -80,9 +84,13 @@ function workerMain(): void {
     const base = slot * slotBytes;
     const i32 = new Int32Array(sab, base, header / 4);
     const f64 = new Float64Array(sab, base, header / 8);
-    while (Atomics.load(i32, 0) !== 1 && Atomics.load(i32, 0) !== 4)
-      Atomics.wait(i32, 0, Atomics.load(i32, 0));
-    if (Atomics.load(i32, 0) === 4) return;
+    let state = Atomics.load(i32, 0);
+    // wait on the value just read: a change between a check and the wait must wake us
+    while (state !== 1 && state !== 4) {
+      Atomics.wait(i32, 0, state);
+      state = Atomics.load(i32, 0);
+    }
+    if (state === 4) return;
     try {
       const count = i32[1];
       const isF64 = i32[4] === 1;
@@ -122,7 +130,7 @@ function builtin<T>(name: string): T | undefined {
   return proc?.getBuiltinModule?.(name) as T | undefined;
 }
 
-/** Worker threads this runtime can start (Node with `process.getBuiltinModule`), else 0. */
+/** Threads this runtime can use: cores in Node (with `process.getBuiltinModule`), else 1. */
 export function availableThreads(): number {
   const os = builtin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
   if (os === undefined || builtin('node:worker_threads') === undefined) return 1;
@@ -198,13 +206,24 @@ export function poolFailure(): string | undefined {
   return broken;
 }
 
+function threadFailure(reason: string): KLDivError {
+  return new KLDivError(
+    `${reason}; worker threads are now disabled (setNumThreads(1) to silence).`,
+    {
+      code: 'E_THREAD_FAILURE',
+      fn: 'klDiv',
+      argument: 'threads',
+    },
+  );
+}
+
 function waitWhile(h: Int32Array, state: number): void {
   const start = Date.now();
   while (Atomics.load(h, STATE) === state) {
     Atomics.wait(h, STATE, state, 1000);
     if (Date.now() - start > STALL_MS) {
       broken = 'a kldiv worker thread stopped responding';
-      throw new Error(broken);
+      throw threadFailure(broken);
     }
   }
 }
@@ -242,7 +261,7 @@ export function runParallel(
     waitWhile(h, READY);
     if (Atomics.load(h, STATE) === FAILED) {
       broken = 'a kldiv worker thread failed while computing';
-      throw new Error(broken);
+      throw threadFailure(broken);
     }
     const base = slot * SLOT_BYTES + HEADER;
     if (job.kind === 0)

@@ -133,7 +133,27 @@ export const wasmBackward: typeof klBackward = (
 ) => {
   const contiguous = sx === 1 && sy === 1 && sgx === 1 && sgy === 1 && (sg === 0 || sg === 1);
   if (!overwrite || !contiguous || !usable(N, x, y) || ogx !== ogy) {
-    klBackward(N, logTarget, divisor, g, sg, og, x, sx, ox, y, sy, oy, gx, sgx, ogx, gy, sgy, ogy);
+    klBackward(
+      N,
+      logTarget,
+      divisor,
+      g,
+      sg,
+      og,
+      x,
+      sx,
+      ox,
+      y,
+      sy,
+      oy,
+      gx,
+      sgx,
+      ogx,
+      gy,
+      sgy,
+      ogy,
+      overwrite,
+    );
     return;
   }
   const job: ChunkJob = { kind: 2, f64: isF64(x, y), logTarget, divisor };

@@ -1,0 +1,317 @@
+/**
+ * npm run bench [-- --sizes 1e4,1e6,1e7,1e8 --dtypes float32,float64 --ops forward,forward+backward
+ *                   --no-torch --no-tfjs --out bench/results.json]
+ *
+ * One process run, the same inputs for every peer: kldiv (wasm 1 and 2 threads, js), a naive JS
+ * loop, TensorFlow.js (cpu and wasm backends: its own op composition, gradients by tf.grads) and
+ * PyTorch 1.13 (F.kl_div, 1 and 2 threads; a python3 subprocess reading the same bytes, skipped
+ * with a note when torch is not importable). Reduction 'sum'. Prints, per case, ns/element,
+ * Melem/s, time relative to kldiv (wasm, 1 thread) and peak extra resident memory; writes the
+ * same as JSON. Medians of several repetitions after a warm-up.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { klDiv, klDivBackward, setBackend, setNumThreads, terminateThreads } from '../src/index.js';
+import { measurePeak, stopSampler } from './memory.js';
+
+type DType = 'float32' | 'float64';
+type Op = 'forward' | 'forward+backward';
+type FloatArray = Float32Array | Float64Array;
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1e4,1e6,1e7,1e8' },
+    dtypes: { type: 'string', default: 'float32,float64' },
+    ops: { type: 'string', default: 'forward,forward+backward' },
+    'no-torch': { type: 'boolean', default: false },
+    'no-tfjs': { type: 'boolean', default: false },
+    'tfjs-cpu-max': { type: 'string', default: '1e7' },
+    out: { type: 'string', default: join(here, 'results.json') },
+  },
+});
+const sizes = args.sizes.split(',').map(Number);
+const dtypes = args.dtypes.split(',') as DType[];
+const ops = args.ops.split(',') as Op[];
+
+interface Peer {
+  name: string;
+  skip?(n: number, dtype: DType): string | undefined;
+  prepare?(x: FloatArray, y: FloatArray): void;
+  run(op: Op, x: FloatArray, y: FloatArray): unknown;
+  release?(): void;
+}
+
+function kldivPeer(backend: 'wasm' | 'js', threads: number): Peer {
+  return {
+    name: `kldiv ${backend}, ${threads} thread${threads > 1 ? 's' : ''}`,
+    run(op, x, y) {
+      setBackend(backend);
+      setNumThreads(threads);
+      const loss = klDiv(x, y, { reduction: 'sum' }).item();
+      return op === 'forward' ? loss : klDivBackward(x, y, { reduction: 'sum' });
+    },
+  };
+}
+
+const naivePeer: Peer = {
+  name: 'naive JS loop (Math.log)',
+  run(op, x, y) {
+    let s = 0;
+    for (let i = 0; i < x.length; i++) {
+      const t = y[i];
+      s += (t === 0 ? 0 : t * Math.log(t)) - t * x[i];
+    }
+    if (op === 'forward') return s;
+    const gx = new (x.constructor as Float32ArrayConstructor)(x.length);
+    const gy = new (x.constructor as Float32ArrayConstructor)(x.length);
+    for (let i = 0; i < x.length; i++) {
+      const t = y[i];
+      gx[i] = -t;
+      gy[i] = Math.log(t) + 1 - x[i];
+    }
+    return [s, gx, gy];
+  },
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: tfjs is loaded dynamically (a dev dependency)
+let tf: any;
+function tfjsPeer(backend: 'cpu' | 'wasm'): Peer {
+  // biome-ignore lint/suspicious/noExplicitAny: tfjs tensors
+  let tx: any;
+  // biome-ignore lint/suspicious/noExplicitAny: tfjs tensors
+  let ty: any;
+  // biome-ignore lint/suspicious/noExplicitAny: tfjs op composition
+  const loss = (a: any, b: any) => tf.sum(tf.sub(tf.mul(b, tf.log(b)), tf.mul(b, a)));
+  return {
+    name: `TensorFlow.js ${backend}`,
+    skip(n, dtype) {
+      if (dtype === 'float64') return 'TensorFlow.js has no float64';
+      if (backend === 'cpu' && n > Number(args['tfjs-cpu-max']))
+        return `above ${args['tfjs-cpu-max']} (too slow; --tfjs-cpu-max)`;
+      return undefined;
+    },
+    prepare(x, y) {
+      tf.setBackend(backend);
+      tx = tf.tensor1d(x, 'float32');
+      ty = tf.tensor1d(y, 'float32');
+    },
+    run(op) {
+      if (op === 'forward') {
+        const s = tf.tidy(() => loss(tx, ty));
+        const v = s.dataSync()[0];
+        s.dispose();
+        return v;
+      }
+      const grads = tf.grads(loss)([tx, ty]);
+      // biome-ignore lint/suspicious/noExplicitAny: tfjs tensors
+      const out = grads.map((g: any) => g.dataSync());
+      // biome-ignore lint/suspicious/noExplicitAny: tfjs tensors
+      for (const g of grads as any[]) g.dispose();
+      return out;
+    },
+    release() {
+      tx?.dispose();
+      ty?.dispose();
+    },
+  };
+}
+
+/** Deterministic inputs: input log-probabilities in [-8, -0.05], targets in (0, 0.2]. */
+function inputs(n: number, dtype: DType): { x: FloatArray; y: FloatArray } {
+  const T = dtype === 'float32' ? Float32Array : Float64Array;
+  const x = new T(n);
+  const y = new T(n);
+  let a = 0x9e3779b9;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < n; i++) {
+    x[i] = -0.05 - next() * 7.95;
+    y[i] = 1e-6 + next() * 0.2;
+  }
+  return { x, y };
+}
+
+function repsFor(n: number): number {
+  if (n <= 1e4) return 200;
+  if (n <= 1e6) return 15;
+  if (n <= 1e7) return 5;
+  return 3;
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+function timePeer(peer: Peer, op: Op, x: FloatArray, y: FloatArray, reps: number) {
+  peer.run(op, x, y); // warm-up (JIT, wasm tier-up, worker start)
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    peer.run(op, x, y);
+    times.push((performance.now() - t0) / 1000);
+  }
+  const { peakBytes } = measurePeak(() => peer.run(op, x, y));
+  return { times, peakBytes };
+}
+
+interface Row {
+  size: number;
+  dtype: DType;
+  op: Op;
+  peer: string;
+  medianSeconds?: number;
+  nsPerElement?: number;
+  melemPerSecond?: number;
+  ratioToKldiv?: number;
+  peakExtraBytes?: number;
+  skipped?: string;
+}
+
+function torchAvailable(): string | undefined {
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import torch, numpy; print(torch.__version__)'], {
+    encoding: 'utf8',
+  });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+function torchRows(n: number, dtype: DType, x: FloatArray, y: FloatArray, reps: number): Row[] {
+  const dir = mkdtempSync(join(tmpdir(), 'kldiv-bench-'));
+  try {
+    const xf = join(dir, 'x.bin');
+    const yf = join(dir, 'y.bin');
+    writeFileSync(xf, new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+    writeFileSync(yf, new Uint8Array(y.buffer, y.byteOffset, y.byteLength));
+    const out = execFileSync(
+      '/usr/bin/python3',
+      [join(here, 'torch_peer.py'), xf, yf, String(n), dtype, String(reps), '1', '2'],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      },
+    );
+    return out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((r) => ops.includes(r.op))
+      .map((r) => ({
+        size: n,
+        dtype,
+        op: r.op,
+        peer: `PyTorch ${r.torch}, ${r.threads} thread${r.threads > 1 ? 's' : ''}`,
+        medianSeconds: median(r.times),
+        peakExtraBytes: r.peakBytes,
+      }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const torchVersion = args['no-torch'] ? undefined : torchAvailable();
+  const peers: Peer[] = [kldivPeer('wasm', 1), kldivPeer('wasm', 2), kldivPeer('js', 1), naivePeer];
+  if (!args['no-tfjs']) {
+    const require = createRequire(import.meta.url);
+    const log = console.log;
+    console.log = () => {}; // tfjs greets Node users on stdout
+    tf = require('@tensorflow/tfjs');
+    require('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend('wasm');
+    await tf.ready();
+    await tf.setBackend('cpu');
+    console.log = log;
+    peers.push(tfjsPeer('cpu'), tfjsPeer('wasm'));
+  }
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: +(totalmem() / 2 ** 30).toFixed(1),
+    freeMemoryGiB: +(freemem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    v8: process.versions.v8,
+    torch: torchVersion ?? 'not available',
+    tfjs: tf?.version?.tfjs ?? 'not run',
+  };
+  console.log(`kldiv benchmark, ${new Date().toISOString()}`);
+  console.log(
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}`,
+  );
+  console.log(`peers: ${peers.map((p) => p.name).join('; ')}; PyTorch: ${machine.torch}`);
+  if (torchVersion === undefined && !args['no-torch'])
+    console.log('note: PyTorch skipped: /usr/bin/python3 cannot import torch');
+  const rows: Row[] = [];
+  for (const dtype of dtypes) {
+    for (const n of sizes) {
+      const { x, y } = inputs(n, dtype);
+      const reps = repsFor(n);
+      const caseRows: Row[] = [];
+      for (const peer of peers) {
+        const skipped = peer.skip?.(n, dtype);
+        if (skipped) {
+          for (const op of ops) caseRows.push({ size: n, dtype, op, peer: peer.name, skipped });
+          continue;
+        }
+        peer.prepare?.(x, y);
+        for (const op of ops) {
+          const { times, peakBytes } = timePeer(peer, op, x, y, reps);
+          caseRows.push({
+            size: n,
+            dtype,
+            op,
+            peer: peer.name,
+            medianSeconds: median(times),
+            peakExtraBytes: peakBytes,
+          });
+        }
+        peer.release?.();
+      }
+      if (torchVersion !== undefined) caseRows.push(...torchRows(n, dtype, x, y, reps));
+      for (const op of ops) {
+        const group = caseRows.filter((r) => r.op === op);
+        const ref = group.find((r) => r.peer === 'kldiv wasm, 1 thread')?.medianSeconds;
+        for (const r of group) {
+          if (r.medianSeconds === undefined) continue;
+          r.nsPerElement = (r.medianSeconds * 1e9) / n;
+          r.melemPerSecond = n / r.medianSeconds / 1e6;
+          if (ref !== undefined) r.ratioToKldiv = r.medianSeconds / ref;
+        }
+        print(n, dtype, op, group);
+      }
+      rows.push(...caseRows);
+    }
+  }
+  writeFileSync(
+    args.out,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, reduction: 'sum', rows }, null, 1)}\n`,
+  );
+  console.log(`\nwrote ${args.out}`);
+  await terminateThreads();
+  await stopSampler();
+}
+
+function print(n: number, dtype: DType, op: Op, group: Row[]) {
+  console.log(`\n${n.toExponential(0)} elements, ${dtype}, ${op} (reduction 'sum')`);
+  console.log(
+    `  ${'peer'.padEnd(30)} ${'ns/elem'.padStart(9)} ${'Melem/s'.padStart(9)} ${'x kldiv'.padStart(8)} ${'peak MB'.padStart(9)}`,
+  );
+  for (const r of group) {
+    if (r.skipped) {
+      console.log(`  ${r.peer.padEnd(30)} skipped: ${r.skipped}`);
+      continue;
+    }
+    const mb = r.peakExtraBytes === undefined ? 'n/a' : (r.peakExtraBytes / 2 ** 20).toFixed(1);
+    console.log(
+      `  ${r.peer.padEnd(30)} ${r.nsPerElement!.toFixed(2).padStart(9)} ${r.melemPerSecond!.toFixed(1).padStart(9)} ${(r.ratioToKldiv?.toFixed(2) ?? '-').padStart(8)} ${mb.padStart(9)}`,
+    );
+  }
+}
+
+await main();

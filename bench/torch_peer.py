@@ -1,0 +1,56 @@
+"""PyTorch peer for bench/run.ts: times F.kl_div on the same inputs, in this one process.
+
+Usage (spawned by the benchmark): python3 torch_peer.py X_FILE Y_FILE N DTYPE REPS THREADS...
+Prints one JSON object per (threads, op): {"threads", "op", "times": [seconds...], "peakBytes"}.
+Peak memory: the maximum resident set size above the level before the call, sampled every
+millisecond by a helper thread (torch releases the GIL while it computes).
+"""
+import json, sys, threading, time
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+xf, yf, n, dtype, reps = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+threads = [int(t) for t in sys.argv[6:]]
+np_dtype = np.float32 if dtype == 'float32' else np.float64
+x0 = torch.from_numpy(np.fromfile(xf, dtype=np_dtype, count=n))
+y0 = torch.from_numpy(np.fromfile(yf, dtype=np_dtype, count=n))
+PAGE = 4096
+
+def rss():
+    with open('/proc/self/statm') as f:
+        return int(f.read().split()[1]) * PAGE
+
+class Peak:
+    def __enter__(self):
+        self.base = rss(); self.peak = self.base; self.running = True
+        def sample():
+            while self.running:
+                self.peak = max(self.peak, rss()); time.sleep(0.001)
+        self.thread = threading.Thread(target=sample, daemon=True); self.thread.start()
+        return self
+    def __exit__(self, *a):
+        self.running = False; self.thread.join(); self.peak = max(self.peak, rss())
+
+def forward():
+    F.kl_div(x0, y0, reduction='sum').item()
+
+def forward_backward():
+    x = x0.clone().requires_grad_()  # leaves that autograd can fill, made outside the timing
+    y = y0.clone().requires_grad_()
+    def run():
+        F.kl_div(x, y, reduction='sum').backward()
+    return run
+
+for th in threads:
+    torch.set_num_threads(th)
+    for op in ('forward', 'forward+backward'):
+        times, peak = [], 0
+        (forward if op == 'forward' else forward_backward())()  # warm-up
+        for _ in range(reps):
+            call = forward if op == 'forward' else forward_backward()
+            with Peak() as p:
+                t = time.perf_counter(); call(); times.append(time.perf_counter() - t)
+            peak = max(peak, p.peak - p.base)
+        print(json.dumps({"threads": th, "op": op, "times": times, "peakBytes": peak,
+                          "torch": torch.__version__}), flush=True)

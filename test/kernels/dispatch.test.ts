@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import {
+  getBackend,
+  getNumThreads,
+  klDiv,
+  PARALLEL_THRESHOLD,
+  setBackend,
+  setNumThreads,
+  terminateThreads,
+} from '../../src/index.js';
+
+afterEach(() => {
+  setBackend('wasm');
+  setNumThreads(2);
+});
+
+describe('backend and thread controls', () => {
+  test("the default backend is 'wasm' on Node 20 (WebAssembly SIMD128)", () => {
+    expect(getBackend()).toBe('wasm');
+  });
+
+  test('setBackend switches and validates', () => {
+    setBackend('js');
+    expect(getBackend()).toBe('js');
+    expect(() => setBackend('gpu' as never)).toThrow(
+      expect.objectContaining({ code: 'E_OPTION_TYPE', fn: 'setBackend', argument: 'backend' }),
+    );
+    expect(getBackend()).toBe('js');
+  });
+
+  test('setNumThreads validates and caps at the cores available', () => {
+    setNumThreads(1);
+    expect(getNumThreads()).toBe(1);
+    setNumThreads(64);
+    expect(getNumThreads()).toBeLessThanOrEqual(64);
+    for (const bad of [0, -1, 1.5, Number.NaN, 1000]) {
+      expect(() => setNumThreads(bad)).toThrow(expect.objectContaining({ code: 'E_OPTION_TYPE' }));
+    }
+  });
+
+  test('workers restart after terminateThreads and give the same result', async () => {
+    setNumThreads(2);
+    const n = PARALLEL_THRESHOLD * 2;
+    const x = new Float32Array(n).fill(-1.5);
+    const y = new Float32Array(n).fill(0.25);
+    const a = klDiv(x, y, { reduction: 'sum' }).item();
+    await terminateThreads();
+    expect(klDiv(x, y, { reduction: 'sum' }).item()).toBe(a);
+    setNumThreads(1);
+    expect(klDiv(x, y, { reduction: 'sum' }).item()).toBe(a);
+  });
+});
