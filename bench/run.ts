@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     'no-torch': { type: 'boolean', default: false },
     'no-tfjs': { type: 'boolean', default: false },
     'tfjs-cpu-max': { type: 'string', default: '1e7' },
+    'tfjs-wasm-max': { type: 'string', default: '1e7' },
     out: { type: 'string', default: join(here, 'results.json') },
   },
 });

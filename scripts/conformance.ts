@@ -11,8 +11,10 @@ import { basename } from 'node:path';
 import { loadFixture } from '../test/helpers/fixtures.js';
 import {
   type KlDivCase,
+  type LogitsCase,
   type ReprCase,
   runKlDivCase,
+  runLogitsCase,
   runReprCase,
 } from '../test/helpers/runners.js';
 
@@ -20,10 +22,10 @@ import {
 const RUNNERS: Record<string, (c: any) => string[]> = {
   'torch-kl-div.json': (c: KlDivCase) => runKlDivCase(c),
   'torch-repr.json': (c: ReprCase) => runReprCase(c),
+  'torch-kl-div-logits.json': (c: LogitsCase) => runLogitsCase(c),
 };
 
 const PENDING: Record<string, string> = {
-  'torch-kl-div-logits.json': 'klDivWithLogits / jsDivergence (issue 4)',
   'torch-distributions.json': 'kldiv/distributions klDivergence (issue 5)',
   'torch-distribution-stats.json': 'kldiv/distributions families (issue 5)',
   'scipy-divergence.json': 'kldiv/scipy (issue 5)',

@@ -23,10 +23,13 @@ export type ErrorCode =
   | 'E_TOO_LARGE'
   | 'E_NOT_SCALAR'
   | 'E_BACKEND_UNAVAILABLE'
-  | 'E_THREAD_FAILURE';
+  | 'E_THREAD_FAILURE'
+  | 'E_OPTION_RANGE'
+  | 'E_INVALID_DIM'
+  | 'E_SHAPE_MISMATCH';
 
 /** Which Python exception PyTorch raises for the same fault (`'none'` where PyTorch has no equivalent check). */
-export type TorchErrorType = 'RuntimeError' | 'ValueError' | 'TypeError' | 'none';
+export type TorchErrorType = 'RuntimeError' | 'ValueError' | 'TypeError' | 'IndexError' | 'none';
 
 /** Fields every {@link KLDivError} carries. */
 export interface KLDivErrorDetails {

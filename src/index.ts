@@ -7,10 +7,28 @@
 
 export type { ErrorCode, KLDivErrorDetails, TorchErrorType } from './errors.js';
 export { ArgumentError, DTypeError, KLDivError, ShapeError } from './errors.js';
+export type {
+  JSDivergenceOptions,
+  JSDivergenceWithLogitsOptions,
+} from './functional/js-divergence.js';
+export {
+  jsDivergence,
+  jsDivergenceBackward,
+  jsDivergenceWithLogits,
+  jsDivergenceWithLogitsBackward,
+} from './functional/js-divergence.js';
 export { klDiv } from './functional/kl-div.js';
 export type { KLDivOptions } from './functional/kl-div-args.js';
 export type { KLDivGradients } from './functional/kl-div-backward.js';
 export { klDivBackward } from './functional/kl-div-backward.js';
+export type {
+  KLDivWithLogitsGradients,
+  KLDivWithLogitsOptions,
+} from './functional/kl-div-with-logits.js';
+export { klDivWithLogits, klDivWithLogitsBackward } from './functional/kl-div-with-logits.js';
+export type { KLEstimateOptions, KLEstimator } from './functional/kl-estimate.js';
+export { klEstimate, klEstimateBackward } from './functional/kl-estimate.js';
+export type { RowMask } from './functional/logits-args.js';
 export type { Backend } from './kernels/dispatch.js';
 export {
   getBackend,
@@ -29,6 +47,8 @@ export type {
   ReductionOptions,
 } from './reduction.js';
 export { legacyGetString } from './reduction.js';
+export type { AccumulatedReduction, AccumulatorState } from './stream/kl-accumulator.js';
+export { KLAccumulator, LogitsKLAccumulator } from './stream/kl-accumulator.js';
 export type { DataFor, DType, FloatArray, FloatDType, TensorData } from './tensor/dtype.js';
 export type { PrintOptions } from './tensor/format.js';
 export { setPrintOptions } from './tensor/format.js';

@@ -8,7 +8,18 @@ import { kernels } from '../kernels/dispatch.js';
 import { allocate, type FloatDType } from '../tensor/dtype.js';
 import { contiguousStrides, forEachRun } from '../tensor/shape.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { type KLDivOptions, prepareKlDiv } from './kl-div-args.js';
+import { type KLDivOptions, type KlDivCall, prepareKlDiv } from './kl-div-args.js';
+
+/** @internal The float64 sum of every pointwise loss of a prepared call (no rounding to dtype). */
+export function klDivSum(call: KlDivCall): number {
+  const k = kernels();
+  const { x, y, logTarget } = call;
+  let total = 0;
+  forEachRun(call.shape, [call.xStrides, call.yStrides], (n, o, s) => {
+    total += k.klSum(n, logTarget, x.data, s[0], o[0], y.data, s[1], o[1]);
+  });
+  return total;
+}
 
 /**
  * The Kullback-Leibler divergence loss, exactly as PyTorch's `F.kl_div(input, target, ...)`.
@@ -48,22 +59,18 @@ export function klDiv(
 ): Tensor<FloatDType> {
   const call = prepareKlDiv('klDiv', input, target, options, true);
   const { x, y, logTarget, reduction, dtype, shape, numel } = call;
-  const k = kernels();
-  const strides = [call.xStrides, call.yStrides];
 
   if (reduction.base === 'none') {
+    const k = kernels();
     const out = allocate(dtype, numel);
     const divisor = reduction.batchmean ? call.batchDivisor : 1;
-    forEachRun(shape, [...strides, contiguousStrides(shape)], (n, o, s) => {
+    forEachRun(shape, [call.xStrides, call.yStrides, contiguousStrides(shape)], (n, o, s) => {
       k.klPointwise(n, logTarget, divisor, x.data, s[0], o[0], y.data, s[1], o[1], out, s[2], o[2]);
     });
     return new Tensor(out, shape, dtype);
   }
 
-  let total = 0;
-  forEachRun(shape, strides, (n, o, s) => {
-    total += k.klSum(n, logTarget, x.data, s[0], o[0], y.data, s[1], o[1]);
-  });
+  const total = klDivSum(call);
   let value = reduction.base === 'mean' ? total / numel : total;
   if (reduction.batchmean) value /= call.batchDivisor;
   const out = allocate(dtype, 1);

@@ -3,7 +3,16 @@
  * the case passes). The test suite and `npm run conformance` share them, so both judge alike.
  */
 
-import { type KLDivOptions, klDiv, klDivBackward, setWarningHandler } from '../../src/index.js';
+import {
+  jsDivergence,
+  jsDivergenceBackward,
+  type KLDivOptions,
+  klDiv,
+  klDivBackward,
+  klDivWithLogits,
+  klDivWithLogitsBackward,
+  setWarningHandler,
+} from '../../src/index.js';
 import { compareTensor, specTensor, type TensorSpec, type Tolerance } from './fixtures.js';
 
 export interface KlDivCase {
@@ -108,4 +117,52 @@ export function runReprCase(c: ReprCase): string[] {
     : [
         `repr mismatch\n  actual:   ${JSON.stringify(actual)}\n  expected: ${JSON.stringify(c.repr)}`,
       ];
+}
+
+export interface LogitsCase {
+  name: string;
+  fn?: 'jsDivergence';
+  studentLogits?: TensorSpec;
+  teacherLogits?: TensorSpec;
+  studentLogProbs?: TensorSpec;
+  teacherLogProbs?: TensorSpec;
+  options: Record<string, unknown>;
+  expected: TensorSpec;
+  tolerance: Tolerance;
+  gradOutput?: TensorSpec;
+  expectedGradStudent?: TensorSpec;
+  expectedGradTeacher?: TensorSpec;
+}
+
+/** A `torch-kl-div-logits.json` case: klDivWithLogits (default) or jsDivergence, with gradients. */
+export function runLogitsCase(c: LogitsCase): string[] {
+  const tol = c.tolerance;
+  const g = c.gradOutput && specTensor(c.gradOutput);
+  const problems: string[] = [];
+  if (c.fn === 'jsDivergence') {
+    const s = specTensor(c.studentLogProbs!);
+    const t = specTensor(c.teacherLogProbs!);
+    const run = collectWarnings(
+      () => [jsDivergence(s, t, c.options), jsDivergenceBackward(s, t, c.options, g)] as const,
+    );
+    if (run.error !== undefined) return [`threw ${errorText(run.error)}`];
+    const [out, grads] = run.result!;
+    problems.push(...compareTensor('output', out, c.expected, tol));
+    if (c.expectedGradStudent)
+      problems.push(...compareTensor('gradStudent', grads.gradStudent, c.expectedGradStudent, tol));
+    return problems;
+  }
+  const s = specTensor(c.studentLogits!);
+  const t = specTensor(c.teacherLogits!);
+  const run = collectWarnings(
+    () => [klDivWithLogits(s, t, c.options), klDivWithLogitsBackward(s, t, c.options, g)] as const,
+  );
+  if (run.error !== undefined) return [`threw ${errorText(run.error)}`];
+  const [out, grads] = run.result!;
+  problems.push(...compareTensor('output', out, c.expected, tol));
+  if (c.expectedGradStudent)
+    problems.push(...compareTensor('gradStudent', grads.gradStudent, c.expectedGradStudent, tol));
+  if (c.expectedGradTeacher)
+    problems.push(...compareTensor('gradTeacher', grads.gradTeacher, c.expectedGradTeacher, tol));
+  return problems;
 }

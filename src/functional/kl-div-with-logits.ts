@@ -1,0 +1,224 @@
+/**
+ * Knowledge-distillation loss from logits, fused:
+ * `F.kl_div(F.log_softmax(s / T, dim), F.softmax(t / T, dim), reduction) * T * T`.
+ *
+ * @module
+ */
+
+import { logitsKlRow, logitsKlRowBackward, logSumExpRow } from '../kernels/js/softmax-kl.js';
+import type { Reduction } from '../reduction.js';
+import { allocate, type FloatDType } from '../tensor/dtype.js';
+import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import {
+  eachRow,
+  logitsOptions,
+  lossReduction,
+  numberOption,
+  pairOfTensors,
+  type RowMask,
+  type Rows,
+  reductionDivisor,
+  rowLayout,
+  rowMask,
+  upstreamGradient,
+  wrapDim,
+} from './logits-args.js';
+
+/** Options of {@link klDivWithLogits} and {@link klDivWithLogitsBackward}. */
+export interface KLDivWithLogitsOptions {
+  /** Softening temperature T > 0 (default 1); the loss is multiplied by T * T, as in Hinton et al. */
+  temperature?: number;
+  /** The class dimension (default -1, the last). */
+  dim?: number;
+  /** Default `'batchmean'` (the KL divergence per sample); `'mean'` warns as in PyTorch. */
+  reduction?: Reduction;
+  /**
+   * Rows to keep (truthy) or ignore (falsy), one entry per row: the logits' shape without `dim`
+   * (for `[tokens, vocab]` logits, one per token, e.g. to skip padding). Ignored rows contribute
+   * 0 and get zero gradients; `'batchmean'` then divides by the number of kept rows and `'mean'`
+   * by kept rows times the class count. (kldiv's extension; PyTorch has no mask.)
+   */
+  mask?: RowMask;
+}
+
+const KEYS = ['temperature', 'dim', 'reduction', 'mask'] as const;
+
+/** @internal A validated call of the logits KL functions. */
+export interface PreparedLogitsKl extends Rows {
+  s: Tensor;
+  t: Tensor;
+  dtype: FloatDType;
+  k: number;
+  tt: number;
+  reduction: Reduction;
+  /** What the reduced sum is divided by (1 for 'sum' and 'none'). */
+  divisor: number;
+}
+
+/** @internal */
+export function prepareLogitsKl(
+  fn: string,
+  student: unknown,
+  teacher: unknown,
+  options: unknown,
+  warnMean: boolean,
+): PreparedLogitsKl {
+  const opts = logitsOptions<KLDivWithLogitsOptions>(options, KEYS, fn);
+  const {
+    a: s,
+    b: t,
+    dtype,
+  } = pairOfTensors(student, teacher, fn, ['studentLogits', 'teacherLogits']);
+  const temperature = numberOption(
+    opts.temperature,
+    1,
+    fn,
+    'temperature',
+    (v) => v > 0 && Number.isFinite(v),
+    'a finite number > 0',
+  );
+  const dim = wrapDim(opts.dim ?? -1, s.shape.length, fn);
+  const reduction = lossReduction(opts.reduction, 'batchmean', fn, warnMean);
+  const rows: Rows = {
+    layout: rowLayout(s.shape, dim),
+    keep: rowMask(opts.mask, s.shape, dim, fn),
+  };
+  const divisor = reductionDivisor(reduction, s.shape, rows);
+  return {
+    ...rows,
+    s,
+    t,
+    dtype,
+    k: 1 / temperature,
+    tt: temperature * temperature,
+    reduction,
+    divisor,
+  };
+}
+
+/**
+ * The distillation loss of Hinton et al., exactly as PyTorch computes
+ * `F.kl_div(F.log_softmax(s / T, dim), F.softmax(t / T, dim), reduction=reduction) * T * T`,
+ * in one fused pass per row: an online log-sum-exp (stable for logits of any magnitude) and no
+ * temporary of the logits' size. Any rank, any `dim`; float32 or float64 (float64 arithmetic).
+ *
+ * @param studentLogits - the model being trained (gradients flow here).
+ * @param teacherLogits - the reference model, same shape.
+ * @returns a 0-d Tensor, or the logits' shape for `'none'`.
+ * @throws {ArgumentError} `E_OPTION_RANGE` (temperature <= 0 or not finite), `E_INVALID_DIM`
+ *   (PyTorch: "Dimension out of range ..."), `E_INVALID_REDUCTION`, `E_UNKNOWN_OPTION`.
+ * @throws {ShapeError} `E_SHAPE_MISMATCH` (different shapes, or a mask of the wrong size).
+ *
+ * @example
+ * ```ts
+ * import { klDivWithLogits } from 'kldiv';
+ * const student = [[2.0, 0.5, -1.0], [0.1, 0.2, 0.3]];
+ * const teacher = [[2.5, 0.0, -2.0], [0.0, 0.0, 1.0]];
+ * console.log(klDivWithLogits(student, teacher, { temperature: 2 }).toString()); // tensor(0.1194)
+ * ```
+ */
+export function klDivWithLogits(
+  studentLogits: TensorLike,
+  teacherLogits: TensorLike,
+  options?: KLDivWithLogitsOptions,
+): Tensor<FloatDType> {
+  const p = prepareLogitsKl('klDivWithLogits', studentLogits, teacherLogits, options, true);
+  const { s, t, k, tt, layout } = p;
+  const V = layout.V;
+  if (p.reduction === 'none') {
+    const out = allocate(p.dtype, s.numel);
+    eachRow(p, (o, st) => {
+      const lseS = logSumExpRow(V, s.data, st, o, k);
+      const lseT = logSumExpRow(V, t.data, st, o, k);
+      logitsKlRow(V, k, s.data, st, o, lseS, t.data, st, o, lseT, out, st, o, tt);
+    });
+    return new Tensor(out, s.shape, p.dtype);
+  }
+  const out = allocate(p.dtype, 1);
+  out[0] = (logitsKlSum(p) / p.divisor) * tt;
+  return new Tensor(out, [], p.dtype);
+}
+
+/** @internal The float64 sum of the pointwise losses over kept rows (before reduction and T*T). */
+export function logitsKlSum(p: PreparedLogitsKl): number {
+  const { s, t, k } = p;
+  const V = p.layout.V;
+  let total = 0;
+  eachRow(p, (o, st) => {
+    const lseS = logSumExpRow(V, s.data, st, o, k);
+    const lseT = logSumExpRow(V, t.data, st, o, k);
+    total += logitsKlRow(V, k, s.data, st, o, lseS, t.data, st, o, lseT, null, 0, 0, 1);
+  });
+  return total;
+}
+
+/** Gradients returned by {@link klDivWithLogitsBackward}. */
+export interface KLDivWithLogitsGradients {
+  /** d(loss)/d(studentLogits), the logits' shape and dtype. */
+  gradStudent: Tensor<FloatDType>;
+  /** d(loss)/d(teacherLogits), the logits' shape and dtype. */
+  gradTeacher: Tensor<FloatDType>;
+}
+
+/**
+ * Gradients of {@link klDivWithLogits} with respect to both logits, equal to PyTorch autograd's
+ * through `log_softmax`, `softmax`, `kl_div` and the `T * T` factor. `gradOutput` (default 1)
+ * has the loss's shape. As in PyTorch, a teacher probability that underflows to 0 (logits far
+ * below the row's maximum) makes that row's teacher gradient NaN; the student gradient is
+ * unaffected, and it is the one distillation trains.
+ *
+ * @example
+ * ```ts
+ * import { klDivWithLogitsBackward } from 'kldiv';
+ * // q = softmax([0, 0]) = [0.5, 0.5], p = softmax([0, log 3]) = [0.25, 0.75]: gradient q - p
+ * const { gradStudent } = klDivWithLogitsBackward([[0, 0]], [[0, Math.log(3)]], { reduction: 'sum' });
+ * console.log(gradStudent.toString()); // tensor([[ 0.2500, -0.2500]])
+ * ```
+ */
+export function klDivWithLogitsBackward(
+  studentLogits: TensorLike,
+  teacherLogits: TensorLike,
+  options?: KLDivWithLogitsOptions,
+  gradOutput?: TensorLike,
+): KLDivWithLogitsGradients {
+  const fn = 'klDivWithLogitsBackward';
+  const p = prepareLogitsKl(fn, studentLogits, teacherLogits, options, false);
+  const { s, t, k, tt, layout } = p;
+  const V = layout.V;
+  const outShape = p.reduction === 'none' ? s.shape : [];
+  const g = upstreamGradient(gradOutput, outShape, fn);
+  const gs = allocate(s.dtype as FloatDType, s.numel);
+  const gtch = allocate(t.dtype as FloatDType, t.numel);
+  const coef = tt / (p.reduction === 'none' || p.reduction === 'sum' ? 1 : p.divisor);
+  const perElement = p.reduction === 'none';
+  eachRow(p, (o, st) => {
+    const lseS = logSumExpRow(V, s.data, st, o, k);
+    const lseT = logSumExpRow(V, t.data, st, o, k);
+    logitsKlRowBackward(
+      V,
+      k,
+      s.data,
+      st,
+      o,
+      lseS,
+      t.data,
+      st,
+      o,
+      lseT,
+      g,
+      perElement ? st : 0,
+      perElement ? o : 0,
+      coef,
+      gs,
+      st,
+      o,
+      gtch,
+      st,
+      o,
+    );
+  });
+  return {
+    gradStudent: new Tensor(gs, s.shape, s.dtype as FloatDType),
+    gradTeacher: new Tensor(gtch, t.shape, t.dtype as FloatDType),
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * Argument policy shared by the from-logits losses: temperature, dim, reduction, row mask.
+ *
+ * @module
+ */
+
+import { ArgumentError, DTypeError, describe, formatShape, ShapeError } from '../errors.js';
+import { checkOptionKeys, checkOptionsObject } from '../options.js';
+import { getBaseReduction, type Reduction } from '../reduction.js';
+import { type FloatDType, promoteTypes, type TensorData } from '../tensor/dtype.js';
+import { numelOf, sameShape } from '../tensor/shape.js';
+import { type Tensor, toTensor } from '../tensor/tensor.js';
+import { warn } from '../warnings.js';
+
+/** A row mask: one entry per row (the logits' shape without `dim`); truthy keeps the row. */
+export type RowMask =
+  | Tensor
+  | readonly (number | boolean)[]
+  | readonly unknown[]
+  | Uint8Array
+  | Float32Array
+  | Float64Array
+  | Int32Array;
+
+/** @internal Checks a finite number option in a range; returns it or the default. */
+export function numberOption(
+  value: unknown,
+  fallback: number,
+  fn: string,
+  name: string,
+  ok: (v: number) => boolean,
+  rule: string,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') {
+    throw new ArgumentError(
+      `${fn}: option '${name}' must be a number; received ${describe(value)}.`,
+      {
+        code: 'E_OPTION_TYPE',
+        fn,
+        argument: name,
+        received: value,
+        torchType: 'TypeError',
+      },
+    );
+  }
+  if (!ok(value)) {
+    throw new ArgumentError(
+      `${fn}: option '${name}' must be ${rule}; received ${describe(value)}.`,
+      {
+        code: 'E_OPTION_RANGE',
+        fn,
+        argument: name,
+        received: value,
+        torchType: 'ValueError',
+      },
+    );
+  }
+  return value;
+}
+
+/** @internal PyTorch's dim wrapping, with its IndexError text. */
+export function wrapDim(dim: unknown, ndim: number, fn: string): number {
+  const rank = Math.max(ndim, 1);
+  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < -rank || dim >= rank) {
+    throw new ArgumentError(
+      `${fn}: Dimension out of range (expected to be in range of [${-rank}, ${rank - 1}], but got ${describe(dim)}).`,
+      { code: 'E_INVALID_DIM', fn, argument: 'dim', received: dim, torchType: 'IndexError' },
+    );
+  }
+  return dim < 0 ? dim + rank : dim;
+}
+
+/** @internal Two logit (or log-probability) tensors of one shape, floating, promoted dtype. */
+export function pairOfTensors(
+  a: unknown,
+  b: unknown,
+  fn: string,
+  names: readonly [string, string],
+): { a: Tensor; b: Tensor; dtype: FloatDType } {
+  const ta = toTensor(a, fn, names[0]);
+  const tb = toTensor(b, fn, names[1]);
+  for (const [t, name] of [
+    [ta, names[0]],
+    [tb, names[1]],
+  ] as const) {
+    if (t.dtype === 'int32') {
+      throw new DTypeError(
+        `${fn}: argument '${name}' has dtype 'int32'; log_softmax and softmax need floating logits ("not implemented for 'Int'" in PyTorch).`,
+        {
+          code: 'E_INTEGRAL_INPUT',
+          fn,
+          argument: name,
+          received: 'int32',
+          torchType: 'RuntimeError',
+        },
+      );
+    }
+  }
+  if (!sameShape(ta.shape, tb.shape)) {
+    throw new ShapeError(
+      `${fn}: arguments '${names[0]}' and '${names[1]}' must have the same shape; received ${formatShape(ta.shape)} and ${formatShape(tb.shape)}.`,
+      {
+        code: 'E_SHAPE_MISMATCH',
+        fn,
+        argument: names[1],
+        received: [...tb.shape],
+        torchType: 'RuntimeError',
+      },
+    );
+  }
+  return { a: ta, b: tb, dtype: promoteTypes(ta.dtype, tb.dtype) as FloatDType };
+}
+
+/**
+ * @internal A reduction for the kldiv-specific losses: PyTorch's names, `'mean'` warns as
+ * `F.kl_div` does, the default is chosen by the caller.
+ */
+export function lossReduction(
+  value: unknown,
+  fallback: Reduction,
+  fn: string,
+  emitWarning: boolean,
+): Reduction {
+  if (value === undefined) return fallback;
+  if (value === 'batchmean') return 'batchmean';
+  const base = getBaseReduction(value, fn, emitWarning);
+  if (base === 'mean' && emitWarning) {
+    warn(
+      'W_MEAN_REDUCTION',
+      "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+    );
+  }
+  return base;
+}
+
+/** @internal Decomposes a shape around `dim`: rows of length V, `outer` x `inner` of them. */
+export function rowLayout(
+  shape: readonly number[],
+  dim: number,
+): { outer: number; V: number; inner: number; rows: number } {
+  if (shape.length === 0) return { outer: 1, V: 1, inner: 1, rows: 1 };
+  const outer = numelOf(shape.slice(0, dim));
+  const inner = numelOf(shape.slice(dim + 1));
+  return { outer, V: shape[dim], inner, rows: outer * inner };
+}
+
+/** @internal A row mask as one keep-flag per row, validated against the logits' shape. */
+export function rowMask(
+  mask: unknown,
+  shape: readonly number[],
+  dim: number,
+  fn: string,
+): Uint8Array | undefined {
+  if (mask === undefined) return undefined;
+  const rowShape = shape.length === 0 ? [] : shape.filter((_, i) => i !== dim);
+  // booleans and any typed array become numbers; tensor() then checks the rest
+  const values = Array.isArray(mask)
+    ? mask.flat(Number.POSITIVE_INFINITY).map((v) => (typeof v === 'boolean' ? Number(v) : v))
+    : ArrayBuffer.isView(mask) && !(mask instanceof DataView)
+      ? Float64Array.from(mask as unknown as ArrayLike<number>)
+      : mask;
+  const t = toTensor(values, fn, 'mask', { dtype: 'float64' });
+  if (t.numel !== numelOf(rowShape)) {
+    throw new ShapeError(
+      `${fn}: option 'mask' needs one entry per row, shape ${formatShape(rowShape)} (the logits' shape without dim ${dim}); received ${t.numel} entries of shape ${formatShape(t.shape)}.`,
+      { code: 'E_SHAPE_MISMATCH', fn, argument: 'mask', received: [...t.shape] },
+    );
+  }
+  return Uint8Array.from(t.data, (v) => (v !== 0 && !Number.isNaN(v) ? 1 : 0));
+}
+
+/** @internal Options object check for the logits functions. */
+export function logitsOptions<T extends object>(
+  options: unknown,
+  keys: readonly string[],
+  fn: string,
+): Partial<T> {
+  const opts = checkOptionsObject<T>(options, fn);
+  checkOptionKeys(opts, keys, fn);
+  return opts;
+}
+
+/** @internal Row layout around `dim` with optional keep flags. */
+export interface Rows {
+  layout: { outer: number; V: number; inner: number; rows: number };
+  keep: Uint8Array | undefined;
+}
+
+/** @internal Calls `visit(offset, stride)` for every row (kept rows only when masked). */
+export function eachRow(rows: Rows, visit: (offset: number, stride: number) => void): void {
+  const { outer, V, inner } = rows.layout;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      if (rows.keep !== undefined && rows.keep[o * inner + i] === 0) continue;
+      visit(o * V * inner + i, inner);
+    }
+  }
+}
+
+/** @internal Number of rows a reduction counts. */
+export function keptRows(rows: Rows): number {
+  return rows.keep === undefined ? rows.layout.rows : rows.keep.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * @internal The divisor of a reduced sum: 'mean' by kept elements, 'batchmean' by
+ * `shape[0]` (1 for 0-d), or by kept rows under a mask; 1 for 'sum' and 'none'.
+ */
+export function reductionDivisor(
+  reduction: Reduction,
+  shape: readonly number[],
+  rows: Rows,
+): number {
+  if (reduction === 'mean') return keptRows(rows) * rows.layout.V;
+  if (reduction === 'batchmean') {
+    if (rows.keep !== undefined) return keptRows(rows);
+    return shape.length === 0 ? 1 : shape[0];
+  }
+  return 1;
+}
+
+/** @internal Validates gradOutput against the loss shape; returns its data (default: one 1). */
+export function upstreamGradient(
+  gradOutput: unknown,
+  outShape: readonly number[],
+  fn: string,
+): TensorData {
+  if (gradOutput === undefined) return Float64Array.of(1);
+  const gt = toTensor(gradOutput, fn, 'gradOutput');
+  if (!sameShape(gt.shape, outShape)) {
+    throw new ShapeError(
+      `${fn}: Mismatch in shape: grad_output[0] has a shape of torch.Size([${gt.shape.join(', ')}]) and output[0] has a shape of torch.Size([${outShape.join(', ')}]).`,
+      {
+        code: 'E_GRAD_SHAPE',
+        fn,
+        argument: 'gradOutput',
+        received: gt.shape,
+        torchType: 'RuntimeError',
+      },
+    );
+  }
+  return gt.data;
+}

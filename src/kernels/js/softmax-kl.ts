@@ -1,0 +1,148 @@
+/**
+ * Fused log-softmax + KL kernels over one row of logits (the `dim` axis), strided. They never
+ * allocate, validate or throw. Arithmetic is float64.
+ *
+ * For student logits s, teacher logits t and inverse temperature k = 1/T:
+ *   log q = k s - lse(k s)      (log_softmax)
+ *   log p = k t - lse(k t),  p = exp(log p)      (softmax)
+ *   l_j = xlogy(p_j, p_j) - p_j log q_j          (F.kl_div, 'none')
+ * with lse computed online (one pass keeps a running maximum and rescales the running sum),
+ * so a row is read twice for the loss and three times for its gradients, and nothing of the
+ * row's size is ever allocated.
+ *
+ * @module
+ */
+
+import type { FloatArray, TensorData } from '../../tensor/dtype.js';
+
+/** log(sum_j exp(k x_j)) over a strided row, online: stable for any magnitude of x. */
+export function logSumExpRow(V: number, x: TensorData, sx: number, ox: number, k: number): number {
+  let m = Number.NEGATIVE_INFINITY;
+  let sum = 0;
+  let i = ox;
+  for (let j = 0; j < V; j++) {
+    const v = x[i] * k;
+    if (v > m) {
+      sum = sum * Math.exp(m - v) + 1;
+      m = v;
+    } else {
+      sum += Math.exp(v - m);
+    }
+    i += sx;
+  }
+  return m + Math.log(sum);
+}
+
+/**
+ * Returns the row's sum of `l_j`; when `out` is given also writes `l_j * scale` to it. `lseS`,
+ * `lseT` are {@link logSumExpRow} of the student and teacher rows.
+ */
+export function logitsKlRow(
+  V: number,
+  k: number,
+  s: TensorData,
+  ss: number,
+  os: number,
+  lseS: number,
+  t: TensorData,
+  st: number,
+  ot: number,
+  lseT: number,
+  out: FloatArray | null,
+  so: number,
+  oo: number,
+  scale: number,
+): number {
+  let total = 0;
+  let is = os;
+  let it = ot;
+  let io = oo;
+  for (let j = 0; j < V; j++) {
+    const logq = s[is] * k - lseS;
+    const logp = t[it] * k - lseT;
+    const p = Math.exp(logp);
+    // xlogy(p, p) = p log p, 0 where p underflows to 0
+    const l = (p === 0 ? 0 : p * logp) - p * logq;
+    total += l;
+    if (out !== null) out[io] = l * scale;
+    is += ss;
+    it += st;
+    io += so;
+  }
+  return total;
+}
+
+/**
+ * Writes the gradients of `sum_j c_j l_j` (c_j = g_j * coef; `sg` 0 for a scalar g) with
+ * respect to the student and teacher logits, as PyTorch autograd computes them through
+ * log_softmax and softmax:
+ *   d/ds_i = k (u_i - q_i sum_j u_j),        u_j = -c_j p_j
+ *   d/dt_i = k p_i (w_i - sum_j p_j w_j),    w_j = c_j (log p_j + p_j / p_j - log q_j)
+ * (so, as in PyTorch, a teacher probability that underflows to 0 makes its row's teacher
+ * gradient NaN). `gs` / `gt` first hold q and p (no recomputation of the exponentials).
+ */
+export function logitsKlRowBackward(
+  V: number,
+  k: number,
+  s: TensorData,
+  ss: number,
+  os: number,
+  lseS: number,
+  t: TensorData,
+  st: number,
+  ot: number,
+  lseT: number,
+  g: TensorData,
+  sg: number,
+  og: number,
+  coef: number,
+  gs: FloatArray,
+  sgs: number,
+  ogs: number,
+  gt: FloatArray,
+  sgt: number,
+  ogt: number,
+): void {
+  let sumU = 0;
+  let sumPW = 0;
+  let is = os;
+  let it = ot;
+  let ig = og;
+  let ia = ogs;
+  let ib = ogt;
+  for (let j = 0; j < V; j++) {
+    const logq = s[is] * k - lseS;
+    const logp = t[it] * k - lseT;
+    const q = Math.exp(logq);
+    const p = Math.exp(logp);
+    const c = g[ig] * coef;
+    sumU -= c * p;
+    sumPW += p * (c * (logp + p / p - logq));
+    gs[ia] = q;
+    gt[ib] = p;
+    is += ss;
+    it += st;
+    ig += sg;
+    ia += sgs;
+    ib += sgt;
+  }
+  is = os;
+  it = ot;
+  ig = og;
+  ia = ogs;
+  ib = ogt;
+  for (let j = 0; j < V; j++) {
+    const q = gs[ia];
+    const p = gt[ib];
+    const c = g[ig] * coef;
+    const logq = s[is] * k - lseS;
+    const logp = t[it] * k - lseT;
+    gs[ia] = k * (-c * p - q * sumU);
+    gt[ib] = k * p * (c * (logp + p / p - logq) - sumPW);
+    is += ss;
+    it += st;
+    ig += sg;
+    ia += sgs;
+    ib += sgt;
+  }
+}
