@@ -16,7 +16,16 @@ import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { klDiv, klDivBackward, setBackend, setNumThreads, terminateThreads } from '../src/index.js';
+import {
+  klDiv,
+  klDivBackward,
+  klDivWithLogits,
+  klDivWithLogitsBackward,
+  setBackend,
+  setNumThreads,
+  tensor,
+  terminateThreads,
+} from '../src/index.js';
 import { measurePeak, stopSampler } from './memory.js';
 
 type DType = 'float32' | 'float64';
@@ -34,6 +43,7 @@ const { values: args } = parseArgs({
     'tfjs-cpu-max': { type: 'string', default: '1e7' },
     'tfjs-wasm-max': { type: 'string', default: '1e7' },
     out: { type: 'string', default: join(here, 'results.json') },
+    distill: { type: 'string', default: '64x32000,8x128000' },
   },
 });
 const sizes = args.sizes.split(',').map(Number);
@@ -164,6 +174,8 @@ function timePeer(peer: Peer, op: Op, x: FloatArray, y: FloatArray, reps: number
 }
 
 interface Row {
+  /** Set for distillation cases: 'BxV'. */
+  shape?: string;
   size: number;
   dtype: DType;
   op: Op;
@@ -289,6 +301,7 @@ async function main() {
       rows.push(...caseRows);
     }
   }
+  if (args.distill !== '') rows.push(...distillation(torchVersion));
   writeFileSync(
     args.out,
     `${JSON.stringify({ date: new Date().toISOString(), machine, reduction: 'sum', rows }, null, 1)}\n`,
@@ -298,19 +311,115 @@ async function main() {
   await stopSampler();
 }
 
+/**
+ * Distillation from logits: klDivWithLogits (T = 2, 'batchmean') against PyTorch's unfused
+ * expression on [B, V] float32 logits. kldiv's forward+backward is one klDivWithLogitsBackward
+ * call (it returns the loss with the gradients); PyTorch's is forward then .backward().
+ */
+function distillation(torchVersion: string | undefined): Row[] {
+  const rows: Row[] = [];
+  for (const spec of args.distill.split(',')) {
+    const [B, V] = spec.split('x').map(Number);
+    const n = B * V;
+    const { x: s, y: u } = inputs(n, 'float32');
+    const t = Float32Array.from(u, (v) => v * 40 - 4); // teacher logits in [-4, 4]
+    for (let i = 0; i < n; i++) s[i] = s[i] + 4; // student logits in [-4, 4]
+    const opts = { temperature: 2, reduction: 'batchmean' as const };
+    const student = tensor(s, { shape: [B, V] });
+    const teacher = tensor(t, { shape: [B, V] });
+    const peers: Peer[] = (['wasm', 'js'] as const).map((backend) => ({
+      name: `kldiv ${backend}, 1 thread`,
+      run(op: Op) {
+        setBackend(backend);
+        setNumThreads(1);
+        return op === 'forward'
+          ? klDivWithLogits(student, teacher, opts).item()
+          : klDivWithLogitsBackward(student, teacher, opts);
+      },
+    }));
+    const caseRows: Row[] = [];
+    for (const peer of peers) {
+      for (const op of ops) {
+        const { times, peakBytes } = timePeer(peer, op, s, t, 5);
+        caseRows.push({
+          shape: spec,
+          size: n,
+          dtype: 'float32',
+          op,
+          peer: peer.name,
+          medianSeconds: median(times),
+          peakExtraBytes: peakBytes,
+        });
+      }
+    }
+    if (torchVersion !== undefined) {
+      const dir = mkdtempSync(join(tmpdir(), 'kldiv-distill-'));
+      try {
+        writeFileSync(join(dir, 's.bin'), new Uint8Array(s.buffer));
+        writeFileSync(join(dir, 't.bin'), new Uint8Array(t.buffer));
+        const out = execFileSync(
+          '/usr/bin/python3',
+          [
+            join(here, 'torch_distill.py'),
+            join(dir, 's.bin'),
+            join(dir, 't.bin'),
+            String(B),
+            String(V),
+            '5',
+          ],
+          { encoding: 'utf8' },
+        );
+        for (const line of out.trim().split('\n')) {
+          const r = JSON.parse(line);
+          if (ops.includes(r.op)) {
+            caseRows.push({
+              shape: spec,
+              size: n,
+              dtype: 'float32',
+              op: r.op,
+              peer: `PyTorch ${r.torch} (unfused), 1 thread`,
+              medianSeconds: median(r.times),
+              peakExtraBytes: r.peakBytes,
+            });
+          }
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    for (const op of ops) {
+      const group = caseRows.filter((r) => r.op === op);
+      const ref = group.find((r) => r.peer === 'kldiv wasm, 1 thread')?.medianSeconds;
+      for (const r of group) {
+        r.nsPerElement = (r.medianSeconds! * 1e9) / n;
+        r.melemPerSecond = n / r.medianSeconds! / 1e6;
+        if (ref !== undefined) r.ratioToKldiv = r.medianSeconds! / ref;
+      }
+      console.log(`\ndistillation [${B}, ${V}] float32 logits, T = 2, 'batchmean', ${op}`);
+      printRows(group);
+    }
+    rows.push(...caseRows);
+  }
+  return rows;
+}
+
 function print(n: number, dtype: DType, op: Op, group: Row[]) {
   console.log(`\n${n.toExponential(0)} elements, ${dtype}, ${op} (reduction 'sum')`);
+  printRows(group);
+}
+
+function printRows(group: Row[]) {
   console.log(
-    `  ${'peer'.padEnd(30)} ${'ns/elem'.padStart(9)} ${'Melem/s'.padStart(9)} ${'x kldiv'.padStart(8)} ${'peak MB'.padStart(9)}`,
+    `  ${'peer'.padEnd(38)} ${'ns/elem'.padStart(9)} ${'Melem/s'.padStart(9)} ${'x kldiv'.padStart(8)} ${'peak MB'.padStart(9)}`,
   );
   for (const r of group) {
     if (r.skipped) {
-      console.log(`  ${r.peer.padEnd(30)} skipped: ${r.skipped}`);
+      console.log(`  ${r.peer.padEnd(38)} skipped: ${r.skipped}`);
       continue;
     }
     const mb = r.peakExtraBytes === undefined ? 'n/a' : (r.peakExtraBytes / 2 ** 20).toFixed(1);
     console.log(
-      `  ${r.peer.padEnd(30)} ${r.nsPerElement!.toFixed(2).padStart(9)} ${r.melemPerSecond!.toFixed(1).padStart(9)} ${(r.ratioToKldiv?.toFixed(2) ?? '-').padStart(8)} ${mb.padStart(9)}`,
+      `  ${r.peer.padEnd(38)} ${r.nsPerElement!.toFixed(2).padStart(9)} ${r.melemPerSecond!.toFixed(1).padStart(9)} ${(r.ratioToKldiv?.toFixed(2) ?? '-').padStart(8)} ${mb.padStart(9)}`,
     );
   }
 }

@@ -5,7 +5,7 @@ Prints one JSON object per (threads, op): {"threads", "op", "times": [seconds...
 Peak memory: the maximum resident set size above the level before the call, sampled every
 millisecond by a helper thread (torch releases the GIL while it computes).
 """
-import json, sys, threading, time
+import json, sys, time
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -15,22 +15,7 @@ threads = [int(t) for t in sys.argv[6:]]
 np_dtype = np.float32 if dtype == 'float32' else np.float64
 x0 = torch.from_numpy(np.fromfile(xf, dtype=np_dtype, count=n))
 y0 = torch.from_numpy(np.fromfile(yf, dtype=np_dtype, count=n))
-PAGE = 4096
-
-def rss():
-    with open('/proc/self/statm') as f:
-        return int(f.read().split()[1]) * PAGE
-
-class Peak:
-    def __enter__(self):
-        self.base = rss(); self.peak = self.base; self.running = True
-        def sample():
-            while self.running:
-                self.peak = max(self.peak, rss()); time.sleep(0.001)
-        self.thread = threading.Thread(target=sample, daemon=True); self.thread.start()
-        return self
-    def __exit__(self, *a):
-        self.running = False; self.thread.join(); self.peak = max(self.peak, rss())
+from torch_peer_memory import Peak  # noqa: E402  (same folder)
 
 def forward():
     F.kl_div(x0, y0, reduction='sum').item()

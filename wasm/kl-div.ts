@@ -446,3 +446,336 @@ export function klBackwardF64(
     backwardScalarF64(s, load<f64>(px + q), load<f64>(py + q), logTarget, pgx, pgy, q);
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// Fused log-softmax + KL over one contiguous row of logits (kernels/js/softmax-kl.ts has the
+// same mathematics in scalar form). With k = 1/T:
+//   log q = k s - lse(k s),  log p = k t - lse(k t),  l = xlogy(p, p) - p log q
+// Rows are two-pass: a SIMD maximum, then one exp per element whose value is kept in the
+// output buffers, so the loss and both gradients need no further exponentials. Sums of
+// exponentials and losses are float64.
+
+// p / p without a division: 1, or NaN where p is 0 (PyTorch's xlogy backward) or NaN.
+// @ts-ignore: decorator
+@inline function ppOneF32(p: v128): v128 {
+  const nan = v128.or(f32x4.eq(p, f32x4.splat(0)), f32x4.ne(p, p));
+  return v128.bitselect(f32x4.splat(<f32>NaN), f32x4.splat(1), nan);
+}
+
+// @ts-ignore: decorator
+@inline function ppOneF64(p: v128): v128 {
+  const nan = v128.or(f64x2.eq(p, f64x2.splat(0)), f64x2.ne(p, p));
+  return v128.bitselect(f64x2.splat(NaN), f64x2.splat(1), nan);
+}
+
+// @ts-ignore: decorator
+@inline function rowMaxF32(V: i32, p: usize, k: f32): f32 {
+  let m = f32x4.splat(-Infinity);
+  const kv = f32x4.splat(k);
+  let i = 0;
+  for (; i + 4 <= V; i += 4) m = f32x4.max(m, f32x4.mul(v128.load(p + (<usize>i << 2)), kv));
+  let r = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  for (; i < V; i++) r = max(r, load<f32>(p + (<usize>i << 2)) * k);
+  return r;
+}
+
+// Writes e_j = exp(k x_j - m) to `pe` and returns sum_j e_j (float64).
+// @ts-ignore: decorator
+@inline function rowExpSumF32(V: i32, p: usize, k: f32, m: f32, pe: usize): f64 {
+  let acc = f64x2.splat(0);
+  const kv = f32x4.splat(k);
+  const mv = f32x4.splat(m);
+  let i = 0;
+  for (; i + 4 <= V; i += 4) {
+    const o = <usize>i << 2;
+    const e = expF32x4(f32x4.sub(f32x4.mul(v128.load(p + o), kv), mv));
+    v128.store(pe + o, e);
+    acc = addF32x4ToF64x2(acc, e);
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < V; i++) {
+    const o = <usize>i << 2;
+    const e = <f32>Math.exp(<f64>(load<f32>(p + o) * k - m));
+    store<f32>(pe + o, e);
+    s += e;
+  }
+  return s;
+}
+
+/** Row loss sum; with `pout` != 0 also writes l_j * scale there. `pe` is scratch for exp(k t - m). */
+export function logitsRowForwardF32(V: i32, ps: usize, pt: usize, pe: usize, k: f32, pout: usize, scale: f32): f64 {
+  const ms = rowMaxF32(V, ps, k);
+  const mt = rowMaxF32(V, pt, k);
+  // the student's sum of exponentials is only needed for its log: reuse pe, then overwrite
+  const lseS = <f32>(<f64>ms + Math.log(rowExpSumF32(V, ps, k, ms, pe)));
+  const St = rowExpSumF32(V, pt, k, mt, pe);
+  const lseT = <f32>(<f64>mt + Math.log(St));
+  const invSt = <f32>(1 / St);
+  const kv = f32x4.splat(k);
+  let acc = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= V; i += 4) {
+    const o = <usize>i << 2;
+    const logq = f32x4.sub(f32x4.mul(v128.load(ps + o), kv), f32x4.splat(lseS));
+    const logp = f32x4.sub(f32x4.mul(v128.load(pt + o), kv), f32x4.splat(lseT));
+    const p = f32x4.mul(v128.load(pe + o), f32x4.splat(invSt));
+    // xlogy(p, p): p * log p, 0 where p underflowed to 0
+    const plogp = v128.andnot(f32x4.mul(p, logp), f32x4.eq(p, f32x4.splat(0)));
+    const l = f32x4.sub(plogp, f32x4.mul(p, logq));
+    acc = addF32x4ToF64x2(acc, l);
+    if (pout != 0) v128.store(pout + o, f32x4.mul(l, f32x4.splat(scale)));
+  }
+  let total = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < V; i++) {
+    const o = <usize>i << 2;
+    const logq = load<f32>(ps + o) * k - lseS;
+    const logp = load<f32>(pt + o) * k - lseT;
+    const p = load<f32>(pe + o) * invSt;
+    const l = (p == 0 ? <f32>0 : p * logp) - p * logq;
+    total += l;
+    if (pout != 0) store<f32>(pout + o, l * scale);
+  }
+  return total;
+}
+
+/**
+ * Gradients of sum_j c_j l_j (c_j = g_j coef, g read with stride gStride: 0 scalar, 1 per
+ * element) into pgs (student) and pgt (teacher), PyTorch autograd's formulas (see
+ * softmax-kl.ts); returns the row's loss sum, computed on the way.
+ */
+export function logitsRowBackwardF32(
+  V: i32, ps: usize, pt: usize, k: f32, pg: usize, gStride: i32, coef: f32, pgs: usize, pgt: usize,
+): f64 {
+  const ms = rowMaxF32(V, ps, k);
+  const mt = rowMaxF32(V, pt, k);
+  const Ss = rowExpSumF32(V, ps, k, ms, pgs);
+  const St = rowExpSumF32(V, pt, k, mt, pgt);
+  const lseS = <f32>(<f64>ms + Math.log(Ss));
+  const lseT = <f32>(<f64>mt + Math.log(St));
+  const invSs = f32x4.splat(<f32>(1 / Ss));
+  const invSt = f32x4.splat(<f32>(1 / St));
+  const kv = f32x4.splat(k);
+  const cv = f32x4.splat(coef);
+  const zero = f32x4.splat(0);
+  const g0 = f32x4.splat(gStride == 0 ? load<f32>(pg) : 0);
+  let loss = f64x2.splat(0);
+  let sumU = f64x2.splat(0);
+  let sumPW = f64x2.splat(0);
+  let i = 0;
+  // pass 1: q, p into the gradient buffers; the sums the gradients need
+  for (; i + 4 <= V; i += 4) {
+    const o = <usize>i << 2;
+    const q = f32x4.mul(v128.load(pgs + o), invSs);
+    const p = f32x4.mul(v128.load(pgt + o), invSt);
+    const logq = f32x4.sub(f32x4.mul(v128.load(ps + o), kv), f32x4.splat(lseS));
+    const logp = f32x4.sub(f32x4.mul(v128.load(pt + o), kv), f32x4.splat(lseT));
+    const c = f32x4.mul(gStride == 0 ? g0 : v128.load(pg + o), cv);
+    const pz = f32x4.eq(p, zero);
+    loss = addF32x4ToF64x2(loss, f32x4.sub(v128.andnot(f32x4.mul(p, logp), pz), f32x4.mul(p, logq)));
+    sumU = addF32x4ToF64x2(sumU, f32x4.mul(c, p));
+    // w = c (log p + p / p - log q): p / p is NaN at p = 0 (PyTorch's xlogy backward)
+    const w = f32x4.mul(c, f32x4.sub(f32x4.add(logp, ppOneF32(p)), logq));
+    sumPW = addF32x4ToF64x2(sumPW, f32x4.mul(p, w));
+    v128.store(pgs + o, q);
+    v128.store(pgt + o, p);
+  }
+  let total = f64x2.extract_lane(loss, 0) + f64x2.extract_lane(loss, 1);
+  let su = f64x2.extract_lane(sumU, 0) + f64x2.extract_lane(sumU, 1);
+  let spw = f64x2.extract_lane(sumPW, 0) + f64x2.extract_lane(sumPW, 1);
+  for (let j = i; j < V; j++) {
+    const o = <usize>j << 2;
+    const q = load<f32>(pgs + o) / <f32>Ss;
+    const p = load<f32>(pgt + o) / <f32>St;
+    const logq = load<f32>(ps + o) * k - lseS;
+    const logp = load<f32>(pt + o) * k - lseT;
+    const c = (gStride == 0 ? load<f32>(pg) : load<f32>(pg + o)) * coef;
+    total += (p == 0 ? <f32>0 : p * logp) - p * logq;
+    su += c * p;
+    spw += p * (c * (logp + p / p - logq));
+    store<f32>(pgs + o, q);
+    store<f32>(pgt + o, p);
+  }
+  // pass 2: d/ds = k (-c p + q sum_j c_j p_j), d/dt = k p (w - sum_j p_j w_j)
+  const suv = f32x4.splat(<f32>su);
+  const spwv = f32x4.splat(<f32>spw);
+  i = 0;
+  for (; i + 4 <= V; i += 4) {
+    const o = <usize>i << 2;
+    const q = v128.load(pgs + o);
+    const p = v128.load(pgt + o);
+    const logq = f32x4.sub(f32x4.mul(v128.load(ps + o), kv), f32x4.splat(lseS));
+    const logp = f32x4.sub(f32x4.mul(v128.load(pt + o), kv), f32x4.splat(lseT));
+    const c = f32x4.mul(gStride == 0 ? g0 : v128.load(pg + o), cv);
+    v128.store(pgs + o, f32x4.mul(kv, f32x4.sub(f32x4.mul(q, suv), f32x4.mul(c, p))));
+    const w = f32x4.mul(c, f32x4.sub(f32x4.add(logp, ppOneF32(p)), logq));
+    v128.store(pgt + o, f32x4.mul(f32x4.mul(kv, p), f32x4.sub(w, spwv)));
+  }
+  for (; i < V; i++) {
+    const o = <usize>i << 2;
+    const q = load<f32>(pgs + o);
+    const p = load<f32>(pgt + o);
+    const logq = load<f32>(ps + o) * k - lseS;
+    const logp = load<f32>(pt + o) * k - lseT;
+    const c = (gStride == 0 ? load<f32>(pg) : load<f32>(pg + o)) * coef;
+    store<f32>(pgs + o, k * (q * <f32>su - c * p));
+    store<f32>(pgt + o, k * p * (c * (logp + p / p - logq) - <f32>spw));
+  }
+  return total;
+}
+
+// float64 rows: the same passes on 2 float64 lanes.
+
+// @ts-ignore: decorator
+@inline function rowMaxF64(V: i32, p: usize, k: f64): f64 {
+  let m = f64x2.splat(-Infinity);
+  const kv = f64x2.splat(k);
+  let i = 0;
+  for (; i + 2 <= V; i += 2) m = f64x2.max(m, f64x2.mul(v128.load(p + (<usize>i << 3)), kv));
+  let r = max(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
+  for (; i < V; i++) r = max(r, load<f64>(p + (<usize>i << 3)) * k);
+  return r;
+}
+
+// Writes e_j = exp(k x_j - m) to `pe` and returns sum_j e_j (float64).
+// @ts-ignore: decorator
+@inline function rowExpSumF64(V: i32, p: usize, k: f64, m: f64, pe: usize): f64 {
+  let acc = f64x2.splat(0);
+  const kv = f64x2.splat(k);
+  const mv = f64x2.splat(m);
+  let i = 0;
+  for (; i + 2 <= V; i += 2) {
+    const o = <usize>i << 3;
+    const e = expF64x2(f64x2.sub(f64x2.mul(v128.load(p + o), kv), mv));
+    v128.store(pe + o, e);
+    acc = f64x2.add(acc, e);
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < V; i++) {
+    const o = <usize>i << 3;
+    const e = Math.exp(load<f64>(p + o) * k - m);
+    store<f64>(pe + o, e);
+    s += e;
+  }
+  return s;
+}
+
+/** Row loss sum; with `pout` != 0 also writes l_j * scale there. `pe` is scratch for exp(k t - m). */
+export function logitsRowForwardF64(V: i32, ps: usize, pt: usize, pe: usize, k: f64, pout: usize, scale: f64): f64 {
+  const ms = rowMaxF64(V, ps, k);
+  const mt = rowMaxF64(V, pt, k);
+  // the student's sum of exponentials is only needed for its log: reuse pe, then overwrite
+  const lseS = <f64>(<f64>ms + Math.log(rowExpSumF64(V, ps, k, ms, pe)));
+  const St = rowExpSumF64(V, pt, k, mt, pe);
+  const lseT = <f64>(<f64>mt + Math.log(St));
+  const invSt = <f64>(1 / St);
+  const kv = f64x2.splat(k);
+  let acc = f64x2.splat(0);
+  let i = 0;
+  for (; i + 2 <= V; i += 2) {
+    const o = <usize>i << 3;
+    const logq = f64x2.sub(f64x2.mul(v128.load(ps + o), kv), f64x2.splat(lseS));
+    const logp = f64x2.sub(f64x2.mul(v128.load(pt + o), kv), f64x2.splat(lseT));
+    const p = f64x2.mul(v128.load(pe + o), f64x2.splat(invSt));
+    // xlogy(p, p): p * log p, 0 where p underflowed to 0
+    const plogp = v128.andnot(f64x2.mul(p, logp), f64x2.eq(p, f64x2.splat(0)));
+    const l = f64x2.sub(plogp, f64x2.mul(p, logq));
+    acc = f64x2.add(acc, l);
+    if (pout != 0) v128.store(pout + o, f64x2.mul(l, f64x2.splat(scale)));
+  }
+  let total = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < V; i++) {
+    const o = <usize>i << 3;
+    const logq = load<f64>(ps + o) * k - lseS;
+    const logp = load<f64>(pt + o) * k - lseT;
+    const p = load<f64>(pe + o) * invSt;
+    const l = (p == 0 ? <f64>0 : p * logp) - p * logq;
+    total += l;
+    if (pout != 0) store<f64>(pout + o, l * scale);
+  }
+  return total;
+}
+
+/**
+ * Gradients of sum_j c_j l_j (c_j = g_j coef, g read with stride gStride: 0 scalar, 1 per
+ * element) into pgs (student) and pgt (teacher), PyTorch autograd's formulas (see
+ * softmax-kl.ts); returns the row's loss sum, computed on the way.
+ */
+export function logitsRowBackwardF64(
+  V: i32, ps: usize, pt: usize, k: f64, pg: usize, gStride: i32, coef: f64, pgs: usize, pgt: usize,
+): f64 {
+  const ms = rowMaxF64(V, ps, k);
+  const mt = rowMaxF64(V, pt, k);
+  const Ss = rowExpSumF64(V, ps, k, ms, pgs);
+  const St = rowExpSumF64(V, pt, k, mt, pgt);
+  const lseS = <f64>(<f64>ms + Math.log(Ss));
+  const lseT = <f64>(<f64>mt + Math.log(St));
+  const invSs = f64x2.splat(<f64>(1 / Ss));
+  const invSt = f64x2.splat(<f64>(1 / St));
+  const kv = f64x2.splat(k);
+  const cv = f64x2.splat(coef);
+  const zero = f64x2.splat(0);
+  const g0 = f64x2.splat(gStride == 0 ? load<f64>(pg) : 0);
+  let loss = f64x2.splat(0);
+  let sumU = f64x2.splat(0);
+  let sumPW = f64x2.splat(0);
+  let i = 0;
+  // pass 1: q, p into the gradient buffers; the sums the gradients need
+  for (; i + 2 <= V; i += 2) {
+    const o = <usize>i << 3;
+    const q = f64x2.mul(v128.load(pgs + o), invSs);
+    const p = f64x2.mul(v128.load(pgt + o), invSt);
+    const logq = f64x2.sub(f64x2.mul(v128.load(ps + o), kv), f64x2.splat(lseS));
+    const logp = f64x2.sub(f64x2.mul(v128.load(pt + o), kv), f64x2.splat(lseT));
+    const c = f64x2.mul(gStride == 0 ? g0 : v128.load(pg + o), cv);
+    const pz = f64x2.eq(p, zero);
+    loss = f64x2.add(loss, f64x2.sub(v128.andnot(f64x2.mul(p, logp), pz), f64x2.mul(p, logq)));
+    sumU = f64x2.add(sumU, f64x2.mul(c, p));
+    // w = c (log p + p / p - log q): p / p is NaN at p = 0 (PyTorch's xlogy backward)
+    const w = f64x2.mul(c, f64x2.sub(f64x2.add(logp, ppOneF64(p)), logq));
+    sumPW = f64x2.add(sumPW, f64x2.mul(p, w));
+    v128.store(pgs + o, q);
+    v128.store(pgt + o, p);
+  }
+  let total = f64x2.extract_lane(loss, 0) + f64x2.extract_lane(loss, 1);
+  let su = f64x2.extract_lane(sumU, 0) + f64x2.extract_lane(sumU, 1);
+  let spw = f64x2.extract_lane(sumPW, 0) + f64x2.extract_lane(sumPW, 1);
+  for (let j = i; j < V; j++) {
+    const o = <usize>j << 3;
+    const q = load<f64>(pgs + o) / <f64>Ss;
+    const p = load<f64>(pgt + o) / <f64>St;
+    const logq = load<f64>(ps + o) * k - lseS;
+    const logp = load<f64>(pt + o) * k - lseT;
+    const c = (gStride == 0 ? load<f64>(pg) : load<f64>(pg + o)) * coef;
+    total += (p == 0 ? <f64>0 : p * logp) - p * logq;
+    su += c * p;
+    spw += p * (c * (logp + p / p - logq));
+    store<f64>(pgs + o, q);
+    store<f64>(pgt + o, p);
+  }
+  // pass 2: d/ds = k (-c p + q sum_j c_j p_j), d/dt = k p (w - sum_j p_j w_j)
+  const suv = f64x2.splat(<f64>su);
+  const spwv = f64x2.splat(<f64>spw);
+  i = 0;
+  for (; i + 2 <= V; i += 2) {
+    const o = <usize>i << 3;
+    const q = v128.load(pgs + o);
+    const p = v128.load(pgt + o);
+    const logq = f64x2.sub(f64x2.mul(v128.load(ps + o), kv), f64x2.splat(lseS));
+    const logp = f64x2.sub(f64x2.mul(v128.load(pt + o), kv), f64x2.splat(lseT));
+    const c = f64x2.mul(gStride == 0 ? g0 : v128.load(pg + o), cv);
+    v128.store(pgs + o, f64x2.mul(kv, f64x2.sub(f64x2.mul(q, suv), f64x2.mul(c, p))));
+    const w = f64x2.mul(c, f64x2.sub(f64x2.add(logp, ppOneF64(p)), logq));
+    v128.store(pgt + o, f64x2.mul(f64x2.mul(kv, p), f64x2.sub(w, spwv)));
+  }
+  for (; i < V; i++) {
+    const o = <usize>i << 3;
+    const q = load<f64>(pgs + o);
+    const p = load<f64>(pgt + o);
+    const logq = load<f64>(ps + o) * k - lseS;
+    const logp = load<f64>(pt + o) * k - lseT;
+    const c = (gStride == 0 ? load<f64>(pg) : load<f64>(pg + o)) * coef;
+    store<f64>(pgs + o, k * (q * <f64>su - c * p));
+    store<f64>(pgt + o, k * p * (c * (logp + p / p - logq) - <f64>spw));
+  }
+  return total;
+}

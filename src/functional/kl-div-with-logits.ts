@@ -5,9 +5,15 @@
  * @module
  */
 
+import { getBackend } from '../kernels/dispatch.js';
 import { logitsKlRow, logitsKlRowBackward, logSumExpRow } from '../kernels/js/softmax-kl.js';
+import {
+  logitsExports,
+  wasmLogitsRowBackward,
+  wasmLogitsRowForward,
+} from '../kernels/wasm/logits.js';
 import type { Reduction } from '../reduction.js';
-import { allocate, type FloatDType } from '../tensor/dtype.js';
+import { allocate, type FloatArray, type FloatDType } from '../tensor/dtype.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import {
   eachRow,
@@ -123,15 +129,10 @@ export function klDivWithLogits(
   options?: KLDivWithLogitsOptions,
 ): Tensor<FloatDType> {
   const p = prepareLogitsKl('klDivWithLogits', studentLogits, teacherLogits, options, true);
-  const { s, t, k, tt, layout } = p;
-  const V = layout.V;
+  const { s, tt } = p;
   if (p.reduction === 'none') {
     const out = allocate(p.dtype, s.numel);
-    eachRow(p, (o, st) => {
-      const lseS = logSumExpRow(V, s.data, st, o, k);
-      const lseT = logSumExpRow(V, t.data, st, o, k);
-      logitsKlRow(V, k, s.data, st, o, lseS, t.data, st, o, lseT, out, st, o, tt);
-    });
+    rowsForward(p, out, tt);
     return new Tensor(out, s.shape, p.dtype);
   }
   const out = allocate(p.dtype, 1);
@@ -141,19 +142,38 @@ export function klDivWithLogits(
 
 /** @internal The float64 sum of the pointwise losses over kept rows (before reduction and T*T). */
 export function logitsKlSum(p: PreparedLogitsKl): number {
+  return rowsForward(p, null, 1);
+}
+
+/** The WebAssembly kernels when they apply: contiguous rows (the class dim last). */
+function wasmRows(p: PreparedLogitsKl) {
+  if (p.layout.inner !== 1 || getBackend() !== 'wasm') return undefined;
+  return logitsExports();
+}
+
+/** Sum of every kept row's loss; writes `l * scale` per element to `out` when given. */
+function rowsForward(p: PreparedLogitsKl, out: FloatArray | null, scale: number): number {
   const { s, t, k } = p;
   const V = p.layout.V;
+  const wasm = wasmRows(p);
+  const f64 = p.dtype === 'float64';
   let total = 0;
   eachRow(p, (o, st) => {
+    if (wasm !== undefined) {
+      total += wasmLogitsRowForward(wasm, f64, V, k, s.data, t.data, o, out, scale);
+      return;
+    }
     const lseS = logSumExpRow(V, s.data, st, o, k);
     const lseT = logSumExpRow(V, t.data, st, o, k);
-    total += logitsKlRow(V, k, s.data, st, o, lseS, t.data, st, o, lseT, null, 0, 0, 1);
+    total += logitsKlRow(V, k, s.data, st, o, lseS, t.data, st, o, lseT, out, st, o, scale);
   });
   return total;
 }
 
-/** Gradients returned by {@link klDivWithLogitsBackward}. */
+/** Gradients returned by {@link klDivWithLogitsBackward}, with the loss computed on the way. */
 export interface KLDivWithLogitsGradients {
+  /** The loss, as {@link klDivWithLogits} returns it (free: same passes), so a step needs one call. */
+  loss: Tensor<FloatDType>;
   /** d(loss)/d(studentLogits), the logits' shape and dtype. */
   gradStudent: Tensor<FloatDType>;
   /** d(loss)/d(teacherLogits), the logits' shape and dtype. */
@@ -189,22 +209,38 @@ export function klDivWithLogitsBackward(
   const g = upstreamGradient(gradOutput, outShape, fn);
   const gs = allocate(s.dtype as FloatDType, s.numel);
   const gtch = allocate(t.dtype as FloatDType, t.numel);
-  const coef = tt / (p.reduction === 'none' || p.reduction === 'sum' ? 1 : p.divisor);
+  const coef = tt / p.divisor;
   const perElement = p.reduction === 'none';
+  const wasm = wasmRows(p);
+  const f64 = p.dtype === 'float64';
+  let total = 0;
   eachRow(p, (o, st) => {
-    const lseS = logSumExpRow(V, s.data, st, o, k);
-    const lseT = logSumExpRow(V, t.data, st, o, k);
-    logitsKlRowBackward(
+    if (wasm !== undefined) {
+      total += wasmLogitsRowBackward(
+        wasm,
+        f64,
+        V,
+        k,
+        s.data,
+        t.data,
+        o,
+        g,
+        perElement,
+        coef,
+        gs,
+        gtch,
+      );
+      return;
+    }
+    total += logitsKlRowBackward(
       V,
       k,
       s.data,
       st,
       o,
-      lseS,
       t.data,
       st,
       o,
-      lseT,
       g,
       perElement ? st : 0,
       perElement ? o : 0,
@@ -217,7 +253,17 @@ export function klDivWithLogitsBackward(
       o,
     );
   });
+  // the loss comes with the gradients (same passes), except for 'none', which needs it per element
+  let loss: Tensor<FloatDType>;
+  if (perElement) {
+    loss = klDivWithLogits(studentLogits, teacherLogits, { ...options, reduction: 'none' });
+  } else {
+    const value = allocate(p.dtype, 1);
+    value[0] = (total / p.divisor) * tt;
+    loss = new Tensor(value, [], p.dtype);
+  }
   return {
+    loss,
     gradStudent: new Tensor(gs, s.shape, s.dtype as FloatDType),
     gradTeacher: new Tensor(gtch, t.shape, t.dtype as FloatDType),
   };

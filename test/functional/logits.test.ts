@@ -19,6 +19,7 @@ import {
   type Tensor,
   tensor,
 } from '../../src/index.js';
+import { withConfig } from '../helpers/backends.js';
 import { collectWarnings } from '../helpers/runners.js';
 
 /** Deterministic pseudo-random logits. */
@@ -426,4 +427,61 @@ describe('accumulators', () => {
       12,
     );
   });
+});
+
+describe('klDivWithLogits on both backends', () => {
+  const configs = [
+    { name: 'js', backend: 'js' as const, threads: 1 },
+    { name: 'wasm', backend: 'wasm' as const, threads: 1 },
+  ];
+  const run = <T>(backend: 'js' | 'wasm', f: () => T) =>
+    withConfig({ name: backend, backend, threads: 1 }, f);
+
+  test.each(configs)('backward also returns the forward loss ($name)', ({ backend }) => {
+    const s = logits([3, 40], 30);
+    const t = logits([3, 40], 31);
+    for (const reduction of ['batchmean', 'sum', 'mean', 'none'] as const) {
+      const fwd = run(backend, () =>
+        quiet(() => klDivWithLogits(s, t, { reduction, temperature: 1.3 })),
+      );
+      const { loss } = run(backend, () =>
+        klDivWithLogitsBackward(s, t, { reduction, temperature: 1.3 }),
+      );
+      expect(loss.shape).toEqual(fwd.shape);
+      Array.from(loss.data).forEach((v, i) => {
+        expect(v, `${reduction}[${i}]`).toBeCloseTo(fwd.data[i], 12);
+      });
+    }
+  });
+
+  test('the WebAssembly rows agree with the JS rows (float32 and float64, masks, long rows)', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const s = tensor(logits([5, 1003], 32, 8).data, { shape: [5, 1003], dtype });
+      const t = tensor(logits([5, 1003], 33, 8).data, { shape: [5, 1003], dtype });
+      const opts = { temperature: 2, mask: [1, 0, 1, 1, 1] };
+      const tol = dtype === 'float32' ? 5e-6 : 1e-12;
+      const a = run('wasm', () => klDivWithLogitsBackward(s, t, opts));
+      const b = run('js', () => klDivWithLogitsBackward(s, t, opts));
+      expect(Math.abs(a.loss.item() - b.loss.item())).toBeLessThan(tol * Math.abs(b.loss.item()));
+      for (const key of ['gradStudent', 'gradTeacher'] as const) {
+        for (let i = 0; i < s.numel; i++) {
+          expect(Math.abs(a[key].data[i] - b[key].data[i]), `${dtype} ${key}[${i}]`).toBeLessThan(
+            tol * 1e-2 + tol * Math.abs(b[key].data[i]),
+          );
+        }
+      }
+    }
+  });
+
+  test.each(configs)(
+    'teacher probabilities that underflow: finite loss and student gradient, NaN teacher row as PyTorch ($name)',
+    ({ backend }) => {
+      const s = tensor([[0, 1, 2, 3]], { dtype: 'float32' });
+      const t = tensor([[0, -200, 5, 1]], { dtype: 'float32' }); // exp(-205) underflows float32
+      const { loss, gradStudent, gradTeacher } = run(backend, () => klDivWithLogitsBackward(s, t));
+      expect(Number.isFinite(loss.item())).toBe(true);
+      expect(Array.from(gradStudent.data).every(Number.isFinite)).toBe(true);
+      expect(Array.from(gradTeacher.data).every(Number.isNaN)).toBe(true);
+    },
+  );
 });

@@ -6,9 +6,9 @@
  *   log q = k s - lse(k s)      (log_softmax)
  *   log p = k t - lse(k t),  p = exp(log p)      (softmax)
  *   l_j = xlogy(p_j, p_j) - p_j log q_j          (F.kl_div, 'none')
- * with lse computed online (one pass keeps a running maximum and rescales the running sum),
- * so a row is read twice for the loss and three times for its gradients, and nothing of the
- * row's size is ever allocated.
+ * The loss computes lse online (one pass keeps a running maximum and rescales the running
+ * sum), so a row is read twice; the gradients keep exp(k x - max) in their own output buffers,
+ * so they need two exponentials per element and nothing of the row's size is allocated.
  *
  * @module
  */
@@ -72,14 +72,50 @@ export function logitsKlRow(
   return total;
 }
 
+/** Writes `exp(k x_j - m)` of a strided row to `e` and returns their float64 sum. */
+function expSumRow(
+  V: number,
+  x: TensorData,
+  sx: number,
+  ox: number,
+  k: number,
+  m: number,
+  e: FloatArray,
+  se: number,
+  oe: number,
+): number {
+  let sum = 0;
+  let i = ox;
+  let ie = oe;
+  for (let j = 0; j < V; j++) {
+    const v = Math.exp(x[i] * k - m);
+    e[ie] = v;
+    sum += v;
+    i += sx;
+    ie += se;
+  }
+  return sum;
+}
+
+function maxRow(V: number, x: TensorData, sx: number, ox: number, k: number): number {
+  let m = Number.NEGATIVE_INFINITY;
+  let i = ox;
+  for (let j = 0; j < V; j++) {
+    m = Math.max(m, x[i] * k);
+    i += sx;
+  }
+  return m;
+}
+
 /**
  * Writes the gradients of `sum_j c_j l_j` (c_j = g_j * coef; `sg` 0 for a scalar g) with
  * respect to the student and teacher logits, as PyTorch autograd computes them through
- * log_softmax and softmax:
- *   d/ds_i = k (u_i - q_i sum_j u_j),        u_j = -c_j p_j
+ * log_softmax and softmax, and returns the row's loss sum `sum_j l_j` on the way:
+ *   d/ds_i = k (q_i sum_j c_j p_j - c_i p_i)
  *   d/dt_i = k p_i (w_i - sum_j p_j w_j),    w_j = c_j (log p_j + p_j / p_j - log q_j)
  * (so, as in PyTorch, a teacher probability that underflows to 0 makes its row's teacher
- * gradient NaN). `gs` / `gt` first hold q and p (no recomputation of the exponentials).
+ * gradient NaN). Two exponentials per element: `exp(k x - max)` is kept in `gs` / `gt` and
+ * turned into q and p, which the last pass reads back.
  */
 export function logitsKlRowBackward(
   V: number,
@@ -87,11 +123,9 @@ export function logitsKlRowBackward(
   s: TensorData,
   ss: number,
   os: number,
-  lseS: number,
   t: TensorData,
   st: number,
   ot: number,
-  lseT: number,
   g: TensorData,
   sg: number,
   og: number,
@@ -102,8 +136,15 @@ export function logitsKlRowBackward(
   gt: FloatArray,
   sgt: number,
   ogt: number,
-): void {
-  let sumU = 0;
+): number {
+  const ms = maxRow(V, s, ss, os, k);
+  const mt = maxRow(V, t, st, ot, k);
+  const sumS = expSumRow(V, s, ss, os, k, ms, gs, sgs, ogs);
+  const sumT = expSumRow(V, t, st, ot, k, mt, gt, sgt, ogt);
+  const lseS = ms + Math.log(sumS);
+  const lseT = mt + Math.log(sumT);
+  let loss = 0;
+  let sumCP = 0;
   let sumPW = 0;
   let is = os;
   let it = ot;
@@ -111,12 +152,13 @@ export function logitsKlRowBackward(
   let ia = ogs;
   let ib = ogt;
   for (let j = 0; j < V; j++) {
+    const q = gs[ia] / sumS;
+    const p = gt[ib] / sumT;
     const logq = s[is] * k - lseS;
     const logp = t[it] * k - lseT;
-    const q = Math.exp(logq);
-    const p = Math.exp(logp);
     const c = g[ig] * coef;
-    sumU -= c * p;
+    loss += (p === 0 ? 0 : p * logp) - p * logq;
+    sumCP += c * p;
     sumPW += p * (c * (logp + p / p - logq));
     gs[ia] = q;
     gt[ib] = p;
@@ -137,7 +179,7 @@ export function logitsKlRowBackward(
     const c = g[ig] * coef;
     const logq = s[is] * k - lseS;
     const logp = t[it] * k - lseT;
-    gs[ia] = k * (-c * p - q * sumU);
+    gs[ia] = k * (q * sumCP - c * p);
     gt[ib] = k * p * (c * (logp + p / p - logq) - sumPW);
     is += ss;
     it += st;
@@ -145,4 +187,5 @@ export function logitsKlRowBackward(
     ia += sgs;
     ib += sgt;
   }
+  return loss;
 }

@@ -1,0 +1,125 @@
+/**
+ * Rows of logits through the WebAssembly fused log-softmax + KL kernels: each row is copied
+ * into a row-sized scratch area of the module's memory (grown on demand; never the whole
+ * batch), computed there, and the outputs copied back.
+ *
+ * @module
+ */
+
+import type { FloatArray, TensorData } from '../../tensor/dtype.js';
+import type { WasmExports } from './chunk.js';
+import { wasmScratch } from './instance.js';
+
+interface LogitsExports extends WasmExports {
+  logitsRowForwardF32(
+    V: number,
+    ps: number,
+    pt: number,
+    pe: number,
+    k: number,
+    pout: number,
+    scale: number,
+  ): number;
+  logitsRowForwardF64(
+    V: number,
+    ps: number,
+    pt: number,
+    pe: number,
+    k: number,
+    pout: number,
+    scale: number,
+  ): number;
+  logitsRowBackwardF32(
+    V: number,
+    ps: number,
+    pt: number,
+    k: number,
+    pg: number,
+    gStride: number,
+    coef: number,
+    pgs: number,
+    pgt: number,
+  ): number;
+  logitsRowBackwardF64(
+    V: number,
+    ps: number,
+    pt: number,
+    k: number,
+    pg: number,
+    gStride: number,
+    coef: number,
+    pgs: number,
+    pgt: number,
+  ): number;
+}
+
+let base = 0;
+let capacity = 0; // bytes per buffer
+
+/** Five row buffers (s, t, g, out1, out2) of `bytes` each, growing the memory when needed. */
+function rowBuffers(e: LogitsExports, bytes: number): number[] {
+  if (bytes > capacity) {
+    const need = 5 * bytes;
+    base = e.memory.grow(Math.ceil(need / 65536)) * 65536;
+    capacity = bytes;
+  }
+  return [0, 1, 2, 3, 4].map((i) => base + i * capacity);
+}
+
+function view(e: LogitsExports, f64: boolean, p: number, n: number): FloatArray {
+  return f64 ? new Float64Array(e.memory.buffer, p, n) : new Float32Array(e.memory.buffer, p, n);
+}
+
+/** @internal The kernels, when the WebAssembly backend is loaded. */
+export function logitsExports(): LogitsExports | undefined {
+  return wasmScratch()?.exports as LogitsExports | undefined;
+}
+
+/**
+ * @internal Loss of one contiguous row `[o, o + V)`; writes `l * scale` to `out` when given.
+ */
+export function wasmLogitsRowForward(
+  e: LogitsExports,
+  f64: boolean,
+  V: number,
+  k: number,
+  s: TensorData,
+  t: TensorData,
+  o: number,
+  out: FloatArray | null,
+  scale: number,
+): number {
+  const [ps, pt, pe, po] = rowBuffers(e, V * (f64 ? 8 : 4));
+  view(e, f64, ps, V).set(s.subarray(o, o + V));
+  view(e, f64, pt, V).set(t.subarray(o, o + V));
+  const fn = f64 ? e.logitsRowForwardF64 : e.logitsRowForwardF32;
+  const total = fn(V, ps, pt, pe, k, out === null ? 0 : po, scale);
+  if (out !== null) out.set(view(e, f64, po, V), o);
+  return total;
+}
+
+/** @internal Gradients of one contiguous row; returns the row's loss sum. */
+export function wasmLogitsRowBackward(
+  e: LogitsExports,
+  f64: boolean,
+  V: number,
+  k: number,
+  s: TensorData,
+  t: TensorData,
+  o: number,
+  g: TensorData,
+  perElement: boolean,
+  coef: number,
+  gs: FloatArray,
+  gt: FloatArray,
+): number {
+  const [ps, pt, pg, p1, p2] = rowBuffers(e, V * (f64 ? 8 : 4));
+  view(e, f64, ps, V).set(s.subarray(o, o + V));
+  view(e, f64, pt, V).set(t.subarray(o, o + V));
+  view(e, f64, pg, perElement ? V : 1).set(perElement ? g.subarray(o, o + V) : g.subarray(0, 1));
+  const fn = f64 ? e.logitsRowBackwardF64 : e.logitsRowBackwardF32;
+  const total = fn(V, ps, pt, k, pg, perElement ? 1 : 0, coef, p1, p2);
+  gs.set(view(e, f64, p1, V), o);
+  gt.set(view(e, f64, p2, V), o);
+  return total;
+}
