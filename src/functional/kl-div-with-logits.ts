@@ -12,6 +12,7 @@ import {
   wasmLogitsRowBackward,
   wasmLogitsRowForward,
 } from '../kernels/wasm/logits.js';
+import { checkBoolean } from '../options.js';
 import type { Reduction } from '../reduction.js';
 import { allocate, type FloatArray, type FloatDType } from '../tensor/dtype.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
@@ -48,6 +49,16 @@ export interface KLDivWithLogitsOptions {
 }
 
 const KEYS = ['temperature', 'dim', 'reduction', 'mask'] as const;
+const BACKWARD_KEYS = [...KEYS, 'gradTeacher'] as const;
+
+/** Options of {@link klDivWithLogitsBackward}. */
+export interface KLDivWithLogitsBackwardOptions extends KLDivWithLogitsOptions {
+  /**
+   * Compute the teacher's gradient (default true). In distillation the teacher is frozen (in
+   * PyTorch, its logits do not require grad): `false` skips it, saving a full-size output.
+   */
+  gradTeacher?: boolean;
+}
 
 /** @internal A validated call of the logits KL functions. */
 export interface PreparedLogitsKl extends Rows {
@@ -68,8 +79,9 @@ export function prepareLogitsKl(
   teacher: unknown,
   options: unknown,
   warnMean: boolean,
+  keys: readonly string[] = KEYS,
 ): PreparedLogitsKl {
-  const opts = logitsOptions<KLDivWithLogitsOptions>(options, KEYS, fn);
+  const opts = logitsOptions<KLDivWithLogitsOptions>(options, keys, fn);
   const {
     a: s,
     b: t,
@@ -176,8 +188,8 @@ export interface KLDivWithLogitsGradients {
   loss: Tensor<FloatDType>;
   /** d(loss)/d(studentLogits), the logits' shape and dtype. */
   gradStudent: Tensor<FloatDType>;
-  /** d(loss)/d(teacherLogits), the logits' shape and dtype. */
-  gradTeacher: Tensor<FloatDType>;
+  /** d(loss)/d(teacherLogits), the logits' shape and dtype (absent with `gradTeacher: false`). */
+  gradTeacher?: Tensor<FloatDType>;
 }
 
 /**
@@ -198,17 +210,21 @@ export interface KLDivWithLogitsGradients {
 export function klDivWithLogitsBackward(
   studentLogits: TensorLike,
   teacherLogits: TensorLike,
-  options?: KLDivWithLogitsOptions,
+  options?: KLDivWithLogitsBackwardOptions,
   gradOutput?: TensorLike,
 ): KLDivWithLogitsGradients {
   const fn = 'klDivWithLogitsBackward';
-  const p = prepareLogitsKl(fn, studentLogits, teacherLogits, options, false);
+  const p = prepareLogitsKl(fn, studentLogits, teacherLogits, options, false, BACKWARD_KEYS);
+  const wantTeacher = options?.gradTeacher ?? true;
+  checkBoolean(wantTeacher, fn, 'gradTeacher');
   const { s, t, k, tt, layout } = p;
   const V = layout.V;
   const outShape = p.reduction === 'none' ? s.shape : [];
   const g = upstreamGradient(gradOutput, outShape, fn);
   const gs = allocate(s.dtype as FloatDType, s.numel);
-  const gtch = allocate(t.dtype as FloatDType, t.numel);
+  // without a teacher gradient, one row of scratch stands in for its buffer
+  const gtch = wantTeacher ? allocate(t.dtype as FloatDType, t.numel) : null;
+  const rowScratch = wantTeacher ? null : new Float64Array(V);
   const coef = tt / p.divisor;
   const perElement = p.reduction === 'none';
   const wasm = wasmRows(p);
@@ -248,15 +264,16 @@ export function klDivWithLogitsBackward(
       gs,
       st,
       o,
-      gtch,
-      st,
-      o,
+      gtch ?? (rowScratch as Float64Array),
+      gtch === null ? 1 : st,
+      gtch === null ? 0 : o,
     );
   });
   // the loss comes with the gradients (same passes), except for 'none', which needs it per element
   let loss: Tensor<FloatDType>;
   if (perElement) {
-    loss = klDivWithLogits(studentLogits, teacherLogits, { ...options, reduction: 'none' });
+    const { gradTeacher: _, ...forwardOptions } = options ?? {};
+    loss = klDivWithLogits(studentLogits, teacherLogits, { ...forwardOptions, reduction: 'none' });
   } else {
     const value = allocate(p.dtype, 1);
     value[0] = (total / p.divisor) * tt;
@@ -265,6 +282,6 @@ export function klDivWithLogitsBackward(
   return {
     loss,
     gradStudent: new Tensor(gs, s.shape, s.dtype as FloatDType),
-    gradTeacher: new Tensor(gtch, t.shape, t.dtype as FloatDType),
+    gradTeacher: gtch === null ? undefined : new Tensor(gtch, t.shape, t.dtype as FloatDType),
   };
 }

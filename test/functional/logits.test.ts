@@ -130,7 +130,7 @@ describe('klDivWithLogits', () => {
           const tm = tensor(minus, { shape: base.shape });
           const fd =
             which === 's' ? (f(tp, t) - f(tm, t)) / (2 * h) : (f(s, tp) - f(s, tm)) / (2 * h);
-          expect(grad.data[i], `${reduction} grad${which}[${i}]`).toBeCloseTo(fd, 6);
+          expect(grad!.data[i], `${reduction} grad${which}[${i}]`).toBeCloseTo(fd, 6);
         }
       }
     }
@@ -234,7 +234,7 @@ describe('jsDivergence', () => {
           minus[i] -= h;
           const fd =
             (f(tensor(plus, { shape: x.shape })) - f(tensor(minus, { shape: x.shape }))) / (2 * h);
-          expect(grad.data[i], `beta ${beta} [${i}]`).toBeCloseTo(fd, 6);
+          expect(grad!.data[i], `beta ${beta} [${i}]`).toBeCloseTo(fd, 6);
         }
       }
     }
@@ -465,8 +465,8 @@ describe('klDivWithLogits on both backends', () => {
       expect(Math.abs(a.loss.item() - b.loss.item())).toBeLessThan(tol * Math.abs(b.loss.item()));
       for (const key of ['gradStudent', 'gradTeacher'] as const) {
         for (let i = 0; i < s.numel; i++) {
-          expect(Math.abs(a[key].data[i] - b[key].data[i]), `${dtype} ${key}[${i}]`).toBeLessThan(
-            tol * 1e-2 + tol * Math.abs(b[key].data[i]),
+          expect(Math.abs(a[key]!.data[i] - b[key]!.data[i]), `${dtype} ${key}[${i}]`).toBeLessThan(
+            tol * 1e-2 + tol * Math.abs(b[key]!.data[i]),
           );
         }
       }
@@ -481,7 +481,34 @@ describe('klDivWithLogits on both backends', () => {
       const { loss, gradStudent, gradTeacher } = run(backend, () => klDivWithLogitsBackward(s, t));
       expect(Number.isFinite(loss.item())).toBe(true);
       expect(Array.from(gradStudent.data).every(Number.isFinite)).toBe(true);
-      expect(Array.from(gradTeacher.data).every(Number.isNaN)).toBe(true);
+      expect(Array.from(gradTeacher!.data).every(Number.isNaN)).toBe(true);
+    },
+  );
+});
+
+describe('klDivWithLogitsBackward without the teacher gradient', () => {
+  test.each(['js', 'wasm'] as const)(
+    'gradTeacher: false gives the same student gradient and loss, no teacher buffer (%s)',
+    (backend) => {
+      const s = logits([4, 37], 40);
+      const t = logits([4, 37], 41);
+      for (const dim of [-1, 0]) {
+        const both = withConfig({ name: backend, backend, threads: 1 }, () =>
+          klDivWithLogitsBackward(s, t, { dim, temperature: 2 }),
+        );
+        const one = withConfig({ name: backend, backend, threads: 1 }, () =>
+          klDivWithLogitsBackward(s, t, { dim, temperature: 2, gradTeacher: false }),
+        );
+        expect(one.gradTeacher).toBeUndefined();
+        expect(Array.from(one.gradStudent.data)).toEqual(Array.from(both.gradStudent.data));
+        expect(one.loss.item()).toBe(both.loss.item());
+      }
+      expect(() => klDivWithLogitsBackward(s, t, { gradTeacher: 'no' as never })).toThrow(
+        expect.objectContaining({ code: 'E_OPTION_TYPE' }),
+      );
+      expect(() => klDivWithLogits(s, t, { gradTeacher: false } as never)).toThrow(
+        expect.objectContaining({ code: 'E_UNKNOWN_OPTION' }),
+      );
     },
   );
 });

@@ -163,6 +163,6 @@ export function runLogitsCase(c: LogitsCase): string[] {
   if (c.expectedGradStudent)
     problems.push(...compareTensor('gradStudent', grads.gradStudent, c.expectedGradStudent, tol));
   if (c.expectedGradTeacher)
-    problems.push(...compareTensor('gradTeacher', grads.gradTeacher, c.expectedGradTeacher, tol));
+    problems.push(...compareTensor('gradTeacher', grads.gradTeacher!, c.expectedGradTeacher, tol));
   return problems;
 }

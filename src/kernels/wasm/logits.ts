@@ -111,7 +111,7 @@ export function wasmLogitsRowBackward(
   perElement: boolean,
   coef: number,
   gs: FloatArray,
-  gt: FloatArray,
+  gt: FloatArray | null,
 ): number {
   const [ps, pt, pg, p1, p2] = rowBuffers(e, V * (f64 ? 8 : 4));
   view(e, f64, ps, V).set(s.subarray(o, o + V));
@@ -120,6 +120,6 @@ export function wasmLogitsRowBackward(
   const fn = f64 ? e.logitsRowBackwardF64 : e.logitsRowBackwardF32;
   const total = fn(V, ps, pt, k, pg, perElement ? 1 : 0, coef, p1, p2);
   gs.set(view(e, f64, p1, V), o);
-  gt.set(view(e, f64, p2, V), o);
+  gt?.set(view(e, f64, p2, V), o);
   return total;
 }
