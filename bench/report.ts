@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 interface Row {
+  shape?: string;
   size: number;
   dtype: string;
   op: string;
@@ -113,6 +114,9 @@ lines.push(
   'Peak MB: resident memory above the level before the call, sampled every millisecond (memory the allocator',
   'reuses is not seen, so small figures are lower bounds). PyTorch runs in a python3 subprocess on the same',
   'bytes; TensorFlow.js uses its own op composition (`sum(y*log(y) - y*x)`, gradients by `tf.grads`).',
+  "Distillation cases: `klDivWithLogits` against PyTorch's unfused",
+  "`F.kl_div(F.log_softmax(s/T), F.softmax(t/T), 'batchmean') * T*T`; kldiv's forward+backward is one",
+  "`klDivWithLogitsBackward` call, which returns the loss with both gradients (or only the student's).",
   '',
 );
 lines.push(`Run of ${run.date}:`, '');
@@ -129,15 +133,21 @@ for (const [name, value, ok] of targets)
   lines.push(`| ${name} | ${value} | ${ok === undefined ? '-' : ok ? 'yes' : 'no'} |`);
 lines.push('');
 
-const cases = [...new Set(run.rows.map((r) => `${r.dtype}|${r.size}|${r.op}`))];
+const key = (r: Row) => `${r.shape ?? ''}|${r.dtype}|${r.size}|${r.op}`;
+const cases = [...new Set(run.rows.map(key))];
 for (const c of cases) {
-  const [dtype, size, op] = c.split('|');
-  lines.push(`## ${Number(size).toExponential(0)} elements, ${dtype}, ${op}`, '');
+  const [shape, dtype, size, op] = c.split('|');
+  lines.push(
+    shape
+      ? `## Distillation: [${shape.replace('x', ', ')}] ${dtype} logits, T = 2, 'batchmean', ${op}`
+      : `## ${Number(size).toExponential(0)} elements, ${dtype}, ${op}`,
+    '',
+  );
   lines.push(
     '| peer | ns/element | Melem/s | x kldiv | peak MB |',
     '| --- | ---: | ---: | ---: | ---: |',
   );
-  for (const r of run.rows.filter((r) => `${r.dtype}|${r.size}|${r.op}` === c)) {
+  for (const r of run.rows.filter((r) => key(r) === c)) {
     if (r.skipped) {
       lines.push(`| ${r.peer} | skipped: ${r.skipped} | | | |`);
       continue;

@@ -10,6 +10,7 @@ import { logSumExpRow } from '../kernels/js/softmax-kl.js';
 import type { Reduction } from '../reduction.js';
 import { allocate, type FloatDType, type TensorData } from '../tensor/dtype.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import { upstreamGradient } from './grad-output.js';
 import {
   eachRow,
   logitsOptions,
@@ -21,7 +22,6 @@ import {
   reductionDivisor,
   rowLayout,
   rowMask,
-  upstreamGradient,
   wrapDim,
 } from './logits-args.js';
 

@@ -4,11 +4,11 @@
  * @module
  */
 
-import { ShapeError } from '../errors.js';
 import { kernels } from '../kernels/dispatch.js';
-import { allocate, type FloatDType, type TensorData } from '../tensor/dtype.js';
+import { allocate, type FloatDType } from '../tensor/dtype.js';
 import { contiguousStrides, forEachRun, sameShape } from '../tensor/shape.js';
-import { Tensor, type TensorLike, toTensor } from '../tensor/tensor.js';
+import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import { upstreamGradient } from './grad-output.js';
 import { type KLDivOptions, prepareKlDiv } from './kl-div-args.js';
 
 /** Gradients returned by {@link klDivBackward}. */
@@ -70,28 +70,12 @@ export function klDivBackward(
   const { x, y, logTarget, reduction, shape, numel } = call;
   const outShape = reduction.base === 'none' ? shape : [];
 
-  let g: TensorData;
-  let gStrides: number[];
-  if (gradOutput === undefined) {
-    g = Float64Array.of(1);
-    gStrides = shape.map(() => 0);
-  } else {
-    const gt = toTensor(gradOutput, fn, 'gradOutput');
-    if (!sameShape(gt.shape, outShape)) {
-      throw new ShapeError(
-        `${fn}: Mismatch in shape: grad_output[0] has a shape of torch.Size([${gt.shape.join(', ')}]) and output[0] has a shape of torch.Size([${outShape.join(', ')}]).`,
-        {
-          code: 'E_GRAD_SHAPE',
-          fn,
-          argument: 'gradOutput',
-          received: gt.shape,
-          torchType: 'RuntimeError',
-        },
-      );
-    }
-    g = gt.data;
-    gStrides = reduction.base === 'none' ? contiguousStrides(shape) : shape.map(() => 0);
-  }
+  const g = upstreamGradient(gradOutput, outShape, fn);
+  // per element for 'none' with a given gradOutput; else one scalar read everywhere
+  const gStrides =
+    gradOutput !== undefined && reduction.base === 'none'
+      ? contiguousStrides(shape)
+      : shape.map(() => 0);
   let divisor = reduction.base === 'mean' ? numel : 1;
   if (reduction.batchmean) divisor *= call.batchDivisor;
 

@@ -16,6 +16,7 @@ import { checkBoolean } from '../options.js';
 import type { Reduction } from '../reduction.js';
 import { allocate, type FloatArray, type FloatDType } from '../tensor/dtype.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import { upstreamGradient } from './grad-output.js';
 import {
   eachRow,
   logitsOptions,
@@ -27,7 +28,6 @@ import {
   reductionDivisor,
   rowLayout,
   rowMask,
-  upstreamGradient,
   wrapDim,
 } from './logits-args.js';
 

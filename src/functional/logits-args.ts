@@ -7,7 +7,7 @@
 import { ArgumentError, DTypeError, describe, formatShape, ShapeError } from '../errors.js';
 import { checkOptionKeys, checkOptionsObject } from '../options.js';
 import { getBaseReduction, type Reduction } from '../reduction.js';
-import { type FloatDType, promoteTypes, type TensorData } from '../tensor/dtype.js';
+import { type FloatDType, promoteTypes } from '../tensor/dtype.js';
 import { numelOf, sameShape } from '../tensor/shape.js';
 import { type Tensor, toTensor } from '../tensor/tensor.js';
 import { warn } from '../warnings.js';
@@ -218,27 +218,4 @@ export function reductionDivisor(
     return shape.length === 0 ? 1 : shape[0];
   }
   return 1;
-}
-
-/** @internal Validates gradOutput against the loss shape; returns its data (default: one 1). */
-export function upstreamGradient(
-  gradOutput: unknown,
-  outShape: readonly number[],
-  fn: string,
-): TensorData {
-  if (gradOutput === undefined) return Float64Array.of(1);
-  const gt = toTensor(gradOutput, fn, 'gradOutput');
-  if (!sameShape(gt.shape, outShape)) {
-    throw new ShapeError(
-      `${fn}: Mismatch in shape: grad_output[0] has a shape of torch.Size([${gt.shape.join(', ')}]) and output[0] has a shape of torch.Size([${outShape.join(', ')}]).`,
-      {
-        code: 'E_GRAD_SHAPE',
-        fn,
-        argument: 'gradOutput',
-        received: gt.shape,
-        torchType: 'RuntimeError',
-      },
-    );
-  }
-  return gt.data;
 }
