@@ -41,7 +41,7 @@ const { values: args } = parseArgs({
     'no-torch': { type: 'boolean', default: false },
     'no-tfjs': { type: 'boolean', default: false },
     'tfjs-cpu-max': { type: 'string', default: '1e7' },
-    'tfjs-wasm-max': { type: 'string', default: '1e7' },
+    'tfjs-wasm-max': { type: 'string', default: '1e8' },
     out: { type: 'string', default: join(here, 'results.json') },
     distill: { type: 'string', default: '64x32000,8x128000' },
   },
@@ -288,7 +288,8 @@ async function main() {
           peer.release?.();
         } catch (e) {
           // a peer that fails (out of memory, say) is reported, not allowed to end the run
-          for (const op of ops)
+          for (const op of ops) {
+            if (caseRows.some((r) => r.peer === peer.name && r.op === op)) continue;
             caseRows.push({
               size: n,
               dtype,
@@ -296,6 +297,7 @@ async function main() {
               peer: peer.name,
               skipped: `failed: ${(e as Error).message}`,
             });
+          }
         }
       }
       if (torchVersion !== undefined) caseRows.push(...torchRows(n, dtype, x, y, reps));

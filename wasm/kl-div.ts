@@ -451,64 +451,85 @@ export function klBackwardF64(
 // Fused log-softmax + KL over one contiguous row of logits (kernels/js/softmax-kl.ts has the
 // same mathematics in scalar form). With k = 1/T:
 //   log q = k s - lse(k s),  log p = k t - lse(k t),  l = xlogy(p, p) - p log q
-// Rows are two-pass: a SIMD maximum, then one exp per element whose value is kept in the
-// output buffers, so the loss and both gradients need no further exponentials. Sums of
-// exponentials and losses are float64.
+// Rows are two-pass: SIMD maxima, then one exp per element whose value is kept in the output
+// buffers, so the loss and both gradients need no further exponentials. Student and teacher
+// rows go through each pass together (independent chains for the processor to overlap). Sums
+// of exponentials and losses are float64. The float64 section is the float32 one on 2 lanes.
 
-// p / p without a division: 1, or NaN where p is 0 (PyTorch's xlogy backward) or NaN.
 // @ts-ignore: decorator
 @inline function ppOneF32(p: v128): v128 {
   const nan = v128.or(f32x4.eq(p, f32x4.splat(0)), f32x4.ne(p, p));
   return v128.bitselect(f32x4.splat(<f32>NaN), f32x4.splat(1), nan);
 }
 
+// Row maxima of k s and k t, in one loop (two independent chains).
+let rowMaxSF32: f32 = 0;
+let rowMaxTF32: f32 = 0;
 // @ts-ignore: decorator
-@inline function ppOneF64(p: v128): v128 {
-  const nan = v128.or(f64x2.eq(p, f64x2.splat(0)), f64x2.ne(p, p));
-  return v128.bitselect(f64x2.splat(NaN), f64x2.splat(1), nan);
-}
-
-// @ts-ignore: decorator
-@inline function rowMaxF32(V: i32, p: usize, k: f32): f32 {
-  let m = f32x4.splat(-Infinity);
+@inline function rowMax2F32(V: i32, ps: usize, pt: usize, k: f32): void {
+  let ms = f32x4.splat(-Infinity);
+  let mt = f32x4.splat(-Infinity);
   const kv = f32x4.splat(k);
-  let i = 0;
-  for (; i + 4 <= V; i += 4) m = f32x4.max(m, f32x4.mul(v128.load(p + (<usize>i << 2)), kv));
-  let r = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
-  for (; i < V; i++) r = max(r, load<f32>(p + (<usize>i << 2)) * k);
-  return r;
-}
-
-// Writes e_j = exp(k x_j - m) to `pe` and returns sum_j e_j (float64).
-// @ts-ignore: decorator
-@inline function rowExpSumF32(V: i32, p: usize, k: f32, m: f32, pe: usize): f64 {
-  let acc = f64x2.splat(0);
-  const kv = f32x4.splat(k);
-  const mv = f32x4.splat(m);
   let i = 0;
   for (; i + 4 <= V; i += 4) {
     const o = <usize>i << 2;
-    const e = expF32x4(f32x4.sub(f32x4.mul(v128.load(p + o), kv), mv));
-    v128.store(pe + o, e);
-    acc = addF32x4ToF64x2(acc, e);
+    ms = f32x4.max(ms, f32x4.mul(v128.load(ps + o), kv));
+    mt = f32x4.max(mt, f32x4.mul(v128.load(pt + o), kv));
   }
-  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  let a: f32 = max(max(f32x4.extract_lane(ms, 0), f32x4.extract_lane(ms, 1)), max(f32x4.extract_lane(ms, 2), f32x4.extract_lane(ms, 3)));
+  let b: f32 = max(max(f32x4.extract_lane(mt, 0), f32x4.extract_lane(mt, 1)), max(f32x4.extract_lane(mt, 2), f32x4.extract_lane(mt, 3)));
   for (; i < V; i++) {
     const o = <usize>i << 2;
-    const e = <f32>Math.exp(<f64>(load<f32>(p + o) * k - m));
-    store<f32>(pe + o, e);
-    s += e;
+    a = max(a, load<f32>(ps + o) * k);
+    b = max(b, load<f32>(pt + o) * k);
   }
-  return s;
+  rowMaxSF32 = a;
+  rowMaxTF32 = b;
 }
 
-/** Row loss sum; with `pout` != 0 also writes l_j * scale there. `pe` is scratch for exp(k t - m). */
-export function logitsRowForwardF32(V: i32, ps: usize, pt: usize, pe: usize, k: f32, pout: usize, scale: f32): f64 {
-  const ms = rowMaxF32(V, ps, k);
-  const mt = rowMaxF32(V, pt, k);
-  // the student's sum of exponentials is only needed for its log: reuse pe, then overwrite
-  const lseS = <f32>(<f64>ms + Math.log(rowExpSumF32(V, ps, k, ms, pe)));
-  const St = rowExpSumF32(V, pt, k, mt, pe);
+// exp(k s - ms) into pes and exp(k t - mt) into pet, in one loop; their float64 sums.
+let rowSumSF32: f64 = 0;
+let rowSumTF32: f64 = 0;
+// @ts-ignore: decorator
+@inline function rowExp2F32(V: i32, ps: usize, pt: usize, k: f32, ms: f32, mt: f32, pes: usize, pet: usize): void {
+  let as = f64x2.splat(0);
+  let at = f64x2.splat(0);
+  const kv = f32x4.splat(k);
+  const msv = f32x4.splat(ms);
+  const mtv = f32x4.splat(mt);
+  let i = 0;
+  for (; i + 4 <= V; i += 4) {
+    const o = <usize>i << 2;
+    const es = expF32x4(f32x4.sub(f32x4.mul(v128.load(ps + o), kv), msv));
+    const et = expF32x4(f32x4.sub(f32x4.mul(v128.load(pt + o), kv), mtv));
+    v128.store(pes + o, es);
+    v128.store(pet + o, et);
+    as = addF32x4ToF64x2(as, es);
+    at = addF32x4ToF64x2(at, et);
+  }
+  let ss = f64x2.extract_lane(as, 0) + f64x2.extract_lane(as, 1);
+  let st = f64x2.extract_lane(at, 0) + f64x2.extract_lane(at, 1);
+  for (; i < V; i++) {
+    const o = <usize>i << 2;
+    const es = <f32>Math.exp(<f64>(load<f32>(ps + o) * k - ms));
+    const et = <f32>Math.exp(<f64>(load<f32>(pt + o) * k - mt));
+    store<f32>(pes + o, es);
+    store<f32>(pet + o, et);
+    ss += es;
+    st += et;
+  }
+  rowSumSF32 = ss;
+  rowSumTF32 = st;
+}
+
+/** Row loss sum; with `pout` != 0 also writes l_j * scale there. `pes`, `pet` are scratch. */
+export function logitsRowForwardF32(V: i32, ps: usize, pt: usize, pes: usize, pet: usize, k: f32, pout: usize, scale: f32): f64 {
+  rowMax2F32(V, ps, pt, k);
+  const ms = rowMaxSF32;
+  const mt = rowMaxTF32;
+  rowExp2F32(V, ps, pt, k, ms, mt, pes, pet);
+  const lseS = <f32>(<f64>ms + Math.log(rowSumSF32));
+  const St = rowSumTF32;
   const lseT = <f32>(<f64>mt + Math.log(St));
   const invSt = <f32>(1 / St);
   const kv = f32x4.splat(k);
@@ -518,7 +539,7 @@ export function logitsRowForwardF32(V: i32, ps: usize, pt: usize, pe: usize, k: 
     const o = <usize>i << 2;
     const logq = f32x4.sub(f32x4.mul(v128.load(ps + o), kv), f32x4.splat(lseS));
     const logp = f32x4.sub(f32x4.mul(v128.load(pt + o), kv), f32x4.splat(lseT));
-    const p = f32x4.mul(v128.load(pe + o), f32x4.splat(invSt));
+    const p = f32x4.mul(v128.load(pet + o), f32x4.splat(invSt));
     // xlogy(p, p): p * log p, 0 where p underflowed to 0
     const plogp = v128.andnot(f32x4.mul(p, logp), f32x4.eq(p, f32x4.splat(0)));
     const l = f32x4.sub(plogp, f32x4.mul(p, logq));
@@ -530,7 +551,7 @@ export function logitsRowForwardF32(V: i32, ps: usize, pt: usize, pe: usize, k: 
     const o = <usize>i << 2;
     const logq = load<f32>(ps + o) * k - lseS;
     const logp = load<f32>(pt + o) * k - lseT;
-    const p = load<f32>(pe + o) * invSt;
+    const p = load<f32>(pet + o) * invSt;
     const l = (p == 0 ? <f32>0 : p * logp) - p * logq;
     total += l;
     if (pout != 0) store<f32>(pout + o, l * scale);
@@ -546,10 +567,12 @@ export function logitsRowForwardF32(V: i32, ps: usize, pt: usize, pe: usize, k: 
 export function logitsRowBackwardF32(
   V: i32, ps: usize, pt: usize, k: f32, pg: usize, gStride: i32, coef: f32, pgs: usize, pgt: usize,
 ): f64 {
-  const ms = rowMaxF32(V, ps, k);
-  const mt = rowMaxF32(V, pt, k);
-  const Ss = rowExpSumF32(V, ps, k, ms, pgs);
-  const St = rowExpSumF32(V, pt, k, mt, pgt);
+  rowMax2F32(V, ps, pt, k);
+  const ms = rowMaxSF32;
+  const mt = rowMaxTF32;
+  rowExp2F32(V, ps, pt, k, ms, mt, pgs, pgt);
+  const Ss = rowSumSF32;
+  const St = rowSumTF32;
   const lseS = <f32>(<f64>ms + Math.log(Ss));
   const lseT = <f32>(<f64>mt + Math.log(St));
   const invSs = f32x4.splat(<f32>(1 / Ss));
@@ -595,7 +618,7 @@ export function logitsRowBackwardF32(
     store<f32>(pgs + o, q);
     store<f32>(pgt + o, p);
   }
-  // pass 2: d/ds = k (-c p + q sum_j c_j p_j), d/dt = k p (w - sum_j p_j w_j)
+  // pass 2: d/ds = k (q sum_j c_j p_j - c p), d/dt = k p (w - sum_j p_j w_j)
   const suv = f32x4.splat(<f32>su);
   const spwv = f32x4.splat(<f32>spw);
   i = 0;
@@ -623,49 +646,82 @@ export function logitsRowBackwardF32(
   return total;
 }
 
-// float64 rows: the same passes on 2 float64 lanes.
+// float64 rows
 
 // @ts-ignore: decorator
-@inline function rowMaxF64(V: i32, p: usize, k: f64): f64 {
-  let m = f64x2.splat(-Infinity);
-  const kv = f64x2.splat(k);
-  let i = 0;
-  for (; i + 2 <= V; i += 2) m = f64x2.max(m, f64x2.mul(v128.load(p + (<usize>i << 3)), kv));
-  let r = max(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
-  for (; i < V; i++) r = max(r, load<f64>(p + (<usize>i << 3)) * k);
-  return r;
+@inline function ppOneF64(p: v128): v128 {
+  const nan = v128.or(f64x2.eq(p, f64x2.splat(0)), f64x2.ne(p, p));
+  return v128.bitselect(f64x2.splat(<f64>NaN), f64x2.splat(1), nan);
 }
 
-// Writes e_j = exp(k x_j - m) to `pe` and returns sum_j e_j (float64).
+// Row maxima of k s and k t, in one loop (two independent chains).
+let rowMaxSF64: f64 = 0;
+let rowMaxTF64: f64 = 0;
 // @ts-ignore: decorator
-@inline function rowExpSumF64(V: i32, p: usize, k: f64, m: f64, pe: usize): f64 {
-  let acc = f64x2.splat(0);
+@inline function rowMax2F64(V: i32, ps: usize, pt: usize, k: f64): void {
+  let ms = f64x2.splat(-Infinity);
+  let mt = f64x2.splat(-Infinity);
   const kv = f64x2.splat(k);
-  const mv = f64x2.splat(m);
   let i = 0;
   for (; i + 2 <= V; i += 2) {
     const o = <usize>i << 3;
-    const e = expF64x2(f64x2.sub(f64x2.mul(v128.load(p + o), kv), mv));
-    v128.store(pe + o, e);
-    acc = f64x2.add(acc, e);
+    ms = f64x2.max(ms, f64x2.mul(v128.load(ps + o), kv));
+    mt = f64x2.max(mt, f64x2.mul(v128.load(pt + o), kv));
   }
-  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  let a: f64 = max(f64x2.extract_lane(ms, 0), f64x2.extract_lane(ms, 1));
+  let b: f64 = max(f64x2.extract_lane(mt, 0), f64x2.extract_lane(mt, 1));
   for (; i < V; i++) {
     const o = <usize>i << 3;
-    const e = Math.exp(load<f64>(p + o) * k - m);
-    store<f64>(pe + o, e);
-    s += e;
+    a = max(a, load<f64>(ps + o) * k);
+    b = max(b, load<f64>(pt + o) * k);
   }
-  return s;
+  rowMaxSF64 = a;
+  rowMaxTF64 = b;
 }
 
-/** Row loss sum; with `pout` != 0 also writes l_j * scale there. `pe` is scratch for exp(k t - m). */
-export function logitsRowForwardF64(V: i32, ps: usize, pt: usize, pe: usize, k: f64, pout: usize, scale: f64): f64 {
-  const ms = rowMaxF64(V, ps, k);
-  const mt = rowMaxF64(V, pt, k);
-  // the student's sum of exponentials is only needed for its log: reuse pe, then overwrite
-  const lseS = <f64>(<f64>ms + Math.log(rowExpSumF64(V, ps, k, ms, pe)));
-  const St = rowExpSumF64(V, pt, k, mt, pe);
+// exp(k s - ms) into pes and exp(k t - mt) into pet, in one loop; their float64 sums.
+let rowSumSF64: f64 = 0;
+let rowSumTF64: f64 = 0;
+// @ts-ignore: decorator
+@inline function rowExp2F64(V: i32, ps: usize, pt: usize, k: f64, ms: f64, mt: f64, pes: usize, pet: usize): void {
+  let as = f64x2.splat(0);
+  let at = f64x2.splat(0);
+  const kv = f64x2.splat(k);
+  const msv = f64x2.splat(ms);
+  const mtv = f64x2.splat(mt);
+  let i = 0;
+  for (; i + 2 <= V; i += 2) {
+    const o = <usize>i << 3;
+    const es = expF64x2(f64x2.sub(f64x2.mul(v128.load(ps + o), kv), msv));
+    const et = expF64x2(f64x2.sub(f64x2.mul(v128.load(pt + o), kv), mtv));
+    v128.store(pes + o, es);
+    v128.store(pet + o, et);
+    as = f64x2.add(as, es);
+    at = f64x2.add(at, et);
+  }
+  let ss = f64x2.extract_lane(as, 0) + f64x2.extract_lane(as, 1);
+  let st = f64x2.extract_lane(at, 0) + f64x2.extract_lane(at, 1);
+  for (; i < V; i++) {
+    const o = <usize>i << 3;
+    const es = <f64>Math.exp(<f64>(load<f64>(ps + o) * k - ms));
+    const et = <f64>Math.exp(<f64>(load<f64>(pt + o) * k - mt));
+    store<f64>(pes + o, es);
+    store<f64>(pet + o, et);
+    ss += es;
+    st += et;
+  }
+  rowSumSF64 = ss;
+  rowSumTF64 = st;
+}
+
+/** Row loss sum; with `pout` != 0 also writes l_j * scale there. `pes`, `pet` are scratch. */
+export function logitsRowForwardF64(V: i32, ps: usize, pt: usize, pes: usize, pet: usize, k: f64, pout: usize, scale: f64): f64 {
+  rowMax2F64(V, ps, pt, k);
+  const ms = rowMaxSF64;
+  const mt = rowMaxTF64;
+  rowExp2F64(V, ps, pt, k, ms, mt, pes, pet);
+  const lseS = <f64>(<f64>ms + Math.log(rowSumSF64));
+  const St = rowSumTF64;
   const lseT = <f64>(<f64>mt + Math.log(St));
   const invSt = <f64>(1 / St);
   const kv = f64x2.splat(k);
@@ -675,7 +731,7 @@ export function logitsRowForwardF64(V: i32, ps: usize, pt: usize, pe: usize, k: 
     const o = <usize>i << 3;
     const logq = f64x2.sub(f64x2.mul(v128.load(ps + o), kv), f64x2.splat(lseS));
     const logp = f64x2.sub(f64x2.mul(v128.load(pt + o), kv), f64x2.splat(lseT));
-    const p = f64x2.mul(v128.load(pe + o), f64x2.splat(invSt));
+    const p = f64x2.mul(v128.load(pet + o), f64x2.splat(invSt));
     // xlogy(p, p): p * log p, 0 where p underflowed to 0
     const plogp = v128.andnot(f64x2.mul(p, logp), f64x2.eq(p, f64x2.splat(0)));
     const l = f64x2.sub(plogp, f64x2.mul(p, logq));
@@ -687,7 +743,7 @@ export function logitsRowForwardF64(V: i32, ps: usize, pt: usize, pe: usize, k: 
     const o = <usize>i << 3;
     const logq = load<f64>(ps + o) * k - lseS;
     const logp = load<f64>(pt + o) * k - lseT;
-    const p = load<f64>(pe + o) * invSt;
+    const p = load<f64>(pet + o) * invSt;
     const l = (p == 0 ? <f64>0 : p * logp) - p * logq;
     total += l;
     if (pout != 0) store<f64>(pout + o, l * scale);
@@ -703,10 +759,12 @@ export function logitsRowForwardF64(V: i32, ps: usize, pt: usize, pe: usize, k: 
 export function logitsRowBackwardF64(
   V: i32, ps: usize, pt: usize, k: f64, pg: usize, gStride: i32, coef: f64, pgs: usize, pgt: usize,
 ): f64 {
-  const ms = rowMaxF64(V, ps, k);
-  const mt = rowMaxF64(V, pt, k);
-  const Ss = rowExpSumF64(V, ps, k, ms, pgs);
-  const St = rowExpSumF64(V, pt, k, mt, pgt);
+  rowMax2F64(V, ps, pt, k);
+  const ms = rowMaxSF64;
+  const mt = rowMaxTF64;
+  rowExp2F64(V, ps, pt, k, ms, mt, pgs, pgt);
+  const Ss = rowSumSF64;
+  const St = rowSumTF64;
   const lseS = <f64>(<f64>ms + Math.log(Ss));
   const lseT = <f64>(<f64>mt + Math.log(St));
   const invSs = f64x2.splat(<f64>(1 / Ss));
@@ -752,7 +810,7 @@ export function logitsRowBackwardF64(
     store<f64>(pgs + o, q);
     store<f64>(pgt + o, p);
   }
-  // pass 2: d/ds = k (-c p + q sum_j c_j p_j), d/dt = k p (w - sum_j p_j w_j)
+  // pass 2: d/ds = k (q sum_j c_j p_j - c p), d/dt = k p (w - sum_j p_j w_j)
   const suv = f64x2.splat(<f64>su);
   const spwv = f64x2.splat(<f64>spw);
   i = 0;

@@ -15,7 +15,8 @@ interface LogitsExports extends WasmExports {
     V: number,
     ps: number,
     pt: number,
-    pe: number,
+    pes: number,
+    pet: number,
     k: number,
     pout: number,
     scale: number,
@@ -24,7 +25,8 @@ interface LogitsExports extends WasmExports {
     V: number,
     ps: number,
     pt: number,
-    pe: number,
+    pes: number,
+    pet: number,
     k: number,
     pout: number,
     scale: number,
@@ -89,11 +91,11 @@ export function wasmLogitsRowForward(
   out: FloatArray | null,
   scale: number,
 ): number {
-  const [ps, pt, pe, po] = rowBuffers(e, V * (f64 ? 8 : 4));
+  const [ps, pt, pes, pet, po] = rowBuffers(e, V * (f64 ? 8 : 4));
   view(e, f64, ps, V).set(s.subarray(o, o + V));
   view(e, f64, pt, V).set(t.subarray(o, o + V));
   const fn = f64 ? e.logitsRowForwardF64 : e.logitsRowForwardF32;
-  const total = fn(V, ps, pt, pe, k, out === null ? 0 : po, scale);
+  const total = fn(V, ps, pt, pes, pet, k, out === null ? 0 : po, scale);
   if (out !== null) out.set(view(e, f64, po, V), o);
   return total;
 }
