@@ -30,6 +30,8 @@ const run = JSON.parse(readFileSync(file, 'utf8')) as {
   rows: Row[];
 };
 
+const findDistill = (shape: string, op: string, peer: string) =>
+  run.rows.find((r) => r.shape === shape && r.op === op && r.peer.startsWith(peer));
 const find = (size: number, dtype: string, op: string, peer: string) =>
   run.rows.find(
     (r) => r.size === size && r.dtype === dtype && r.op === op && r.peer.startsWith(peer),
@@ -95,6 +97,25 @@ for (const n of [1e4, 1e6, 1e7, 1e8]) {
     ratio(n, 'forward', 'kldiv js', 'naive JS'),
     (v) => v <= 1.05,
     (v) => `${x(v)} the naive loop's time`,
+  );
+}
+for (const shape of ['64x32000', '8x128000']) {
+  const label = `[${shape.replace('x', ', ')}]`;
+  const ours = findDistill(shape, 'forward+backward', 'kldiv wasm, 1 thread')?.nsPerElement;
+  const theirs = findDistill(shape, 'forward+backward', 'PyTorch')?.nsPerElement;
+  target(
+    `distillation ${label} forward+backward, 1 thread: kldiv / PyTorch unfused <= 0.33`,
+    ours !== undefined && theirs !== undefined ? ours / theirs : undefined,
+    (v) => v <= 0.33,
+    x,
+  );
+  const [B, V] = shape.split('x').map(Number);
+  target(
+    `distillation ${label}: extra peak memory, student gradient only, <= one B x V float32 buffer (${mb(B * V * 4)} MB)`,
+    findDistill(shape, 'forward+backward', 'kldiv wasm, 1 thread, student grad only')
+      ?.peakExtraBytes,
+    (v) => v <= B * V * 4,
+    (v) => `${mb(v)} MB`,
   );
 }
 target(

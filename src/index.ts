@@ -22,6 +22,7 @@ export type { KLDivOptions } from './functional/kl-div-args.js';
 export type { KLDivGradients } from './functional/kl-div-backward.js';
 export { klDivBackward } from './functional/kl-div-backward.js';
 export type {
+  KLDivWithLogitsBackwardOptions,
   KLDivWithLogitsGradients,
   KLDivWithLogitsOptions,
 } from './functional/kl-div-with-logits.js';
