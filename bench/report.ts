@@ -152,7 +152,15 @@ lines.push(
 lines.push('## Targets', '', '| target | this run | met |', '| --- | --- | --- |');
 for (const [name, value, ok] of targets)
   lines.push(`| ${name} | ${value} | ${ok === undefined ? '-' : ok ? 'yes' : 'no'} |`);
-lines.push('');
+lines.push(
+  '',
+  'Memory figures are resident-set increases sampled during the call: memory the allocator reuses',
+  '(for example a gradient buffer freed by the previous repetition) does not show, so they are lower',
+  'bounds. By construction, `klDivWithLogitsBackward` with `gradTeacher: false` allocates the student',
+  "gradient (one B x V buffer) plus five row-sized scratch buffers in WebAssembly memory, and a `'sum'`",
+  'allocates one array of chunk sums (8 bytes per 32 KiB of input) beside a fixed 160 KiB of scratch.',
+  '',
+);
 
 const key = (r: Row) => `${r.shape ?? ''}|${r.dtype}|${r.size}|${r.op}`;
 const cases = [...new Set(run.rows.map(key))];
