@@ -229,9 +229,9 @@ function waitWhile(h: Int32Array, state: number): void {
 }
 
 /**
- * @internal Runs a contiguous job over `chunks` chunks with `workers` worker rings plus the
- * calling thread. Arguments as {@link runChunk}, offsets at element 0 of the job. Returns the
- * per-chunk partial sums (for sum jobs) in chunk order.
+ * @internal Runs a contiguous job chunk by chunk on `workers` worker rings plus the calling
+ * thread (0 workers: all on the calling thread). Arguments as {@link runChunk}, offsets at
+ * element 0 of the job; each chunk's sum (sum jobs) lands in `partials` at its index.
  */
 export function runParallel(
   local: Scratch,

@@ -9,7 +9,7 @@
 import type { TensorData } from '../../tensor/dtype.js';
 import { klBackward, klPointwise, klSum } from '../js/kl-div.js';
 import { ensureWorkers, runParallel } from '../threads/pool.js';
-import { CHUNK_BYTES, type ChunkJob, runChunk } from './chunk.js';
+import { CHUNK_BYTES, type ChunkJob } from './chunk.js';
 import { wasmModule, wasmScratch } from './instance.js';
 
 type FloatArray = Float32Array | Float64Array;
@@ -45,30 +45,9 @@ function runJob(
   const partials = new Float64Array(chunks);
   const threads = threadPolicy.threads(n);
   const module = threads > 1 ? wasmModule() : undefined;
-  if (module !== undefined && ensureWorkers(threads - 1, module)) {
-    runParallel(local, job, n, threads - 1, x, ox, y, oy, g, gStride, og, out1, out2, oo, partials);
-  } else {
-    for (let c = 0; c < chunks; c++) {
-      const start = c * chunk;
-      const count = Math.min(chunk, n - start);
-      const gStart = og + (gStride === 0 ? 0 : start);
-      partials[c] = runChunk(
-        local,
-        job,
-        count,
-        x,
-        ox + start,
-        y,
-        oy + start,
-        g,
-        gStride,
-        gStart,
-        out1,
-        out2,
-        oo + start,
-      );
-    }
-  }
+  // with no worker rings, runParallel computes every chunk on this thread
+  const workers = module !== undefined && ensureWorkers(threads - 1, module) ? threads - 1 : 0;
+  runParallel(local, job, n, workers, x, ox, y, oy, g, gStride, og, out1, out2, oo, partials);
   let total = 0;
   for (let c = 0; c < chunks; c++) total += partials[c];
   return total;
