@@ -52,6 +52,8 @@ const ops = args.ops.split(',') as Op[];
 
 interface Peer {
   name: string;
+  /** Holds no state between calls (kldiv, naive loop): timed round-robin with the others. */
+  stateless?: boolean;
   skip?(n: number, dtype: DType): string | undefined;
   prepare?(x: FloatArray, y: FloatArray): void;
   run(op: Op, x: FloatArray, y: FloatArray): unknown;
@@ -61,6 +63,7 @@ interface Peer {
 function kldivPeer(backend: 'wasm' | 'js', threads: number): Peer {
   return {
     name: `kldiv ${backend}, ${threads} thread${threads > 1 ? 's' : ''}`,
+    stateless: true,
     run(op, x, y) {
       setBackend(backend);
       setNumThreads(threads);
@@ -72,6 +75,7 @@ function kldivPeer(backend: 'wasm' | 'js', threads: number): Peer {
 
 const naivePeer: Peer = {
   name: 'naive JS loop (Math.log)',
+  stateless: true,
   run(op, x, y) {
     let s = 0;
     for (let i = 0; i < x.length; i++) {
@@ -154,12 +158,32 @@ function inputs(n: number, dtype: DType): { x: FloatArray; y: FloatArray } {
 
 function repsFor(n: number): number {
   if (n <= 1e4) return 200;
-  if (n <= 1e6) return 15;
-  if (n <= 1e7) return 5;
+  if (n <= 1e6) return 21;
+  if (n <= 1e7) return 7;
   return 3;
 }
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+/**
+ * Times stateless peers round-robin: each repetition runs every peer once, so a slow phase of
+ * this shared machine hits all of them alike instead of one peer's whole series.
+ */
+function timeInterleaved(group: Peer[], op: Op, x: FloatArray, y: FloatArray, reps: number) {
+  for (const peer of group) peer.run(op, x, y); // warm-up (JIT, wasm tier-up, worker start)
+  const times = group.map(() => [] as number[]);
+  for (let r = 0; r < reps; r++) {
+    group.forEach((peer, i) => {
+      const t0 = performance.now();
+      peer.run(op, x, y);
+      times[i].push((performance.now() - t0) / 1000);
+    });
+  }
+  return group.map((peer, i) => ({
+    times: times[i],
+    peakBytes: measurePeak(() => peer.run(op, x, y)).peakBytes,
+  }));
+}
 
 function timePeer(peer: Peer, op: Op, x: FloatArray, y: FloatArray, reps: number) {
   peer.run(op, x, y); // warm-up (JIT, wasm tier-up, worker start)
@@ -266,7 +290,20 @@ async function main() {
       const { x, y } = inputs(n, dtype);
       const reps = repsFor(n);
       const caseRows: Row[] = [];
-      for (const peer of peers) {
+      const stateless = peers.filter((p) => p.stateless && !p.skip?.(n, dtype));
+      for (const op of ops) {
+        timeInterleaved(stateless, op, x, y, reps).forEach(({ times, peakBytes }, i) => {
+          caseRows.push({
+            size: n,
+            dtype,
+            op,
+            peer: stateless[i].name,
+            medianSeconds: median(times),
+            peakExtraBytes: peakBytes,
+          });
+        });
+      }
+      for (const peer of peers.filter((p) => !p.stateless)) {
         const skipped = peer.skip?.(n, dtype);
         if (skipped) {
           for (const op of ops) caseRows.push({ size: n, dtype, op, peer: peer.name, skipped });
@@ -348,7 +385,6 @@ function distillation(torchVersion: string | undefined): Row[] {
     ] as const;
     const peers: Peer[] = variants.map(([backend, gradTeacher]) => ({
       name: `kldiv ${backend}, 1 thread${gradTeacher ? '' : ', student grad only'}`,
-      skip: () => undefined,
       run(op: Op) {
         setBackend(backend);
         setNumThreads(1);
@@ -358,19 +394,18 @@ function distillation(torchVersion: string | undefined): Row[] {
       },
     }));
     const caseRows: Row[] = [];
-    for (const peer of peers) {
-      for (const op of ops) {
-        const { times, peakBytes } = timePeer(peer, op, s, t, 5);
+    for (const op of ops) {
+      timeInterleaved(peers, op, s, t, 7).forEach(({ times, peakBytes }, i) => {
         caseRows.push({
           shape: spec,
           size: n,
           dtype: 'float32',
           op,
-          peer: peer.name,
+          peer: peers[i].name,
           medianSeconds: median(times),
           peakExtraBytes: peakBytes,
         });
-      }
+      });
     }
     if (torchVersion !== undefined) {
       const dir = mkdtempSync(join(tmpdir(), 'kldiv-distill-'));
