@@ -16,6 +16,8 @@ import {
   runKlDivCase,
   runLogitsCase,
   runReprCase,
+  runSciPyCase,
+  type SciPyCase,
 } from '../test/helpers/runners.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: each runner narrows its own case type.
@@ -23,12 +25,12 @@ const RUNNERS: Record<string, (c: any) => string[]> = {
   'torch-kl-div.json': (c: KlDivCase) => runKlDivCase(c),
   'torch-repr.json': (c: ReprCase) => runReprCase(c),
   'torch-kl-div-logits.json': (c: LogitsCase) => runLogitsCase(c),
+  'scipy-divergence.json': (c: SciPyCase) => runSciPyCase(c),
 };
 
 const PENDING: Record<string, string> = {
   'torch-distributions.json': 'kldiv/distributions klDivergence (issue 5)',
   'torch-distribution-stats.json': 'kldiv/distributions families (issue 5)',
-  'scipy-divergence.json': 'kldiv/scipy (issue 5)',
 };
 
 const files = process.argv.slice(2).filter((a) => a !== '--');

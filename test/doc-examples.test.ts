@@ -73,7 +73,9 @@ describe('TSDoc examples run and print what they say', () => {
   });
 
   test('every runtime export of src/index.ts is documented with an @example', () => {
-    const index = readFileSync(join(root, 'src', 'index.ts'), 'utf8');
+    const index = ['index.ts', 'scipy/index.ts']
+      .map((f) => readFileSync(join(root, 'src', f), 'utf8'))
+      .join('\n');
     const names = [...index.matchAll(/^export \{([^}]+)\} from/gm)].flatMap((m) =>
       m[1].split(',').map((n) => n.trim()),
     );
@@ -92,6 +94,10 @@ describe('TSDoc examples run and print what they say', () => {
     mkdirSync(outDir, { recursive: true });
     const file = join(outDir, `${ex.name.replace(/[^a-z0-9]+/gi, '-')}.ts`);
     const code = ex.code
+      .replace(
+        /from 'kldiv\/scipy'/g,
+        `from '${pathToFileURL(join(root, 'src', 'scipy', 'index.ts')).href}'`,
+      )
       .replace(/from 'kldiv'/g, `from '${pathToFileURL(join(root, 'src', 'index.ts')).href}'`)
       .replace(/console\.log\(/g, '__log(');
     writeFileSync(

@@ -16,6 +16,10 @@ describe('the published package', () => {
     expect(pkg.type).toBe('module');
     expect(pkg.sideEffects).toBe(false);
     expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
+    expect(pkg.exports['./scipy']).toEqual({
+      types: './dist/scipy/index.d.ts',
+      import: './dist/scipy/index.js',
+    });
     expect(pkg.dependencies ?? {}).toEqual({});
   });
 
@@ -25,19 +29,21 @@ describe('the published package', () => {
     }
   });
 
-  test("node imports 'kldiv' through the exports map and computes the blog example", () => {
+  test("node imports 'kldiv' and 'kldiv/scipy' through the exports map and computes the blog example", () => {
     const script = `
       import { klDiv, KLDivLoss, tensor } from 'kldiv';
       const input = [[-2, -6, -8], [-7, -1, -2], [-1, -9, -2.3], [-1.9, -2.8, -5.4]];
       const target = [[0.8, 0.1, 0.1], [0.1, 0.7, 0.2], [0.5, 0.2, 0.3], [0.4, 0.3, 0.3]];
       console.log(String(klDiv(input, target, { reduction: 'batchmean' })));
       console.log(String(new KLDivLoss({ reduction: 'sum' }).forward(tensor(input), target)));
+      const { entropy } = await import('kldiv/scipy');
+      console.log(entropy([1, 1], null, { base: 2 }).item());
     `;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: root,
       encoding: 'utf8',
     });
-    expect(out).toBe('tensor(1.8626)\ntensor(7.4506)\n');
+    expect(out).toBe('tensor(1.8626)\ntensor(7.4506)\n1\n');
   });
 
   test('the tarball ships dist, src and docs but no tests or fixtures', () => {

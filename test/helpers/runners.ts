@@ -13,6 +13,7 @@ import {
   klDivWithLogitsBackward,
   setWarningHandler,
 } from '../../src/index.js';
+import * as scipy from '../../src/scipy/index.js';
 import { compareTensor, specTensor, type TensorSpec, type Tolerance } from './fixtures.js';
 
 export interface KlDivCase {
@@ -165,4 +166,33 @@ export function runLogitsCase(c: LogitsCase): string[] {
   if (c.expectedGradTeacher)
     problems.push(...compareTensor('gradTeacher', grads.gradTeacher!, c.expectedGradTeacher, tol));
   return problems;
+}
+
+export interface SciPyCase {
+  name: string;
+  fn: 'relEntr' | 'scipyKlDiv' | 'entropy' | 'jensenShannon';
+  args: TensorSpec[];
+  options?: { axis?: number; base?: number } | null;
+  expected: TensorSpec;
+  tolerance: Tolerance;
+}
+
+/** A `scipy-divergence.json` case (SciPy 1.10). */
+export function runSciPyCase(c: SciPyCase): string[] {
+  const [a, b] = c.args.map(specTensor);
+  const opts = c.options ?? undefined;
+  const run = collectWarnings(() => {
+    switch (c.fn) {
+      case 'relEntr':
+        return scipy.relEntr(a, b);
+      case 'scipyKlDiv':
+        return scipy.klDiv(a, b);
+      case 'entropy':
+        return scipy.entropy(a, b ?? null, opts);
+      default:
+        return scipy.jensenShannon(a, b, opts);
+    }
+  });
+  if (run.error !== undefined) return [`threw ${errorText(run.error)}`];
+  return compareTensor('output', run.result!, c.expected, c.tolerance);
 }

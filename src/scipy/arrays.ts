@@ -1,0 +1,109 @@
+/**
+ * The NumPy mechanics SciPy's functions lean on, in float64: conversion, broadcasting to a
+ * common shape, and sums along an axis.
+ *
+ * @module
+ */
+
+import { ArgumentError, describe } from '../errors.js';
+import {
+  broadcastShapes,
+  broadcastStrides,
+  contiguousStrides,
+  forEachRun,
+  numelOf,
+} from '../tensor/shape.js';
+import { type Tensor, toTensor } from '../tensor/tensor.js';
+
+/** A float64 array with its shape. */
+export interface Array64 {
+  data: Float64Array;
+  shape: number[];
+}
+
+/** @internal Any tensor-like value as float64 (a copy when it is not float64 already). */
+export function asArray64(value: unknown, fn: string, argument: string): Array64 {
+  const t: Tensor = toTensor(value, fn, argument, { dtype: 'float64' });
+  return { data: t.data as Float64Array, shape: t.shape };
+}
+
+/** @internal Both arrays materialised at their broadcast shape (NumPy's broadcast_arrays). */
+export function broadcastPair(
+  a: Array64,
+  b: Array64,
+  fn: string,
+  names: readonly [string, string],
+): [Array64, Array64] {
+  const shape = broadcastShapes(a.shape, b.shape, fn, names);
+  const expand = (x: Array64): Array64 => {
+    if (numelOf(x.shape) === numelOf(shape) && x.shape.length === shape.length) return x;
+    const out = new Float64Array(numelOf(shape));
+    forEachRun(shape, [broadcastStrides(x.shape, shape), contiguousStrides(shape)], (n, o, s) => {
+      for (let i = 0; i < n; i++) out[o[1] + i * s[1]] = x.data[o[0] + i * s[0]];
+    });
+    return { data: out, shape };
+  };
+  return [expand(a), expand(b)];
+}
+
+/** @internal NumPy's axis normalisation, with NumPy's AxisError wording. */
+export function normaliseAxis(axis: unknown, ndim: number, fn: string): number {
+  const rank = Math.max(ndim, 1);
+  if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    throw new ArgumentError(
+      `${fn}: axis ${describe(axis)} is out of bounds for array of dimension ${ndim}.`,
+      {
+        code: 'E_INVALID_DIM',
+        fn,
+        argument: 'axis',
+        received: axis,
+        torchType: 'IndexError',
+      },
+    );
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** @internal Calls `visit(offset, stride, length)` for every line along `axis`. */
+export function eachLine(
+  shape: readonly number[],
+  axis: number,
+  visit: (offset: number, stride: number, length: number, line: number) => void,
+): void {
+  if (shape.length === 0) {
+    visit(0, 1, 1, 0);
+    return;
+  }
+  const outer = numelOf(shape.slice(0, axis));
+  const inner = numelOf(shape.slice(axis + 1));
+  const n = shape[axis];
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < inner; i++) visit(o * n * inner + i, inner, n, o * inner + i);
+}
+
+/** @internal `x / sum(x, axis, keepdims=True)`. */
+export function normaliseAlong(a: Array64, axis: number): Array64 {
+  const out = new Float64Array(a.data.length);
+  eachLine(a.shape, axis, (o, st, n) => {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += a.data[o + j * st];
+    for (let j = 0; j < n; j++) out[o + j * st] = (1.0 * a.data[o + j * st]) / s;
+  });
+  return { data: out, shape: a.shape };
+}
+
+/** @internal `sum(f(i), axis)` for every line: one value per line, the shape without `axis`. */
+export function sumAlong(
+  shape: readonly number[],
+  axis: number,
+  f: (index: number) => number,
+): Array64 {
+  const reduced = shape.length === 0 ? [] : shape.filter((_, i) => i !== axis);
+  const out = new Float64Array(numelOf(reduced));
+  eachLine(shape, axis, (o, st, n, line) => {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += f(o + j * st);
+    out[line] = s;
+  });
+  return { data: out, shape: reduced };
+}

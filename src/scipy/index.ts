@@ -1,0 +1,9 @@
+/**
+ * `kldiv/scipy`: SciPy's probability-space divergences with SciPy's semantics, in float64.
+ *
+ * @packageDocumentation
+ */
+
+export type { SciPyDivergenceOptions } from './entropy.js';
+export { entropy, jensenShannon } from './entropy.js';
+export { klDiv, relEntr } from './rel-entr.js';
