@@ -316,6 +316,14 @@ describe('errors name the function, the argument and the value, with PyTorch tex
     );
   });
 
+  test("a 'none' result too large for a typed array is refused before allocating", () => {
+    const a = tensor(new Float32Array(70000), { shape: [70000, 1] });
+    const b = tensor(new Float32Array(70000), { shape: [1, 70000] });
+    expect(() => klDiv(a, b, { reduction: 'none' })).toThrow(
+      expect.objectContaining({ code: 'E_TOO_LARGE' }),
+    );
+  });
+
   test('options must be an object', () => {
     expect(() => klDiv(x, y, 'sum' as never)).toThrow(
       expect.objectContaining({ code: 'E_OPTION_TYPE', argument: 'options' }),
