@@ -117,8 +117,10 @@ export function prepareLogitsKl(
 /**
  * The distillation loss of Hinton et al., exactly as PyTorch computes
  * `F.kl_div(F.log_softmax(s / T, dim), F.softmax(t / T, dim), reduction=reduction) * T * T`,
- * in one fused pass per row: an online log-sum-exp (stable for logits of any magnitude) and no
- * temporary of the logits' size. Any rank, any `dim`; float32 or float64 (float64 arithmetic).
+ * fused per row: a max-shifted log-sum-exp (stable for logits of any magnitude), then the loss,
+ * with no temporary of the logits' size. Any rank, any `dim`; float32 or float64. Rows along
+ * the last dim run in the WebAssembly kernels (storage precision, float64 sums), other rows in
+ * JS (float64); see docs/numerics.md.
  *
  * @param studentLogits - the model being trained (gradients flow here).
  * @param teacherLogits - the reference model, same shape.
