@@ -89,50 +89,31 @@ export const wasmSum: typeof klSum = (N, logTarget, x, sx, ox, y, sy, oy) => {
 };
 
 /** See `klBackward` in kernels/js/kl-div.ts; needs `overwrite` (each gradient written once). */
-export const wasmBackward: typeof klBackward = (
-  N,
-  logTarget,
-  divisor,
-  g,
-  sg,
-  og,
-  x,
-  sx,
-  ox,
-  y,
-  sy,
-  oy,
-  gx,
-  sgx,
-  ogx,
-  gy,
-  sgy,
-  ogy,
-  overwrite = false,
-) => {
+export const wasmBackward: typeof klBackward = (...args) => {
+  const [
+    N,
+    logTarget,
+    divisor,
+    g,
+    sg,
+    og,
+    x,
+    sx,
+    ox,
+    y,
+    sy,
+    oy,
+    gx,
+    sgx,
+    ogx,
+    gy,
+    sgy,
+    ogy,
+    overwrite,
+  ] = args;
   const contiguous = sx === 1 && sy === 1 && sgx === 1 && sgy === 1 && (sg === 0 || sg === 1);
   if (!overwrite || !contiguous || !usable(N, x, y) || ogx !== ogy) {
-    klBackward(
-      N,
-      logTarget,
-      divisor,
-      g,
-      sg,
-      og,
-      x,
-      sx,
-      ox,
-      y,
-      sy,
-      oy,
-      gx,
-      sgx,
-      ogx,
-      gy,
-      sgy,
-      ogy,
-      overwrite,
-    );
+    klBackward(...args);
     return;
   }
   const job: ChunkJob = { kind: 2, f64: isF64(x, y), logTarget, divisor };
