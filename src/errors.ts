@@ -26,10 +26,20 @@ export type ErrorCode =
   | 'E_THREAD_FAILURE'
   | 'E_OPTION_RANGE'
   | 'E_INVALID_DIM'
-  | 'E_SHAPE_MISMATCH';
+  | 'E_SHAPE_MISMATCH'
+  | 'E_INVALID_PARAMETER'
+  | 'E_MISSING_PARAMETER'
+  | 'E_OUT_OF_SUPPORT'
+  | 'E_NOT_IMPLEMENTED';
 
 /** Which Python exception PyTorch raises for the same fault (`'none'` where PyTorch has no equivalent check). */
-export type TorchErrorType = 'RuntimeError' | 'ValueError' | 'TypeError' | 'IndexError' | 'none';
+export type TorchErrorType =
+  | 'RuntimeError'
+  | 'ValueError'
+  | 'TypeError'
+  | 'IndexError'
+  | 'NotImplementedError'
+  | 'none';
 
 /** Fields every {@link KLDivError} carries. */
 export interface KLDivErrorDetails {

@@ -7,14 +7,18 @@
 import { ArgumentError, describe } from './errors.js';
 
 /** Stable codes of the warnings kldiv raises. */
-export type WarningCode = 'W_MEAN_REDUCTION' | 'W_LEGACY_REDUCTION' | 'W_ELEMENTWISE_MEAN';
+export type WarningCode =
+  | 'W_MEAN_REDUCTION'
+  | 'W_LEGACY_REDUCTION'
+  | 'W_ELEMENTWISE_MEAN'
+  | 'W_AMBIGUOUS_KL';
 
 /** One raised warning: PyTorch's exact text, its Python category, and a stable code. */
 export interface KLDivWarning {
   /** The text PyTorch warns, verbatim. */
   readonly message: string;
-  /** Python warning category PyTorch uses (all of kldiv's are `UserWarning`). */
-  readonly category: 'UserWarning';
+  /** Python warning category PyTorch uses (`RuntimeWarning` only for an ambiguous KL dispatch). */
+  readonly category: 'UserWarning' | 'RuntimeWarning';
   /** Stable code, e.g. `'W_MEAN_REDUCTION'`. */
   readonly code: WarningCode;
 }
@@ -68,6 +72,10 @@ export function setWarningHandler(fn: WarningHandler | null): WarningHandler {
 }
 
 /** @internal Raises a warning through the current handler. */
-export function warn(code: WarningCode, message: string): void {
-  handler({ message, category: 'UserWarning', code });
+export function warn(
+  code: WarningCode,
+  message: string,
+  category: KLDivWarning['category'] = 'UserWarning',
+): void {
+  handler({ message, category, code });
 }

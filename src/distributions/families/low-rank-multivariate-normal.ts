@@ -1,0 +1,187 @@
+import { ArgumentError, formatShape } from '../../errors.js';
+import { broadcastShapes } from '../../tensor/shape.js';
+import type { Tensor, TensorLike } from '../../tensor/tensor.js';
+import {
+  atLeast,
+  checkConstraint,
+  constraints,
+  Distribution,
+  type DistributionOptions,
+  expandEvent,
+  makeTensor,
+  readParams,
+  required,
+} from '../distribution.js';
+import type { RandomGenerator } from '../random.js';
+import { eventTensor } from './categorical.js';
+import {
+  choleskyBlocks,
+  covarianceOf,
+  f64,
+  gaussianEntropy,
+  gaussianLogProb,
+  gaussianSample,
+} from './gaussian.js';
+
+/** Parameters of {@link LowRankMultivariateNormal}: covariance = covFactor covFactor^T + diag(covDiag). */
+export interface LowRankMultivariateNormalParams extends DistributionOptions {
+  /** Mean vector, shape `[..., n]`. */
+  loc: TensorLike;
+  /** Low-rank factor W, shape `[..., n, m]`. */
+  covFactor: TensorLike;
+  /** Diagonal D (> 0), shape `[..., n]`. */
+  covDiag: TensorLike;
+}
+
+/**
+ * The multivariate normal with covariance W W^T + diag(D)
+ * (torch.distributions.LowRankMultivariateNormal).
+ *
+ * kldiv factorises the dense n x n covariance once per batch element (O(n^3)); see
+ * docs/decisions.md for why that is the right trade for the event sizes this targets.
+ *
+ * @example
+ * ```ts
+ * import { LowRankMultivariateNormal } from 'kldiv/distributions';
+ * const d = new LowRankMultivariateNormal({ loc: [0, 0], covFactor: [[1], [1]], covDiag: [1, 1] });
+ * console.log(d.variance.tolist(), d.covarianceMatrix.tolist()); // [ 2, 2 ] [ [ 2, 1 ], [ 1, 2 ] ]
+ * ```
+ */
+export class LowRankMultivariateNormal extends Distribution {
+  static override readonly familyName: string = 'LowRankMultivariateNormal';
+  declare readonly params: {
+    loc: Float64Array;
+    covFactor: Float64Array;
+    covDiag: Float64Array;
+    scaleTril: Float64Array;
+  };
+
+  constructor(params: LowRankMultivariateNormalParams) {
+    const fn = 'LowRankMultivariateNormal';
+    const { given, dtype, validateArgs } = readParams(fn, params, ['loc', 'covFactor', 'covDiag']);
+    const loc = required(fn, given, 'loc');
+    const w = required(fn, given, 'covFactor');
+    const d = required(fn, given, 'covDiag');
+    atLeast(fn, 'loc', loc, 1, 'one-dimensional');
+    atLeast(fn, 'covFactor', w, 2, 'two-dimensional, with optional leading batch dimensions');
+    const n = loc.shape[loc.shape.length - 1];
+    const rank = w.shape[w.shape.length - 1];
+    const bad = (argument: string, message: string, shape: number[]) =>
+      new ArgumentError(`${fn}: ${message}; received ${formatShape(shape)}.`, {
+        code: 'E_SHAPE_MISMATCH',
+        fn,
+        argument,
+        received: shape,
+        torchType: 'ValueError',
+      });
+    if (w.shape[w.shape.length - 2] !== n) {
+      throw bad('covFactor', `cov_factor must be a batch of matrices with shape ${n} x m`, w.shape);
+    }
+    if (d.shape.length < 1 || d.shape[d.shape.length - 1] !== n) {
+      throw bad('covDiag', `cov_diag must be a batch of vectors with shape [${n}]`, d.shape);
+    }
+    let batchShape: number[];
+    try {
+      batchShape = broadcastShapes(
+        broadcastShapes(loc.shape.slice(0, -1), w.shape.slice(0, -2), fn, ['loc', 'covFactor']),
+        d.shape.slice(0, -1),
+        fn,
+        ['loc', 'covDiag'],
+      );
+    } catch {
+      throw bad(
+        'loc',
+        `Incompatible batch shapes: loc ${formatShape(loc.shape)}, cov_factor ${formatShape(w.shape)}, cov_diag ${formatShape(d.shape)}`,
+        loc.shape,
+      );
+    }
+    const values: LowRankMultivariateNormal['params'] = {
+      loc: expandEvent(loc, batchShape, 1),
+      covFactor: expandEvent(w, batchShape, 2),
+      covDiag: expandEvent(d, batchShape, 1),
+      scaleTril: new Float64Array(0),
+    };
+    if (validateArgs) {
+      checkConstraint(fn, 'loc', values.loc, loc.shape, constraints.real);
+      checkConstraint(fn, 'covFactor', values.covFactor, w.shape, constraints.real);
+      checkConstraint(fn, 'covDiag', values.covDiag, d.shape, constraints.positive);
+    }
+    // Dense covariance W W^T + D per batch element, then its Cholesky factor.
+    const blocks = values.covDiag.length / n;
+    const cov = new Float64Array(blocks * n * n);
+    for (let b = 0; b < blocks; b++) {
+      for (let r = 0; r < n; r++) {
+        for (let c = 0; c <= r; c++) {
+          let s = r === c ? values.covDiag[b * n + r] : 0;
+          for (let k = 0; k < rank; k++)
+            s +=
+              values.covFactor[(b * n + r) * rank + k] * values.covFactor[(b * n + c) * rank + k];
+          cov[b * n * n + r * n + c] = s;
+          cov[b * n * n + c * n + r] = s;
+        }
+      }
+    }
+    values.scaleTril = choleskyBlocks(fn, 'covDiag', f64(cov, [...batchShape, n, n]), n, false);
+    super(batchShape, [n], dtype, validateArgs, values, ['loc', 'covFactor', 'covDiag']);
+  }
+  protected override paramShape(name: string): readonly number[] {
+    const n = this.eventShape[0];
+    const rank = this.params.covFactor.length / Math.max(1, this.batchSize * n);
+    if (name === 'covFactor') return [...this.batchShape, n, rank];
+    return name === 'scaleTril' ? [...this.batchShape, n, n] : [...this.batchShape, n];
+  }
+  /** Mean vector. */
+  get loc(): Tensor {
+    return this.param('loc');
+  }
+  /** Low-rank factor W. */
+  get covFactor(): Tensor {
+    return this.param('covFactor');
+  }
+  /** Diagonal D. */
+  get covDiag(): Tensor {
+    return this.param('covDiag');
+  }
+  /** Lower Cholesky factor of W W^T + diag(D). */
+  get scaleTril(): Tensor {
+    return this.param('scaleTril');
+  }
+  /** Dense covariance W W^T + diag(D). */
+  get covarianceMatrix(): Tensor {
+    return covarianceOf(
+      this.params.scaleTril,
+      this.eventShape[0],
+      this.paramShape('scaleTril'),
+      this.dtype,
+    );
+  }
+  /** @internal */
+  get supportName(): string {
+    return 'IndependentConstraint(Real(), 1)';
+  }
+  override get mean(): Tensor {
+    return makeTensor(this.params.loc, this.paramShape('loc'), this.dtype);
+  }
+  override get variance(): Tensor {
+    const n = this.eventShape[0];
+    const rank = this.params.covFactor.length / Math.max(1, this.batchSize * n);
+    return eventTensor(this, n, (x) => {
+      let s = this.params.covDiag[x];
+      for (let k = 0; k < rank; k++) s += this.params.covFactor[x * rank + k] ** 2;
+      return s;
+    });
+  }
+  override entropyAt(i: number): number {
+    return gaussianEntropy(this.params, this.eventShape[0], i);
+  }
+  logProbAt(i: number, v: Float64Array, off: number): number {
+    return gaussianLogProb(this.params, this.eventShape[0], i, v, off);
+  }
+  inSupport(_i: number, v: Float64Array, off: number): boolean {
+    for (let k = 0; k < this.eventSize; k++) if (Number.isNaN(v[off + k])) return false;
+    return true;
+  }
+  sampleInto(i: number, rng: RandomGenerator, out: Float64Array, off: number): void {
+    gaussianSample(this.params, this.eventShape[0], i, rng, out, off);
+  }
+}
