@@ -73,7 +73,7 @@ describe('TSDoc examples run and print what they say', () => {
   });
 
   test('every runtime export of src/index.ts is documented with an @example', () => {
-    const index = ['index.ts', 'scipy/index.ts']
+    const index = ['index.ts', 'scipy/index.ts', 'distributions/index.ts']
       .map((f) => readFileSync(join(root, 'src', f), 'utf8'))
       .join('\n');
     const names = [...index.matchAll(/^export \{([^}]+)\} from/gm)].flatMap((m) =>
@@ -82,7 +82,7 @@ describe('TSDoc examples run and print what they say', () => {
     const sources = sourceFiles(join(root, 'src')).map((f) => readFileSync(f, 'utf8'));
     const undocumented = names.filter((name) => {
       const decl = new RegExp(
-        `/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*export (?:class|(?:async )?function|const) ${name}\\b`,
+        `/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*export (?:(?:abstract )?class|(?:async )?function|const) ${name}\\b`,
       );
       return !sources.some((src) => decl.exec(src)?.[1].includes('@example'));
     });
@@ -95,8 +95,8 @@ describe('TSDoc examples run and print what they say', () => {
     const file = join(outDir, `${ex.name.replace(/[^a-z0-9]+/gi, '-')}.ts`);
     const code = ex.code
       .replace(
-        /from 'kldiv\/scipy'/g,
-        `from '${pathToFileURL(join(root, 'src', 'scipy', 'index.ts')).href}'`,
+        /from 'kldiv\/(\w+)'/g,
+        (_, sub: string) => `from '${pathToFileURL(join(root, 'src', sub, 'index.ts')).href}'`,
       )
       .replace(/from 'kldiv'/g, `from '${pathToFileURL(join(root, 'src', 'index.ts')).href}'`)
       .replace(/console\.log\(/g, '__log(');

@@ -20,6 +20,10 @@ describe('the published package', () => {
       types: './dist/scipy/index.d.ts',
       import: './dist/scipy/index.js',
     });
+    expect(pkg.exports['./distributions']).toEqual({
+      types: './dist/distributions/index.d.ts',
+      import: './dist/distributions/index.js',
+    });
     expect(pkg.dependencies ?? {}).toEqual({});
   });
 
@@ -29,7 +33,7 @@ describe('the published package', () => {
     }
   });
 
-  test("node imports 'kldiv' and 'kldiv/scipy' through the exports map and computes the blog example", () => {
+  test("node imports 'kldiv', 'kldiv/scipy' and 'kldiv/distributions' through the exports map and computes the blog example", () => {
     const script = `
       import { klDiv, KLDivLoss, tensor } from 'kldiv';
       const input = [[-2, -6, -8], [-7, -1, -2], [-1, -9, -2.3], [-1.9, -2.8, -5.4]];
@@ -38,12 +42,14 @@ describe('the published package', () => {
       console.log(String(new KLDivLoss({ reduction: 'sum' }).forward(tensor(input), target)));
       const { entropy } = await import('kldiv/scipy');
       console.log(entropy([1, 1], null, { base: 2 }).item());
+      const { Normal, klDivergence } = await import('kldiv/distributions');
+      console.log(klDivergence(new Normal({ loc: 0, scale: 1 }), new Normal({ loc: 1, scale: 1 })).item());
     `;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: root,
       encoding: 'utf8',
     });
-    expect(out).toBe('tensor(1.8626)\ntensor(7.4506)\n1\n');
+    expect(out).toBe('tensor(1.8626)\ntensor(7.4506)\n1\n0.5\n');
   });
 
   test('the tarball ships dist, src and docs but no tests or fixtures', () => {

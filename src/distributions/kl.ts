@@ -48,7 +48,8 @@ function checkClass(cls: unknown, argument: string): asserts cls is Distribution
  *
  * @example
  * ```ts
- * import { Normal, klDivergence, registerKL, tensor } from 'kldiv/distributions';
+ * import { tensor } from 'kldiv';
+ * import { Normal, klDivergence, registerKL } from 'kldiv/distributions';
  * class Wide extends Normal {}
  * registerKL(Wide, Normal, () => tensor(42));
  * const w = new Wide({ loc: 0, scale: 1 });

@@ -117,17 +117,19 @@ export function klDivergenceMonteCarlo(
       // Welford's running mean and sum of squared deviations
       let mean = 0;
       let m2 = 0;
+      let infinite = false;
       for (let t = 1; t <= n; t++) {
         p.sampleInto(i, rng, x, 0);
         const lq = q.inSupport(j, x, 0) ? q.logProbAt(j, x, 0) : Number.NEGATIVE_INFINITY;
         const d = p.logProbAt(i, x, 0) - lq;
+        if (d === Number.POSITIVE_INFINITY) infinite = true;
         const delta = d - mean;
         mean += delta / t;
         m2 += delta * (d - mean);
       }
       const out = o[2] + k * s[2];
-      estimate[out] = mean;
-      se[out] = mean === Number.POSITIVE_INFINITY ? mean : Math.sqrt(m2 / (n - 1) / n);
+      estimate[out] = infinite ? Number.POSITIVE_INFINITY : mean;
+      se[out] = infinite ? Number.POSITIVE_INFINITY : Math.sqrt(m2 / (n - 1) / n);
     }
   });
   return {

@@ -63,7 +63,7 @@ export function digamma(x: number): number {
  * erf(x) rounds to +-1 in float64.
  */
 export function erf(x: number): number {
-  if (Number.isNaN(x)) return x;
+  if (Number.isNaN(x) || x === 0) return x;
   const ax = Math.abs(x);
   if (ax >= 6) return Math.sign(x);
   const x2 = ax * ax;

@@ -72,6 +72,7 @@ test.skipIf(!available && !process.env.CI)(
       expect(out.bigSum).toBeCloseTo(1e5 * (0.25 * Math.log(0.25) + 0.375), 1);
       expect(out.logits).toBe('tensor([[ 0.2500, -0.2500]])');
       expect(out.entropyBits).toBe(1);
+      expect(out.normalKL).toBe(0.5);
     } finally {
       await browser.close();
     }

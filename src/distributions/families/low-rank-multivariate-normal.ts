@@ -16,12 +16,29 @@ import type { RandomGenerator } from '../random.js';
 import { eventTensor } from './categorical.js';
 import {
   choleskyBlocks,
-  covarianceOf,
   f64,
   gaussianEntropy,
   gaussianLogProb,
   gaussianSample,
 } from './gaussian.js';
+
+/** W W^T + diag(D) for every batch element (row-major n x n blocks). */
+function lowRankCovariance(w: Float64Array, d: Float64Array, n: number): Float64Array {
+  const blocks = d.length / n;
+  const rank = w.length / Math.max(1, d.length);
+  const cov = new Float64Array(blocks * n * n);
+  for (let b = 0; b < blocks; b++) {
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c <= r; c++) {
+        let s = r === c ? d[b * n + r] : 0;
+        for (let k = 0; k < rank; k++) s += w[(b * n + r) * rank + k] * w[(b * n + c) * rank + k];
+        cov[b * n * n + r * n + c] = s;
+        cov[b * n * n + c * n + r] = s;
+      }
+    }
+  }
+  return cov;
+}
 
 /** Parameters of {@link LowRankMultivariateNormal}: covariance = covFactor covFactor^T + diag(covDiag). */
 export interface LowRankMultivariateNormalParams extends DistributionOptions {
@@ -65,7 +82,6 @@ export class LowRankMultivariateNormal extends Distribution {
     atLeast(fn, 'loc', loc, 1, 'one-dimensional');
     atLeast(fn, 'covFactor', w, 2, 'two-dimensional, with optional leading batch dimensions');
     const n = loc.shape[loc.shape.length - 1];
-    const rank = w.shape[w.shape.length - 1];
     const bad = (argument: string, message: string, shape: number[]) =>
       new ArgumentError(`${fn}: ${message}; received ${formatShape(shape)}.`, {
         code: 'E_SHAPE_MISMATCH',
@@ -106,21 +122,7 @@ export class LowRankMultivariateNormal extends Distribution {
       checkConstraint(fn, 'covFactor', values.covFactor, w.shape, constraints.real);
       checkConstraint(fn, 'covDiag', values.covDiag, d.shape, constraints.positive);
     }
-    // Dense covariance W W^T + D per batch element, then its Cholesky factor.
-    const blocks = values.covDiag.length / n;
-    const cov = new Float64Array(blocks * n * n);
-    for (let b = 0; b < blocks; b++) {
-      for (let r = 0; r < n; r++) {
-        for (let c = 0; c <= r; c++) {
-          let s = r === c ? values.covDiag[b * n + r] : 0;
-          for (let k = 0; k < rank; k++)
-            s +=
-              values.covFactor[(b * n + r) * rank + k] * values.covFactor[(b * n + c) * rank + k];
-          cov[b * n * n + r * n + c] = s;
-          cov[b * n * n + c * n + r] = s;
-        }
-      }
-    }
+    const cov = lowRankCovariance(values.covFactor, values.covDiag, n);
     values.scaleTril = choleskyBlocks(fn, 'covDiag', f64(cov, [...batchShape, n, n]), n, false);
     super(batchShape, [n], dtype, validateArgs, values, ['loc', 'covFactor', 'covDiag']);
   }
@@ -148,12 +150,9 @@ export class LowRankMultivariateNormal extends Distribution {
   }
   /** Dense covariance W W^T + diag(D). */
   get covarianceMatrix(): Tensor {
-    return covarianceOf(
-      this.params.scaleTril,
-      this.eventShape[0],
-      this.paramShape('scaleTril'),
-      this.dtype,
-    );
+    const { covFactor, covDiag } = this.params;
+    const cov = lowRankCovariance(covFactor, covDiag, this.eventShape[0]);
+    return makeTensor(cov, this.paramShape('scaleTril'), this.dtype);
   }
   /** @internal */
   get supportName(): string {

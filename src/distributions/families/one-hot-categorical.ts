@@ -73,6 +73,7 @@ export class OneHotCategorical extends Distribution {
     return s === 1;
   }
   sampleInto(i: number, rng: RandomGenerator, out: Float64Array, off: number): void {
+    out.fill(0, off, off + this.table.k);
     out[off + categoricalDraw(this.table, i, rng)] = 1;
   }
 }
