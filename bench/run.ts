@@ -96,15 +96,25 @@ const naivePeer: Peer = {
 
 // biome-ignore lint/suspicious/noExplicitAny: tfjs is loaded dynamically (a dev dependency)
 let tf: any;
-function tfjsPeer(backend: 'cpu' | 'wasm'): Peer {
+// biome-ignore lint/suspicious/noExplicitAny: the kldiv/tfjs adapter, loaded with tfjs
+let tfAdapter: any;
+/**
+ * TensorFlow.js on `backend`, computing the loss either with its own op composition (what a
+ * tfjs user writes by hand) or through the kldiv/tfjs adapter (PyTorch semantics, tree sum).
+ */
+function tfjsPeer(backend: 'cpu' | 'wasm', via: 'ops' | 'adapter'): Peer {
   // biome-ignore lint/suspicious/noExplicitAny: tfjs tensors
   let tx: any;
   // biome-ignore lint/suspicious/noExplicitAny: tfjs tensors
   let ty: any;
-  // biome-ignore lint/suspicious/noExplicitAny: tfjs op composition
-  const loss = (a: any, b: any) => tf.sum(tf.sub(tf.mul(b, tf.log(b)), tf.mul(b, a)));
+  const loss =
+    via === 'ops'
+      ? // biome-ignore lint/suspicious/noExplicitAny: tfjs op composition
+        (a: any, b: any) => tf.sum(tf.sub(tf.mul(b, tf.log(b)), tf.mul(b, a)))
+      : // biome-ignore lint/suspicious/noExplicitAny: tfjs tensors
+        (a: any, b: any) => tfAdapter.klDiv(a, b, { reduction: 'sum' });
   return {
-    name: `TensorFlow.js ${backend}`,
+    name: via === 'ops' ? `TensorFlow.js ${backend}` : `kldiv/tfjs on TensorFlow.js ${backend}`,
     skip(n, dtype) {
       if (dtype === 'float64') return 'TensorFlow.js has no float64';
       if (backend === 'cpu' && n > Number(args['tfjs-cpu-max']))
@@ -265,7 +275,13 @@ async function main() {
     await tf.ready();
     await tf.setBackend('cpu');
     console.log = log;
-    peers.push(tfjsPeer('cpu'), tfjsPeer('wasm'));
+    tfAdapter = await import('../src/tfjs/index.js');
+    peers.push(
+      tfjsPeer('cpu', 'ops'),
+      tfjsPeer('cpu', 'adapter'),
+      tfjsPeer('wasm', 'ops'),
+      tfjsPeer('wasm', 'adapter'),
+    );
   }
   const machine = {
     cpu: cpus()[0]?.model ?? 'unknown',

@@ -24,7 +24,44 @@ describe('the published package', () => {
       types: './dist/distributions/index.d.ts',
       import: './dist/distributions/index.js',
     });
+    expect(pkg.exports['./tfjs']).toEqual({
+      types: './dist/tfjs/index.d.ts',
+      import: './dist/tfjs/index.js',
+    });
+    // tfjs is an optional peer: core users install nothing
+    expect(pkg.peerDependenciesMeta['@tensorflow/tfjs-core']).toEqual({ optional: true });
     expect(pkg.dependencies ?? {}).toEqual({});
+  });
+
+  test("node imports 'kldiv/tfjs' with the user's tfjs-core and computes on tf tensors", () => {
+    const script = `
+      const tf = await import('@tensorflow/tfjs-core');
+      await import('@tensorflow/tfjs-backend-cpu');
+      const { klDiv } = await import('kldiv/tfjs');
+      console.log(klDiv(tf.tensor([Math.log(0.25)]), tf.tensor([0.5]), { reduction: 'sum' }).dataSync()[0].toFixed(6));
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'], // tfjs greets Node users on stderr
+    });
+    expect(out).toBe(`${(0.5 * Math.log(2)).toFixed(6)}\n`);
+  });
+
+  test('the core entry point does not load TensorFlow.js', () => {
+    const script = `
+      await import('kldiv');
+      await import('kldiv/distributions');
+      await import('kldiv/scipy');
+      const { createRequire } = await import('node:module');
+      const cache = createRequire(import.meta.url).cache;
+      console.log(Object.keys(cache).filter((k) => k.includes('@tensorflow')).length);
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(out).toBe('0\n');
   });
 
   test('dist/ holds the compiled module and its declarations', () => {

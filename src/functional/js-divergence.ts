@@ -46,31 +46,27 @@ export interface JSDivergenceWithLogitsOptions extends JSDivergenceOptions {
   temperature?: number;
 }
 
-interface Prepared extends Rows {
-  a: Tensor;
-  b: Tensor;
-  dtype: FloatDType;
+/** @internal beta, temperature, rows, reduction and divisor of a JSD call on a shape. */
+export interface JSDSettings extends Rows {
+  dim: number;
   beta: number;
   k: number;
   reduction: Reduction;
   divisor: number;
 }
 
-function prepare(
+interface Prepared extends JSDSettings {
+  a: Tensor;
+  b: Tensor;
+  dtype: FloatDType;
+}
+
+/** @internal The option policy of the JSD functions, shared with the TensorFlow.js adapter. */
+export function jsdSettings(
   fn: string,
-  student: unknown,
-  teacher: unknown,
-  options: unknown,
-  logits: boolean,
-): Prepared {
-  const keys = logits
-    ? ['beta', 'reduction', 'dim', 'mask', 'temperature']
-    : ['beta', 'reduction', 'dim', 'mask'];
-  const opts = logitsOptions<JSDivergenceWithLogitsOptions>(options, keys, fn);
-  const names = logits
-    ? (['studentLogits', 'teacherLogits'] as const)
-    : (['studentLogProbs', 'teacherLogProbs'] as const);
-  const { a, b, dtype } = pairOfTensors(student, teacher, fn, names);
+  shape: readonly number[],
+  opts: Partial<JSDivergenceWithLogitsOptions>,
+): JSDSettings {
   const beta = numberOption(
     opts.beta,
     0.5,
@@ -87,22 +83,39 @@ function prepare(
     (v) => v > 0 && Number.isFinite(v),
     'a finite number > 0',
   );
-  const dim = wrapDim(opts.dim ?? -1, a.shape.length, fn);
+  const dim = wrapDim(opts.dim ?? -1, shape.length, fn);
   const reduction = lossReduction(opts.reduction, 'batchmean', fn, false);
-  const rows: Rows = {
-    layout: rowLayout(a.shape, dim),
-    keep: rowMask(opts.mask, a.shape, dim, fn),
-  };
+  const rows: Rows = { layout: rowLayout(shape, dim), keep: rowMask(opts.mask, shape, dim, fn) };
   return {
     ...rows,
-    a,
-    b,
-    dtype,
+    dim,
     beta,
     k: 1 / temperature,
     reduction,
-    divisor: reductionDivisor(reduction, a.shape, rows),
+    divisor: reductionDivisor(reduction, shape, rows),
   };
+}
+
+/** @internal Option keys of the JSD functions. */
+export function jsdKeys(logits: boolean): string[] {
+  return logits
+    ? ['beta', 'reduction', 'dim', 'mask', 'temperature']
+    : ['beta', 'reduction', 'dim', 'mask'];
+}
+
+function prepare(
+  fn: string,
+  student: unknown,
+  teacher: unknown,
+  options: unknown,
+  logits: boolean,
+): Prepared {
+  const opts = logitsOptions<JSDivergenceWithLogitsOptions>(options, jsdKeys(logits), fn);
+  const names = logits
+    ? (['studentLogits', 'teacherLogits'] as const)
+    : (['studentLogProbs', 'teacherLogProbs'] as const);
+  const { a, b, dtype } = pairOfTensors(student, teacher, fn, names);
+  return { ...jsdSettings(fn, a.shape, opts), a, b, dtype };
 }
 
 /** Forward over all kept rows; `logits` applies log_softmax(x / T) to both rows first. */

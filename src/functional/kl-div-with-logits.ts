@@ -48,7 +48,8 @@ export interface KLDivWithLogitsOptions {
   mask?: RowMask;
 }
 
-const KEYS = ['temperature', 'dim', 'reduction', 'mask'] as const;
+/** @internal Option keys of the forward logits KL functions. */
+export const KEYS = ['temperature', 'dim', 'reduction', 'mask'] as const;
 const BACKWARD_KEYS = [...KEYS, 'gradTeacher'] as const;
 
 /** Options of {@link klDivWithLogitsBackward}. */
@@ -60,16 +61,21 @@ export interface KLDivWithLogitsBackwardOptions extends KLDivWithLogitsOptions {
   gradTeacher?: boolean;
 }
 
-/** @internal A validated call of the logits KL functions. */
-export interface PreparedLogitsKl extends Rows {
-  s: Tensor;
-  t: Tensor;
-  dtype: FloatDType;
+/** @internal Temperature, rows, reduction and divisor of a logits KL call on a shape. */
+export interface LogitsSettings extends Rows {
+  dim: number;
   k: number;
   tt: number;
   reduction: Reduction;
   /** What the reduced sum is divided by (1 for 'sum' and 'none'). */
   divisor: number;
+}
+
+/** @internal A validated call of the logits KL functions. */
+export interface PreparedLogitsKl extends LogitsSettings {
+  s: Tensor;
+  t: Tensor;
+  dtype: FloatDType;
 }
 
 /** @internal */
@@ -87,6 +93,19 @@ export function prepareLogitsKl(
     b: t,
     dtype,
   } = pairOfTensors(student, teacher, fn, ['studentLogits', 'teacherLogits']);
+  return { ...logitsSettings(fn, s.shape, opts, warnMean), s, t, dtype };
+}
+
+/**
+ * @internal The option policy of the logits KL functions on a logits shape, shared with the
+ * TensorFlow.js adapter (which has tf.Tensors, not kldiv Tensors).
+ */
+export function logitsSettings(
+  fn: string,
+  shape: readonly number[],
+  opts: Partial<KLDivWithLogitsOptions>,
+  warnMean: boolean,
+): LogitsSettings {
   const temperature = numberOption(
     opts.temperature,
     1,
@@ -95,22 +114,19 @@ export function prepareLogitsKl(
     (v) => v > 0 && Number.isFinite(v),
     'a finite number > 0',
   );
-  const dim = wrapDim(opts.dim ?? -1, s.shape.length, fn);
+  const dim = wrapDim(opts.dim ?? -1, shape.length, fn);
   const reduction = lossReduction(opts.reduction, 'batchmean', fn, warnMean);
   const rows: Rows = {
-    layout: rowLayout(s.shape, dim),
-    keep: rowMask(opts.mask, s.shape, dim, fn),
+    layout: rowLayout(shape, dim),
+    keep: rowMask(opts.mask, shape, dim, fn),
   };
-  const divisor = reductionDivisor(reduction, s.shape, rows);
   return {
     ...rows,
-    s,
-    t,
-    dtype,
+    dim,
     k: 1 / temperature,
     tt: temperature * temperature,
     reduction,
-    divisor,
+    divisor: reductionDivisor(reduction, shape, rows),
   };
 }
 
