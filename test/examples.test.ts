@@ -1,5 +1,5 @@
 /**
- * `npm start` (examples/blog-example.ts) prints, line for line, what PyTorch printed for the
+ * `npm start` (the `kldiv` CLI with no arguments, packages/cli/src/blog-example.ts) prints, line for line, what PyTorch printed for the
  * document's script: the expected reprs are the seed-example cases of torch-kl-div.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,8 +14,7 @@ const repr = (name: string) =>
   loadFixture<KlDivCase>('torch-kl-div.json').cases.find((c) => c.name === name)!.repr!;
 
 test('the blog example prints exactly what PyTorch printed', () => {
-  const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  const out = execFileSync(tsx, [join(root, 'examples', 'blog-example.ts')], {
+  const out = execFileSync(process.execPath, [join(root, 'packages', 'cli', 'dist', 'cli.js')], {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
