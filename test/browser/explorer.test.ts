@@ -1,0 +1,128 @@
+/**
+ * The explorer page (docs/explorer) as a reader meets it: built with Vite, served statically,
+ * driven in headless Chromium. It loads, shows the founding example's numbers, recomputes
+ * when a value is typed or a bar is dragged and when a continuous family changes, and leaves a
+ * screenshot in .vitest-artifacts/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const chromium = '/usr/bin/chromium';
+const available = existsSync(chromium);
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.html': 'text/html',
+  '.css': 'text/css',
+};
+const out = mkdtempSync(join(tmpdir(), 'kldiv-explorer-'));
+
+let server: Server;
+let url = '';
+
+beforeAll(async () => {
+  const { build } = await import('vite');
+  await build({
+    configFile: join(root, 'docs', 'explorer', 'vite.config.ts'),
+    build: { outDir: out, emptyOutDir: true },
+    logLevel: 'silent',
+  });
+  server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const file = normalize(join(out, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(out) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}, 60_000);
+
+afterAll(() => {
+  server?.close();
+});
+
+const klByHand = (p: number[], q: number[]) => {
+  const sp = p.reduce((a, b) => a + b, 0);
+  const sq = q.reduce((a, b) => a + b, 0);
+  return p.reduce((s, v, i) => (v === 0 ? s : s + (v / sp) * Math.log(v / sp / (q[i] / sq))), 0);
+};
+
+test.skipIf(!available && !process.env.CI)(
+  'the explorer computes the blog example and reacts to edits in headless Chromium',
+  async () => {
+    const { chromium: browserType } = await import('playwright-core');
+    const browser = await browserType.launch({
+      executablePath: chromium,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1000, height: 1600 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(url);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+      expect(errors).toEqual([]);
+      expect(await page.textContent('#status')).toBe('ready (WebAssembly kernels)');
+
+      // the founding example, every reduction as PyTorch prints it
+      const tensors = (await page.textContent('#t-reductions')) ?? '';
+      expect(tensors).toContain('batchmean:\ntensor(1.8626)');
+      expect(tensors).toContain('mean:\ntensor(0.6209)');
+      expect(tensors).toContain('sum:\ntensor(7.4506)');
+      expect(tensors).toContain("UserWarning: reduction: 'mean' divides the total loss");
+
+      // discrete: the default pair, then a typed edit
+      const P = [0.1, 0.2, 0.4, 0.2, 0.1];
+      const Q = [0.2, 0.2, 0.2, 0.2, 0.2];
+      const kl = async () => Number(await page.textContent('#kl-pq'));
+      expect(Math.abs((await kl()) - klByHand(P, Q))).toBeLessThan(1e-6);
+      await page.fill('#p-values input[data-i="0"]', '0.7');
+      P[0] = 0.7;
+      expect(Math.abs((await kl()) - klByHand(P, Q))).toBeLessThan(1e-6);
+      expect(Math.abs(Number(await page.textContent('#kl-qp')) - klByHand(Q, P))).toBeLessThan(
+        1e-6,
+      );
+
+      // dragging Q's first bar changes it
+      const before = await kl();
+      const bar = page.locator('#bars rect[data-series="1"][data-i="0"]');
+      const box = (await bar.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2, box.y - 60, { steps: 4 });
+      await page.mouse.up();
+      expect(await kl()).not.toBe(before);
+      expect(await page.inputValue('#q-values input[data-i="0"]')).not.toBe('0.2');
+
+      // continuous: Normal(0, 1) vs Normal(1, 1.5), then Q becomes a Gamma (no mass below 0)
+      const ckl = Number(await page.textContent('#ckl-pq'));
+      const vr = (1 / 1.5) ** 2;
+      expect(Math.abs(ckl - 0.5 * (vr + (1 / 1.5) ** 2 - 1 - Math.log(vr)))).toBeLessThan(1e-6);
+      expect(Number(await page.textContent('#cjsd'))).toBeGreaterThan(0);
+      await page.selectOption('#q-family', 'Gamma');
+      expect(await page.textContent('#ckl-pq')).toBe('Infinity');
+      expect(Number(await page.textContent('#ckl-qp'))).toBeGreaterThan(0);
+      const jsd = Number(await page.textContent('#cjsd'));
+      expect(jsd > 0 && jsd < Math.log(2), `JSD ${jsd} in (0, log 2)`).toBe(true);
+
+      mkdirSync(join(root, '.vitest-artifacts'), { recursive: true });
+      await page.screenshot({
+        path: join(root, '.vitest-artifacts', 'explorer.png'),
+        fullPage: true,
+      });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  },
+  90_000,
+);
