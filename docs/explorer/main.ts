@@ -86,15 +86,13 @@ function drawBars(
       rect.dataset.i = String(i);
       if (s.editable) rect.style.cursor = 'ns-resize';
     });
-    if (!signed)
-      s.values.forEach((_, i) =>
-        el(
-          'text',
-          { x: i * slot + slot / 2, y: h - 5, 'text-anchor': 'middle', 'font-size': 11 },
-          svg,
-        ).append(String(i)),
-      );
   });
+  if (!signed) {
+    for (let i = 0; i < n; i++) {
+      const at = { x: i * slot + slot / 2, y: h - 5, 'text-anchor': 'middle', 'font-size': 11 };
+      el('text', at, svg).append(String(i));
+    }
+  }
   svg.dataset.top = String(top);
   svg.dataset.zero = String(zero);
   svg.dataset.scale = String(scale);
