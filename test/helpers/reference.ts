@@ -11,7 +11,8 @@ export interface RefTensor {
 
 export type RefReduction = 'none' | 'mean' | 'batchmean' | 'sum';
 
-function broadcast(a: number[], b: number[]): number[] {
+/** NumPy broadcasting of two shapes (throws when they do not broadcast). */
+export function broadcast(a: number[], b: number[]): number[] {
   const n = Math.max(a.length, b.length);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -24,7 +25,7 @@ function broadcast(a: number[], b: number[]): number[] {
 }
 
 /** Element of `t` that the broadcast index `idx` (of `outShape`) reads. */
-function at(t: RefTensor, idx: number[]): number {
+export function at(t: RefTensor, idx: number[]): number {
   const lead = idx.length - t.shape.length;
   let flat = 0;
   for (let d = 0; d < t.shape.length; d++) {
@@ -34,7 +35,8 @@ function at(t: RefTensor, idx: number[]): number {
   return t.data[flat];
 }
 
-function indices(shape: number[]): number[][] {
+/** Every multi-index of `shape`, row-major. */
+export function indices(shape: number[]): number[][] {
   let out: number[][] = [[]];
   for (const n of shape) {
     const next: number[][] = [];

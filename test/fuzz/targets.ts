@@ -1,0 +1,18 @@
+/** Every fuzz target, in the order `npm run fuzz` reports them. */
+import {
+  accumulatorTarget,
+  type FuzzTarget,
+  klDivBackwardTarget,
+  klDivTarget,
+  klEstimateTarget,
+} from './targets-core.js';
+import { jsDivergenceTarget, klDivWithLogitsTarget } from './targets-logits.js';
+
+export const TARGETS = [
+  klDivTarget,
+  klDivBackwardTarget,
+  klDivWithLogitsTarget,
+  jsDivergenceTarget,
+  klEstimateTarget,
+  accumulatorTarget,
+] as FuzzTarget<never>[];
