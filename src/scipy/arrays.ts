@@ -12,6 +12,7 @@ import {
   contiguousStrides,
   forEachRun,
   numelOf,
+  sameShape,
 } from '../tensor/shape.js';
 import { type Tensor, toTensor } from '../tensor/tensor.js';
 
@@ -36,7 +37,8 @@ export function broadcastPair(
 ): [Array64, Array64] {
   const shape = broadcastShapes(a.shape, b.shape, fn, names);
   const expand = (x: Array64): Array64 => {
-    if (numelOf(x.shape) === numelOf(shape) && x.shape.length === shape.length) return x;
+    // same shape: no copy (comparing sizes alone would pass an empty [0, 1] off as [0, 0])
+    if (sameShape(x.shape, shape)) return x;
     const out = new Float64Array(numelOf(shape));
     forEachRun(shape, [broadcastStrides(x.shape, shape), contiguousStrides(shape)], (n, o, s) => {
       for (let i = 0; i < n; i++) out[o[1] + i * s[1]] = x.data[o[0] + i * s[0]];

@@ -112,7 +112,6 @@ type LogitsInput = typeof logitsInput extends fc.Arbitrary<infer T> ? T : never;
 function divisorOf(
   reduction: string,
   shape: number[],
-  rows: number,
   kept: number,
   V: number,
   masked: boolean,
@@ -132,7 +131,7 @@ export const klDivWithLogitsTarget: FuzzTarget<LogitsInput> = {
     const V = rows[0]?.length ?? 0;
     const keep = rows.map((_, r) => (mask ? mask[r] : true));
     const kept = keep.filter(Boolean).length;
-    const div = divisorOf(c.reduction, shape, rows.length, kept, V, mask !== undefined);
+    const div = divisorOf(c.reduction, shape, kept, V, mask !== undefined);
     const S = f64(s).data;
     const Tt = f64(t).data;
     const n = S.length;
@@ -254,7 +253,7 @@ export const jsDivergenceTarget: FuzzTarget<
     const V = rows[0]?.length ?? 0;
     const keep = rows.map((_, r) => (mask ? mask[r] : true));
     const kept = keep.filter(Boolean).length;
-    const div = divisorOf(c.reduction, shape, rows.length, kept, V, mask !== undefined);
+    const div = divisorOf(c.reduction, shape, kept, V, mask !== undefined);
     const A = f64(a).data;
     const B = f64(b).data;
     const n = A.length;

@@ -7,6 +7,13 @@ import {
   klEstimateTarget,
 } from './targets-core.js';
 import { jsDivergenceTarget, klDivWithLogitsTarget } from './targets-logits.js';
+import {
+  garbageTarget,
+  klDivergenceTarget,
+  scipyAxisTarget,
+  scipyElementwiseTarget,
+  tensorTarget,
+} from './targets-misc.js';
 
 export const TARGETS = [
   klDivTarget,
@@ -15,4 +22,9 @@ export const TARGETS = [
   jsDivergenceTarget,
   klEstimateTarget,
   accumulatorTarget,
+  klDivergenceTarget,
+  scipyElementwiseTarget,
+  scipyAxisTarget,
+  tensorTarget,
+  garbageTarget,
 ] as FuzzTarget<never>[];

@@ -59,7 +59,9 @@ let base = 0;
 let capacity = 0; // bytes per buffer
 
 /** Five row buffers (s, t, g, out1, out2) of `bytes` each, growing the memory when needed. */
-function rowBuffers(e: LogitsExports, bytes: number): number[] {
+function rowBuffers(e: LogitsExports, rowBytes: number): number[] {
+  // 8-byte aligned slots: a float64 view needs it even when a float32 row sized them before
+  const bytes = Math.ceil(rowBytes / 8) * 8;
   if (bytes > capacity) {
     const need = 5 * bytes;
     base = e.memory.grow(Math.ceil(need / 65536)) * 65536;
