@@ -152,6 +152,9 @@ globalThis.__kldivMakeScratch = ${makeScratch.toString()};
 (${workerMain.toString()})();`;
   const worker = new Worker(source, {
     eval: true,
+    // not the parent's flags: `--input-type=module` (node -e) would make this CommonJS source
+    // an ES module without `require`, and loaders like `--import tsx` only slow the start
+    execArgv: [],
     workerData: {
       module,
       sab,
