@@ -60,17 +60,11 @@ test('docs/errors.md lists exactly the matrix', () => {
     doc.split('<!-- error-matrix:start -->')[1]?.split('<!-- error-matrix:end -->')[0] ?? '';
   const cells = (line: string) =>
     line
-      .replace(/\\\|/g, '\u0000')
+      .replaceAll('\\|', '\u0000')
       .split('|')
       .slice(1, -1)
       // code spans: single or double backticks (the formatter picks), unwrapped
-      .map((c) =>
-        c
-          .trim()
-          .replace(/\u0000/g, '|')
-          .replace(/^`+ ?/, '')
-          .replace(/ ?`+$/, ''),
-      );
+      .map((c) => c.trim().replaceAll('\u0000', '|').replace(/^`+ ?/, '').replace(/ ?`+$/, ''));
   const rows = block
     .split('\n')
     .filter((l) => l.startsWith('|') && !l.startsWith('| #') && !l.startsWith('| -'))
