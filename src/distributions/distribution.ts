@@ -551,3 +551,23 @@ export function atLeast(fn: string, name: string, t: Tensor, dims: number, what:
 export function expandEvent(t: Tensor, batch: readonly number[], eventDims: number): Float64Array {
   return expandTo(t, [...batch, ...t.shape.slice(t.shape.length - eventDims)]);
 }
+
+/** @internal Throws a coded TypeError unless `d` is a Distribution. */
+export function checkDistribution(
+  d: unknown,
+  fn: string,
+  argument: string,
+): asserts d is Distribution {
+  if (!(d instanceof Distribution)) {
+    throw new ArgumentError(
+      `${fn}: argument '${argument}' must be a Distribution; received ${describe(d)}.`,
+      {
+        code: 'E_OPTION_TYPE',
+        fn,
+        argument,
+        received: d,
+        torchType: 'TypeError',
+      },
+    );
+  }
+}

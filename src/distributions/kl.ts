@@ -9,7 +9,13 @@
 import { ArgumentError, describe } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { warn } from '../warnings.js';
-import { Distribution, type DistributionClass, familyOf, notImplemented } from './distribution.js';
+import {
+  checkDistribution,
+  Distribution,
+  type DistributionClass,
+  familyOf,
+  notImplemented,
+} from './distribution.js';
 import { registerBuiltinKL } from './kl-pairs.js';
 
 /** A closed-form KL(p || q) for one pair of classes. */
@@ -150,23 +156,8 @@ function dispatch(typeP: DistributionClass, typeQ: DistributionClass): KLFunctio
  * ```
  */
 export function klDivergence(p: Distribution, q: Distribution): Tensor {
-  for (const [d, name] of [
-    [p, 'p'],
-    [q, 'q'],
-  ] as const) {
-    if (!(d instanceof Distribution)) {
-      throw new ArgumentError(
-        `klDivergence: argument '${name}' must be a Distribution; received ${describe(d)}.`,
-        {
-          code: 'E_OPTION_TYPE',
-          fn: 'klDivergence',
-          argument: name,
-          received: d,
-          torchType: 'TypeError',
-        },
-      );
-    }
-  }
+  checkDistribution(p, 'klDivergence', 'p');
+  checkDistribution(q, 'klDivergence', 'q');
   ensureBuiltins();
   const typeP = p.constructor as DistributionClass;
   const typeQ = q.constructor as DistributionClass;

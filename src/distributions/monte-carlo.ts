@@ -16,7 +16,7 @@ import {
   numelOf,
 } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { Distribution } from './distribution.js';
+import { checkDistribution, type Distribution } from './distribution.js';
 import { generatorOf, type RandomGenerator } from './random.js';
 
 /** Options of {@link klDivergenceMonteCarlo}. */
@@ -57,23 +57,8 @@ export function klDivergenceMonteCarlo(
   options?: MonteCarloOptions,
 ): MonteCarloEstimate {
   const fn = 'klDivergenceMonteCarlo';
-  for (const [d, name] of [
-    [p, 'p'],
-    [q, 'q'],
-  ] as const) {
-    if (!(d instanceof Distribution)) {
-      throw new ArgumentError(
-        `${fn}: argument '${name}' must be a Distribution; received ${describe(d)}.`,
-        {
-          code: 'E_OPTION_TYPE',
-          fn,
-          argument: name,
-          received: d,
-          torchType: 'TypeError',
-        },
-      );
-    }
-  }
+  checkDistribution(p, fn, 'p');
+  checkDistribution(q, fn, 'q');
   const opts = checkOptionsObject<MonteCarloOptions>(options, fn);
   checkOptionKeys(opts, ['samples', 'rng'], fn);
   const n = opts.samples ?? 1000;

@@ -8,50 +8,54 @@
 
 import { ArgumentError, formatShape } from '../../errors.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { makeTensor } from '../distribution.js';
+import { Distribution, makeTensor } from '../distribution.js';
 import { cholesky, halfLogDet, mahalanobis, solveLower } from '../linalg.js';
 import type { RandomGenerator } from '../random.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
-/** @internal Location and Cholesky factor of each batch element. */
-export interface GaussianParams {
-  loc: Float64Array;
-  scaleTril: Float64Array;
-}
+/**
+ * @internal What MultivariateNormal and LowRankMultivariateNormal share once both hold `loc`
+ * and a dense lower Cholesky factor `scaleTril` per batch element.
+ */
+export abstract class GaussianDistribution extends Distribution {
+  /** @internal Location and Cholesky factor of each batch element. */
+  declare readonly params: { loc: Float64Array; scaleTril: Float64Array };
 
-/** @internal log N(x; loc_i, L_i L_i^T). */
-export function gaussianLogProb(
-  g: GaussianParams,
-  n: number,
-  i: number,
-  v: Float64Array,
-  off: number,
-): number {
-  const m = mahalanobis(g.scaleTril, i * n * n, n, v, off, g.loc, i * n);
-  return -0.5 * (n * LOG_2PI + m) - halfLogDet(g.scaleTril, i * n * n, n);
-}
-
-/** @internal Differential entropy of batch element `i`. */
-export function gaussianEntropy(g: GaussianParams, n: number, i: number): number {
-  return 0.5 * n * (1 + LOG_2PI) + halfLogDet(g.scaleTril, i * n * n, n);
-}
-
-/** @internal loc_i + L_i eps with eps standard normal. */
-export function gaussianSample(
-  g: GaussianParams,
-  n: number,
-  i: number,
-  rng: RandomGenerator,
-  out: Float64Array,
-  off: number,
-): void {
-  const eps = new Float64Array(n);
-  for (let k = 0; k < n; k++) eps[k] = rng.normal();
-  for (let r = 0; r < n; r++) {
-    let s = g.loc[i * n + r];
-    for (let k = 0; k <= r; k++) s += g.scaleTril[i * n * n + r * n + k] * eps[k];
-    out[off + r] = s;
+  /** @internal */
+  get supportName(): string {
+    return 'IndependentConstraint(Real(), 1)';
+  }
+  override get mean(): Tensor {
+    return makeTensor(this.params.loc, [...this.batchShape, ...this.eventShape], this.dtype);
+  }
+  /** Differential entropy: n/2 (1 + log 2 pi) + log det L. */
+  override entropyAt(i: number): number {
+    const n = this.eventSize;
+    return 0.5 * n * (1 + LOG_2PI) + halfLogDet(this.params.scaleTril, i * n * n, n);
+  }
+  /** log N(x; loc_i, L_i L_i^T). */
+  logProbAt(i: number, v: Float64Array, off: number): number {
+    const n = this.eventSize;
+    const { loc, scaleTril } = this.params;
+    const m = mahalanobis(scaleTril, i * n * n, n, v, off, loc, i * n);
+    return -0.5 * (n * LOG_2PI + m) - halfLogDet(scaleTril, i * n * n, n);
+  }
+  inSupport(_i: number, v: Float64Array, off: number): boolean {
+    for (let k = 0; k < this.eventSize; k++) if (Number.isNaN(v[off + k])) return false;
+    return true;
+  }
+  /** loc_i + L_i eps with eps standard normal. */
+  sampleInto(i: number, rng: RandomGenerator, out: Float64Array, off: number): void {
+    const n = this.eventSize;
+    const { loc, scaleTril } = this.params;
+    const eps = new Float64Array(n);
+    for (let k = 0; k < n; k++) eps[k] = rng.normal();
+    for (let r = 0; r < n; r++) {
+      let s = loc[i * n + r];
+      for (let k = 0; k <= r; k++) s += scaleTril[i * n * n + r * n + k] * eps[k];
+      out[off + r] = s;
+    }
   }
 }
 

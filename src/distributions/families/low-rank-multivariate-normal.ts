@@ -5,22 +5,14 @@ import {
   atLeast,
   checkConstraint,
   constraints,
-  Distribution,
   type DistributionOptions,
   expandEvent,
   makeTensor,
   readParams,
   required,
 } from '../distribution.js';
-import type { RandomGenerator } from '../random.js';
 import { eventTensor } from './categorical.js';
-import {
-  choleskyBlocks,
-  f64,
-  gaussianEntropy,
-  gaussianLogProb,
-  gaussianSample,
-} from './gaussian.js';
+import { choleskyBlocks, f64, GaussianDistribution } from './gaussian.js';
 
 /** W W^T + diag(D) for every batch element (row-major n x n blocks). */
 function lowRankCovariance(w: Float64Array, d: Float64Array, n: number): Float64Array {
@@ -64,7 +56,7 @@ export interface LowRankMultivariateNormalParams extends DistributionOptions {
  * console.log(d.variance.tolist(), d.covarianceMatrix.tolist()); // [ 2, 2 ] [ [ 2, 1 ], [ 1, 2 ] ]
  * ```
  */
-export class LowRankMultivariateNormal extends Distribution {
+export class LowRankMultivariateNormal extends GaussianDistribution {
   static override readonly familyName: string = 'LowRankMultivariateNormal';
   declare readonly params: {
     loc: Float64Array;
@@ -154,13 +146,6 @@ export class LowRankMultivariateNormal extends Distribution {
     const cov = lowRankCovariance(covFactor, covDiag, this.eventShape[0]);
     return makeTensor(cov, this.paramShape('scaleTril'), this.dtype);
   }
-  /** @internal */
-  get supportName(): string {
-    return 'IndependentConstraint(Real(), 1)';
-  }
-  override get mean(): Tensor {
-    return makeTensor(this.params.loc, this.paramShape('loc'), this.dtype);
-  }
   override get variance(): Tensor {
     const n = this.eventShape[0];
     const rank = this.params.covFactor.length / Math.max(1, this.batchSize * n);
@@ -169,18 +154,5 @@ export class LowRankMultivariateNormal extends Distribution {
       for (let k = 0; k < rank; k++) s += this.params.covFactor[x * rank + k] ** 2;
       return s;
     });
-  }
-  override entropyAt(i: number): number {
-    return gaussianEntropy(this.params, this.eventShape[0], i);
-  }
-  logProbAt(i: number, v: Float64Array, off: number): number {
-    return gaussianLogProb(this.params, this.eventShape[0], i, v, off);
-  }
-  inSupport(_i: number, v: Float64Array, off: number): boolean {
-    for (let k = 0; k < this.eventSize; k++) if (Number.isNaN(v[off + k])) return false;
-    return true;
-  }
-  sampleInto(i: number, rng: RandomGenerator, out: Float64Array, off: number): void {
-    gaussianSample(this.params, this.eventShape[0], i, rng, out, off);
   }
 }

@@ -5,22 +5,17 @@ import {
   atLeast,
   checkConstraint,
   constraints,
-  Distribution,
   type DistributionOptions,
   expandEvent,
-  makeTensor,
   readParams,
   required,
 } from '../distribution.js';
-import type { RandomGenerator } from '../random.js';
 import { eventTensor } from './categorical.js';
 import {
   choleskyBlocks,
   covarianceOf,
   f64,
-  gaussianEntropy,
-  gaussianLogProb,
-  gaussianSample,
+  GaussianDistribution,
   notPositiveDefinite,
   precisionOf,
 } from './gaussian.js';
@@ -50,7 +45,7 @@ const MATRICES = ['covarianceMatrix', 'precisionMatrix', 'scaleTril'] as const;
  * console.log(d.eventShape, d.variance.tolist(), d.scaleTril.tolist()); // [ 2 ] [ 4, 1 ] [ [ 2, 0 ], [ 0, 1 ] ]
  * ```
  */
-export class MultivariateNormal extends Distribution {
+export class MultivariateNormal extends GaussianDistribution {
   static override readonly familyName: string = 'MultivariateNormal';
   declare readonly params: { loc: Float64Array; scaleTril: Float64Array };
 
@@ -154,13 +149,6 @@ export class MultivariateNormal extends Distribution {
       this.dtype,
     );
   }
-  /** @internal */
-  get supportName(): string {
-    return 'IndependentConstraint(Real(), 1)';
-  }
-  override get mean(): Tensor {
-    return makeTensor(this.params.loc, this.paramShape('loc'), this.dtype);
-  }
   override get variance(): Tensor {
     const n = this.eventShape[0];
     return eventTensor(this, n, (x) => {
@@ -169,18 +157,5 @@ export class MultivariateNormal extends Distribution {
       for (let k = 0; k < n; k++) s += this.params.scaleTril[row + k] ** 2;
       return s;
     });
-  }
-  override entropyAt(i: number): number {
-    return gaussianEntropy(this.params, this.eventShape[0], i);
-  }
-  logProbAt(i: number, v: Float64Array, off: number): number {
-    return gaussianLogProb(this.params, this.eventShape[0], i, v, off);
-  }
-  inSupport(_i: number, v: Float64Array, off: number): boolean {
-    for (let k = 0; k < this.eventSize; k++) if (Number.isNaN(v[off + k])) return false;
-    return true;
-  }
-  sampleInto(i: number, rng: RandomGenerator, out: Float64Array, off: number): void {
-    gaussianSample(this.params, this.eventShape[0], i, rng, out, off);
   }
 }
