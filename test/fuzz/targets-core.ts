@@ -9,8 +9,10 @@ import {
   KLAccumulator,
   klDiv,
   klDivBackward,
+  klDivWithLogits,
   klEstimate,
   klEstimateBackward,
+  LogitsKLAccumulator,
   type Tensor,
   tensor,
 } from '../../src/index.js';
@@ -368,7 +370,7 @@ const accumulatorInput = fc
 export const accumulatorTarget: FuzzTarget<
   typeof accumulatorInput extends fc.Arbitrary<infer T> ? T : never
 > = {
-  name: 'KLAccumulator',
+  name: 'KLAccumulator, LogitsKLAccumulator',
   arbitrary: accumulatorInput,
   check([c, x, y, cuts, split]) {
     // rows in random chunks into one accumulator, and across two merged ones
@@ -377,17 +379,36 @@ export const accumulatorTarget: FuzzTarget<
     const one = new KLAccumulator({ logTarget: c.logTarget });
     const left = new KLAccumulator({ logTarget: c.logTarget });
     const right = new KLAccumulator({ logTarget: c.logTarget });
+    // from logits: x as student logits, 10 y as teacher logits
+    const T = 1 + (c.rows % 3);
+    const teacher = tensor(
+      Float64Array.from(y.data, (v) => 10 * v),
+      { shape: y.shape, dtype: c.dt },
+    );
+    const logits = new LogitsKLAccumulator({ temperature: T });
     let start = 0;
     for (const k of [...cuts, c.rows]) {
       const end = Math.min(c.rows, start + k);
       if (end > start) {
         one.add(rowsOf(x, start, end), rowsOf(y, start, end));
         (start < split ? left : right).add(rowsOf(x, start, end), rowsOf(y, start, end));
+        logits.add(rowsOf(x, start, end), rowsOf(teacher, start, end));
       }
       start = end;
       if (start >= c.rows) break;
     }
     left.merge(right.state());
+    const oneShot = quiet(() =>
+      klDivWithLogits(x, teacher, { temperature: T, reduction: 'sum' }),
+    ).item();
+    const logitsBound =
+      1e-12 * (1 + Math.abs(oneShot)) * Math.max(1, x.numel) +
+      (c.dt === 'float32' ? 2 ** -24 * 64 * T * T * (Math.abs(oneShot) + 40 * c.rows) : 0);
+    if (!(Math.abs(logits.result('sum').item() - oneShot) <= logitsBound)) {
+      throw new Error(
+        `LogitsKLAccumulator sum ${logits.result('sum').item()}, one-shot ${oneShot}, bound ${logitsBound}`,
+      );
+    }
     // float32 data is evaluated in float32 lanes by the wasm kernels, where a chunk boundary
     // can move an element between the SIMD body and the scalar tail: allow K eps32 per term
     const X = f64(x).data;
