@@ -240,7 +240,8 @@ export const klDivBackwardTarget: FuzzTarget<[KlDivInput[0], Tensor, Tensor, num
         // autograd's order: (g (y - x)) e + g e, which overflows where PyTorch's does
         dy = s * (yv - xv) * e + s * e;
         mx = Math.abs(s) * e;
-        my = Math.abs(s) * e * (Math.abs(yv) + Math.abs(xv) + 1);
+        // (0 when e^y underflows, even if |y| + |x| overflows)
+        my = mx === 0 ? 0 : mx * (Math.abs(yv) + Math.abs(xv) + 1);
       } else {
         dx = -s * yv;
         // autograd of xlogy(y, y) - y x: log y (0 at y == 0) + y / y - x: NaN at y == 0
