@@ -133,6 +133,18 @@ describe('kldiv logits', () => {
     near(rep.topKOverlap, ref.overlap, 'top-5 overlap');
   });
 
+  test.skipIf(!existsSync('/usr/bin/script'))(
+    'a progress bar on stderr when it is a terminal',
+    () => {
+      // util-linux `script` gives the CLI a pseudo-terminal; stdout goes to /dev/null
+      const cmd = `${process.execPath} ${cli} logits ${at('base.npy')} ${at('compare.npy')} --chunk-rows 64 >/dev/null`;
+      const r = spawnSync('/usr/bin/script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('kldiv logits [');
+      expect(r.stdout).toContain(`${rows}/${rows} tokens`);
+    },
+  );
+
   test('the text report, the per-row CSV and the SVG histogram', () => {
     const csv = at('per-row.csv');
     const svg = at('hist.svg');
