@@ -111,6 +111,9 @@ describe('klDivergence dispatch', () => {
     expect(D.klDivergence(p32, p32).dtype).toBe('float32');
     expect(p32.mean.dtype).toBe('float32');
     expect(D.klDivergence(normal(), normal()).dtype).toBe('float64');
+    // through TransformedDistribution too: the base keeps the dtype
+    const ln = new D.LogNormal({ loc: new Float32Array([0]), scale: new Float32Array([1]) });
+    expect(D.klDivergence(ln, ln).dtype).toBe('float32');
   });
   test('Gaussians of different event sizes raise', () => {
     const a = new D.MultivariateNormal({

@@ -33,7 +33,7 @@ export class HalfNormal extends TransformedDistribution {
   constructor(params: HalfNormalParams) {
     const r = scalarParams('HalfNormal', params, { scale: constraints.positive });
     super(r.batchShape, [], r.dtype, r.validateArgs, r.values, r.shown);
-    const scale = makeTensor(r.values.scale, r.batchShape, 'float64');
+    const scale = makeTensor(r.values.scale, r.batchShape, r.dtype);
     this.#base = new Normal({ loc: 0, scale, validateArgs: false });
   }
   /** @internal */

@@ -39,7 +39,7 @@ export class LogNormal extends TransformedDistribution {
       scale: constraints.positive,
     });
     super(r.batchShape, [], r.dtype, r.validateArgs, r.values, r.shown);
-    const t = (v: Float64Array) => makeTensor(v, r.batchShape, 'float64');
+    const t = (v: Float64Array) => makeTensor(v, r.batchShape, r.dtype);
     this.#base = new Normal({
       loc: t(r.values.loc),
       scale: t(r.values.scale),

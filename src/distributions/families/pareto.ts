@@ -46,7 +46,7 @@ export class Pareto extends TransformedDistribution {
   /** The Exponential(alpha) PyTorch transforms. */
   get baseDist(): Exponential {
     return new Exponential({
-      rate: makeTensor(this.params.alpha, this.batchShape, 'float64'),
+      rate: makeTensor(this.params.alpha, this.batchShape, this.dtype),
       validateArgs: false,
     });
   }
