@@ -4,61 +4,29 @@
  * WebAssembly kernels with `initWasm()` and computes. `.ci/run` installs Chromium; elsewhere
  * the test is skipped with a note when /usr/bin/chromium is missing.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname, extname, join, normalize } from 'node:path';
+import type { Server } from 'node:http';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { browserAvailable, launchChromium, serveStatic } from '../helpers/browser.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const chromium = '/usr/bin/chromium';
-const available = existsSync(chromium);
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript',
-  '.html': 'text/html',
-  '.map': 'application/json',
-};
 
 let server: Server;
 let url = '';
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const file =
-      path === '/' ? join(root, 'test', 'browser', 'page.html') : normalize(join(root, path));
-    if (!file.startsWith(root) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  ({ url, server } = await serveStatic(root, join(root, 'test', 'browser', 'page.html')));
 });
 
 afterAll(() => {
   server?.close();
 });
 
-test.skipIf(!available && !process.env.CI)(
+test.skipIf(!browserAvailable)(
   'the built package runs in headless Chromium with the WebAssembly backend',
   async () => {
-    const { chromium: browserType } = await import('playwright-core');
-    const browser = await browserType.launch({
-      executablePath: chromium,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium(['--disable-gpu', '--disable-quic']);
     try {
       const page = await browser.newPage();
       await page.goto(url);

@@ -4,47 +4,22 @@
  * when a value is typed or a bar is dragged and when a continuous family changes, and leaves a
  * screenshot in .vitest-artifacts/.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { browserAvailable, buildPage, launchChromium, serveStatic } from '../helpers/browser.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const chromium = '/usr/bin/chromium';
-const available = existsSync(chromium);
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript',
-  '.html': 'text/html',
-  '.css': 'text/css',
-};
-const out = mkdtempSync(join(tmpdir(), 'kldiv-explorer-'));
 
 let server: Server;
 let url = '';
 
 beforeAll(async () => {
-  const { build } = await import('vite');
-  await build({
-    configFile: join(root, 'docs', 'explorer', 'vite.config.ts'),
-    build: { outDir: out, emptyOutDir: true },
-    logLevel: 'silent',
-  });
-  server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const file = normalize(join(out, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(out) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-}, 60_000);
+  const out = await buildPage(join(root, 'docs', 'explorer', 'vite.config.ts'));
+  ({ url, server } = await serveStatic(out, join(out, 'index.html')));
+}, 120_000);
 
 afterAll(() => {
   server?.close();
@@ -56,14 +31,10 @@ const klByHand = (p: number[], q: number[]) => {
   return p.reduce((s, v, i) => (v === 0 ? s : s + (v / sp) * Math.log(v / sp / (q[i] / sq))), 0);
 };
 
-test.skipIf(!available && !process.env.CI)(
+test.skipIf(!browserAvailable)(
   'the explorer computes the blog example and reacts to edits in headless Chromium',
   async () => {
-    const { chromium: browserType } = await import('playwright-core');
-    const browser = await browserType.launch({
-      executablePath: chromium,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    const browser = await launchChromium(['--disable-gpu']);
     try {
       const page = await browser.newPage({ viewport: { width: 1000, height: 1600 } });
       const errors: string[] = [];

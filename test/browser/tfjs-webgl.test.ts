@@ -2,60 +2,34 @@
  * kldiv/tfjs on TensorFlow.js's WebGL backend: a page (test/browser/tfjs-page, built with
  * Vite) runs the loss and `tf.grad` in headless Chromium, where WebGL is software-rendered.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize } from 'node:path';
+import type { Server } from 'node:http';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { browserAvailable, buildPage, launchChromium, serveStatic } from '../helpers/browser.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const chromium = '/usr/bin/chromium';
-const available = existsSync(chromium);
-const out = mkdtempSync(join(tmpdir(), 'kldiv-tfjs-page-'));
+
 let server: Server;
 let url = '';
 
 beforeAll(async () => {
-  const { build } = await import('vite');
-  await build({
-    configFile: join(root, 'test', 'browser', 'tfjs-page', 'vite.config.ts'),
-    build: { outDir: out, emptyOutDir: true },
-    logLevel: 'silent',
-  });
-  server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const file = normalize(join(out, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(out) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    const type = extname(file) === '.js' ? 'text/javascript' : 'text/html';
-    res.writeHead(200, { 'content-type': type }).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const out = await buildPage(join(root, 'test', 'browser', 'tfjs-page', 'vite.config.ts'));
+  ({ url, server } = await serveStatic(out, join(out, 'index.html')));
 }, 120_000);
 
 afterAll(() => {
   server?.close();
 });
 
-test.skipIf(!available && !process.env.CI)(
+test.skipIf(!browserAvailable)(
   'klDiv and klDivWithLogits with tf.grad on the WebGL backend',
   async () => {
-    const { chromium: browserType } = await import('playwright-core');
-    const browser = await browserType.launch({
-      executablePath: chromium,
-      args: [
-        '--no-sandbox',
-        '--use-gl=angle',
-        '--use-angle=swiftshader',
-        '--enable-unsafe-swiftshader',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium([
+      '--use-gl=angle',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+    ]);
     try {
       const page = await browser.newPage();
       await page.goto(url);
