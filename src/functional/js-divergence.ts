@@ -13,16 +13,12 @@ import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { upstreamGradient } from './grad-output.js';
 import {
   eachRow,
+  type LogitsSettings,
   logitsOptions,
-  lossReduction,
+  logitsSettings,
   numberOption,
   pairOfTensors,
   type RowMask,
-  type Rows,
-  reductionDivisor,
-  rowLayout,
-  rowMask,
-  wrapDim,
 } from './logits-args.js';
 
 /** Options of {@link jsDivergence} and {@link jsDivergenceBackward}. */
@@ -47,12 +43,8 @@ export interface JSDivergenceWithLogitsOptions extends JSDivergenceOptions {
 }
 
 /** @internal beta, temperature, rows, reduction and divisor of a JSD call on a shape. */
-export interface JSDSettings extends Rows {
-  dim: number;
+export interface JSDSettings extends LogitsSettings {
   beta: number;
-  k: number;
-  reduction: Reduction;
-  divisor: number;
 }
 
 interface Prepared extends JSDSettings {
@@ -75,25 +67,8 @@ export function jsdSettings(
     (v) => v >= 0 && v <= 1,
     'a number in [0, 1]',
   );
-  const temperature = numberOption(
-    opts.temperature,
-    1,
-    fn,
-    'temperature',
-    (v) => v > 0 && Number.isFinite(v),
-    'a finite number > 0',
-  );
-  const dim = wrapDim(opts.dim ?? -1, shape.length, fn);
-  const reduction = lossReduction(opts.reduction, 'batchmean', fn, false);
-  const rows: Rows = { layout: rowLayout(shape, dim), keep: rowMask(opts.mask, shape, dim, fn) };
-  return {
-    ...rows,
-    dim,
-    beta,
-    k: 1 / temperature,
-    reduction,
-    divisor: reductionDivisor(reduction, shape, rows),
-  };
+  // the same temperature, dim, mask and divisor policy as the KL from logits; 'mean' is quiet
+  return { ...logitsSettings(fn, shape, opts, false), beta };
 }
 
 /** @internal Option keys of the JSD functions. */

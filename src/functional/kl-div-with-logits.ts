@@ -19,16 +19,11 @@ import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { upstreamGradient } from './grad-output.js';
 import {
   eachRow,
+  type LogitsSettings,
   logitsOptions,
-  lossReduction,
-  numberOption,
+  logitsSettings,
   pairOfTensors,
   type RowMask,
-  type Rows,
-  reductionDivisor,
-  rowLayout,
-  rowMask,
-  wrapDim,
 } from './logits-args.js';
 
 /** Options of {@link klDivWithLogits} and {@link klDivWithLogitsBackward}. */
@@ -61,16 +56,6 @@ export interface KLDivWithLogitsBackwardOptions extends KLDivWithLogitsOptions {
   gradTeacher?: boolean;
 }
 
-/** @internal Temperature, rows, reduction and divisor of a logits KL call on a shape. */
-export interface LogitsSettings extends Rows {
-  dim: number;
-  k: number;
-  tt: number;
-  reduction: Reduction;
-  /** What the reduced sum is divided by (1 for 'sum' and 'none'). */
-  divisor: number;
-}
-
 /** @internal A validated call of the logits KL functions. */
 export interface PreparedLogitsKl extends LogitsSettings {
   s: Tensor;
@@ -94,40 +79,6 @@ export function prepareLogitsKl(
     dtype,
   } = pairOfTensors(student, teacher, fn, ['studentLogits', 'teacherLogits']);
   return { ...logitsSettings(fn, s.shape, opts, warnMean), s, t, dtype };
-}
-
-/**
- * @internal The option policy of the logits KL functions on a logits shape, shared with the
- * TensorFlow.js adapter (which has tf.Tensors, not kldiv Tensors).
- */
-export function logitsSettings(
-  fn: string,
-  shape: readonly number[],
-  opts: Partial<KLDivWithLogitsOptions>,
-  warnMean: boolean,
-): LogitsSettings {
-  const temperature = numberOption(
-    opts.temperature,
-    1,
-    fn,
-    'temperature',
-    (v) => v > 0 && Number.isFinite(v),
-    'a finite number > 0',
-  );
-  const dim = wrapDim(opts.dim ?? -1, shape.length, fn);
-  const reduction = lossReduction(opts.reduction, 'batchmean', fn, warnMean);
-  const rows: Rows = {
-    layout: rowLayout(shape, dim),
-    keep: rowMask(opts.mask, shape, dim, fn),
-  };
-  return {
-    ...rows,
-    dim,
-    k: 1 / temperature,
-    tt: temperature * temperature,
-    reduction,
-    divisor: reductionDivisor(reduction, shape, rows),
-  };
 }
 
 /**

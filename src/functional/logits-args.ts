@@ -219,3 +219,55 @@ export function reductionDivisor(
   }
   return 1;
 }
+
+/** @internal The options `logitsSettings` reads (every logits loss has them). */
+export interface LogitsSettingsOptions {
+  temperature?: number;
+  dim?: number;
+  reduction?: Reduction;
+  mask?: RowMask;
+}
+
+/** @internal Temperature, rows, reduction and divisor of a logits loss call on a shape. */
+export interface LogitsSettings extends Rows {
+  dim: number;
+  k: number;
+  tt: number;
+  reduction: Reduction;
+  /** What the reduced sum is divided by (1 for 'sum' and 'none'). */
+  divisor: number;
+}
+
+/**
+ * @internal The option policy of the logits losses (KL and JSD) on a logits shape, shared with
+ * the TensorFlow.js adapter (which has tf.Tensors, not kldiv Tensors).
+ */
+export function logitsSettings(
+  fn: string,
+  shape: readonly number[],
+  opts: LogitsSettingsOptions,
+  warnMean: boolean,
+): LogitsSettings {
+  const temperature = numberOption(
+    opts.temperature,
+    1,
+    fn,
+    'temperature',
+    (v) => v > 0 && Number.isFinite(v),
+    'a finite number > 0',
+  );
+  const dim = wrapDim(opts.dim ?? -1, shape.length, fn);
+  const reduction = lossReduction(opts.reduction, 'batchmean', fn, warnMean);
+  const rows: Rows = {
+    layout: rowLayout(shape, dim),
+    keep: rowMask(opts.mask, shape, dim, fn),
+  };
+  return {
+    ...rows,
+    dim,
+    k: 1 / temperature,
+    tt: temperature * temperature,
+    reduction,
+    divisor: reductionDivisor(reduction, shape, rows),
+  };
+}

@@ -9,12 +9,8 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import { formatShape, ShapeError } from '../errors.js';
-import {
-  KEYS,
-  type KLDivWithLogitsOptions,
-  logitsSettings,
-} from '../functional/kl-div-with-logits.js';
-import { logitsOptions } from '../functional/logits-args.js';
+import { KEYS, type KLDivWithLogitsOptions } from '../functional/kl-div-with-logits.js';
+import { logitsOptions, logitsSettings } from '../functional/logits-args.js';
 import { asTensor, divide, logOrZero, treeSum, xlogySelf } from './convert.js';
 import { keepTensor, masked } from './rows.js';
 
