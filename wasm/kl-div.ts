@@ -26,59 +26,68 @@
 // k ln2 added with a single float32 constant: about 1 ulp.
 // @ts-expect-error: decorator
 @inline function logF32x4(v: v128): v128 {
-  const ix = i32x4.sub(v, i32x4.splat(SQRT_HALF_BITS_F32));
+  const ix = i32x4.sub(v, v128.load32_splat(memory.data<i32>([SQRT_HALF_BITS_F32])));
   const k = i32x4.shr_s(ix, 23);
   const m = i32x4.sub(v, i32x4.shl(k, 23));
   const kf = f32x4.convert_i32x4_s(k);
-  const f = f32x4.sub(m, f32x4.splat(1.0));
+  const f = f32x4.sub(m, v128.load32_splat(memory.data<f32>([1.0])));
   const z = f32x4.mul(f, f);
   // Estrin's scheme (pairs, then powers of z = f^2): a shorter dependency chain than Horner's
   const z2 = f32x4.mul(z, z);
   const z4 = f32x4.mul(z2, z2);
-  const a0 = f32x4.add(f32x4.mul(f32x4.splat(-2.4999993993e-1), f), f32x4.splat(3.3333331174e-1));
-  const a1 = f32x4.add(f32x4.mul(f32x4.splat(-1.6668057665e-1), f), f32x4.splat(2.0000714765e-1));
-  const a2 = f32x4.add(f32x4.mul(f32x4.splat(-1.2420140846e-1), f), f32x4.splat(1.4249322787e-1));
-  const a3 = f32x4.add(f32x4.mul(f32x4.splat(-1.151461031e-1), f), f32x4.splat(1.167699874e-1));
+  const a0 = f32x4.add(f32x4.mul(v128.load32_splat(memory.data<f32>([-2.4999993993e-1])), f), v128.load32_splat(memory.data<f32>([3.3333331174e-1])));
+  const a1 = f32x4.add(f32x4.mul(v128.load32_splat(memory.data<f32>([-1.6668057665e-1])), f), v128.load32_splat(memory.data<f32>([2.0000714765e-1])));
+  const a2 = f32x4.add(f32x4.mul(v128.load32_splat(memory.data<f32>([-1.2420140846e-1])), f), v128.load32_splat(memory.data<f32>([1.4249322787e-1])));
+  const a3 = f32x4.add(f32x4.mul(v128.load32_splat(memory.data<f32>([-1.151461031e-1])), f), v128.load32_splat(memory.data<f32>([1.167699874e-1])));
   const b0 = f32x4.add(a0, f32x4.mul(z, a1));
   const b1 = f32x4.add(a2, f32x4.mul(z, a3));
-  const p = f32x4.add(f32x4.add(b0, f32x4.mul(z2, b1)), f32x4.mul(z4, f32x4.splat(7.0376836292e-2)));
+  const p = f32x4.add(f32x4.add(b0, f32x4.mul(z2, b1)), f32x4.mul(z4, v128.load32_splat(memory.data<f32>([7.0376836292e-2]))));
   let y = f32x4.mul(f32x4.mul(f, z), p);
-  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
-  return f32x4.add(f32x4.add(f, y), f32x4.mul(kf, f32x4.splat(0.6931471805599453)));
+  y = f32x4.sub(y, f32x4.mul(z, v128.load32_splat(memory.data<f32>([0.5]))));
+  return f32x4.add(f32x4.add(f, y), f32x4.mul(kf, v128.load32_splat(memory.data<f32>([0.6931471805599453]))));
 }
 
-// exp(t) for every float32 t: NaN stays NaN (wasm min/max propagate it), t > 88.72 is +inf,
-// t < -104 underflows to 0 (-inf included); subnormal results via a two-step scale.
+// exp(t) for t <= 88.72 and NaN (softmax arguments, which are <= 0): NaN stays NaN, t < -104
+// underflows to 0 (-inf included); subnormal results via a two-step scale.
 // @ts-expect-error: decorator
-@inline function expF32x4(t: v128): v128 {
-  const c = f32x4.max(f32x4.min(t, f32x4.splat(88.72284)), f32x4.splat(-104.0));
+@inline function expNotAboveF32x4(t: v128): v128 {
+  // pmax is one instruction (max is seven in V8) and keeps a NaN t: pmax(t, c) = t < c ? c : t
+  const c = f32x4.pmax(t, v128.load32_splat(memory.data<f32>([-104.0])));
   // k = round(c / ln2) with the 1.5 * 2^23 shifter; the low bits of kd hold k.
-  let kd = f32x4.add(f32x4.mul(c, f32x4.splat(1.44269504089)), f32x4.splat(12582912.0));
+  let kd = f32x4.add(f32x4.mul(c, v128.load32_splat(memory.data<f32>([1.44269504089]))), v128.load32_splat(memory.data<f32>([12582912.0])));
   const ki = kd;
-  kd = f32x4.sub(kd, f32x4.splat(12582912.0));
-  let r = f32x4.sub(c, f32x4.mul(kd, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(kd, f32x4.splat(-2.12194440e-4)));
+  kd = f32x4.sub(kd, v128.load32_splat(memory.data<f32>([12582912.0])));
+  let r = f32x4.sub(c, f32x4.mul(kd, v128.load32_splat(memory.data<f32>([0.693359375]))));
+  r = f32x4.sub(r, f32x4.mul(kd, v128.load32_splat(memory.data<f32>([-2.12194440e-4]))));
   const r2 = f32x4.mul(r, r);
-  const q0 = f32x4.add(f32x4.mul(f32x4.splat(1.6666665459e-1), r), f32x4.splat(5.0000001201e-1));
-  const q1 = f32x4.add(f32x4.mul(f32x4.splat(8.3334519073e-3), r), f32x4.splat(4.1665795894e-2));
-  const q2 = f32x4.add(f32x4.mul(f32x4.splat(1.9875691500e-4), r), f32x4.splat(1.3981999507e-3));
+  const q0 = f32x4.add(f32x4.mul(v128.load32_splat(memory.data<f32>([1.6666665459e-1])), r), v128.load32_splat(memory.data<f32>([5.0000001201e-1])));
+  const q1 = f32x4.add(f32x4.mul(v128.load32_splat(memory.data<f32>([8.3334519073e-3])), r), v128.load32_splat(memory.data<f32>([4.1665795894e-2])));
+  const q2 = f32x4.add(f32x4.mul(v128.load32_splat(memory.data<f32>([1.9875691500e-4])), r), v128.load32_splat(memory.data<f32>([1.3981999507e-3])));
   const p = f32x4.add(q0, f32x4.mul(r2, f32x4.add(q1, f32x4.mul(r2, q2))));
-  const e1 = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1.0));
+  const e1 = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), v128.load32_splat(memory.data<f32>([1.0])));
   // 2^k as two factors 2^(k>>1) and 2^(k - (k>>1)), each a normal float for k in [-150, 128]
-  const k = i32x4.sub(v128.and(ki, i32x4.splat(0x7fffff)), i32x4.splat(0x400000));
+  const k = i32x4.sub(v128.and(ki, v128.load32_splat(memory.data<i32>([0x7fffff]))), v128.load32_splat(memory.data<i32>([0x400000])));
   const k1 = i32x4.shr_s(k, 1);
   const k2 = i32x4.sub(k, k1);
-  const s1 = i32x4.shl(i32x4.add(k1, i32x4.splat(127)), 23);
-  const s2 = i32x4.shl(i32x4.add(k2, i32x4.splat(127)), 23);
-  const e = f32x4.mul(f32x4.mul(e1, s1), s2);
-  return v128.bitselect(f32x4.splat(<f32>Infinity), e, f32x4.gt(t, f32x4.splat(88.72284)));
+  const s1 = i32x4.shl(i32x4.add(k1, v128.load32_splat(memory.data<i32>([127]))), 23);
+  const s2 = i32x4.shl(i32x4.add(k2, v128.load32_splat(memory.data<i32>([127]))), 23);
+  return f32x4.mul(f32x4.mul(e1, s1), s2);
+}
+
+// exp(t) for every float32 t: as above, and t > 88.72 is +inf.
+// @ts-expect-error: decorator
+@inline function expF32x4(t: v128): v128 {
+  const hi = v128.load32_splat(memory.data<f32>([88.72284]));
+  // pmin(t, hi) = hi < t ? hi : t keeps a NaN t
+  const e = expNotAboveF32x4(f32x4.pmin(t, hi));
+  return v128.bitselect(v128.load32_splat(memory.data<f32>([<f32>Infinity])), e, f32x4.gt(t, hi));
 }
 
 // Lanes the vector log cannot take: sign bit set (negatives, -0) or subnormal. (+0, +inf and
 // NaN give a finite log that the surrounding arithmetic turns into PyTorch's result.)
 // @ts-expect-error: decorator
 @inline function badForwardF32(y: v128): v128 {
-  return v128.and(i32x4.lt_s(y, i32x4.splat(0x00800000)), i32x4.ne(y, i32x4.splat(0)));
+  return v128.and(i32x4.lt_s(y, v128.load32_splat(memory.data<i32>([0x00800000]))), i32x4.ne(y, i32x4.splat(0)));
 }
 
 // @ts-expect-error: decorator
@@ -90,9 +99,13 @@
 
 // Accumulation is float64 from the first addition: each float32 lane is widened, then added.
 // @ts-expect-error: decorator
+@inline function widenF32x4(v: v128): v128 {
+  return f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+}
+
+// @ts-expect-error: decorator
 @inline function addF32x4ToF64x2(acc: v128, v: v128): v128 {
-  acc = f64x2.add(acc, f64x2.promote_low_f32x4(v));
-  return f64x2.add(acc, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+  return f64x2.add(acc, widenF32x4(v));
 }
 
 // The JS kernel's arithmetic, element by element (float64).
@@ -242,67 +255,74 @@ export function klBackwardF32(
 // musl's integer range reduction: < 1 ulp.
 // @ts-expect-error: decorator
 @inline function logF64x2(v: v128): v128 {
-  const ix = i64x2.sub(v, i64x2.splat(0x3fe6a09e667f3bcd));
+  const ix = i64x2.sub(v, v128.load64_splat(memory.data<i64>([0x3fe6a09e667f3bcd])));
   const k = i64x2.shr_s(ix, 52);
   const m = i64x2.sub(v, i64x2.shl(k, 52));
   const kf = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(k, k, 0, 2, 0, 2));
-  const f = f64x2.sub(m, f64x2.splat(1.0));
-  const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
+  const f = f64x2.sub(m, v128.load64_splat(memory.data<f64>([1.0])));
+  const s = f64x2.div(f, f64x2.add(v128.load64_splat(memory.data<f64>([2.0])), f));
   const z = f64x2.mul(s, s);
   const w = f64x2.mul(z, z);
-  let t1 = f64x2.add(f64x2.mul(w, f64x2.splat(1.531383769920937332e-1)), f64x2.splat(2.222219843214978396e-1));
-  t1 = f64x2.mul(w, f64x2.add(f64x2.mul(w, t1), f64x2.splat(3.999999999940941908e-1)));
-  let t2 = f64x2.add(f64x2.mul(w, f64x2.splat(1.479819860511658591e-1)), f64x2.splat(1.818357216161805012e-1));
-  t2 = f64x2.add(f64x2.mul(w, t2), f64x2.splat(2.857142874366239149e-1));
-  t2 = f64x2.mul(z, f64x2.add(f64x2.mul(w, t2), f64x2.splat(6.666666666666735130e-1)));
+  let t1 = f64x2.add(f64x2.mul(w, v128.load64_splat(memory.data<f64>([1.531383769920937332e-1]))), v128.load64_splat(memory.data<f64>([2.222219843214978396e-1])));
+  t1 = f64x2.mul(w, f64x2.add(f64x2.mul(w, t1), v128.load64_splat(memory.data<f64>([3.999999999940941908e-1]))));
+  let t2 = f64x2.add(f64x2.mul(w, v128.load64_splat(memory.data<f64>([1.479819860511658591e-1]))), v128.load64_splat(memory.data<f64>([1.818357216161805012e-1])));
+  t2 = f64x2.add(f64x2.mul(w, t2), v128.load64_splat(memory.data<f64>([2.857142874366239149e-1])));
+  t2 = f64x2.mul(z, f64x2.add(f64x2.mul(w, t2), v128.load64_splat(memory.data<f64>([6.666666666666735130e-1]))));
   const R = f64x2.add(t2, t1);
-  const hfsq = f64x2.mul(f64x2.mul(f64x2.splat(0.5), f), f);
-  const lo = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, R)), f64x2.mul(kf, f64x2.splat(1.90821492927058770002e-10)));
+  const hfsq = f64x2.mul(f64x2.mul(v128.load64_splat(memory.data<f64>([0.5])), f), f);
+  const lo = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, R)), f64x2.mul(kf, v128.load64_splat(memory.data<f64>([1.90821492927058770002e-10]))));
   return f64x2.sub(
-    f64x2.mul(kf, f64x2.splat(6.93147180369123816490e-1)),
+    f64x2.mul(kf, v128.load64_splat(memory.data<f64>([6.93147180369123816490e-1]))),
     f64x2.sub(f64x2.sub(hfsq, lo), f),
   );
 }
 
-// exp(t) for every float64 t: NaN stays NaN, t > 709.78 is +inf, t < -746 underflows to 0.
-// Degree-12 Taylor polynomial on |r| <= ln2/2 (truncation < 2e-16 relative), Estrin's scheme.
+// exp(t) for t <= 709.78 and NaN: NaN stays NaN, t < -746 underflows to 0. Degree-12 Taylor
+// polynomial on |r| <= ln2/2 (truncation < 2e-16 relative), Estrin's scheme.
 // @ts-expect-error: decorator
-@inline function expF64x2(t: v128): v128 {
-  const c = f64x2.max(f64x2.min(t, f64x2.splat(709.782712893384)), f64x2.splat(-746.0));
-  let kd = f64x2.add(f64x2.mul(c, f64x2.splat(1.4426950408889634)), f64x2.splat(6755399441055744.0));
+@inline function expNotAboveF64x2(t: v128): v128 {
+  const c = f64x2.pmax(t, v128.load64_splat(memory.data<f64>([-746.0])));
+  let kd = f64x2.add(f64x2.mul(c, v128.load64_splat(memory.data<f64>([1.4426950408889634]))), v128.load64_splat(memory.data<f64>([6755399441055744.0])));
   const ki = kd;
-  kd = f64x2.sub(kd, f64x2.splat(6755399441055744.0));
-  let r = f64x2.sub(c, f64x2.mul(kd, f64x2.splat(6.93147180369123816490e-1)));
-  r = f64x2.sub(r, f64x2.mul(kd, f64x2.splat(1.90821492927058770002e-10)));
+  kd = f64x2.sub(kd, v128.load64_splat(memory.data<f64>([6755399441055744.0])));
+  let r = f64x2.sub(c, f64x2.mul(kd, v128.load64_splat(memory.data<f64>([6.93147180369123816490e-1]))));
+  r = f64x2.sub(r, f64x2.mul(kd, v128.load64_splat(memory.data<f64>([1.90821492927058770002e-10]))));
   // sum of r^k / k! for k <= 12 by Estrin's scheme (pairs, then r^2, r^4, r^8)
   const r2 = f64x2.mul(r, r);
   const r4 = f64x2.mul(r2, r2);
   const r8 = f64x2.mul(r4, r4);
-  const a0 = f64x2.add(f64x2.splat(1.0), r);
-  const a1 = f64x2.add(f64x2.splat(0.5), f64x2.mul(f64x2.splat(1.66666666666666666667e-1), r));
-  const a2 = f64x2.add(f64x2.splat(4.16666666666666666667e-2), f64x2.mul(f64x2.splat(8.33333333333333333333e-3), r));
-  const a3 = f64x2.add(f64x2.splat(1.38888888888888888889e-3), f64x2.mul(f64x2.splat(1.98412698412698412698e-4), r));
-  const a4 = f64x2.add(f64x2.splat(2.48015873015873015873e-5), f64x2.mul(f64x2.splat(2.75573192239858906526e-6), r));
-  const a5 = f64x2.add(f64x2.splat(2.75573192239858906526e-7), f64x2.mul(f64x2.splat(2.50521083854417187751e-8), r));
+  const a0 = f64x2.add(v128.load64_splat(memory.data<f64>([1.0])), r);
+  const a1 = f64x2.add(v128.load64_splat(memory.data<f64>([0.5])), f64x2.mul(v128.load64_splat(memory.data<f64>([1.66666666666666666667e-1])), r));
+  const a2 = f64x2.add(v128.load64_splat(memory.data<f64>([4.16666666666666666667e-2])), f64x2.mul(v128.load64_splat(memory.data<f64>([8.33333333333333333333e-3])), r));
+  const a3 = f64x2.add(v128.load64_splat(memory.data<f64>([1.38888888888888888889e-3])), f64x2.mul(v128.load64_splat(memory.data<f64>([1.98412698412698412698e-4])), r));
+  const a4 = f64x2.add(v128.load64_splat(memory.data<f64>([2.48015873015873015873e-5])), f64x2.mul(v128.load64_splat(memory.data<f64>([2.75573192239858906526e-6])), r));
+  const a5 = f64x2.add(v128.load64_splat(memory.data<f64>([2.75573192239858906526e-7])), f64x2.mul(v128.load64_splat(memory.data<f64>([2.50521083854417187751e-8])), r));
   const b0 = f64x2.add(a0, f64x2.mul(r2, a1));
   const b1 = f64x2.add(a2, f64x2.mul(r2, a3));
   const b2 = f64x2.add(a4, f64x2.mul(r2, a5));
   const c0 = f64x2.add(b0, f64x2.mul(r4, b1));
-  const c1 = f64x2.add(b2, f64x2.mul(r4, f64x2.splat(2.08767569878680989792e-9)));
+  const c1 = f64x2.add(b2, f64x2.mul(r4, v128.load64_splat(memory.data<f64>([2.08767569878680989792e-9]))));
   const p = f64x2.add(c0, f64x2.mul(r8, c1));
   // k sits in the low bits of ki (sign-extended from the shifter's mantissa)
-  const k = i64x2.sub(v128.and(ki, i64x2.splat(0xfffffffffffff)), i64x2.splat(0x8000000000000));
+  const k = i64x2.sub(v128.and(ki, v128.load64_splat(memory.data<i64>([0xfffffffffffff]))), v128.load64_splat(memory.data<i64>([0x8000000000000])));
   const k1 = i64x2.shr_s(k, 1);
   const k2 = i64x2.sub(k, k1);
-  const s1 = i64x2.shl(i64x2.add(k1, i64x2.splat(1023)), 52);
-  const s2 = i64x2.shl(i64x2.add(k2, i64x2.splat(1023)), 52);
-  const e = f64x2.mul(f64x2.mul(p, s1), s2);
-  return v128.bitselect(f64x2.splat(Infinity), e, f64x2.gt(t, f64x2.splat(709.782712893384)));
+  const s1 = i64x2.shl(i64x2.add(k1, v128.load64_splat(memory.data<i64>([1023]))), 52);
+  const s2 = i64x2.shl(i64x2.add(k2, v128.load64_splat(memory.data<i64>([1023]))), 52);
+  return f64x2.mul(f64x2.mul(p, s1), s2);
+}
+
+// exp(t) for every float64 t: as above, and t > 709.78 is +inf.
+// @ts-expect-error: decorator
+@inline function expF64x2(t: v128): v128 {
+  const hi = v128.load64_splat(memory.data<f64>([709.782712893384]));
+  const e = expNotAboveF64x2(f64x2.pmin(t, hi));
+  return v128.bitselect(v128.load64_splat(memory.data<f64>([Infinity])), e, f64x2.gt(t, hi));
 }
 
 // @ts-expect-error: decorator
 @inline function badForwardF64(y: v128): v128 {
-  return v128.and(i64x2.lt_s(y, i64x2.splat(0x0010000000000000)), i64x2.ne(y, i64x2.splat(0)));
+  return v128.and(i64x2.lt_s(y, v128.load64_splat(memory.data<i64>([0x0010000000000000]))), i64x2.ne(y, i64x2.splat(0)));
 }
 
 // @ts-expect-error: decorator
@@ -459,7 +479,7 @@ export function klBackwardF64(
 // @ts-ignore: decorator
 @inline function ppOneF32(p: v128): v128 {
   const nan = v128.or(f32x4.eq(p, f32x4.splat(0)), f32x4.ne(p, p));
-  return v128.bitselect(f32x4.splat(<f32>NaN), f32x4.splat(1), nan);
+  return v128.bitselect(v128.load32_splat(memory.data<f32>([<f32>NaN])), v128.load32_splat(memory.data<f32>([1])), nan);
 }
 
 // Row maxima of k s and k t, in one loop (two independent chains).
@@ -469,15 +489,24 @@ let rowMaxTF32: f32 = 0;
 @inline function rowMax2F32(V: i32, ps: usize, pt: usize, k: f32): void {
   let ms = f32x4.splat(-Infinity);
   let mt = f32x4.splat(-Infinity);
+  // pmax is one instruction but drops a NaN operand, so NaN lanes are flagged on the side
+  let nans = f32x4.splat(0);
+  let nant = f32x4.splat(0);
   const kv = f32x4.splat(k);
   let i = 0;
   for (; i + 4 <= V; i += 4) {
     const o = <usize>i << 2;
-    ms = f32x4.max(ms, f32x4.mul(v128.load(ps + o), kv));
-    mt = f32x4.max(mt, f32x4.mul(v128.load(pt + o), kv));
+    const vs = f32x4.mul(v128.load(ps + o), kv);
+    const vt = f32x4.mul(v128.load(pt + o), kv);
+    ms = f32x4.pmax(ms, vs);
+    mt = f32x4.pmax(mt, vt);
+    nans = v128.or(nans, f32x4.ne(vs, vs));
+    nant = v128.or(nant, f32x4.ne(vt, vt));
   }
   let a: f32 = max(max(f32x4.extract_lane(ms, 0), f32x4.extract_lane(ms, 1)), max(f32x4.extract_lane(ms, 2), f32x4.extract_lane(ms, 3)));
   let b: f32 = max(max(f32x4.extract_lane(mt, 0), f32x4.extract_lane(mt, 1)), max(f32x4.extract_lane(mt, 2), f32x4.extract_lane(mt, 3)));
+  if (v128.any_true(nans)) a = <f32>NaN;
+  if (v128.any_true(nant)) b = <f32>NaN;
   for (; i < V; i++) {
     const o = <usize>i << 2;
     a = max(a, load<f32>(ps + o) * k);
@@ -487,39 +516,28 @@ let rowMaxTF32: f32 = 0;
   rowMaxTF32 = b;
 }
 
-// exp(k s - ms) into pes and exp(k t - mt) into pet, in one loop; their float64 sums.
-let rowSumSF32: f64 = 0;
-let rowSumTF32: f64 = 0;
+// exp(k x - m) into pe; returns the float64 sum. (One operand per loop: two in one loop
+// spill registers.)
 // @ts-ignore: decorator
-@inline function rowExp2F32(V: i32, ps: usize, pt: usize, k: f32, ms: f32, mt: f32, pes: usize, pet: usize): void {
-  let as = f64x2.splat(0);
-  let at = f64x2.splat(0);
+@inline function rowExpF32(V: i32, px: usize, k: f32, m: f32, pe: usize): f64 {
+  let acc = f64x2.splat(0);
   const kv = f32x4.splat(k);
-  const msv = f32x4.splat(ms);
-  const mtv = f32x4.splat(mt);
+  const mv = f32x4.splat(m);
   let i = 0;
   for (; i + 4 <= V; i += 4) {
     const o = <usize>i << 2;
-    const es = expF32x4(f32x4.sub(f32x4.mul(v128.load(ps + o), kv), msv));
-    const et = expF32x4(f32x4.sub(f32x4.mul(v128.load(pt + o), kv), mtv));
-    v128.store(pes + o, es);
-    v128.store(pet + o, et);
-    as = addF32x4ToF64x2(as, es);
-    at = addF32x4ToF64x2(at, et);
+    const e = expNotAboveF32x4(f32x4.sub(f32x4.mul(v128.load(px + o), kv), mv));
+    v128.store(pe + o, e);
+    acc = addF32x4ToF64x2(acc, e);
   }
-  let ss = f64x2.extract_lane(as, 0) + f64x2.extract_lane(as, 1);
-  let st = f64x2.extract_lane(at, 0) + f64x2.extract_lane(at, 1);
+  let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   for (; i < V; i++) {
     const o = <usize>i << 2;
-    const es = <f32>Math.exp(<f64>(load<f32>(ps + o) * k - ms));
-    const et = <f32>Math.exp(<f64>(load<f32>(pt + o) * k - mt));
-    store<f32>(pes + o, es);
-    store<f32>(pet + o, et);
-    ss += es;
-    st += et;
+    const e = <f32>Math.exp(<f64>(load<f32>(px + o) * k - m));
+    store<f32>(pe + o, e);
+    sum += e;
   }
-  rowSumSF32 = ss;
-  rowSumTF32 = st;
+  return sum;
 }
 
 /** Row loss sum; with `pout` != 0 also writes l_j * scale there. `pes`, `pet` are scratch. */
@@ -527,9 +545,8 @@ export function logitsRowForwardF32(V: i32, ps: usize, pt: usize, pes: usize, pe
   rowMax2F32(V, ps, pt, k);
   const ms = rowMaxSF32;
   const mt = rowMaxTF32;
-  rowExp2F32(V, ps, pt, k, ms, mt, pes, pet);
-  const lseS = <f32>(<f64>ms + Math.log(rowSumSF32));
-  const St = rowSumTF32;
+  const lseS = <f32>(<f64>ms + Math.log(rowExpF32(V, ps, k, ms, pes)));
+  const St = rowExpF32(V, pt, k, mt, pet);
   const lseT = <f32>(<f64>mt + Math.log(St));
   const invSt = <f32>(1 / St);
   const kv = f32x4.splat(k);
@@ -570,9 +587,8 @@ export function logitsRowBackwardF32(
   rowMax2F32(V, ps, pt, k);
   const ms = rowMaxSF32;
   const mt = rowMaxTF32;
-  rowExp2F32(V, ps, pt, k, ms, mt, pgs, pgt);
-  const Ss = rowSumSF32;
-  const St = rowSumTF32;
+  const Ss = rowExpF32(V, ps, k, ms, pgs);
+  const St = rowExpF32(V, pt, k, mt, pgt);
   const lseS = <f32>(<f64>ms + Math.log(Ss));
   const lseT = <f32>(<f64>mt + Math.log(St));
   const invSs = f32x4.splat(<f32>(1 / Ss));
@@ -651,7 +667,7 @@ export function logitsRowBackwardF32(
 // @ts-ignore: decorator
 @inline function ppOneF64(p: v128): v128 {
   const nan = v128.or(f64x2.eq(p, f64x2.splat(0)), f64x2.ne(p, p));
-  return v128.bitselect(f64x2.splat(<f64>NaN), f64x2.splat(1), nan);
+  return v128.bitselect(v128.load64_splat(memory.data<f64>([<f64>NaN])), v128.load64_splat(memory.data<f64>([1])), nan);
 }
 
 // Row maxima of k s and k t, in one loop (two independent chains).
@@ -661,15 +677,23 @@ let rowMaxTF64: f64 = 0;
 @inline function rowMax2F64(V: i32, ps: usize, pt: usize, k: f64): void {
   let ms = f64x2.splat(-Infinity);
   let mt = f64x2.splat(-Infinity);
+  let nans = f64x2.splat(0);
+  let nant = f64x2.splat(0);
   const kv = f64x2.splat(k);
   let i = 0;
   for (; i + 2 <= V; i += 2) {
     const o = <usize>i << 3;
-    ms = f64x2.max(ms, f64x2.mul(v128.load(ps + o), kv));
-    mt = f64x2.max(mt, f64x2.mul(v128.load(pt + o), kv));
+    const vs = f64x2.mul(v128.load(ps + o), kv);
+    const vt = f64x2.mul(v128.load(pt + o), kv);
+    ms = f64x2.pmax(ms, vs);
+    mt = f64x2.pmax(mt, vt);
+    nans = v128.or(nans, f64x2.ne(vs, vs));
+    nant = v128.or(nant, f64x2.ne(vt, vt));
   }
   let a: f64 = max(f64x2.extract_lane(ms, 0), f64x2.extract_lane(ms, 1));
   let b: f64 = max(f64x2.extract_lane(mt, 0), f64x2.extract_lane(mt, 1));
+  if (v128.any_true(nans)) a = NaN;
+  if (v128.any_true(nant)) b = NaN;
   for (; i < V; i++) {
     const o = <usize>i << 3;
     a = max(a, load<f64>(ps + o) * k);
@@ -679,39 +703,28 @@ let rowMaxTF64: f64 = 0;
   rowMaxTF64 = b;
 }
 
-// exp(k s - ms) into pes and exp(k t - mt) into pet, in one loop; their float64 sums.
-let rowSumSF64: f64 = 0;
-let rowSumTF64: f64 = 0;
+// exp(k x - m) into pe; returns the float64 sum. (One operand per loop: two in one loop
+// spill registers.)
 // @ts-ignore: decorator
-@inline function rowExp2F64(V: i32, ps: usize, pt: usize, k: f64, ms: f64, mt: f64, pes: usize, pet: usize): void {
-  let as = f64x2.splat(0);
-  let at = f64x2.splat(0);
+@inline function rowExpF64(V: i32, px: usize, k: f64, m: f64, pe: usize): f64 {
+  let acc = f64x2.splat(0);
   const kv = f64x2.splat(k);
-  const msv = f64x2.splat(ms);
-  const mtv = f64x2.splat(mt);
+  const mv = f64x2.splat(m);
   let i = 0;
   for (; i + 2 <= V; i += 2) {
     const o = <usize>i << 3;
-    const es = expF64x2(f64x2.sub(f64x2.mul(v128.load(ps + o), kv), msv));
-    const et = expF64x2(f64x2.sub(f64x2.mul(v128.load(pt + o), kv), mtv));
-    v128.store(pes + o, es);
-    v128.store(pet + o, et);
-    as = f64x2.add(as, es);
-    at = f64x2.add(at, et);
+    const e = expNotAboveF64x2(f64x2.sub(f64x2.mul(v128.load(px + o), kv), mv));
+    v128.store(pe + o, e);
+    acc = f64x2.add(acc, e);
   }
-  let ss = f64x2.extract_lane(as, 0) + f64x2.extract_lane(as, 1);
-  let st = f64x2.extract_lane(at, 0) + f64x2.extract_lane(at, 1);
+  let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   for (; i < V; i++) {
     const o = <usize>i << 3;
-    const es = <f64>Math.exp(<f64>(load<f64>(ps + o) * k - ms));
-    const et = <f64>Math.exp(<f64>(load<f64>(pt + o) * k - mt));
-    store<f64>(pes + o, es);
-    store<f64>(pet + o, et);
-    ss += es;
-    st += et;
+    const e = Math.exp(<f64>(load<f64>(px + o) * k - m));
+    store<f64>(pe + o, e);
+    sum += e;
   }
-  rowSumSF64 = ss;
-  rowSumTF64 = st;
+  return sum;
 }
 
 /** Row loss sum; with `pout` != 0 also writes l_j * scale there. `pes`, `pet` are scratch. */
@@ -719,9 +732,8 @@ export function logitsRowForwardF64(V: i32, ps: usize, pt: usize, pes: usize, pe
   rowMax2F64(V, ps, pt, k);
   const ms = rowMaxSF64;
   const mt = rowMaxTF64;
-  rowExp2F64(V, ps, pt, k, ms, mt, pes, pet);
-  const lseS = <f64>(<f64>ms + Math.log(rowSumSF64));
-  const St = rowSumTF64;
+  const lseS = <f64>(<f64>ms + Math.log(rowExpF64(V, ps, k, ms, pes)));
+  const St = rowExpF64(V, pt, k, mt, pet);
   const lseT = <f64>(<f64>mt + Math.log(St));
   const invSt = <f64>(1 / St);
   const kv = f64x2.splat(k);
@@ -762,9 +774,8 @@ export function logitsRowBackwardF64(
   rowMax2F64(V, ps, pt, k);
   const ms = rowMaxSF64;
   const mt = rowMaxTF64;
-  rowExp2F64(V, ps, pt, k, ms, mt, pgs, pgt);
-  const Ss = rowSumSF64;
-  const St = rowSumTF64;
+  const Ss = rowExpF64(V, ps, k, ms, pgs);
+  const St = rowExpF64(V, pt, k, mt, pgt);
   const lseS = <f64>(<f64>ms + Math.log(Ss));
   const lseT = <f64>(<f64>mt + Math.log(St));
   const invSs = f64x2.splat(<f64>(1 / Ss));

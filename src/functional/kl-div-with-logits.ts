@@ -127,16 +127,16 @@ export function logitsKlSum(p: PreparedLogitsKl): number {
 }
 
 /** The WebAssembly kernels when they apply: contiguous rows (the class dim last). */
-function wasmRows(p: PreparedLogitsKl) {
+function wasmRows(p: PreparedLogitsKl, outputs: boolean) {
   if (p.layout.inner !== 1 || getBackend() !== 'wasm') return undefined;
-  return logitsExports();
+  return logitsExports(outputs);
 }
 
 /** Sum of every kept row's loss; writes `l * scale` per element to `out` when given. */
 function rowsForward(p: PreparedLogitsKl, out: FloatArray | null, scale: number): number {
   const { s, t, k } = p;
   const V = p.layout.V;
-  const wasm = wasmRows(p);
+  const wasm = wasmRows(p, out !== null);
   const f64 = p.dtype === 'float64';
   let total = 0;
   eachRow(p, (o, st) => {
@@ -196,7 +196,7 @@ export function klDivWithLogitsBackward(
   const rowScratch = wantTeacher ? null : new Float64Array(V);
   const coef = tt / p.divisor;
   const perElement = p.reduction === 'none';
-  const wasm = wasmRows(p);
+  const wasm = wasmRows(p, true);
   const f64 = p.dtype === 'float64';
   let total = 0;
   eachRow(p, (o, st) => {

@@ -3,11 +3,12 @@
  * synchronous, so the calling thread takes part in the work and blocks with `Atomics.wait`
  * for the rest.
  *
- * Each worker owns a ring of slots in a SharedArrayBuffer. The caller copies a chunk of the
- * job into a free slot and marks it ready; the worker copies it into its own WebAssembly
- * instance, runs the same `runChunk` as the caller, and marks the slot done. Whenever no slot
- * is free the caller computes the next chunk itself, so the split balances itself. Sums are
- * kept per chunk and added in chunk order: results never depend on the thread count.
+ * Each worker owns a ring of slots in the shared WebAssembly memory (instance.ts), which its
+ * own instance of the kernels shares with the caller's. The caller copies a chunk of the job
+ * into a free slot and marks it ready; the worker runs the kernel on the slot in place
+ * (`runKernel`) and marks it done; the caller copies outputs out. Whenever no slot is free the
+ * caller computes the next chunk itself, so the split balances itself. Sums are kept per chunk
+ * and added in chunk order: results never depend on the thread count.
  *
  * Workers are created on first use, `unref()`ed (they never keep a process alive) and reused.
  *
@@ -15,7 +16,15 @@
  */
 
 import { KLDivError } from '../../errors.js';
-import { CHUNK_BYTES, type ChunkJob, makeScratch, runChunk, type Scratch } from '../wasm/chunk.js';
+import {
+  CHUNK_BYTES,
+  type ChunkJob,
+  floatView,
+  runChunk,
+  runKernel,
+  type Scratch,
+} from '../wasm/chunk.js';
+import type { SharedWasm } from '../wasm/instance.js';
 
 type FloatArray = Float32Array | Float64Array;
 type AnyArray = FloatArray | Int32Array;
@@ -51,7 +60,8 @@ interface NodeWorker {
 
 interface Ring {
   worker: NodeWorker;
-  sab: SharedArrayBuffer;
+  memory: WebAssembly.Memory;
+  base: number; // byte offset of slot 0 in the memory
   header: Int32Array[];
   next: number; // next slot to fill
   pending: (PendingChunk | undefined)[];
@@ -64,27 +74,36 @@ interface PendingChunk {
 }
 
 let rings: Ring[] = [];
+/** Ring areas of terminated workers, reused by the next ones (shared memory never shrinks). */
+const freeBases: number[] = [];
 let broken: string | undefined;
 
 /**
  * The worker's program, stringified into the worker: self-contained (hence the literal slot
- * states: 1 ready, 2 done, 3 failed, 4 exit), given the module and its ring by the prelude.
+ * states: 1 ready, 2 done, 3 failed, 4 exit), given the module, the memory and its ring by
+ * the prelude.
  */
 function workerMain(): void {
   // biome-ignore lint/suspicious/noExplicitAny: set by the worker's prelude
-  const { module, sab, slots, slotBytes, header, chunkBytes } = (globalThis as any)
+  const { module, memory, base, slots, slotBytes, header, chunkBytes } = (globalThis as any)
     .__kldivWorkerData;
-  const instance = new WebAssembly.Instance(module, {});
-  const exports = instance.exports as unknown as Scratch['exports'];
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
   // biome-ignore lint/suspicious/noExplicitAny: injected beside this function
-  const scratch = (globalThis as any).__kldivMakeScratch(exports);
-  // biome-ignore lint/suspicious/noExplicitAny: injected beside this function
-  const run = (globalThis as any).__kldivRunChunk;
+  const run = (globalThis as any).__kldivRunKernel;
+  const i32s: Int32Array[] = [];
+  const f64s: Float64Array[] = [];
+  for (let slot = 0; slot < slots; slot++) {
+    i32s.push(new Int32Array(memory.buffer, base + slot * slotBytes, header / 4));
+    f64s.push(new Float64Array(memory.buffer, base + slot * slotBytes, header / 8));
+  }
   for (let slot = 0; ; slot = (slot + 1) % slots) {
-    const base = slot * slotBytes;
-    const i32 = new Int32Array(sab, base, header / 4);
-    const f64 = new Float64Array(sab, base, header / 8);
+    const i32 = i32s[slot];
+    const f64 = f64s[slot];
     let state = Atomics.load(i32, 0);
+    // spin first: waking a sleeping thread costs tens of microseconds, a chunk's work about ten
+    for (let spin = 0; spin < 20000 && state !== 1 && state !== 4; spin++) {
+      state = Atomics.load(i32, 0);
+    }
     // wait on the value just read: a change between a check and the wait must wake us
     while (state !== 1 && state !== 4) {
       Atomics.wait(i32, 0, state);
@@ -92,26 +111,18 @@ function workerMain(): void {
     }
     if (state === 4) return;
     try {
-      const count = i32[1];
-      const isF64 = i32[4] === 1;
-      const T = isF64 ? Float64Array : Float32Array;
-      const at = (k: number, n: number) => new T(sab, base + header + k * chunkBytes, n);
-      const gStride = i32[2];
-      const job = { kind: i32[3], f64: isF64, logTarget: i32[5] === 1, divisor: f64[3] };
+      const p = base + slot * slotBytes + header;
+      const job = { kind: i32[3], f64: i32[4] === 1, logTarget: i32[5] === 1, divisor: f64[3] };
       f64[4] = run(
-        scratch,
+        instance.exports,
         job,
-        count,
-        at(0, count),
-        0,
-        at(1, count),
-        0,
-        at(2, gStride === 0 ? 1 : count),
-        gStride,
-        0,
-        at(3, count),
-        at(4, count),
-        0,
+        i32[1],
+        p,
+        p + chunkBytes,
+        p + 2 * chunkBytes,
+        i32[2],
+        p + 3 * chunkBytes,
+        p + 4 * chunkBytes,
       );
       Atomics.store(i32, 0, 2);
     } catch {
@@ -119,10 +130,6 @@ function workerMain(): void {
     }
     Atomics.notify(i32, 0);
   }
-}
-
-function slotView(f64: boolean, sab: SharedArrayBuffer, byteOffset: number, n: number): FloatArray {
-  return f64 ? new Float64Array(sab, byteOffset, n) : new Float32Array(sab, byteOffset, n);
 }
 
 function builtin<T>(name: string): T | undefined {
@@ -138,17 +145,18 @@ export function availableThreads(): number {
   return os.availableParallelism?.() ?? os.cpus().length;
 }
 
-function startRing(module: WebAssembly.Module): Ring {
+function startRing(wasm: SharedWasm): Ring {
   const { Worker } = builtin<{ Worker: new (src: string, opts: object) => NodeWorker }>(
     'node:worker_threads',
   )!;
-  const sab = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+  const { memory, module } = wasm;
+  const base = freeBases.pop() ?? memory.grow(Math.ceil((SLOTS * SLOT_BYTES) / 65536)) * 65536;
+  // a reused area may hold a terminated ring's states
+  for (let s = 0; s < SLOTS; s++) new Int32Array(memory.buffer, base + s * SLOT_BYTES, 1)[0] = FREE;
   // esbuild (tsx, vitest) may wrap nested functions in __name(); the shim makes that a no-op.
   const source = `var __name = (f) => f;
 globalThis.__kldivWorkerData = require('node:worker_threads').workerData;
-var CHUNK_BYTES = ${CHUNK_BYTES};
-globalThis.__kldivRunChunk = ${runChunk.toString()};
-globalThis.__kldivMakeScratch = ${makeScratch.toString()};
+globalThis.__kldivRunKernel = ${runKernel.toString()};
 (${workerMain.toString()})();`;
   const worker = new Worker(source, {
     eval: true,
@@ -157,7 +165,8 @@ globalThis.__kldivMakeScratch = ${makeScratch.toString()};
     execArgv: [],
     workerData: {
       module,
-      sab,
+      memory,
+      base,
       slots: SLOTS,
       slotBytes: SLOT_BYTES,
       header: HEADER,
@@ -170,15 +179,15 @@ globalThis.__kldivMakeScratch = ${makeScratch.toString()};
   });
   const header = Array.from(
     { length: SLOTS },
-    (_, s) => new Int32Array(sab, s * SLOT_BYTES, HEADER / 4),
+    (_, s) => new Int32Array(memory.buffer, base + s * SLOT_BYTES, HEADER / 4),
   );
-  return { worker, sab, header, next: 0, pending: new Array(SLOTS).fill(undefined) };
+  return { worker, memory, base, header, next: 0, pending: new Array(SLOTS).fill(undefined) };
 }
 
 /** @internal Ensures `count` worker rings exist; false when threads cannot be used. */
-export function ensureWorkers(count: number, module: WebAssembly.Module): boolean {
+export function ensureWorkers(count: number, wasm: SharedWasm): boolean {
   if (broken !== undefined) return false;
-  while (rings.length < count) rings.push(startRing(module));
+  while (rings.length < count) rings.push(startRing(wasm));
   return true;
 }
 
@@ -202,6 +211,7 @@ export async function terminateThreads(): Promise<void> {
     }
   }
   await Promise.all(old.map((r) => r.worker.terminate()));
+  for (const ring of old) freeBases.push(ring.base);
 }
 
 /** @internal Why threads were disabled, if a worker failed. */
@@ -221,6 +231,7 @@ function threadFailure(reason: string): KLDivError {
 }
 
 function waitWhile(h: Int32Array, state: number): void {
+  for (let spin = 0; spin < 20000; spin++) if (Atomics.load(h, STATE) !== state) return;
   const start = Date.now();
   while (Atomics.load(h, STATE) === state) {
     Atomics.wait(h, STATE, state, 1000);
@@ -266,13 +277,16 @@ export function runParallel(
       broken = 'a kldiv worker thread failed while computing';
       throw threadFailure(broken);
     }
-    const base = slot * SLOT_BYTES + HEADER;
-    if (job.kind === 0)
-      partials[p.chunk] = new Float64Array(ring.sab, slot * SLOT_BYTES, HEADER / 8)[RESULT];
-    if (job.kind >= 1)
-      out1!.set(slotView(job.f64, ring.sab, base + 3 * CHUNK_BYTES, p.count), oo + p.outStart);
-    if (job.kind === 2)
-      out2!.set(slotView(job.f64, ring.sab, base + 4 * CHUNK_BYTES, p.count), oo + p.outStart);
+    const buffer = ring.memory.buffer;
+    const at = (k: number, count: number) =>
+      floatView(job.f64, buffer, ring.base + slot * SLOT_BYTES + HEADER + k * CHUNK_BYTES, count);
+    if (job.kind === 0) {
+      partials[p.chunk] = new Float64Array(buffer, ring.base + slot * SLOT_BYTES, HEADER / 8)[
+        RESULT
+      ];
+    }
+    if (job.kind >= 1) out1!.set(at(3, p.count), oo + p.outStart);
+    if (job.kind === 2) out2!.set(at(4, p.count), oo + p.outStart);
     ring.pending[slot] = undefined;
     Atomics.store(h, STATE, FREE);
   };
@@ -285,19 +299,17 @@ export function runParallel(
       if (state === DONE || state === FAILED) collect(ring, slot);
       const start = c * chunk;
       const count = Math.min(chunk, n - start);
-      const base = slot * SLOT_BYTES + HEADER;
-      slotView(job.f64, ring.sab, base, count).set(x.subarray(ox + start, ox + start + count));
-      slotView(job.f64, ring.sab, base + CHUNK_BYTES, count).set(
-        y.subarray(oy + start, oy + start + count),
-      );
+      const buffer = ring.memory.buffer;
+      const at = (k: number, count: number) =>
+        floatView(job.f64, buffer, ring.base + slot * SLOT_BYTES + HEADER + k * CHUNK_BYTES, count);
+      at(0, count).set(x.subarray(ox + start, ox + start + count));
+      at(1, count).set(y.subarray(oy + start, oy + start + count));
       if (job.kind === 2) {
         const gCount = gStride === 0 ? 1 : count;
         const gStart = og + (gStride === 0 ? 0 : start);
-        slotView(job.f64, ring.sab, base + 2 * CHUNK_BYTES, gCount).set(
-          g!.subarray(gStart, gStart + gCount),
-        );
+        at(2, gCount).set(g!.subarray(gStart, gStart + gCount));
       }
-      const f = new Float64Array(ring.sab, slot * SLOT_BYTES, HEADER / 8);
+      const f = new Float64Array(buffer, ring.base + slot * SLOT_BYTES, HEADER / 8);
       f[DIVISOR] = job.divisor;
       h[COUNT] = count;
       h[G_STRIDE] = gStride;

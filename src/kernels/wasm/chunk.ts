@@ -1,8 +1,8 @@
 /**
  * One chunk of a contiguous KL job through the WebAssembly kernels: copy the chunk's inputs
  * into the instance's scratch buffers, run the kernel, copy outputs back, return the partial
- * sum. The same function runs on the main thread and, stringified, inside worker threads, so
- * it must stay self-contained: no imports, no outer variables, no nested named functions.
+ * sum. `runKernel` also runs stringified inside worker threads, so it must stay
+ * self-contained: no imports, no outer variables, no nested named functions.
  *
  * @module
  */
@@ -95,8 +95,45 @@ type FloatArray = Float32Array | Float64Array;
 type AnyArray = Float32Array | Float64Array | Int32Array;
 
 /**
- * Runs `count` elements (at most one chunk) of a job: inputs read from `x[xStart..]`,
- * `y[yStart..]` and `g[gStart..]` (`gStride` 0: one scalar), outputs written to
+ * Runs the job's kernel on `count` elements already in the instance's memory: inputs at `px`,
+ * `py`, `pg` (`gStride` 0: one scalar), outputs at `p1` (loss or gradInput) and `p2`
+ * (gradTarget). Returns the sum for sum jobs, else 0. Worker threads run it stringified, on
+ * slots of the shared memory, so it must stay self-contained like everything in this file.
+ */
+export function runKernel(
+  e: WasmExports,
+  job: ChunkJob,
+  count: number,
+  px: number,
+  py: number,
+  pg: number,
+  gStride: number,
+  p1: number,
+  p2: number,
+): number {
+  if (job.kind === 0) {
+    return job.f64
+      ? e.klSumF64(count, px, py, job.logTarget)
+      : e.klSumF32(count, px, py, job.logTarget);
+  }
+  if (job.kind === 1) {
+    if (job.f64) e.klPointwiseF64(count, px, py, p1, job.logTarget, job.divisor);
+    else e.klPointwiseF32(count, px, py, p1, job.logTarget, job.divisor);
+    return 0;
+  }
+  if (job.f64) e.klBackwardF64(count, pg, gStride, px, py, p1, p2, job.logTarget, job.divisor);
+  else e.klBackwardF32(count, pg, gStride, px, py, p1, p2, job.logTarget, job.divisor);
+  return 0;
+}
+
+/** A view of `n` elements of the job's dtype at byte `p` of a buffer. */
+export function floatView(f64: boolean, buffer: ArrayBufferLike, p: number, n: number): FloatArray {
+  return f64 ? new Float64Array(buffer, p, n) : new Float32Array(buffer, p, n);
+}
+
+/**
+ * Runs `count` elements (at most one chunk) of a job on the calling thread: inputs copied from
+ * `x[xStart..]`, `y[yStart..]` and `g[gStart..]` into the scratch buffers, outputs copied to
  * `out1[outStart..]` (loss or gradInput) and `out2[outStart..]` (gradTarget). Returns the
  * chunk's sum for sum jobs, else 0.
  */
@@ -115,29 +152,16 @@ export function runChunk(
   out2: FloatArray | null,
   outStart: number,
 ): number {
-  const e = s.exports;
-  const buffer = e.memory.buffer;
+  const buffer = s.exports.memory.buffer;
   const { px, py, pg, p1, p2 } = s;
-  const view = (p: number, n: number) =>
-    job.f64 ? new Float64Array(buffer, p, n) : new Float32Array(buffer, p, n);
-  view(px, count).set(x.subarray(xStart, xStart + count));
-  view(py, count).set(y.subarray(yStart, yStart + count));
-  if (job.kind === 0) {
-    return job.f64
-      ? e.klSumF64(count, px, py, job.logTarget)
-      : e.klSumF32(count, px, py, job.logTarget);
+  floatView(job.f64, buffer, px, count).set(x.subarray(xStart, xStart + count));
+  floatView(job.f64, buffer, py, count).set(y.subarray(yStart, yStart + count));
+  if (job.kind === 2) {
+    const gCount = gStride === 0 ? 1 : count;
+    floatView(job.f64, buffer, pg, gCount).set((g as AnyArray).subarray(gStart, gStart + gCount));
   }
-  if (job.kind === 1) {
-    if (job.f64) e.klPointwiseF64(count, px, py, p1, job.logTarget, job.divisor);
-    else e.klPointwiseF32(count, px, py, p1, job.logTarget, job.divisor);
-    (out1 as FloatArray).set(view(p1, count), outStart);
-    return 0;
-  }
-  const gCount = gStride === 0 ? 1 : count;
-  view(pg, gCount).set((g as AnyArray).subarray(gStart, gStart + gCount));
-  if (job.f64) e.klBackwardF64(count, pg, gStride, px, py, p1, p2, job.logTarget, job.divisor);
-  else e.klBackwardF32(count, pg, gStride, px, py, p1, p2, job.logTarget, job.divisor);
-  (out1 as FloatArray).set(view(p1, count), outStart);
-  (out2 as FloatArray).set(view(p2, count), outStart);
-  return 0;
+  const result = runKernel(s.exports, job, count, px, py, pg, gStride, p1, p2);
+  if (job.kind >= 1) (out1 as FloatArray).set(floatView(job.f64, buffer, p1, count), outStart);
+  if (job.kind === 2) (out2 as FloatArray).set(floatView(job.f64, buffer, p2, count), outStart);
+  return result;
 }

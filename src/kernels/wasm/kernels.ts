@@ -10,7 +10,7 @@ import type { TensorData } from '../../tensor/dtype.js';
 import { klBackward, klPointwise, klSum } from '../js/kl-div.js';
 import { ensureWorkers, runParallel } from '../threads/pool.js';
 import { CHUNK_BYTES, type ChunkJob } from './chunk.js';
-import { wasmModule, wasmScratch } from './instance.js';
+import { sharedWasm, wasmScratch } from './instance.js';
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -39,14 +39,17 @@ function runJob(
   out2: FloatArray | null,
   oo: number,
 ): number {
-  const local = wasmScratch()!;
+  const shared = sharedWasm();
+  // sums read only: the unshared memory takes copies in faster; outputs come out of the shared
+  // one faster (instance.ts)
+  const local = job.kind === 0 || shared === undefined ? wasmScratch()! : shared.scratch;
   const chunk = CHUNK_BYTES / (job.f64 ? 8 : 4);
   const chunks = Math.ceil(n / chunk);
   const partials = new Float64Array(chunks);
   const threads = threadPolicy.threads(n);
-  const module = threads > 1 ? wasmModule() : undefined;
   // with no worker rings, runParallel computes every chunk on this thread
-  const workers = module !== undefined && ensureWorkers(threads - 1, module) ? threads - 1 : 0;
+  const workers =
+    shared !== undefined && threads > 1 && ensureWorkers(threads - 1, shared) ? threads - 1 : 0;
   runParallel(local, job, n, workers, x, ox, y, oy, g, gStride, og, out1, out2, oo, partials);
   let total = 0;
   for (let c = 0; c < chunks; c++) total += partials[c];

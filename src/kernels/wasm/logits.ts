@@ -1,6 +1,6 @@
 /**
  * Rows of logits through the WebAssembly fused log-softmax + KL kernels: each row is copied
- * into a row-sized scratch area of the module's memory (grown on demand; never the whole
+ * into a row-sized scratch area of the instance's memory (grown on demand; never the whole
  * batch), computed there, and the outputs copied back.
  *
  * @module
@@ -8,7 +8,7 @@
 
 import type { FloatArray, TensorData } from '../../tensor/dtype.js';
 import type { WasmExports } from './chunk.js';
-import { wasmScratch } from './instance.js';
+import { sharedWasm, wasmScratch } from './instance.js';
 
 interface LogitsExports extends WasmExports {
   logitsRowForwardF32(
@@ -55,18 +55,20 @@ interface LogitsExports extends WasmExports {
   ): number;
 }
 
-let base = 0;
-let capacity = 0; // bytes per buffer
+/** Each instance's row area: five buffers of `capacity` bytes from `base`. */
+const areas = new WeakMap<LogitsExports, { base: number; capacity: number }>();
 
 /** Five row buffers (s, t, g, out1, out2) of `bytes` each, growing the memory when needed. */
 function rowBuffers(e: LogitsExports, rowBytes: number): number[] {
-  // 8-byte aligned slots: a float64 view needs it even when a float32 row sized them before
-  const bytes = Math.ceil(rowBytes / 8) * 8;
-  if (bytes > capacity) {
-    const need = 5 * bytes;
-    base = e.memory.grow(Math.ceil(need / 65536)) * 65536;
-    capacity = bytes;
+  // 8-byte aligned slots: a float64 view needs it even when a float32 row sized them before;
+  // never empty: a scalar upstream gradient is read from `g` even for rows of length 0
+  const bytes = Math.max(8, Math.ceil(rowBytes / 8) * 8);
+  let area = areas.get(e);
+  if (area === undefined || bytes > area.capacity) {
+    area = { base: e.memory.grow(Math.ceil((5 * bytes) / 65536)) * 65536, capacity: bytes };
+    areas.set(e, area);
   }
+  const { base, capacity } = area;
   return [0, 1, 2, 3, 4].map((i) => base + i * capacity);
 }
 
@@ -74,9 +76,13 @@ function view(e: LogitsExports, f64: boolean, p: number, n: number): FloatArray 
   return f64 ? new Float64Array(e.memory.buffer, p, n) : new Float32Array(e.memory.buffer, p, n);
 }
 
-/** @internal The kernels, when the WebAssembly backend is loaded. */
-export function logitsExports(): LogitsExports | undefined {
-  return wasmScratch()?.exports as LogitsExports | undefined;
+/**
+ * @internal The kernels, when the WebAssembly backend is loaded: for rows with B x V outputs
+ * the shared-memory instance where there is one (outputs copy out of it faster, instance.ts).
+ */
+export function logitsExports(outputs: boolean): LogitsExports | undefined {
+  const e = (outputs ? sharedWasm()?.scratch.exports : undefined) ?? wasmScratch()?.exports;
+  return e as LogitsExports | undefined;
 }
 
 /**
