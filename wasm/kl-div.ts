@@ -471,10 +471,14 @@ export function klBackwardF64(
 // Fused log-softmax + KL over one contiguous row of logits (kernels/js/softmax-kl.ts has the
 // same mathematics in scalar form). With k = 1/T:
 //   log q = k s - lse(k s),  log p = k t - lse(k t),  l = xlogy(p, p) - p log q
-// Rows are two-pass: SIMD maxima, then one exp per element whose value is kept in the output
-// buffers, so the loss and both gradients need no further exponentials. Student and teacher
-// rows go through each pass together (independent chains for the processor to overlap). Sums
-// of exponentials and losses are float64. The float64 section is the float32 one on 2 lanes.
+// Rows take SIMD maxima, then one exp per element whose value is kept in the output buffers,
+// so the loss and both gradients need no further exponentials. Sums of exponentials and
+// losses are float64. Without per-element outputs or upstream gradients (the reductions), the
+// row's loss needs no pass of its own: with p = e / St, sum_j p_j = 1 and
+//   sum_j l_j = k sum_j p_j (t_j - s_j) + lse(k s) - lse(k t),
+// whose sum the teacher's exp pass accumulates; PyTorch's p = 0 terms (0, or NaN where
+// log q = -inf) come out of the same product as 0 * s_j. The float64 section is the float32
+// one on 2 lanes.
 
 // @ts-ignore: decorator
 @inline function ppOneF32(p: v128): v128 {
@@ -540,11 +544,59 @@ let rowMaxTF32: f32 = 0;
   return sum;
 }
 
+// exp(k t - m) into pe (its sum returned) and, in rowDotF32, sum_j e_j (t_j - s_j) with e_j s_j
+// where e_j = 0 (PyTorch's 0 * log q), and, in rowMinEF32, the least e_j.
+let rowDotF32: f64 = 0;
+let rowMinEF32: f32 = 0;
+// @ts-ignore: decorator
+@inline function rowExpDotF32(V: i32, pt: usize, ps: usize, k: f32, m: f32, pe: usize): f64 {
+  let acc = f64x2.splat(0);
+  let dot = f64x2.splat(0);
+  let least = f32x4.splat(<f32>Infinity);
+  const kv = f32x4.splat(k);
+  const mv = f32x4.splat(m);
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= V; i += 4) {
+    const o = <usize>i << 2;
+    const t = v128.load(pt + o);
+    const sv = v128.load(ps + o);
+    const e = expNotAboveF32x4(f32x4.sub(f32x4.mul(t, kv), mv));
+    v128.store(pe + o, e);
+    acc = addF32x4ToF64x2(acc, e);
+    least = f32x4.pmin(least, e);
+    const d = v128.bitselect(sv, f32x4.sub(t, sv), f32x4.eq(e, zero));
+    dot = addF32x4ToF64x2(dot, f32x4.mul(e, d));
+  }
+  let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  let dsum = f64x2.extract_lane(dot, 0) + f64x2.extract_lane(dot, 1);
+  let lo: f32 = min(min(f32x4.extract_lane(least, 0), f32x4.extract_lane(least, 1)), min(f32x4.extract_lane(least, 2), f32x4.extract_lane(least, 3)));
+  for (; i < V; i++) {
+    const o = <usize>i << 2;
+    const t = load<f32>(pt + o);
+    const sv = load<f32>(ps + o);
+    const e = <f32>Math.exp(<f64>(t * k - m));
+    store<f32>(pe + o, e);
+    sum += e;
+    lo = min(lo, e);
+    dsum += e * (e == 0 ? sv : t - sv);
+  }
+  rowDotF32 = dsum;
+  rowMinEF32 = lo;
+  return sum;
+}
+
 /** Row loss sum; with `pout` != 0 also writes l_j * scale there. `pes`, `pet` are scratch. */
 export function logitsRowForwardF32(V: i32, ps: usize, pt: usize, pes: usize, pet: usize, k: f32, pout: usize, scale: f32): f64 {
   rowMax2F32(V, ps, pt, k);
   const ms = rowMaxSF32;
   const mt = rowMaxTF32;
+  if (pout == 0) {
+    if (V == 0) return 0;
+    const Ss = rowExpF32(V, ps, k, ms, pes);
+    const St = rowExpDotF32(V, pt, ps, k, mt, pet);
+    return (<f64>k * rowDotF32) / St + (<f64>ms + Math.log(Ss)) - (<f64>mt + Math.log(St));
+  }
   const lseS = <f32>(<f64>ms + Math.log(rowExpF32(V, ps, k, ms, pes)));
   const St = rowExpF32(V, pt, k, mt, pet);
   const lseT = <f32>(<f64>mt + Math.log(St));
@@ -576,39 +628,31 @@ export function logitsRowForwardF32(V: i32, ps: usize, pt: usize, pes: usize, pe
   return total;
 }
 
-/**
- * Gradients of sum_j c_j l_j (c_j = g_j coef, g read with stride gStride: 0 scalar, 1 per
- * element) into pgs (student) and pgt (teacher), PyTorch autograd's formulas (see
- * softmax-kl.ts); returns the row's loss sum, computed on the way.
- */
-export function logitsRowBackwardF32(
-  V: i32, ps: usize, pt: usize, k: f32, pg: usize, gStride: i32, coef: f32, pgs: usize, pgt: usize,
+// Pass 1 for per-element upstream gradients: q, p into the gradient buffers; the row's loss
+// (returned) and the sums the gradients need, sum_j c_j p_j and sum_j p_j w_j.
+let rowSumUF32: f64 = 0;
+let rowSumPWF32: f64 = 0;
+// @ts-ignore: decorator
+@inline function pass1F32(
+  V: i32, ps: usize, pt: usize, k: f32, pg: usize, coef: f32, pgs: usize, pgt: usize,
+  Ss: f64, St: f64, lseS: f32, lseT: f32,
 ): f64 {
-  rowMax2F32(V, ps, pt, k);
-  const ms = rowMaxSF32;
-  const mt = rowMaxTF32;
-  const Ss = rowExpF32(V, ps, k, ms, pgs);
-  const St = rowExpF32(V, pt, k, mt, pgt);
-  const lseS = <f32>(<f64>ms + Math.log(Ss));
-  const lseT = <f32>(<f64>mt + Math.log(St));
   const invSs = f32x4.splat(<f32>(1 / Ss));
   const invSt = f32x4.splat(<f32>(1 / St));
   const kv = f32x4.splat(k);
   const cv = f32x4.splat(coef);
   const zero = f32x4.splat(0);
-  const g0 = f32x4.splat(gStride == 0 ? load<f32>(pg) : 0);
   let loss = f64x2.splat(0);
   let sumU = f64x2.splat(0);
   let sumPW = f64x2.splat(0);
   let i = 0;
-  // pass 1: q, p into the gradient buffers; the sums the gradients need
   for (; i + 4 <= V; i += 4) {
     const o = <usize>i << 2;
     const q = f32x4.mul(v128.load(pgs + o), invSs);
     const p = f32x4.mul(v128.load(pgt + o), invSt);
     const logq = f32x4.sub(f32x4.mul(v128.load(ps + o), kv), f32x4.splat(lseS));
     const logp = f32x4.sub(f32x4.mul(v128.load(pt + o), kv), f32x4.splat(lseT));
-    const c = f32x4.mul(gStride == 0 ? g0 : v128.load(pg + o), cv);
+    const c = f32x4.mul(v128.load(pg + o), cv);
     const pz = f32x4.eq(p, zero);
     loss = addF32x4ToF64x2(loss, f32x4.sub(v128.andnot(f32x4.mul(p, logp), pz), f32x4.mul(p, logq)));
     sumU = addF32x4ToF64x2(sumU, f32x4.mul(c, p));
@@ -627,21 +671,66 @@ export function logitsRowBackwardF32(
     const p = load<f32>(pgt + o) / <f32>St;
     const logq = load<f32>(ps + o) * k - lseS;
     const logp = load<f32>(pt + o) * k - lseT;
-    const c = (gStride == 0 ? load<f32>(pg) : load<f32>(pg + o)) * coef;
+    const c = load<f32>(pg + o) * coef;
     total += (p == 0 ? <f32>0 : p * logp) - p * logq;
     su += c * p;
     spw += p * (c * (logp + p / p - logq));
     store<f32>(pgs + o, q);
     store<f32>(pgt + o, p);
   }
+  rowSumUF32 = su;
+  rowSumPWF32 = spw;
+  return total;
+}
+
+/**
+ * Gradients of sum_j c_j l_j (c_j = g_j coef, g read with stride gStride: 0 scalar, 1 per
+ * element) into pgs (student) and pgt (teacher), PyTorch autograd's formulas (see
+ * softmax-kl.ts); returns the row's loss sum, computed on the way.
+ */
+export function logitsRowBackwardF32(
+  V: i32, ps: usize, pt: usize, k: f32, pg: usize, gStride: i32, coef: f32, pgs: usize, pgt: usize,
+): f64 {
+  if (V == 0) return 0;
+  rowMax2F32(V, ps, pt, k);
+  const ms = rowMaxSF32;
+  const mt = rowMaxTF32;
+  const Ss = rowExpF32(V, ps, k, ms, pgs);
+  const St = gStride == 0 ? rowExpDotF32(V, pt, ps, k, mt, pgt) : rowExpF32(V, pt, k, mt, pgt);
+  const lseS = <f32>(<f64>ms + Math.log(Ss));
+  const lseT = <f32>(<f64>mt + Math.log(St));
+  const kv = f32x4.splat(k);
+  const cv = f32x4.splat(coef);
+  const g0 = f32x4.splat(gStride == 0 ? load<f32>(pg) : 0);
+  // pass 2 reads q = e_s * scaleQ and p = e_t * scaleP from the gradient buffers
+  let scaleQ = f32x4.splat(<f32>(1 / Ss));
+  let scaleP = f32x4.splat(<f32>(1 / St));
+  let total: f64;
+  let su: f64;
+  let spw: f64;
+  if (gStride == 0) {
+    // one upstream value c: sum_j c p_j = c, and sum_j p_j w_j = c (loss + sum_j p_j p_j / p_j),
+    // NaN when some p_j is 0 (the least e_t decides, as p = e_t / St is monotonic in e_t)
+    total = (<f64>k * rowDotF32) / St + (<f64>ms + Math.log(Ss)) - (<f64>mt + Math.log(St));
+    const c = load<f32>(pg) * coef;
+    su = c;
+    spw = rowMinEF32 * <f32>(1 / St) == 0 ? <f32>NaN : c * (total + 1);
+  } else {
+    const loss = pass1F32(V, ps, pt, k, pg, coef, pgs, pgt, Ss, St, lseS, lseT);
+    total = loss;
+    su = rowSumUF32;
+    spw = rowSumPWF32;
+    scaleQ = f32x4.splat(1);
+    scaleP = f32x4.splat(1);
+  }
   // pass 2: d/ds = k (q sum_j c_j p_j - c p), d/dt = k p (w - sum_j p_j w_j)
   const suv = f32x4.splat(<f32>su);
   const spwv = f32x4.splat(<f32>spw);
-  i = 0;
+  let i = 0;
   for (; i + 4 <= V; i += 4) {
     const o = <usize>i << 2;
-    const q = v128.load(pgs + o);
-    const p = v128.load(pgt + o);
+    const q = f32x4.mul(v128.load(pgs + o), scaleQ);
+    const p = f32x4.mul(v128.load(pgt + o), scaleP);
     const logq = f32x4.sub(f32x4.mul(v128.load(ps + o), kv), f32x4.splat(lseS));
     const logp = f32x4.sub(f32x4.mul(v128.load(pt + o), kv), f32x4.splat(lseT));
     const c = f32x4.mul(gStride == 0 ? g0 : v128.load(pg + o), cv);
@@ -651,8 +740,8 @@ export function logitsRowBackwardF32(
   }
   for (; i < V; i++) {
     const o = <usize>i << 2;
-    const q = load<f32>(pgs + o);
-    const p = load<f32>(pgt + o);
+    const q = load<f32>(pgs + o) * f32x4.extract_lane(scaleQ, 0);
+    const p = load<f32>(pgt + o) * f32x4.extract_lane(scaleP, 0);
     const logq = load<f32>(ps + o) * k - lseS;
     const logp = load<f32>(pt + o) * k - lseT;
     const c = (gStride == 0 ? load<f32>(pg) : load<f32>(pg + o)) * coef;
@@ -727,11 +816,59 @@ let rowMaxTF64: f64 = 0;
   return sum;
 }
 
+// exp(k t - m) into pe (its sum returned) and, in rowDotF64, sum_j e_j (t_j - s_j) with e_j s_j
+// where e_j = 0 (PyTorch's 0 * log q), and, in rowMinEF64, the least e_j.
+let rowDotF64: f64 = 0;
+let rowMinEF64: f64 = 0;
+// @ts-ignore: decorator
+@inline function rowExpDotF64(V: i32, pt: usize, ps: usize, k: f64, m: f64, pe: usize): f64 {
+  let acc = f64x2.splat(0);
+  let dot = f64x2.splat(0);
+  let least = f64x2.splat(<f64>Infinity);
+  const kv = f64x2.splat(k);
+  const mv = f64x2.splat(m);
+  const zero = f64x2.splat(0);
+  let i = 0;
+  for (; i + 2 <= V; i += 2) {
+    const o = <usize>i << 3;
+    const t = v128.load(pt + o);
+    const sv = v128.load(ps + o);
+    const e = expNotAboveF64x2(f64x2.sub(f64x2.mul(t, kv), mv));
+    v128.store(pe + o, e);
+    acc = f64x2.add(acc, e);
+    least = f64x2.pmin(least, e);
+    const d = v128.bitselect(sv, f64x2.sub(t, sv), f64x2.eq(e, zero));
+    dot = f64x2.add(dot, f64x2.mul(e, d));
+  }
+  let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  let dsum = f64x2.extract_lane(dot, 0) + f64x2.extract_lane(dot, 1);
+  let lo: f64 = min(f64x2.extract_lane(least, 0), f64x2.extract_lane(least, 1));
+  for (; i < V; i++) {
+    const o = <usize>i << 3;
+    const t = load<f64>(pt + o);
+    const sv = load<f64>(ps + o);
+    const e = Math.exp(<f64>(t * k - m));
+    store<f64>(pe + o, e);
+    sum += e;
+    lo = min(lo, e);
+    dsum += e * (e == 0 ? sv : t - sv);
+  }
+  rowDotF64 = dsum;
+  rowMinEF64 = lo;
+  return sum;
+}
+
 /** Row loss sum; with `pout` != 0 also writes l_j * scale there. `pes`, `pet` are scratch. */
 export function logitsRowForwardF64(V: i32, ps: usize, pt: usize, pes: usize, pet: usize, k: f64, pout: usize, scale: f64): f64 {
   rowMax2F64(V, ps, pt, k);
   const ms = rowMaxSF64;
   const mt = rowMaxTF64;
+  if (pout == 0) {
+    if (V == 0) return 0;
+    const Ss = rowExpF64(V, ps, k, ms, pes);
+    const St = rowExpDotF64(V, pt, ps, k, mt, pet);
+    return (<f64>k * rowDotF64) / St + (<f64>ms + Math.log(Ss)) - (<f64>mt + Math.log(St));
+  }
   const lseS = <f64>(<f64>ms + Math.log(rowExpF64(V, ps, k, ms, pes)));
   const St = rowExpF64(V, pt, k, mt, pet);
   const lseT = <f64>(<f64>mt + Math.log(St));
@@ -763,39 +900,31 @@ export function logitsRowForwardF64(V: i32, ps: usize, pt: usize, pes: usize, pe
   return total;
 }
 
-/**
- * Gradients of sum_j c_j l_j (c_j = g_j coef, g read with stride gStride: 0 scalar, 1 per
- * element) into pgs (student) and pgt (teacher), PyTorch autograd's formulas (see
- * softmax-kl.ts); returns the row's loss sum, computed on the way.
- */
-export function logitsRowBackwardF64(
-  V: i32, ps: usize, pt: usize, k: f64, pg: usize, gStride: i32, coef: f64, pgs: usize, pgt: usize,
+// Pass 1 for per-element upstream gradients: q, p into the gradient buffers; the row's loss
+// (returned) and the sums the gradients need, sum_j c_j p_j and sum_j p_j w_j.
+let rowSumUF64: f64 = 0;
+let rowSumPWF64: f64 = 0;
+// @ts-ignore: decorator
+@inline function pass1F64(
+  V: i32, ps: usize, pt: usize, k: f64, pg: usize, coef: f64, pgs: usize, pgt: usize,
+  Ss: f64, St: f64, lseS: f64, lseT: f64,
 ): f64 {
-  rowMax2F64(V, ps, pt, k);
-  const ms = rowMaxSF64;
-  const mt = rowMaxTF64;
-  const Ss = rowExpF64(V, ps, k, ms, pgs);
-  const St = rowExpF64(V, pt, k, mt, pgt);
-  const lseS = <f64>(<f64>ms + Math.log(Ss));
-  const lseT = <f64>(<f64>mt + Math.log(St));
   const invSs = f64x2.splat(<f64>(1 / Ss));
   const invSt = f64x2.splat(<f64>(1 / St));
   const kv = f64x2.splat(k);
   const cv = f64x2.splat(coef);
   const zero = f64x2.splat(0);
-  const g0 = f64x2.splat(gStride == 0 ? load<f64>(pg) : 0);
   let loss = f64x2.splat(0);
   let sumU = f64x2.splat(0);
   let sumPW = f64x2.splat(0);
   let i = 0;
-  // pass 1: q, p into the gradient buffers; the sums the gradients need
   for (; i + 2 <= V; i += 2) {
     const o = <usize>i << 3;
     const q = f64x2.mul(v128.load(pgs + o), invSs);
     const p = f64x2.mul(v128.load(pgt + o), invSt);
     const logq = f64x2.sub(f64x2.mul(v128.load(ps + o), kv), f64x2.splat(lseS));
     const logp = f64x2.sub(f64x2.mul(v128.load(pt + o), kv), f64x2.splat(lseT));
-    const c = f64x2.mul(gStride == 0 ? g0 : v128.load(pg + o), cv);
+    const c = f64x2.mul(v128.load(pg + o), cv);
     const pz = f64x2.eq(p, zero);
     loss = f64x2.add(loss, f64x2.sub(v128.andnot(f64x2.mul(p, logp), pz), f64x2.mul(p, logq)));
     sumU = f64x2.add(sumU, f64x2.mul(c, p));
@@ -814,21 +943,66 @@ export function logitsRowBackwardF64(
     const p = load<f64>(pgt + o) / <f64>St;
     const logq = load<f64>(ps + o) * k - lseS;
     const logp = load<f64>(pt + o) * k - lseT;
-    const c = (gStride == 0 ? load<f64>(pg) : load<f64>(pg + o)) * coef;
+    const c = load<f64>(pg + o) * coef;
     total += (p == 0 ? <f64>0 : p * logp) - p * logq;
     su += c * p;
     spw += p * (c * (logp + p / p - logq));
     store<f64>(pgs + o, q);
     store<f64>(pgt + o, p);
   }
+  rowSumUF64 = su;
+  rowSumPWF64 = spw;
+  return total;
+}
+
+/**
+ * Gradients of sum_j c_j l_j (c_j = g_j coef, g read with stride gStride: 0 scalar, 1 per
+ * element) into pgs (student) and pgt (teacher), PyTorch autograd's formulas (see
+ * softmax-kl.ts); returns the row's loss sum, computed on the way.
+ */
+export function logitsRowBackwardF64(
+  V: i32, ps: usize, pt: usize, k: f64, pg: usize, gStride: i32, coef: f64, pgs: usize, pgt: usize,
+): f64 {
+  if (V == 0) return 0;
+  rowMax2F64(V, ps, pt, k);
+  const ms = rowMaxSF64;
+  const mt = rowMaxTF64;
+  const Ss = rowExpF64(V, ps, k, ms, pgs);
+  const St = gStride == 0 ? rowExpDotF64(V, pt, ps, k, mt, pgt) : rowExpF64(V, pt, k, mt, pgt);
+  const lseS = <f64>(<f64>ms + Math.log(Ss));
+  const lseT = <f64>(<f64>mt + Math.log(St));
+  const kv = f64x2.splat(k);
+  const cv = f64x2.splat(coef);
+  const g0 = f64x2.splat(gStride == 0 ? load<f64>(pg) : 0);
+  // pass 2 reads q = e_s * scaleQ and p = e_t * scaleP from the gradient buffers
+  let scaleQ = f64x2.splat(<f64>(1 / Ss));
+  let scaleP = f64x2.splat(<f64>(1 / St));
+  let total: f64;
+  let su: f64;
+  let spw: f64;
+  if (gStride == 0) {
+    // one upstream value c: sum_j c p_j = c, and sum_j p_j w_j = c (loss + sum_j p_j p_j / p_j),
+    // NaN when some p_j is 0 (the least e_t decides, as p = e_t / St is monotonic in e_t)
+    total = (<f64>k * rowDotF64) / St + (<f64>ms + Math.log(Ss)) - (<f64>mt + Math.log(St));
+    const c = load<f64>(pg) * coef;
+    su = c;
+    spw = rowMinEF64 * <f64>(1 / St) == 0 ? NaN : c * (total + 1);
+  } else {
+    const loss = pass1F64(V, ps, pt, k, pg, coef, pgs, pgt, Ss, St, lseS, lseT);
+    total = loss;
+    su = rowSumUF64;
+    spw = rowSumPWF64;
+    scaleQ = f64x2.splat(1);
+    scaleP = f64x2.splat(1);
+  }
   // pass 2: d/ds = k (q sum_j c_j p_j - c p), d/dt = k p (w - sum_j p_j w_j)
   const suv = f64x2.splat(<f64>su);
   const spwv = f64x2.splat(<f64>spw);
-  i = 0;
+  let i = 0;
   for (; i + 2 <= V; i += 2) {
     const o = <usize>i << 3;
-    const q = v128.load(pgs + o);
-    const p = v128.load(pgt + o);
+    const q = f64x2.mul(v128.load(pgs + o), scaleQ);
+    const p = f64x2.mul(v128.load(pgt + o), scaleP);
     const logq = f64x2.sub(f64x2.mul(v128.load(ps + o), kv), f64x2.splat(lseS));
     const logp = f64x2.sub(f64x2.mul(v128.load(pt + o), kv), f64x2.splat(lseT));
     const c = f64x2.mul(gStride == 0 ? g0 : v128.load(pg + o), cv);
@@ -838,8 +1012,8 @@ export function logitsRowBackwardF64(
   }
   for (; i < V; i++) {
     const o = <usize>i << 3;
-    const q = load<f64>(pgs + o);
-    const p = load<f64>(pgt + o);
+    const q = load<f64>(pgs + o) * f64x2.extract_lane(scaleQ, 0);
+    const p = load<f64>(pgt + o) * f64x2.extract_lane(scaleP, 0);
     const logq = load<f64>(ps + o) * k - lseS;
     const logp = load<f64>(pt + o) * k - lseT;
     const c = (gStride == 0 ? load<f64>(pg) : load<f64>(pg + o)) * coef;

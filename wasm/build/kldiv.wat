@@ -9,8 +9,16 @@
  (type $7 (func (param i32 i32 i32 f32 i32 i32 f32 i32 i32) (result f64)))
  (global $wasm/kl-div/rowMaxSF32 (mut f32) (f32.const 0))
  (global $wasm/kl-div/rowMaxTF32 (mut f32) (f32.const 0))
+ (global $wasm/kl-div/rowDotF32 (mut f64) (f64.const 0))
+ (global $wasm/kl-div/rowMinEF32 (mut f32) (f32.const 0))
+ (global $wasm/kl-div/rowSumUF32 (mut f64) (f64.const 0))
+ (global $wasm/kl-div/rowSumPWF32 (mut f64) (f64.const 0))
  (global $wasm/kl-div/rowMaxSF64 (mut f64) (f64.const 0))
  (global $wasm/kl-div/rowMaxTF64 (mut f64) (f64.const 0))
+ (global $wasm/kl-div/rowDotF64 (mut f64) (f64.const 0))
+ (global $wasm/kl-div/rowMinEF64 (mut f64) (f64.const 0))
+ (global $wasm/kl-div/rowSumUF64 (mut f64) (f64.const 0))
+ (global $wasm/kl-div/rowSumPWF64 (mut f64) (f64.const 0))
  (memory $0 1)
  (data $0 (i32.const 1026) "\80")
  (data $1 (i32.const 1030) "\80")
@@ -509,102 +517,219 @@
  (data $494 (i32.const 10046) "@")
  (data $495 (i32.const 10048) "\7f")
  (data $496 (i32.const 10052) "\7f")
- (data $497 (i32.const 10058) "\c0\7f")
- (data $498 (i32.const 10062) "\80?")
- (data $499 (i32.const 10066) "\c0\7f")
- (data $500 (i32.const 10070) "\80?")
- (data $501 (i32.const 10077) "P\87\c0")
- (data $502 (i32.const 10080) "\fe\82+eG\15\f7?")
- (data $503 (i32.const 10094) "8C")
- (data $504 (i32.const 10102) "8C")
- (data $505 (i32.const 10106) "\e0\feB.\e6?")
- (data $506 (i32.const 10112) "v<y5\ef9\ea=")
- (data $507 (i32.const 10126) "\f0?")
- (data $508 (i32.const 10134) "\e0?")
- (data $509 (i32.const 10136) "UUUUUU\c5?")
- (data $510 (i32.const 10144) "UUUUUU\a5?")
- (data $511 (i32.const 10152) "\11\11\11\11\11\11\81?")
- (data $512 (i32.const 10160) "\17l\c1\16l\c1V?")
- (data $513 (i32.const 10168) "\1a\a0\01\1a\a0\01*?")
- (data $514 (i32.const 10176) "\1a\a0\01\1a\a0\01\fa>")
- (data $515 (i32.const 10184) "4\c7V\a5\e3\1d\c7>")
- (data $516 (i32.const 10192) "\\\9fx\b7O~\92>")
- (data $517 (i32.const 10200) "\e4D\f5gE\e6Z>")
- (data $518 (i32.const 10208) "\98\d8\f8\ef\d8\ee!>")
- (data $519 (i32.const 10216) "\ff\ff\ff\ff\ff\ff\0f")
- (data $520 (i32.const 10230) "\08")
- (data $521 (i32.const 10232) "\ff\03")
- (data $522 (i32.const 10240) "\ff\03")
- (data $523 (i32.const 10253) "P\87\c0")
- (data $524 (i32.const 10256) "\fe\82+eG\15\f7?")
- (data $525 (i32.const 10270) "8C")
- (data $526 (i32.const 10278) "8C")
- (data $527 (i32.const 10282) "\e0\feB.\e6?")
- (data $528 (i32.const 10288) "v<y5\ef9\ea=")
- (data $529 (i32.const 10302) "\f0?")
- (data $530 (i32.const 10310) "\e0?")
- (data $531 (i32.const 10312) "UUUUUU\c5?")
- (data $532 (i32.const 10320) "UUUUUU\a5?")
- (data $533 (i32.const 10328) "\11\11\11\11\11\11\81?")
- (data $534 (i32.const 10336) "\17l\c1\16l\c1V?")
- (data $535 (i32.const 10344) "\1a\a0\01\1a\a0\01*?")
- (data $536 (i32.const 10352) "\1a\a0\01\1a\a0\01\fa>")
- (data $537 (i32.const 10360) "4\c7V\a5\e3\1d\c7>")
- (data $538 (i32.const 10368) "\\\9fx\b7O~\92>")
- (data $539 (i32.const 10376) "\e4D\f5gE\e6Z>")
- (data $540 (i32.const 10384) "\98\d8\f8\ef\d8\ee!>")
- (data $541 (i32.const 10392) "\ff\ff\ff\ff\ff\ff\0f")
- (data $542 (i32.const 10406) "\08")
- (data $543 (i32.const 10408) "\ff\03")
- (data $544 (i32.const 10416) "\ff\03")
- (data $545 (i32.const 10429) "P\87\c0")
- (data $546 (i32.const 10432) "\fe\82+eG\15\f7?")
- (data $547 (i32.const 10446) "8C")
- (data $548 (i32.const 10454) "8C")
- (data $549 (i32.const 10458) "\e0\feB.\e6?")
- (data $550 (i32.const 10464) "v<y5\ef9\ea=")
- (data $551 (i32.const 10478) "\f0?")
- (data $552 (i32.const 10486) "\e0?")
- (data $553 (i32.const 10488) "UUUUUU\c5?")
- (data $554 (i32.const 10496) "UUUUUU\a5?")
- (data $555 (i32.const 10504) "\11\11\11\11\11\11\81?")
- (data $556 (i32.const 10512) "\17l\c1\16l\c1V?")
- (data $557 (i32.const 10520) "\1a\a0\01\1a\a0\01*?")
- (data $558 (i32.const 10528) "\1a\a0\01\1a\a0\01\fa>")
- (data $559 (i32.const 10536) "4\c7V\a5\e3\1d\c7>")
- (data $560 (i32.const 10544) "\\\9fx\b7O~\92>")
- (data $561 (i32.const 10552) "\e4D\f5gE\e6Z>")
- (data $562 (i32.const 10560) "\98\d8\f8\ef\d8\ee!>")
- (data $563 (i32.const 10568) "\ff\ff\ff\ff\ff\ff\0f")
- (data $564 (i32.const 10582) "\08")
- (data $565 (i32.const 10584) "\ff\03")
- (data $566 (i32.const 10592) "\ff\03")
- (data $567 (i32.const 10605) "P\87\c0")
- (data $568 (i32.const 10608) "\fe\82+eG\15\f7?")
- (data $569 (i32.const 10622) "8C")
- (data $570 (i32.const 10630) "8C")
- (data $571 (i32.const 10634) "\e0\feB.\e6?")
- (data $572 (i32.const 10640) "v<y5\ef9\ea=")
- (data $573 (i32.const 10654) "\f0?")
- (data $574 (i32.const 10662) "\e0?")
- (data $575 (i32.const 10664) "UUUUUU\c5?")
- (data $576 (i32.const 10672) "UUUUUU\a5?")
- (data $577 (i32.const 10680) "\11\11\11\11\11\11\81?")
- (data $578 (i32.const 10688) "\17l\c1\16l\c1V?")
- (data $579 (i32.const 10696) "\1a\a0\01\1a\a0\01*?")
- (data $580 (i32.const 10704) "\1a\a0\01\1a\a0\01\fa>")
- (data $581 (i32.const 10712) "4\c7V\a5\e3\1d\c7>")
- (data $582 (i32.const 10720) "\\\9fx\b7O~\92>")
- (data $583 (i32.const 10728) "\e4D\f5gE\e6Z>")
- (data $584 (i32.const 10736) "\98\d8\f8\ef\d8\ee!>")
- (data $585 (i32.const 10744) "\ff\ff\ff\ff\ff\ff\0f")
- (data $586 (i32.const 10758) "\08")
- (data $587 (i32.const 10760) "\ff\03")
- (data $588 (i32.const 10768) "\ff\03")
- (data $589 (i32.const 10782) "\f8\7f")
- (data $590 (i32.const 10790) "\f0?")
- (data $591 (i32.const 10798) "\f8\7f")
- (data $592 (i32.const 10806) "\f0?")
+ (data $497 (i32.const 10058) "\d0\c2")
+ (data $498 (i32.const 10060) ";\aa\b8?")
+ (data $499 (i32.const 10066) "@K")
+ (data $500 (i32.const 10070) "@K")
+ (data $501 (i32.const 10073) "\801?")
+ (data $502 (i32.const 10076) "\83\80^\b9")
+ (data $503 (i32.const 10080) "\aa\aa*>")
+ (data $504 (i32.const 10087) "?")
+ (data $505 (i32.const 10088) "\08\89\08<")
+ (data $506 (i32.const 10092) "\c1\a9*=")
+ (data $507 (i32.const 10096) "giP9")
+ (data $508 (i32.const 10100) "\ceC\b7:")
+ (data $509 (i32.const 10106) "\80?")
+ (data $510 (i32.const 10108) "\ff\ff\7f")
+ (data $511 (i32.const 10114) "@")
+ (data $512 (i32.const 10116) "\7f")
+ (data $513 (i32.const 10120) "\7f")
+ (data $514 (i32.const 10126) "\d0\c2")
+ (data $515 (i32.const 10128) ";\aa\b8?")
+ (data $516 (i32.const 10134) "@K")
+ (data $517 (i32.const 10138) "@K")
+ (data $518 (i32.const 10141) "\801?")
+ (data $519 (i32.const 10144) "\83\80^\b9")
+ (data $520 (i32.const 10148) "\aa\aa*>")
+ (data $521 (i32.const 10155) "?")
+ (data $522 (i32.const 10156) "\08\89\08<")
+ (data $523 (i32.const 10160) "\c1\a9*=")
+ (data $524 (i32.const 10164) "giP9")
+ (data $525 (i32.const 10168) "\ceC\b7:")
+ (data $526 (i32.const 10174) "\80?")
+ (data $527 (i32.const 10176) "\ff\ff\7f")
+ (data $528 (i32.const 10182) "@")
+ (data $529 (i32.const 10184) "\7f")
+ (data $530 (i32.const 10188) "\7f")
+ (data $531 (i32.const 10194) "\d0\c2")
+ (data $532 (i32.const 10196) ";\aa\b8?")
+ (data $533 (i32.const 10202) "@K")
+ (data $534 (i32.const 10206) "@K")
+ (data $535 (i32.const 10209) "\801?")
+ (data $536 (i32.const 10212) "\83\80^\b9")
+ (data $537 (i32.const 10216) "\aa\aa*>")
+ (data $538 (i32.const 10223) "?")
+ (data $539 (i32.const 10224) "\08\89\08<")
+ (data $540 (i32.const 10228) "\c1\a9*=")
+ (data $541 (i32.const 10232) "giP9")
+ (data $542 (i32.const 10236) "\ceC\b7:")
+ (data $543 (i32.const 10242) "\80?")
+ (data $544 (i32.const 10244) "\ff\ff\7f")
+ (data $545 (i32.const 10250) "@")
+ (data $546 (i32.const 10252) "\7f")
+ (data $547 (i32.const 10256) "\7f")
+ (data $548 (i32.const 10262) "\c0\7f")
+ (data $549 (i32.const 10266) "\80?")
+ (data $550 (i32.const 10270) "\c0\7f")
+ (data $551 (i32.const 10274) "\80?")
+ (data $552 (i32.const 10285) "P\87\c0")
+ (data $553 (i32.const 10288) "\fe\82+eG\15\f7?")
+ (data $554 (i32.const 10302) "8C")
+ (data $555 (i32.const 10310) "8C")
+ (data $556 (i32.const 10314) "\e0\feB.\e6?")
+ (data $557 (i32.const 10320) "v<y5\ef9\ea=")
+ (data $558 (i32.const 10334) "\f0?")
+ (data $559 (i32.const 10342) "\e0?")
+ (data $560 (i32.const 10344) "UUUUUU\c5?")
+ (data $561 (i32.const 10352) "UUUUUU\a5?")
+ (data $562 (i32.const 10360) "\11\11\11\11\11\11\81?")
+ (data $563 (i32.const 10368) "\17l\c1\16l\c1V?")
+ (data $564 (i32.const 10376) "\1a\a0\01\1a\a0\01*?")
+ (data $565 (i32.const 10384) "\1a\a0\01\1a\a0\01\fa>")
+ (data $566 (i32.const 10392) "4\c7V\a5\e3\1d\c7>")
+ (data $567 (i32.const 10400) "\\\9fx\b7O~\92>")
+ (data $568 (i32.const 10408) "\e4D\f5gE\e6Z>")
+ (data $569 (i32.const 10416) "\98\d8\f8\ef\d8\ee!>")
+ (data $570 (i32.const 10424) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $571 (i32.const 10438) "\08")
+ (data $572 (i32.const 10440) "\ff\03")
+ (data $573 (i32.const 10448) "\ff\03")
+ (data $574 (i32.const 10461) "P\87\c0")
+ (data $575 (i32.const 10464) "\fe\82+eG\15\f7?")
+ (data $576 (i32.const 10478) "8C")
+ (data $577 (i32.const 10486) "8C")
+ (data $578 (i32.const 10490) "\e0\feB.\e6?")
+ (data $579 (i32.const 10496) "v<y5\ef9\ea=")
+ (data $580 (i32.const 10510) "\f0?")
+ (data $581 (i32.const 10518) "\e0?")
+ (data $582 (i32.const 10520) "UUUUUU\c5?")
+ (data $583 (i32.const 10528) "UUUUUU\a5?")
+ (data $584 (i32.const 10536) "\11\11\11\11\11\11\81?")
+ (data $585 (i32.const 10544) "\17l\c1\16l\c1V?")
+ (data $586 (i32.const 10552) "\1a\a0\01\1a\a0\01*?")
+ (data $587 (i32.const 10560) "\1a\a0\01\1a\a0\01\fa>")
+ (data $588 (i32.const 10568) "4\c7V\a5\e3\1d\c7>")
+ (data $589 (i32.const 10576) "\\\9fx\b7O~\92>")
+ (data $590 (i32.const 10584) "\e4D\f5gE\e6Z>")
+ (data $591 (i32.const 10592) "\98\d8\f8\ef\d8\ee!>")
+ (data $592 (i32.const 10600) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $593 (i32.const 10614) "\08")
+ (data $594 (i32.const 10616) "\ff\03")
+ (data $595 (i32.const 10624) "\ff\03")
+ (data $596 (i32.const 10637) "P\87\c0")
+ (data $597 (i32.const 10640) "\fe\82+eG\15\f7?")
+ (data $598 (i32.const 10654) "8C")
+ (data $599 (i32.const 10662) "8C")
+ (data $600 (i32.const 10666) "\e0\feB.\e6?")
+ (data $601 (i32.const 10672) "v<y5\ef9\ea=")
+ (data $602 (i32.const 10686) "\f0?")
+ (data $603 (i32.const 10694) "\e0?")
+ (data $604 (i32.const 10696) "UUUUUU\c5?")
+ (data $605 (i32.const 10704) "UUUUUU\a5?")
+ (data $606 (i32.const 10712) "\11\11\11\11\11\11\81?")
+ (data $607 (i32.const 10720) "\17l\c1\16l\c1V?")
+ (data $608 (i32.const 10728) "\1a\a0\01\1a\a0\01*?")
+ (data $609 (i32.const 10736) "\1a\a0\01\1a\a0\01\fa>")
+ (data $610 (i32.const 10744) "4\c7V\a5\e3\1d\c7>")
+ (data $611 (i32.const 10752) "\\\9fx\b7O~\92>")
+ (data $612 (i32.const 10760) "\e4D\f5gE\e6Z>")
+ (data $613 (i32.const 10768) "\98\d8\f8\ef\d8\ee!>")
+ (data $614 (i32.const 10776) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $615 (i32.const 10790) "\08")
+ (data $616 (i32.const 10792) "\ff\03")
+ (data $617 (i32.const 10800) "\ff\03")
+ (data $618 (i32.const 10813) "P\87\c0")
+ (data $619 (i32.const 10816) "\fe\82+eG\15\f7?")
+ (data $620 (i32.const 10830) "8C")
+ (data $621 (i32.const 10838) "8C")
+ (data $622 (i32.const 10842) "\e0\feB.\e6?")
+ (data $623 (i32.const 10848) "v<y5\ef9\ea=")
+ (data $624 (i32.const 10862) "\f0?")
+ (data $625 (i32.const 10870) "\e0?")
+ (data $626 (i32.const 10872) "UUUUUU\c5?")
+ (data $627 (i32.const 10880) "UUUUUU\a5?")
+ (data $628 (i32.const 10888) "\11\11\11\11\11\11\81?")
+ (data $629 (i32.const 10896) "\17l\c1\16l\c1V?")
+ (data $630 (i32.const 10904) "\1a\a0\01\1a\a0\01*?")
+ (data $631 (i32.const 10912) "\1a\a0\01\1a\a0\01\fa>")
+ (data $632 (i32.const 10920) "4\c7V\a5\e3\1d\c7>")
+ (data $633 (i32.const 10928) "\\\9fx\b7O~\92>")
+ (data $634 (i32.const 10936) "\e4D\f5gE\e6Z>")
+ (data $635 (i32.const 10944) "\98\d8\f8\ef\d8\ee!>")
+ (data $636 (i32.const 10952) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $637 (i32.const 10966) "\08")
+ (data $638 (i32.const 10968) "\ff\03")
+ (data $639 (i32.const 10976) "\ff\03")
+ (data $640 (i32.const 10989) "P\87\c0")
+ (data $641 (i32.const 10992) "\fe\82+eG\15\f7?")
+ (data $642 (i32.const 11006) "8C")
+ (data $643 (i32.const 11014) "8C")
+ (data $644 (i32.const 11018) "\e0\feB.\e6?")
+ (data $645 (i32.const 11024) "v<y5\ef9\ea=")
+ (data $646 (i32.const 11038) "\f0?")
+ (data $647 (i32.const 11046) "\e0?")
+ (data $648 (i32.const 11048) "UUUUUU\c5?")
+ (data $649 (i32.const 11056) "UUUUUU\a5?")
+ (data $650 (i32.const 11064) "\11\11\11\11\11\11\81?")
+ (data $651 (i32.const 11072) "\17l\c1\16l\c1V?")
+ (data $652 (i32.const 11080) "\1a\a0\01\1a\a0\01*?")
+ (data $653 (i32.const 11088) "\1a\a0\01\1a\a0\01\fa>")
+ (data $654 (i32.const 11096) "4\c7V\a5\e3\1d\c7>")
+ (data $655 (i32.const 11104) "\\\9fx\b7O~\92>")
+ (data $656 (i32.const 11112) "\e4D\f5gE\e6Z>")
+ (data $657 (i32.const 11120) "\98\d8\f8\ef\d8\ee!>")
+ (data $658 (i32.const 11128) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $659 (i32.const 11142) "\08")
+ (data $660 (i32.const 11144) "\ff\03")
+ (data $661 (i32.const 11152) "\ff\03")
+ (data $662 (i32.const 11165) "P\87\c0")
+ (data $663 (i32.const 11168) "\fe\82+eG\15\f7?")
+ (data $664 (i32.const 11182) "8C")
+ (data $665 (i32.const 11190) "8C")
+ (data $666 (i32.const 11194) "\e0\feB.\e6?")
+ (data $667 (i32.const 11200) "v<y5\ef9\ea=")
+ (data $668 (i32.const 11214) "\f0?")
+ (data $669 (i32.const 11222) "\e0?")
+ (data $670 (i32.const 11224) "UUUUUU\c5?")
+ (data $671 (i32.const 11232) "UUUUUU\a5?")
+ (data $672 (i32.const 11240) "\11\11\11\11\11\11\81?")
+ (data $673 (i32.const 11248) "\17l\c1\16l\c1V?")
+ (data $674 (i32.const 11256) "\1a\a0\01\1a\a0\01*?")
+ (data $675 (i32.const 11264) "\1a\a0\01\1a\a0\01\fa>")
+ (data $676 (i32.const 11272) "4\c7V\a5\e3\1d\c7>")
+ (data $677 (i32.const 11280) "\\\9fx\b7O~\92>")
+ (data $678 (i32.const 11288) "\e4D\f5gE\e6Z>")
+ (data $679 (i32.const 11296) "\98\d8\f8\ef\d8\ee!>")
+ (data $680 (i32.const 11304) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $681 (i32.const 11318) "\08")
+ (data $682 (i32.const 11320) "\ff\03")
+ (data $683 (i32.const 11328) "\ff\03")
+ (data $684 (i32.const 11341) "P\87\c0")
+ (data $685 (i32.const 11344) "\fe\82+eG\15\f7?")
+ (data $686 (i32.const 11358) "8C")
+ (data $687 (i32.const 11366) "8C")
+ (data $688 (i32.const 11370) "\e0\feB.\e6?")
+ (data $689 (i32.const 11376) "v<y5\ef9\ea=")
+ (data $690 (i32.const 11390) "\f0?")
+ (data $691 (i32.const 11398) "\e0?")
+ (data $692 (i32.const 11400) "UUUUUU\c5?")
+ (data $693 (i32.const 11408) "UUUUUU\a5?")
+ (data $694 (i32.const 11416) "\11\11\11\11\11\11\81?")
+ (data $695 (i32.const 11424) "\17l\c1\16l\c1V?")
+ (data $696 (i32.const 11432) "\1a\a0\01\1a\a0\01*?")
+ (data $697 (i32.const 11440) "\1a\a0\01\1a\a0\01\fa>")
+ (data $698 (i32.const 11448) "4\c7V\a5\e3\1d\c7>")
+ (data $699 (i32.const 11456) "\\\9fx\b7O~\92>")
+ (data $700 (i32.const 11464) "\e4D\f5gE\e6Z>")
+ (data $701 (i32.const 11472) "\98\d8\f8\ef\d8\ee!>")
+ (data $702 (i32.const 11480) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $703 (i32.const 11494) "\08")
+ (data $704 (i32.const 11496) "\ff\03")
+ (data $705 (i32.const 11504) "\ff\03")
+ (data $706 (i32.const 11518) "\f8\7f")
+ (data $707 (i32.const 11526) "\f0?")
+ (data $708 (i32.const 11534) "\f8\7f")
+ (data $709 (i32.const 11542) "\f0?")
  (export "klSumF32" (func $wasm/kl-div/klSumF32))
  (export "klPointwiseF32" (func $wasm/kl-div/klPointwiseF32))
  (export "klBackwardF32" (func $wasm/kl-div/klBackwardF32))
@@ -1080,14 +1205,20 @@
   (local $19 v128)
   (local $20 v128)
   (local $21 f64)
-  (local $22 i32)
-  (local $23 f64)
+  (local $22 v128)
+  (local $23 v128)
   (local $24 f64)
-  (local $25 v128)
+  (local $25 f64)
+  (local $26 i32)
+  (local $27 f64)
+  (local $28 v128)
+  (local $29 f64)
+  (local $30 v128)
+  (local $31 v128)
   v128.const i32x4 0x00000000 0xfff00000 0x00000000 0xfff00000
-  local.set $20
+  local.set $31
   v128.const i32x4 0x00000000 0xfff00000 0x00000000 0xfff00000
-  local.set $19
+  local.set $18
   local.get $5
   f64x2.splat
   local.set $17
@@ -1095,11 +1226,11 @@
    local.get $11
    i32.const 2
    i32.add
-   local.tee $8
+   local.tee $10
    local.get $0
    i32.le_s
    if
-    local.get $20
+    local.get $31
     local.get $11
     i32.const 3
     i32.shl
@@ -1111,8 +1242,8 @@
     f64x2.mul
     local.tee $14
     f64x2.pmax
-    local.set $20
-    local.get $19
+    local.set $31
+    local.get $18
     local.get $2
     local.get $11
     i32.add
@@ -1121,70 +1252,70 @@
     f64x2.mul
     local.tee $13
     f64x2.pmax
-    local.set $19
-    local.get $25
-    local.get $14
-    local.get $14
-    f64x2.ne
-    v128.or
-    local.set $25
-    local.get $18
-    local.get $13
-    local.get $13
-    f64x2.ne
-    v128.or
     local.set $18
-    local.get $8
+    local.get $30
+    local.get $14
+    local.get $14
+    f64x2.ne
+    v128.or
+    local.set $30
+    local.get $28
+    local.get $13
+    local.get $13
+    f64x2.ne
+    v128.or
+    local.set $28
+    local.get $10
     local.set $11
     br $for-loop|0
    end
   end
   f64.const nan:0x8000000000000
-  local.get $20
+  local.get $31
   f64x2.extract_lane 0
-  local.get $20
+  local.get $31
   f64x2.extract_lane 1
   f64.max
-  local.get $25
+  local.get $30
   v128.any_true
   select
-  local.set $23
+  local.set $29
   f64.const nan:0x8000000000000
-  local.get $19
+  local.get $18
   f64x2.extract_lane 0
-  local.get $19
+  local.get $18
   f64x2.extract_lane 1
   f64.max
-  local.get $18
+  local.get $28
   v128.any_true
   select
-  local.set $24
+  local.set $27
   loop $for-loop|1
    local.get $0
    local.get $11
    i32.gt_s
    if
-    local.get $23
+    local.get $29
     local.get $11
     i32.const 3
     i32.shl
-    local.tee $8
+    local.tee $10
     local.get $1
     i32.add
     f64.load
     local.get $5
     f64.mul
     f64.max
-    local.set $23
-    local.get $24
+    local.set $29
+    local.get $27
     local.get $2
-    local.get $8
+    local.get $10
     i32.add
     f64.load
     local.get $5
     f64.mul
     f64.max
-    local.set $24
+    local.set $27
     local.get $11
     i32.const 1
     i32.add
@@ -1192,65 +1323,565 @@
     br $for-loop|1
    end
   end
-  local.get $23
+  local.get $29
   global.set $wasm/kl-div/rowMaxSF64
-  local.get $24
+  local.get $27
   global.set $wasm/kl-div/rowMaxTF64
+  global.get $wasm/kl-div/rowMaxSF64
+  local.set $21
   global.get $wasm/kl-div/rowMaxTF64
-  local.set $16
+  local.set $24
+  local.get $6
+  i32.eqz
+  if
+   local.get $0
+   i32.eqz
+   if
+    f64.const 0
+    return
+   end
+   local.get $3
+   local.set $6
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $30
+   local.get $5
+   f64x2.splat
+   local.set $20
+   local.get $21
+   f64x2.splat
+   local.set $19
+   loop $for-loop|2
+    local.get $9
+    i32.const 2
+    i32.add
+    local.tee $3
+    local.get $0
+    i32.le_s
+    if
+     local.get $9
+     i32.const 3
+     i32.shl
+     local.tee $9
+     local.get $1
+     i32.add
+     v128.load
+     local.get $20
+     f64x2.mul
+     local.get $19
+     f64x2.sub
+     i32.const 10280
+     v128.load64_splat
+     f64x2.pmax
+     local.tee $14
+     i32.const 10288
+     v128.load64_splat
+     f64x2.mul
+     i32.const 10296
+     v128.load64_splat
+     f64x2.add
+     local.tee $18
+     i32.const 10304
+     v128.load64_splat
+     f64x2.sub
+     local.set $13
+     local.get $14
+     local.get $13
+     i32.const 10312
+     v128.load64_splat
+     f64x2.mul
+     f64x2.sub
+     local.get $13
+     i32.const 10320
+     v128.load64_splat
+     f64x2.mul
+     f64x2.sub
+     local.tee $17
+     local.get $17
+     f64x2.mul
+     local.tee $14
+     local.get $14
+     f64x2.mul
+     local.set $13
+     local.get $6
+     local.get $9
+     i32.add
+     i32.const 10328
+     v128.load64_splat
+     local.get $17
+     f64x2.add
+     local.get $14
+     i32.const 10336
+     v128.load64_splat
+     i32.const 10344
+     v128.load64_splat
+     local.get $17
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $13
+     i32.const 10352
+     v128.load64_splat
+     i32.const 10360
+     v128.load64_splat
+     local.get $17
+     f64x2.mul
+     f64x2.add
+     local.get $14
+     i32.const 10368
+     v128.load64_splat
+     i32.const 10376
+     v128.load64_splat
+     local.get $17
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $13
+     local.get $13
+     f64x2.mul
+     i32.const 10384
+     v128.load64_splat
+     i32.const 10392
+     v128.load64_splat
+     local.get $17
+     f64x2.mul
+     f64x2.add
+     local.get $14
+     i32.const 10400
+     v128.load64_splat
+     i32.const 10408
+     v128.load64_splat
+     local.get $17
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $13
+     i32.const 10416
+     v128.load64_splat
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $18
+     i32.const 10424
+     v128.load64_splat
+     v128.and
+     i32.const 10432
+     v128.load64_splat
+     i64x2.sub
+     local.tee $14
+     i32.const 1
+     i64x2.shr_s
+     local.tee $13
+     i32.const 10440
+     v128.load64_splat
+     i64x2.add
+     i32.const 52
+     i64x2.shl
+     f64x2.mul
+     local.get $14
+     local.get $13
+     i64x2.sub
+     i32.const 10448
+     v128.load64_splat
+     i64x2.add
+     i32.const 52
+     i64x2.shl
+     f64x2.mul
+     local.tee $13
+     v128.store
+     local.get $30
+     local.get $13
+     f64x2.add
+     local.set $30
+     local.get $3
+     local.set $9
+     br $for-loop|2
+    end
+   end
+   local.get $30
+   f64x2.extract_lane 0
+   local.get $30
+   f64x2.extract_lane 1
+   f64.add
+   local.set $7
+   loop $for-loop|3
+    local.get $0
+    local.get $9
+    i32.gt_s
+    if
+     local.get $9
+     i32.const 3
+     i32.shl
+     local.tee $3
+     local.get $1
+     i32.add
+     f64.load
+     local.get $5
+     f64.mul
+     local.get $21
+     f64.sub
+     call $~lib/math/NativeMath.exp
+     local.set $12
+     local.get $3
+     local.get $6
+     i32.add
+     local.get $12
+     f64.store
+     local.get $7
+     local.get $12
+     f64.add
+     local.set $7
+     local.get $9
+     i32.const 1
+     i32.add
+     local.set $9
+     br $for-loop|3
+    end
+   end
+   local.get $0
+   local.set $3
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $30
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $28
+   v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
+   local.set $31
+   local.get $5
+   f64x2.splat
+   local.set $22
+   local.get $24
+   f64x2.splat
+   local.set $20
+   loop $for-loop|4
+    local.get $8
+    i32.const 2
+    i32.add
+    local.tee $0
+    local.get $3
+    i32.le_s
+    if
+     local.get $8
+     i32.const 3
+     i32.shl
+     local.tee $6
+     local.get $2
+     i32.add
+     v128.load
+     local.set $19
+     local.get $1
+     local.get $6
+     i32.add
+     v128.load
+     local.set $18
+     local.get $19
+     local.get $22
+     f64x2.mul
+     local.get $20
+     f64x2.sub
+     i32.const 10456
+     v128.load64_splat
+     f64x2.pmax
+     local.tee $14
+     i32.const 10464
+     v128.load64_splat
+     f64x2.mul
+     i32.const 10472
+     v128.load64_splat
+     f64x2.add
+     local.tee $17
+     i32.const 10480
+     v128.load64_splat
+     f64x2.sub
+     local.set $13
+     local.get $14
+     local.get $13
+     i32.const 10488
+     v128.load64_splat
+     f64x2.mul
+     f64x2.sub
+     local.get $13
+     i32.const 10496
+     v128.load64_splat
+     f64x2.mul
+     f64x2.sub
+     local.tee $14
+     local.get $14
+     f64x2.mul
+     local.tee $13
+     local.get $13
+     f64x2.mul
+     local.set $23
+     local.get $4
+     local.get $6
+     i32.add
+     i32.const 10504
+     v128.load64_splat
+     local.get $14
+     f64x2.add
+     local.get $13
+     i32.const 10512
+     v128.load64_splat
+     i32.const 10520
+     v128.load64_splat
+     local.get $14
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $23
+     i32.const 10528
+     v128.load64_splat
+     i32.const 10536
+     v128.load64_splat
+     local.get $14
+     f64x2.mul
+     f64x2.add
+     local.get $13
+     i32.const 10544
+     v128.load64_splat
+     i32.const 10552
+     v128.load64_splat
+     local.get $14
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $23
+     local.get $23
+     f64x2.mul
+     i32.const 10560
+     v128.load64_splat
+     i32.const 10568
+     v128.load64_splat
+     local.get $14
+     f64x2.mul
+     f64x2.add
+     local.get $13
+     i32.const 10576
+     v128.load64_splat
+     i32.const 10584
+     v128.load64_splat
+     local.get $14
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $23
+     i32.const 10592
+     v128.load64_splat
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $17
+     i32.const 10600
+     v128.load64_splat
+     v128.and
+     i32.const 10608
+     v128.load64_splat
+     i64x2.sub
+     local.tee $14
+     i32.const 1
+     i64x2.shr_s
+     local.tee $13
+     i32.const 10616
+     v128.load64_splat
+     i64x2.add
+     i32.const 52
+     i64x2.shl
+     f64x2.mul
+     local.get $14
+     local.get $13
+     i64x2.sub
+     i32.const 10624
+     v128.load64_splat
+     i64x2.add
+     i32.const 52
+     i64x2.shl
+     f64x2.mul
+     local.tee $13
+     v128.store
+     local.get $30
+     local.get $13
+     f64x2.add
+     local.set $30
+     local.get $31
+     local.get $13
+     f64x2.pmin
+     local.set $31
+     local.get $28
+     local.get $13
+     local.get $18
+     local.get $19
+     local.get $18
+     f64x2.sub
+     local.get $13
+     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+     f64x2.eq
+     v128.bitselect
+     f64x2.mul
+     f64x2.add
+     local.set $28
+     local.get $0
+     local.set $8
+     br $for-loop|4
+    end
+   end
+   local.get $30
+   f64x2.extract_lane 0
+   local.get $30
+   f64x2.extract_lane 1
+   f64.add
+   local.set $29
+   local.get $28
+   f64x2.extract_lane 0
+   local.get $28
+   f64x2.extract_lane 1
+   f64.add
+   local.set $27
+   local.get $31
+   f64x2.extract_lane 0
+   local.get $31
+   f64x2.extract_lane 1
+   f64.min
+   local.set $25
+   loop $for-loop|5
+    local.get $3
+    local.get $8
+    i32.gt_s
+    if
+     local.get $8
+     i32.const 3
+     i32.shl
+     local.tee $0
+     local.get $2
+     i32.add
+     f64.load
+     local.set $15
+     local.get $0
+     local.get $1
+     i32.add
+     f64.load
+     local.set $12
+     local.get $0
+     local.get $4
+     i32.add
+     local.get $15
+     local.get $5
+     f64.mul
+     local.get $24
+     f64.sub
+     call $~lib/math/NativeMath.exp
+     local.tee $16
+     f64.store
+     local.get $29
+     local.get $16
+     f64.add
+     local.set $29
+     local.get $16
+     local.get $25
+     f64.min
+     local.set $25
+     local.get $27
+     local.get $16
+     local.get $12
+     local.get $15
+     local.get $12
+     f64.sub
+     local.get $16
+     f64.const 0
+     f64.eq
+     select
+     f64.mul
+     f64.add
+     local.set $27
+     local.get $8
+     i32.const 1
+     i32.add
+     local.set $8
+     br $for-loop|5
+    end
+   end
+   local.get $27
+   global.set $wasm/kl-div/rowDotF64
+   local.get $25
+   global.set $wasm/kl-div/rowMinEF64
+   local.get $5
+   global.get $wasm/kl-div/rowDotF64
+   f64.mul
+   local.get $29
+   f64.div
+   local.get $21
+   local.get $7
+   call $~lib/math/NativeMath.log
+   f64.add
+   f64.add
+   local.get $24
+   local.get $29
+   call $~lib/math/NativeMath.log
+   f64.add
+   f64.sub
+   return
+  end
   local.get $1
-  local.set $8
+  local.set $10
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $25
+  local.set $30
   local.get $5
   f64x2.splat
   local.set $20
-  global.get $wasm/kl-div/rowMaxSF64
-  local.tee $15
+  local.get $21
   f64x2.splat
   local.set $19
-  loop $for-loop|2
-   local.get $10
+  loop $for-loop|6
+   local.get $9
    i32.const 2
    i32.add
    local.tee $1
    local.get $0
    i32.le_s
    if
-    local.get $10
+    local.get $9
     i32.const 3
     i32.shl
-    local.tee $10
-    local.get $8
+    local.tee $9
+    local.get $10
     i32.add
     v128.load
     local.get $20
     f64x2.mul
     local.get $19
     f64x2.sub
-    i32.const 10072
+    i32.const 10632
     v128.load64_splat
     f64x2.pmax
     local.tee $14
-    i32.const 10080
+    i32.const 10640
     v128.load64_splat
     f64x2.mul
-    i32.const 10088
+    i32.const 10648
     v128.load64_splat
     f64x2.add
     local.tee $18
-    i32.const 10096
+    i32.const 10656
     v128.load64_splat
     f64x2.sub
     local.set $13
     local.get $14
     local.get $13
-    i32.const 10104
+    i32.const 10664
     v128.load64_splat
     f64x2.mul
     f64x2.sub
     local.get $13
-    i32.const 10112
+    i32.const 10672
     v128.load64_splat
     f64x2.mul
     f64x2.sub
@@ -1262,16 +1893,16 @@
     f64x2.mul
     local.set $13
     local.get $3
-    local.get $10
+    local.get $9
     i32.add
-    i32.const 10120
+    i32.const 10680
     v128.load64_splat
     local.get $17
     f64x2.add
     local.get $14
-    i32.const 10128
+    i32.const 10688
     v128.load64_splat
-    i32.const 10136
+    i32.const 10696
     v128.load64_splat
     local.get $17
     f64x2.mul
@@ -1279,39 +1910,39 @@
     f64x2.mul
     f64x2.add
     local.get $13
-    i32.const 10144
+    i32.const 10704
     v128.load64_splat
-    i32.const 10152
-    v128.load64_splat
-    local.get $17
-    f64x2.mul
-    f64x2.add
-    local.get $14
-    i32.const 10160
-    v128.load64_splat
-    i32.const 10168
-    v128.load64_splat
-    local.get $17
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $13
-    local.get $13
-    f64x2.mul
-    i32.const 10176
-    v128.load64_splat
-    i32.const 10184
+    i32.const 10712
     v128.load64_splat
     local.get $17
     f64x2.mul
     f64x2.add
     local.get $14
-    i32.const 10192
+    i32.const 10720
     v128.load64_splat
-    i32.const 10200
+    i32.const 10728
+    v128.load64_splat
+    local.get $17
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $13
+    local.get $13
+    f64x2.mul
+    i32.const 10736
+    v128.load64_splat
+    i32.const 10744
+    v128.load64_splat
+    local.get $17
+    f64x2.mul
+    f64x2.add
+    local.get $14
+    i32.const 10752
+    v128.load64_splat
+    i32.const 10760
     v128.load64_splat
     local.get $17
     f64x2.mul
@@ -1319,24 +1950,24 @@
     f64x2.mul
     f64x2.add
     local.get $13
-    i32.const 10208
+    i32.const 10768
     v128.load64_splat
     f64x2.mul
     f64x2.add
     f64x2.mul
     f64x2.add
     local.get $18
-    i32.const 10216
+    i32.const 10776
     v128.load64_splat
     v128.and
-    i32.const 10224
+    i32.const 10784
     v128.load64_splat
     i64x2.sub
     local.tee $14
     i32.const 1
     i64x2.shr_s
     local.tee $13
-    i32.const 10232
+    i32.const 10792
     v128.load64_splat
     i64x2.add
     i32.const 52
@@ -1345,7 +1976,7 @@
     local.get $14
     local.get $13
     i64x2.sub
-    i32.const 10240
+    i32.const 10800
     v128.load64_splat
     i64x2.add
     i32.const 52
@@ -1353,36 +1984,36 @@
     f64x2.mul
     local.tee $13
     v128.store
-    local.get $25
+    local.get $30
     local.get $13
     f64x2.add
-    local.set $25
+    local.set $30
     local.get $1
-    local.set $10
-    br $for-loop|2
+    local.set $9
+    br $for-loop|6
    end
   end
-  local.get $25
+  local.get $30
   f64x2.extract_lane 0
-  local.get $25
+  local.get $30
   f64x2.extract_lane 1
   f64.add
-  local.set $24
-  loop $for-loop|3
+  local.set $29
+  loop $for-loop|7
    local.get $0
-   local.get $10
+   local.get $9
    i32.gt_s
    if
-    local.get $10
+    local.get $9
     i32.const 3
     i32.shl
     local.tee $1
-    local.get $8
+    local.get $10
     i32.add
     f64.load
     local.get $5
     f64.mul
-    local.get $15
+    local.get $21
     f64.sub
     call $~lib/math/NativeMath.exp
     local.set $12
@@ -1391,41 +2022,41 @@
     i32.add
     local.get $12
     f64.store
-    local.get $24
+    local.get $29
     local.get $12
     f64.add
-    local.set $24
-    local.get $10
+    local.set $29
+    local.get $9
     i32.const 1
     i32.add
-    local.set $10
-    br $for-loop|3
+    local.set $9
+    br $for-loop|7
    end
   end
-  local.get $15
-  local.get $24
+  local.get $21
+  local.get $29
   call $~lib/math/NativeMath.log
   f64.add
   local.set $21
   local.get $0
   local.set $1
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $25
+  local.set $30
   local.get $5
   f64x2.splat
   local.set $20
-  local.get $16
+  local.get $24
   f64x2.splat
   local.set $19
-  loop $for-loop|4
-   local.get $9
+  loop $for-loop|8
+   local.get $8
    i32.const 2
    i32.add
    local.tee $0
    local.get $1
    i32.le_s
    if
-    local.get $9
+    local.get $8
     i32.const 3
     i32.shl
     local.tee $3
@@ -1436,29 +2067,29 @@
     f64x2.mul
     local.get $19
     f64x2.sub
-    i32.const 10248
+    i32.const 10808
     v128.load64_splat
     f64x2.pmax
     local.tee $14
-    i32.const 10256
+    i32.const 10816
     v128.load64_splat
     f64x2.mul
-    i32.const 10264
+    i32.const 10824
     v128.load64_splat
     f64x2.add
     local.tee $18
-    i32.const 10272
+    i32.const 10832
     v128.load64_splat
     f64x2.sub
     local.set $13
     local.get $14
     local.get $13
-    i32.const 10280
+    i32.const 10840
     v128.load64_splat
     f64x2.mul
     f64x2.sub
     local.get $13
-    i32.const 10288
+    i32.const 10848
     v128.load64_splat
     f64x2.mul
     f64x2.sub
@@ -1472,14 +2103,14 @@
     local.get $3
     local.get $4
     i32.add
-    i32.const 10296
+    i32.const 10856
     v128.load64_splat
     local.get $17
     f64x2.add
     local.get $14
-    i32.const 10304
+    i32.const 10864
     v128.load64_splat
-    i32.const 10312
+    i32.const 10872
     v128.load64_splat
     local.get $17
     f64x2.mul
@@ -1487,39 +2118,39 @@
     f64x2.mul
     f64x2.add
     local.get $13
-    i32.const 10320
+    i32.const 10880
     v128.load64_splat
-    i32.const 10328
-    v128.load64_splat
-    local.get $17
-    f64x2.mul
-    f64x2.add
-    local.get $14
-    i32.const 10336
-    v128.load64_splat
-    i32.const 10344
-    v128.load64_splat
-    local.get $17
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $13
-    local.get $13
-    f64x2.mul
-    i32.const 10352
-    v128.load64_splat
-    i32.const 10360
+    i32.const 10888
     v128.load64_splat
     local.get $17
     f64x2.mul
     f64x2.add
     local.get $14
-    i32.const 10368
+    i32.const 10896
     v128.load64_splat
-    i32.const 10376
+    i32.const 10904
+    v128.load64_splat
+    local.get $17
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $13
+    local.get $13
+    f64x2.mul
+    i32.const 10912
+    v128.load64_splat
+    i32.const 10920
+    v128.load64_splat
+    local.get $17
+    f64x2.mul
+    f64x2.add
+    local.get $14
+    i32.const 10928
+    v128.load64_splat
+    i32.const 10936
     v128.load64_splat
     local.get $17
     f64x2.mul
@@ -1527,24 +2158,24 @@
     f64x2.mul
     f64x2.add
     local.get $13
-    i32.const 10384
+    i32.const 10944
     v128.load64_splat
     f64x2.mul
     f64x2.add
     f64x2.mul
     f64x2.add
     local.get $18
-    i32.const 10392
+    i32.const 10952
     v128.load64_splat
     v128.and
-    i32.const 10400
+    i32.const 10960
     v128.load64_splat
     i64x2.sub
     local.tee $14
     i32.const 1
     i64x2.shr_s
     local.tee $13
-    i32.const 10408
+    i32.const 10968
     v128.load64_splat
     i64x2.add
     i32.const 52
@@ -1553,7 +2184,7 @@
     local.get $14
     local.get $13
     i64x2.sub
-    i32.const 10416
+    i32.const 10976
     v128.load64_splat
     i64x2.add
     i32.const 52
@@ -1561,27 +2192,27 @@
     f64x2.mul
     local.tee $13
     v128.store
-    local.get $25
+    local.get $30
     local.get $13
     f64x2.add
-    local.set $25
+    local.set $30
     local.get $0
-    local.set $9
-    br $for-loop|4
+    local.set $8
+    br $for-loop|8
    end
   end
-  local.get $25
+  local.get $30
   f64x2.extract_lane 0
-  local.get $25
+  local.get $30
   f64x2.extract_lane 1
   f64.add
-  local.set $24
-  loop $for-loop|5
+  local.set $29
+  loop $for-loop|9
    local.get $1
-   local.get $9
+   local.get $8
    i32.gt_s
    if
-    local.get $9
+    local.get $8
     i32.const 3
     i32.shl
     local.tee $0
@@ -1590,7 +2221,7 @@
     f64.load
     local.get $5
     f64.mul
-    local.get $16
+    local.get $24
     f64.sub
     call $~lib/math/NativeMath.exp
     local.set $12
@@ -1599,40 +2230,40 @@
     i32.add
     local.get $12
     f64.store
-    local.get $24
+    local.get $29
     local.get $12
     f64.add
-    local.set $24
-    local.get $9
+    local.set $29
+    local.get $8
     i32.const 1
     i32.add
-    local.set $9
-    br $for-loop|5
+    local.set $8
+    br $for-loop|9
    end
   end
-  local.get $16
   local.get $24
+  local.get $29
   call $~lib/math/NativeMath.log
   f64.add
   local.set $16
   f64.const 1
-  local.get $24
+  local.get $29
   f64.div
   local.set $15
   local.get $5
   f64x2.splat
   local.set $14
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $20
-  loop $for-loop|6
-   local.get $22
+  local.set $31
+  loop $for-loop|10
+   local.get $26
    i32.const 2
    i32.add
    local.get $1
    i32.le_s
    if
-    local.get $20
-    local.get $22
+    local.get $31
+    local.get $26
     i32.const 3
     i32.shl
     local.tee $0
@@ -1659,7 +2290,7 @@
     v128.andnot
     local.get $13
     local.get $0
-    local.get $8
+    local.get $10
     i32.add
     v128.load
     local.get $14
@@ -1671,7 +2302,7 @@
     f64x2.sub
     local.tee $13
     f64x2.add
-    local.set $20
+    local.set $31
     local.get $6
     if
      local.get $0
@@ -1683,27 +2314,27 @@
      f64x2.mul
      v128.store
     end
-    local.get $22
+    local.get $26
     i32.const 2
     i32.add
-    local.set $22
-    br $for-loop|6
+    local.set $26
+    br $for-loop|10
    end
   end
-  local.get $20
+  local.get $31
   f64x2.extract_lane 0
-  local.get $20
+  local.get $31
   f64x2.extract_lane 1
   f64.add
-  local.set $23
-  loop $for-loop|7
+  local.set $29
+  loop $for-loop|11
    local.get $1
-   local.get $22
+   local.get $26
    i32.gt_s
    if
-    local.get $23
+    local.get $29
     f64.const 0
-    local.get $22
+    local.get $26
     i32.const 3
     i32.shl
     local.tee $0
@@ -1728,7 +2359,7 @@
     select
     local.get $12
     local.get $0
-    local.get $8
+    local.get $10
     i32.add
     f64.load
     local.get $5
@@ -1739,7 +2370,7 @@
     f64.sub
     local.tee $12
     f64.add
-    local.set $23
+    local.set $29
     local.get $6
     if
      local.get $0
@@ -1750,14 +2381,14 @@
      f64.mul
      f64.store
     end
-    local.get $22
+    local.get $26
     i32.const 1
     i32.add
-    local.set $22
-    br $for-loop|7
+    local.set $26
+    br $for-loop|11
    end
   end
-  local.get $23
+  local.get $29
  )
  (func $wasm/kl-div/logitsRowForwardF32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 f32) (param $6 i32) (param $7 f32) (result f64)
   (local $8 i32)
@@ -1773,26 +2404,32 @@
   (local $18 v128)
   (local $19 v128)
   (local $20 f32)
-  (local $21 i32)
-  (local $22 f64)
-  (local $23 v128)
-  (local $24 v128)
+  (local $21 v128)
+  (local $22 v128)
+  (local $23 f32)
+  (local $24 f64)
+  (local $25 f64)
+  (local $26 i32)
+  (local $27 f64)
+  (local $28 v128)
+  (local $29 v128)
+  (local $30 v128)
   v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000
-  local.set $24
+  local.set $18
   v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000
-  local.set $23
+  local.set $30
   local.get $5
   f32x4.splat
-  local.set $14
+  local.set $17
   loop $for-loop|0
    local.get $11
    i32.const 4
    i32.add
-   local.tee $8
+   local.tee $10
    local.get $0
    i32.le_s
    if
-    local.get $24
+    local.get $18
     local.get $11
     i32.const 2
     i32.shl
@@ -1800,67 +2437,67 @@
     local.get $1
     i32.add
     v128.load
-    local.get $14
+    local.get $17
     f32x4.mul
-    local.tee $13
+    local.tee $14
     f32x4.pmax
-    local.set $24
-    local.get $23
+    local.set $18
+    local.get $30
     local.get $2
     local.get $11
     i32.add
     v128.load
-    local.get $14
+    local.get $17
     f32x4.mul
-    local.tee $17
+    local.tee $13
     f32x4.pmax
-    local.set $23
-    local.get $19
+    local.set $30
+    local.get $29
+    local.get $14
+    local.get $14
+    f32x4.ne
+    v128.or
+    local.set $29
+    local.get $28
     local.get $13
     local.get $13
     f32x4.ne
     v128.or
-    local.set $19
-    local.get $18
-    local.get $17
-    local.get $17
-    f32x4.ne
-    v128.or
-    local.set $18
-    local.get $8
+    local.set $28
+    local.get $10
     local.set $11
     br $for-loop|0
    end
   end
   f32.const nan:0x400000
-  local.get $24
+  local.get $18
   f32x4.extract_lane 0
-  local.get $24
+  local.get $18
   f32x4.extract_lane 1
   f32.max
-  local.get $24
+  local.get $18
   f32x4.extract_lane 2
-  local.get $24
+  local.get $18
   f32x4.extract_lane 3
   f32.max
   f32.max
-  local.get $19
+  local.get $29
   v128.any_true
   select
   local.set $15
   f32.const nan:0x400000
-  local.get $23
+  local.get $30
   f32x4.extract_lane 0
-  local.get $23
+  local.get $30
   f32x4.extract_lane 1
   f32.max
-  local.get $23
+  local.get $30
   f32x4.extract_lane 2
-  local.get $23
+  local.get $30
   f32x4.extract_lane 3
   f32.max
   f32.max
-  local.get $18
+  local.get $28
   v128.any_true
   select
   local.set $12
@@ -1873,7 +2510,7 @@
     local.get $11
     i32.const 2
     i32.shl
-    local.tee $8
+    local.tee $10
     local.get $1
     i32.add
     f32.load
@@ -1883,7 +2520,7 @@
     local.set $15
     local.get $12
     local.get $2
-    local.get $8
+    local.get $10
     i32.add
     f32.load
     local.get $5
@@ -1901,61 +2538,536 @@
   global.set $wasm/kl-div/rowMaxSF32
   local.get $12
   global.set $wasm/kl-div/rowMaxTF32
+  global.get $wasm/kl-div/rowMaxSF32
+  local.set $20
   global.get $wasm/kl-div/rowMaxTF32
   local.set $16
+  local.get $6
+  i32.eqz
+  if
+   local.get $0
+   i32.eqz
+   if
+    f64.const 0
+    return
+   end
+   local.get $3
+   local.set $6
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $30
+   local.get $5
+   f32x4.splat
+   local.set $19
+   local.get $20
+   f32x4.splat
+   local.set $18
+   loop $for-loop|2
+    local.get $9
+    i32.const 4
+    i32.add
+    local.tee $3
+    local.get $0
+    i32.le_s
+    if
+     local.get $9
+     i32.const 2
+     i32.shl
+     local.tee $9
+     local.get $1
+     i32.add
+     v128.load
+     local.get $19
+     f32x4.mul
+     local.get $18
+     f32x4.sub
+     i32.const 9784
+     v128.load32_splat
+     f32x4.pmax
+     local.tee $14
+     i32.const 9788
+     v128.load32_splat
+     f32x4.mul
+     i32.const 9792
+     v128.load32_splat
+     f32x4.add
+     local.tee $17
+     i32.const 9796
+     v128.load32_splat
+     f32x4.sub
+     local.set $13
+     local.get $14
+     local.get $13
+     i32.const 9800
+     v128.load32_splat
+     f32x4.mul
+     f32x4.sub
+     local.get $13
+     i32.const 9804
+     v128.load32_splat
+     f32x4.mul
+     f32x4.sub
+     local.tee $14
+     local.get $14
+     f32x4.mul
+     local.set $13
+     local.get $6
+     local.get $9
+     i32.add
+     i32.const 9808
+     v128.load32_splat
+     local.get $14
+     f32x4.mul
+     i32.const 9812
+     v128.load32_splat
+     f32x4.add
+     local.get $13
+     i32.const 9816
+     v128.load32_splat
+     local.get $14
+     f32x4.mul
+     i32.const 9820
+     v128.load32_splat
+     f32x4.add
+     local.get $13
+     i32.const 9824
+     v128.load32_splat
+     local.get $14
+     f32x4.mul
+     i32.const 9828
+     v128.load32_splat
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     local.get $13
+     f32x4.mul
+     local.get $14
+     f32x4.add
+     i32.const 9832
+     v128.load32_splat
+     f32x4.add
+     local.get $17
+     i32.const 9836
+     v128.load32_splat
+     v128.and
+     i32.const 9840
+     v128.load32_splat
+     i32x4.sub
+     local.tee $14
+     i32.const 1
+     i32x4.shr_s
+     local.tee $13
+     i32.const 9844
+     v128.load32_splat
+     i32x4.add
+     i32.const 23
+     i32x4.shl
+     f32x4.mul
+     local.get $14
+     local.get $13
+     i32x4.sub
+     i32.const 9848
+     v128.load32_splat
+     i32x4.add
+     i32.const 23
+     i32x4.shl
+     f32x4.mul
+     local.tee $13
+     v128.store
+     local.get $30
+     local.get $13
+     f64x2.promote_low_f32x4
+     local.get $13
+     local.get $13
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     local.set $30
+     local.get $3
+     local.set $9
+     br $for-loop|2
+    end
+   end
+   local.get $30
+   f64x2.extract_lane 0
+   local.get $30
+   f64x2.extract_lane 1
+   f64.add
+   local.set $27
+   loop $for-loop|3
+    local.get $0
+    local.get $9
+    i32.gt_s
+    if
+     local.get $9
+     i32.const 2
+     i32.shl
+     local.tee $3
+     local.get $1
+     i32.add
+     f32.load
+     local.get $5
+     f32.mul
+     local.get $20
+     f32.sub
+     f64.promote_f32
+     call $~lib/math/NativeMath.exp
+     f32.demote_f64
+     local.set $7
+     local.get $3
+     local.get $6
+     i32.add
+     local.get $7
+     f32.store
+     local.get $27
+     local.get $7
+     f64.promote_f32
+     f64.add
+     local.set $27
+     local.get $9
+     i32.const 1
+     i32.add
+     local.set $9
+     br $for-loop|3
+    end
+   end
+   local.get $0
+   local.set $3
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $29
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $28
+   v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
+   local.set $30
+   local.get $5
+   f32x4.splat
+   local.set $22
+   local.get $16
+   f32x4.splat
+   local.set $21
+   loop $for-loop|4
+    local.get $8
+    i32.const 4
+    i32.add
+    local.tee $0
+    local.get $3
+    i32.le_s
+    if
+     local.get $8
+     i32.const 2
+     i32.shl
+     local.tee $6
+     local.get $2
+     i32.add
+     v128.load
+     local.set $19
+     local.get $1
+     local.get $6
+     i32.add
+     v128.load
+     local.set $18
+     local.get $19
+     local.get $22
+     f32x4.mul
+     local.get $21
+     f32x4.sub
+     i32.const 9852
+     v128.load32_splat
+     f32x4.pmax
+     local.tee $14
+     i32.const 9856
+     v128.load32_splat
+     f32x4.mul
+     i32.const 9860
+     v128.load32_splat
+     f32x4.add
+     local.tee $17
+     i32.const 9864
+     v128.load32_splat
+     f32x4.sub
+     local.set $13
+     local.get $14
+     local.get $13
+     i32.const 9868
+     v128.load32_splat
+     f32x4.mul
+     f32x4.sub
+     local.get $13
+     i32.const 9872
+     v128.load32_splat
+     f32x4.mul
+     f32x4.sub
+     local.tee $14
+     local.get $14
+     f32x4.mul
+     local.set $13
+     local.get $4
+     local.get $6
+     i32.add
+     i32.const 9876
+     v128.load32_splat
+     local.get $14
+     f32x4.mul
+     i32.const 9880
+     v128.load32_splat
+     f32x4.add
+     local.get $13
+     i32.const 9884
+     v128.load32_splat
+     local.get $14
+     f32x4.mul
+     i32.const 9888
+     v128.load32_splat
+     f32x4.add
+     local.get $13
+     i32.const 9892
+     v128.load32_splat
+     local.get $14
+     f32x4.mul
+     i32.const 9896
+     v128.load32_splat
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     local.get $13
+     f32x4.mul
+     local.get $14
+     f32x4.add
+     i32.const 9900
+     v128.load32_splat
+     f32x4.add
+     local.get $17
+     i32.const 9904
+     v128.load32_splat
+     v128.and
+     i32.const 9908
+     v128.load32_splat
+     i32x4.sub
+     local.tee $14
+     i32.const 1
+     i32x4.shr_s
+     local.tee $13
+     i32.const 9912
+     v128.load32_splat
+     i32x4.add
+     i32.const 23
+     i32x4.shl
+     f32x4.mul
+     local.get $14
+     local.get $13
+     i32x4.sub
+     i32.const 9916
+     v128.load32_splat
+     i32x4.add
+     i32.const 23
+     i32x4.shl
+     f32x4.mul
+     local.tee $13
+     v128.store
+     local.get $29
+     local.get $13
+     f64x2.promote_low_f32x4
+     local.get $13
+     local.get $13
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     local.set $29
+     local.get $30
+     local.get $13
+     f32x4.pmin
+     local.set $30
+     local.get $28
+     local.get $13
+     local.get $18
+     local.get $19
+     local.get $18
+     f32x4.sub
+     local.get $13
+     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+     f32x4.eq
+     v128.bitselect
+     f32x4.mul
+     local.tee $13
+     f64x2.promote_low_f32x4
+     local.get $13
+     local.get $13
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     local.set $28
+     local.get $0
+     local.set $8
+     br $for-loop|4
+    end
+   end
+   local.get $29
+   f64x2.extract_lane 0
+   local.get $29
+   f64x2.extract_lane 1
+   f64.add
+   local.set $25
+   local.get $28
+   f64x2.extract_lane 0
+   local.get $28
+   f64x2.extract_lane 1
+   f64.add
+   local.set $24
+   local.get $30
+   f32x4.extract_lane 0
+   local.get $30
+   f32x4.extract_lane 1
+   f32.min
+   local.get $30
+   f32x4.extract_lane 2
+   local.get $30
+   f32x4.extract_lane 3
+   f32.min
+   f32.min
+   local.set $7
+   loop $for-loop|5
+    local.get $3
+    local.get $8
+    i32.gt_s
+    if
+     local.get $8
+     i32.const 2
+     i32.shl
+     local.tee $0
+     local.get $2
+     i32.add
+     f32.load
+     local.set $15
+     local.get $0
+     local.get $1
+     i32.add
+     f32.load
+     local.set $12
+     local.get $0
+     local.get $4
+     i32.add
+     local.get $15
+     local.get $5
+     f32.mul
+     local.get $16
+     f32.sub
+     f64.promote_f32
+     call $~lib/math/NativeMath.exp
+     f32.demote_f64
+     local.tee $23
+     f32.store
+     local.get $25
+     local.get $23
+     f64.promote_f32
+     f64.add
+     local.set $25
+     local.get $7
+     local.get $23
+     f32.min
+     local.set $7
+     local.get $24
+     local.get $23
+     local.get $12
+     local.get $15
+     local.get $12
+     f32.sub
+     local.get $23
+     f32.const 0
+     f32.eq
+     select
+     f32.mul
+     f64.promote_f32
+     f64.add
+     local.set $24
+     local.get $8
+     i32.const 1
+     i32.add
+     local.set $8
+     br $for-loop|5
+    end
+   end
+   local.get $24
+   global.set $wasm/kl-div/rowDotF32
+   local.get $7
+   global.set $wasm/kl-div/rowMinEF32
+   local.get $5
+   f64.promote_f32
+   global.get $wasm/kl-div/rowDotF32
+   f64.mul
+   local.get $25
+   f64.div
+   local.get $20
+   f64.promote_f32
+   local.get $27
+   call $~lib/math/NativeMath.log
+   f64.add
+   f64.add
+   local.get $16
+   f64.promote_f32
+   local.get $25
+   call $~lib/math/NativeMath.log
+   f64.add
+   f64.sub
+   return
+  end
   local.get $1
-  local.set $8
+  local.set $10
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $23
+  local.set $30
   local.get $5
   f32x4.splat
   local.set $19
-  global.get $wasm/kl-div/rowMaxSF32
-  local.tee $15
+  local.get $20
   f32x4.splat
   local.set $18
-  loop $for-loop|2
-   local.get $10
+  loop $for-loop|6
+   local.get $9
    i32.const 4
    i32.add
    local.tee $1
    local.get $0
    i32.le_s
    if
-    local.get $10
+    local.get $9
     i32.const 2
     i32.shl
-    local.tee $10
-    local.get $8
+    local.tee $9
+    local.get $10
     i32.add
     v128.load
     local.get $19
     f32x4.mul
     local.get $18
     f32x4.sub
-    i32.const 9784
+    i32.const 9920
     v128.load32_splat
     f32x4.pmax
     local.tee $14
-    i32.const 9788
+    i32.const 9924
     v128.load32_splat
     f32x4.mul
-    i32.const 9792
+    i32.const 9928
     v128.load32_splat
     f32x4.add
     local.tee $17
-    i32.const 9796
+    i32.const 9932
     v128.load32_splat
     f32x4.sub
     local.set $13
     local.get $14
     local.get $13
-    i32.const 9800
+    i32.const 9936
     v128.load32_splat
     f32x4.mul
     f32x4.sub
     local.get $13
-    i32.const 9804
+    i32.const 9940
     v128.load32_splat
     f32x4.mul
     f32x4.sub
@@ -1964,29 +3076,29 @@
     f32x4.mul
     local.set $13
     local.get $3
-    local.get $10
+    local.get $9
     i32.add
-    i32.const 9808
+    i32.const 9944
     v128.load32_splat
     local.get $14
     f32x4.mul
-    i32.const 9812
+    i32.const 9948
     v128.load32_splat
     f32x4.add
     local.get $13
-    i32.const 9816
+    i32.const 9952
     v128.load32_splat
     local.get $14
     f32x4.mul
-    i32.const 9820
+    i32.const 9956
     v128.load32_splat
     f32x4.add
     local.get $13
-    i32.const 9824
+    i32.const 9960
     v128.load32_splat
     local.get $14
     f32x4.mul
-    i32.const 9828
+    i32.const 9964
     v128.load32_splat
     f32x4.add
     f32x4.mul
@@ -1997,21 +3109,21 @@
     f32x4.mul
     local.get $14
     f32x4.add
-    i32.const 9832
+    i32.const 9968
     v128.load32_splat
     f32x4.add
     local.get $17
-    i32.const 9836
+    i32.const 9972
     v128.load32_splat
     v128.and
-    i32.const 9840
+    i32.const 9976
     v128.load32_splat
     i32x4.sub
     local.tee $14
     i32.const 1
     i32x4.shr_s
     local.tee $13
-    i32.const 9844
+    i32.const 9980
     v128.load32_splat
     i32x4.add
     i32.const 23
@@ -2020,7 +3132,7 @@
     local.get $14
     local.get $13
     i32x4.sub
-    i32.const 9848
+    i32.const 9984
     v128.load32_splat
     i32x4.add
     i32.const 23
@@ -2028,7 +3140,7 @@
     f32x4.mul
     local.tee $13
     v128.store
-    local.get $23
+    local.get $30
     local.get $13
     f64x2.promote_low_f32x4
     local.get $13
@@ -2037,33 +3149,33 @@
     f64x2.promote_low_f32x4
     f64x2.add
     f64x2.add
-    local.set $23
+    local.set $30
     local.get $1
-    local.set $10
-    br $for-loop|2
+    local.set $9
+    br $for-loop|6
    end
   end
-  local.get $23
+  local.get $30
   f64x2.extract_lane 0
-  local.get $23
+  local.get $30
   f64x2.extract_lane 1
   f64.add
-  local.set $22
-  loop $for-loop|3
+  local.set $27
+  loop $for-loop|7
    local.get $0
-   local.get $10
+   local.get $9
    i32.gt_s
    if
-    local.get $10
+    local.get $9
     i32.const 2
     i32.shl
     local.tee $1
-    local.get $8
+    local.get $10
     i32.add
     f32.load
     local.get $5
     f32.mul
-    local.get $15
+    local.get $20
     f32.sub
     f64.promote_f32
     call $~lib/math/NativeMath.exp
@@ -2074,21 +3186,21 @@
     i32.add
     local.get $12
     f32.store
-    local.get $22
+    local.get $27
     local.get $12
     f64.promote_f32
     f64.add
-    local.set $22
-    local.get $10
+    local.set $27
+    local.get $9
     i32.const 1
     i32.add
-    local.set $10
-    br $for-loop|3
+    local.set $9
+    br $for-loop|7
    end
   end
-  local.get $15
+  local.get $20
   f64.promote_f32
-  local.get $22
+  local.get $27
   call $~lib/math/NativeMath.log
   f64.add
   f32.demote_f64
@@ -2096,22 +3208,22 @@
   local.get $0
   local.set $1
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $23
+  local.set $30
   local.get $5
   f32x4.splat
   local.set $19
   local.get $16
   f32x4.splat
   local.set $18
-  loop $for-loop|4
-   local.get $9
+  loop $for-loop|8
+   local.get $8
    i32.const 4
    i32.add
    local.tee $0
    local.get $1
    i32.le_s
    if
-    local.get $9
+    local.get $8
     i32.const 2
     i32.shl
     local.tee $3
@@ -2122,29 +3234,29 @@
     f32x4.mul
     local.get $18
     f32x4.sub
-    i32.const 9852
+    i32.const 9988
     v128.load32_splat
     f32x4.pmax
     local.tee $14
-    i32.const 9856
+    i32.const 9992
     v128.load32_splat
     f32x4.mul
-    i32.const 9860
+    i32.const 9996
     v128.load32_splat
     f32x4.add
     local.tee $17
-    i32.const 9864
+    i32.const 10000
     v128.load32_splat
     f32x4.sub
     local.set $13
     local.get $14
     local.get $13
-    i32.const 9868
+    i32.const 10004
     v128.load32_splat
     f32x4.mul
     f32x4.sub
     local.get $13
-    i32.const 9872
+    i32.const 10008
     v128.load32_splat
     f32x4.mul
     f32x4.sub
@@ -2155,27 +3267,27 @@
     local.get $3
     local.get $4
     i32.add
-    i32.const 9876
+    i32.const 10012
     v128.load32_splat
     local.get $14
     f32x4.mul
-    i32.const 9880
+    i32.const 10016
     v128.load32_splat
     f32x4.add
     local.get $13
-    i32.const 9884
+    i32.const 10020
     v128.load32_splat
     local.get $14
     f32x4.mul
-    i32.const 9888
+    i32.const 10024
     v128.load32_splat
     f32x4.add
     local.get $13
-    i32.const 9892
+    i32.const 10028
     v128.load32_splat
     local.get $14
     f32x4.mul
-    i32.const 9896
+    i32.const 10032
     v128.load32_splat
     f32x4.add
     f32x4.mul
@@ -2186,21 +3298,21 @@
     f32x4.mul
     local.get $14
     f32x4.add
-    i32.const 9900
+    i32.const 10036
     v128.load32_splat
     f32x4.add
     local.get $17
-    i32.const 9904
+    i32.const 10040
     v128.load32_splat
     v128.and
-    i32.const 9908
+    i32.const 10044
     v128.load32_splat
     i32x4.sub
     local.tee $14
     i32.const 1
     i32x4.shr_s
     local.tee $13
-    i32.const 9912
+    i32.const 10048
     v128.load32_splat
     i32x4.add
     i32.const 23
@@ -2209,7 +3321,7 @@
     local.get $14
     local.get $13
     i32x4.sub
-    i32.const 9916
+    i32.const 10052
     v128.load32_splat
     i32x4.add
     i32.const 23
@@ -2217,7 +3329,7 @@
     f32x4.mul
     local.tee $13
     v128.store
-    local.get $23
+    local.get $30
     local.get $13
     f64x2.promote_low_f32x4
     local.get $13
@@ -2226,24 +3338,24 @@
     f64x2.promote_low_f32x4
     f64x2.add
     f64x2.add
-    local.set $23
+    local.set $30
     local.get $0
-    local.set $9
-    br $for-loop|4
+    local.set $8
+    br $for-loop|8
    end
   end
-  local.get $23
+  local.get $30
   f64x2.extract_lane 0
-  local.get $23
+  local.get $30
   f64x2.extract_lane 1
   f64.add
-  local.set $22
-  loop $for-loop|5
+  local.set $27
+  loop $for-loop|9
    local.get $1
-   local.get $9
+   local.get $8
    i32.gt_s
    if
-    local.get $9
+    local.get $8
     i32.const 2
     i32.shl
     local.tee $0
@@ -2263,27 +3375,27 @@
     i32.add
     local.get $12
     f32.store
-    local.get $22
+    local.get $27
     local.get $12
     f64.promote_f32
     f64.add
-    local.set $22
-    local.get $9
+    local.set $27
+    local.get $8
     i32.const 1
     i32.add
-    local.set $9
-    br $for-loop|5
+    local.set $8
+    br $for-loop|9
    end
   end
   local.get $16
   f64.promote_f32
-  local.get $22
+  local.get $27
   call $~lib/math/NativeMath.log
   f64.add
   f32.demote_f64
   local.set $16
   f64.const 1
-  local.get $22
+  local.get $27
   f64.div
   f32.demote_f64
   local.set $15
@@ -2291,16 +3403,16 @@
   f32x4.splat
   local.set $14
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $24
-  loop $for-loop|6
-   local.get $21
+  local.set $18
+  loop $for-loop|10
+   local.get $26
    i32.const 4
    i32.add
    local.get $1
    i32.le_s
    if
-    local.get $24
-    local.get $21
+    local.get $18
+    local.get $26
     i32.const 2
     i32.shl
     local.tee $0
@@ -2327,7 +3439,7 @@
     v128.andnot
     local.get $13
     local.get $0
-    local.get $8
+    local.get $10
     i32.add
     v128.load
     local.get $14
@@ -2345,7 +3457,7 @@
     f64x2.promote_low_f32x4
     f64x2.add
     f64x2.add
-    local.set $24
+    local.set $18
     local.get $6
     if
      local.get $0
@@ -2357,27 +3469,27 @@
      f32x4.mul
      v128.store
     end
-    local.get $21
+    local.get $26
     i32.const 4
     i32.add
-    local.set $21
-    br $for-loop|6
+    local.set $26
+    br $for-loop|10
    end
   end
-  local.get $24
+  local.get $18
   f64x2.extract_lane 0
-  local.get $24
+  local.get $18
   f64x2.extract_lane 1
   f64.add
-  local.set $22
-  loop $for-loop|7
+  local.set $27
+  loop $for-loop|11
    local.get $1
-   local.get $21
+   local.get $26
    i32.gt_s
    if
-    local.get $22
+    local.get $27
     f32.const 0
-    local.get $21
+    local.get $26
     i32.const 2
     i32.shl
     local.tee $0
@@ -2402,7 +3514,7 @@
     select
     local.get $12
     local.get $0
-    local.get $8
+    local.get $10
     i32.add
     f32.load
     local.get $5
@@ -2414,7 +3526,7 @@
     local.tee $12
     f64.promote_f32
     f64.add
-    local.set $22
+    local.set $27
     local.get $6
     if
      local.get $0
@@ -2425,32 +3537,32 @@
      f32.mul
      f32.store
     end
-    local.get $21
+    local.get $26
     i32.const 1
     i32.add
-    local.set $21
-    br $for-loop|7
+    local.set $26
+    br $for-loop|11
    end
   end
-  local.get $22
+  local.get $27
  )
  (func $wasm/kl-div/logitsRowBackwardF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 f64) (param $4 i32) (param $5 i32) (param $6 f64) (param $7 i32) (param $8 i32) (result f64)
   (local $9 i32)
   (local $10 i32)
   (local $11 i32)
   (local $12 i32)
-  (local $13 v128)
-  (local $14 v128)
-  (local $15 v128)
-  (local $16 v128)
-  (local $17 i32)
+  (local $13 i32)
+  (local $14 f64)
+  (local $15 f64)
+  (local $16 f64)
+  (local $17 f64)
   (local $18 f64)
-  (local $19 f64)
+  (local $19 v128)
   (local $20 v128)
-  (local $21 f64)
-  (local $22 f64)
-  (local $23 f64)
-  (local $24 f64)
+  (local $21 v128)
+  (local $22 v128)
+  (local $23 v128)
+  (local $24 v128)
   (local $25 f64)
   (local $26 v128)
   (local $27 v128)
@@ -2460,557 +3572,826 @@
   (local $31 v128)
   (local $32 v128)
   (local $33 v128)
-  (local $34 v128)
-  (local $35 v128)
+  (local $34 i32)
+  (local $35 f64)
   (local $36 f64)
   (local $37 f64)
+  (local $38 v128)
+  (local $39 v128)
+  (local $40 v128)
+  local.get $0
+  i32.eqz
+  if
+   f64.const 0
+   return
+  end
   v128.const i32x4 0x00000000 0xfff00000 0x00000000 0xfff00000
-  local.set $13
+  local.set $38
   v128.const i32x4 0x00000000 0xfff00000 0x00000000 0xfff00000
-  local.set $16
+  local.set $39
   local.get $3
   f64x2.splat
-  local.set $26
+  local.set $21
   loop $for-loop|0
-   local.get $10
+   local.get $13
    i32.const 2
    i32.add
-   local.tee $12
+   local.tee $10
    local.get $0
    i32.le_s
    if
+    local.get $38
     local.get $13
+    i32.const 3
+    i32.shl
+    local.tee $13
+    local.get $1
+    i32.add
+    v128.load
+    local.get $21
+    f64x2.mul
+    local.tee $20
+    f64x2.pmax
+    local.set $38
+    local.get $39
+    local.get $2
+    local.get $13
+    i32.add
+    v128.load
+    local.get $21
+    f64x2.mul
+    local.tee $19
+    f64x2.pmax
+    local.set $39
+    local.get $28
+    local.get $20
+    local.get $20
+    f64x2.ne
+    v128.or
+    local.set $28
+    local.get $40
+    local.get $19
+    local.get $19
+    f64x2.ne
+    v128.or
+    local.set $40
     local.get $10
+    local.set $13
+    br $for-loop|0
+   end
+  end
+  f64.const nan:0x8000000000000
+  local.get $38
+  f64x2.extract_lane 0
+  local.get $38
+  f64x2.extract_lane 1
+  f64.max
+  local.get $28
+  v128.any_true
+  select
+  local.set $15
+  f64.const nan:0x8000000000000
+  local.get $39
+  f64x2.extract_lane 0
+  local.get $39
+  f64x2.extract_lane 1
+  f64.max
+  local.get $40
+  v128.any_true
+  select
+  local.set $37
+  loop $for-loop|1
+   local.get $0
+   local.get $13
+   i32.gt_s
+   if
+    local.get $15
+    local.get $13
     i32.const 3
     i32.shl
     local.tee $10
     local.get $1
     i32.add
-    v128.load
-    local.get $26
-    f64x2.mul
-    local.tee $27
-    f64x2.pmax
-    local.set $13
-    local.get $16
+    f64.load
+    local.get $3
+    f64.mul
+    f64.max
+    local.set $15
+    local.get $37
     local.get $2
     local.get $10
     i32.add
-    v128.load
-    local.get $26
-    f64x2.mul
-    local.tee $28
-    f64x2.pmax
-    local.set $16
-    local.get $15
-    local.get $27
-    local.get $27
-    f64x2.ne
-    v128.or
-    local.set $15
-    local.get $14
-    local.get $28
-    local.get $28
-    f64x2.ne
-    v128.or
-    local.set $14
-    local.get $12
-    local.set $10
-    br $for-loop|0
+    f64.load
+    local.get $3
+    f64.mul
+    f64.max
+    local.set $37
+    local.get $13
+    i32.const 1
+    i32.add
+    local.set $13
+    br $for-loop|1
    end
   end
-  f64.const nan:0x8000000000000
-  local.get $13
-  f64x2.extract_lane 0
-  local.get $13
-  f64x2.extract_lane 1
-  f64.max
   local.get $15
-  v128.any_true
-  select
-  local.set $18
-  f64.const nan:0x8000000000000
-  local.get $16
-  f64x2.extract_lane 0
-  local.get $16
-  f64x2.extract_lane 1
-  f64.max
-  local.get $14
-  v128.any_true
-  select
-  local.set $19
-  loop $for-loop|1
-   local.get $0
+  global.set $wasm/kl-div/rowMaxSF64
+  local.get $37
+  global.set $wasm/kl-div/rowMaxTF64
+  global.get $wasm/kl-div/rowMaxTF64
+  local.set $25
+  local.get $0
+  local.set $10
+  v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+  local.set $28
+  local.get $3
+  f64x2.splat
+  local.set $24
+  global.get $wasm/kl-div/rowMaxSF64
+  local.tee $18
+  f64x2.splat
+  local.set $23
+  loop $for-loop|2
+   local.get $12
+   i32.const 2
+   i32.add
+   local.tee $0
    local.get $10
-   i32.gt_s
+   i32.le_s
    if
-    local.get $18
-    local.get $10
+    local.get $12
     i32.const 3
     i32.shl
     local.tee $12
     local.get $1
     i32.add
-    f64.load
-    local.get $3
-    f64.mul
-    f64.max
-    local.set $18
-    local.get $19
-    local.get $2
-    local.get $12
-    i32.add
-    f64.load
-    local.get $3
-    f64.mul
-    f64.max
-    local.set $19
-    local.get $10
-    i32.const 1
-    i32.add
-    local.set $10
-    br $for-loop|1
-   end
-  end
-  local.get $18
-  global.set $wasm/kl-div/rowMaxSF64
-  local.get $19
-  global.set $wasm/kl-div/rowMaxTF64
-  global.get $wasm/kl-div/rowMaxTF64
-  local.set $21
-  local.get $1
-  local.set $10
-  v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $15
-  local.get $3
-  f64x2.splat
-  local.set $13
-  global.get $wasm/kl-div/rowMaxSF64
-  local.tee $22
-  f64x2.splat
-  local.set $14
-  loop $for-loop|2
-   local.get $9
-   i32.const 2
-   i32.add
-   local.tee $1
-   local.get $0
-   i32.le_s
-   if
-    local.get $9
-    i32.const 3
-    i32.shl
-    local.tee $9
-    local.get $10
-    i32.add
     v128.load
-    local.get $13
+    local.get $24
     f64x2.mul
-    local.get $14
+    local.get $23
     f64x2.sub
-    i32.const 10424
+    i32.const 10984
     v128.load64_splat
     f64x2.pmax
-    local.tee $16
-    i32.const 10432
+    local.tee $20
+    i32.const 10992
     v128.load64_splat
     f64x2.mul
-    i32.const 10440
+    i32.const 11000
     v128.load64_splat
     f64x2.add
-    local.tee $26
-    i32.const 10448
+    local.tee $22
+    i32.const 11008
     v128.load64_splat
     f64x2.sub
-    local.set $27
-    local.get $16
-    local.get $27
-    i32.const 10456
-    v128.load64_splat
-    f64x2.mul
-    f64x2.sub
-    local.get $27
-    i32.const 10464
+    local.set $19
+    local.get $20
+    local.get $19
+    i32.const 11016
     v128.load64_splat
     f64x2.mul
     f64x2.sub
-    local.tee $16
-    local.get $16
+    local.get $19
+    i32.const 11024
+    v128.load64_splat
     f64x2.mul
-    local.tee $27
-    local.get $27
+    f64x2.sub
+    local.tee $21
+    local.get $21
     f64x2.mul
-    local.set $28
+    local.tee $20
+    local.get $20
+    f64x2.mul
+    local.set $19
     local.get $7
-    local.get $9
+    local.get $12
     i32.add
-    i32.const 10472
+    i32.const 11032
     v128.load64_splat
-    local.get $16
+    local.get $21
     f64x2.add
-    local.get $27
-    i32.const 10480
+    local.get $20
+    i32.const 11040
     v128.load64_splat
-    i32.const 10488
+    i32.const 11048
     v128.load64_splat
-    local.get $16
+    local.get $21
     f64x2.mul
     f64x2.add
     f64x2.mul
     f64x2.add
-    local.get $28
-    i32.const 10496
+    local.get $19
+    i32.const 11056
     v128.load64_splat
-    i32.const 10504
+    i32.const 11064
     v128.load64_splat
-    local.get $16
+    local.get $21
     f64x2.mul
     f64x2.add
-    local.get $27
-    i32.const 10512
+    local.get $20
+    i32.const 11072
     v128.load64_splat
-    i32.const 10520
+    i32.const 11080
     v128.load64_splat
-    local.get $16
-    f64x2.mul
-    f64x2.add
+    local.get $21
     f64x2.mul
     f64x2.add
     f64x2.mul
     f64x2.add
-    local.get $28
-    local.get $28
-    f64x2.mul
-    i32.const 10528
-    v128.load64_splat
-    i32.const 10536
-    v128.load64_splat
-    local.get $16
     f64x2.mul
     f64x2.add
-    local.get $27
-    i32.const 10544
+    local.get $19
+    local.get $19
+    f64x2.mul
+    i32.const 11088
     v128.load64_splat
-    i32.const 10552
+    i32.const 11096
     v128.load64_splat
-    local.get $16
+    local.get $21
     f64x2.mul
     f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $28
-    i32.const 10560
+    local.get $20
+    i32.const 11104
     v128.load64_splat
+    i32.const 11112
+    v128.load64_splat
+    local.get $21
     f64x2.mul
     f64x2.add
     f64x2.mul
     f64x2.add
-    local.get $26
-    i32.const 10568
+    local.get $19
+    i32.const 11120
+    v128.load64_splat
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $22
+    i32.const 11128
     v128.load64_splat
     v128.and
-    i32.const 10576
+    i32.const 11136
     v128.load64_splat
     i64x2.sub
-    local.tee $16
+    local.tee $20
     i32.const 1
     i64x2.shr_s
-    local.tee $26
-    i32.const 10584
+    local.tee $19
+    i32.const 11144
     v128.load64_splat
     i64x2.add
     i32.const 52
     i64x2.shl
     f64x2.mul
-    local.get $16
-    local.get $26
+    local.get $20
+    local.get $19
     i64x2.sub
-    i32.const 10592
+    i32.const 11152
     v128.load64_splat
     i64x2.add
     i32.const 52
     i64x2.shl
     f64x2.mul
-    local.tee $16
+    local.tee $19
     v128.store
-    local.get $15
-    local.get $16
+    local.get $28
+    local.get $19
     f64x2.add
-    local.set $15
-    local.get $1
-    local.set $9
+    local.set $28
+    local.get $0
+    local.set $12
     br $for-loop|2
    end
   end
-  local.get $15
+  local.get $28
   f64x2.extract_lane 0
-  local.get $15
+  local.get $28
   f64x2.extract_lane 1
   f64.add
-  local.set $18
+  local.set $37
   loop $for-loop|3
-   local.get $0
-   local.get $9
+   local.get $10
+   local.get $12
    i32.gt_s
    if
-    local.get $9
-    i32.const 3
-    i32.shl
-    local.tee $1
-    local.get $10
-    i32.add
-    f64.load
-    local.get $3
-    f64.mul
-    local.get $22
-    f64.sub
-    call $~lib/math/NativeMath.exp
-    local.set $19
-    local.get $1
-    local.get $7
-    i32.add
-    local.get $19
-    f64.store
-    local.get $18
-    local.get $19
-    f64.add
-    local.set $18
-    local.get $9
-    i32.const 1
-    i32.add
-    local.set $9
-    br $for-loop|3
-   end
-  end
-  local.get $0
-  local.set $1
-  v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $15
-  local.get $3
-  f64x2.splat
-  local.set $13
-  local.get $21
-  f64x2.splat
-  local.set $14
-  loop $for-loop|4
-   local.get $11
-   i32.const 2
-   i32.add
-   local.tee $0
-   local.get $1
-   i32.le_s
-   if
-    local.get $11
-    i32.const 3
-    i32.shl
-    local.tee $9
-    local.get $2
-    i32.add
-    v128.load
-    local.get $13
-    f64x2.mul
-    local.get $14
-    f64x2.sub
-    i32.const 10600
-    v128.load64_splat
-    f64x2.pmax
-    local.tee $16
-    i32.const 10608
-    v128.load64_splat
-    f64x2.mul
-    i32.const 10616
-    v128.load64_splat
-    f64x2.add
-    local.tee $26
-    i32.const 10624
-    v128.load64_splat
-    f64x2.sub
-    local.set $27
-    local.get $16
-    local.get $27
-    i32.const 10632
-    v128.load64_splat
-    f64x2.mul
-    f64x2.sub
-    local.get $27
-    i32.const 10640
-    v128.load64_splat
-    f64x2.mul
-    f64x2.sub
-    local.tee $16
-    local.get $16
-    f64x2.mul
-    local.tee $27
-    local.get $27
-    f64x2.mul
-    local.set $28
-    local.get $8
-    local.get $9
-    i32.add
-    i32.const 10648
-    v128.load64_splat
-    local.get $16
-    f64x2.add
-    local.get $27
-    i32.const 10656
-    v128.load64_splat
-    i32.const 10664
-    v128.load64_splat
-    local.get $16
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $28
-    i32.const 10672
-    v128.load64_splat
-    i32.const 10680
-    v128.load64_splat
-    local.get $16
-    f64x2.mul
-    f64x2.add
-    local.get $27
-    i32.const 10688
-    v128.load64_splat
-    i32.const 10696
-    v128.load64_splat
-    local.get $16
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $28
-    local.get $28
-    f64x2.mul
-    i32.const 10704
-    v128.load64_splat
-    i32.const 10712
-    v128.load64_splat
-    local.get $16
-    f64x2.mul
-    f64x2.add
-    local.get $27
-    i32.const 10720
-    v128.load64_splat
-    i32.const 10728
-    v128.load64_splat
-    local.get $16
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $28
-    i32.const 10736
-    v128.load64_splat
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $26
-    i32.const 10744
-    v128.load64_splat
-    v128.and
-    i32.const 10752
-    v128.load64_splat
-    i64x2.sub
-    local.tee $16
-    i32.const 1
-    i64x2.shr_s
-    local.tee $26
-    i32.const 10760
-    v128.load64_splat
-    i64x2.add
-    i32.const 52
-    i64x2.shl
-    f64x2.mul
-    local.get $16
-    local.get $26
-    i64x2.sub
-    i32.const 10768
-    v128.load64_splat
-    i64x2.add
-    i32.const 52
-    i64x2.shl
-    f64x2.mul
-    local.tee $16
-    v128.store
-    local.get $15
-    local.get $16
-    f64x2.add
-    local.set $15
-    local.get $0
-    local.set $11
-    br $for-loop|4
-   end
-  end
-  local.get $15
-  f64x2.extract_lane 0
-  local.get $15
-  f64x2.extract_lane 1
-  f64.add
-  local.set $19
-  loop $for-loop|5
-   local.get $1
-   local.get $11
-   i32.gt_s
-   if
-    local.get $11
+    local.get $12
     i32.const 3
     i32.shl
     local.tee $0
-    local.get $2
+    local.get $1
     i32.add
     f64.load
     local.get $3
     f64.mul
-    local.get $21
+    local.get $18
     f64.sub
     call $~lib/math/NativeMath.exp
-    local.set $23
+    local.set $14
     local.get $0
-    local.get $8
+    local.get $7
     i32.add
-    local.get $23
+    local.get $14
     f64.store
-    local.get $19
-    local.get $23
+    local.get $37
+    local.get $14
     f64.add
-    local.set $19
-    local.get $11
+    local.set $37
+    local.get $12
     i32.const 1
     i32.add
-    local.set $11
-    br $for-loop|5
+    local.set $12
+    br $for-loop|3
    end
   end
-  local.get $22
+  local.get $5
+  if
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $28
+   local.get $3
+   f64x2.splat
+   local.set $24
+   local.get $25
+   f64x2.splat
+   local.set $23
+   loop $for-loop|6
+    local.get $9
+    i32.const 2
+    i32.add
+    local.tee $0
+    local.get $10
+    i32.le_s
+    if
+     local.get $9
+     i32.const 3
+     i32.shl
+     local.tee $9
+     local.get $2
+     i32.add
+     v128.load
+     local.get $24
+     f64x2.mul
+     local.get $23
+     f64x2.sub
+     i32.const 11336
+     v128.load64_splat
+     f64x2.pmax
+     local.tee $20
+     i32.const 11344
+     v128.load64_splat
+     f64x2.mul
+     i32.const 11352
+     v128.load64_splat
+     f64x2.add
+     local.tee $22
+     i32.const 11360
+     v128.load64_splat
+     f64x2.sub
+     local.set $19
+     local.get $20
+     local.get $19
+     i32.const 11368
+     v128.load64_splat
+     f64x2.mul
+     f64x2.sub
+     local.get $19
+     i32.const 11376
+     v128.load64_splat
+     f64x2.mul
+     f64x2.sub
+     local.tee $21
+     local.get $21
+     f64x2.mul
+     local.tee $20
+     local.get $20
+     f64x2.mul
+     local.set $19
+     local.get $8
+     local.get $9
+     i32.add
+     i32.const 11384
+     v128.load64_splat
+     local.get $21
+     f64x2.add
+     local.get $20
+     i32.const 11392
+     v128.load64_splat
+     i32.const 11400
+     v128.load64_splat
+     local.get $21
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $19
+     i32.const 11408
+     v128.load64_splat
+     i32.const 11416
+     v128.load64_splat
+     local.get $21
+     f64x2.mul
+     f64x2.add
+     local.get $20
+     i32.const 11424
+     v128.load64_splat
+     i32.const 11432
+     v128.load64_splat
+     local.get $21
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $19
+     local.get $19
+     f64x2.mul
+     i32.const 11440
+     v128.load64_splat
+     i32.const 11448
+     v128.load64_splat
+     local.get $21
+     f64x2.mul
+     f64x2.add
+     local.get $20
+     i32.const 11456
+     v128.load64_splat
+     i32.const 11464
+     v128.load64_splat
+     local.get $21
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $19
+     i32.const 11472
+     v128.load64_splat
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $22
+     i32.const 11480
+     v128.load64_splat
+     v128.and
+     i32.const 11488
+     v128.load64_splat
+     i64x2.sub
+     local.tee $20
+     i32.const 1
+     i64x2.shr_s
+     local.tee $19
+     i32.const 11496
+     v128.load64_splat
+     i64x2.add
+     i32.const 52
+     i64x2.shl
+     f64x2.mul
+     local.get $20
+     local.get $19
+     i64x2.sub
+     i32.const 11504
+     v128.load64_splat
+     i64x2.add
+     i32.const 52
+     i64x2.shl
+     f64x2.mul
+     local.tee $19
+     v128.store
+     local.get $28
+     local.get $19
+     f64x2.add
+     local.set $28
+     local.get $0
+     local.set $9
+     br $for-loop|6
+    end
+   end
+   local.get $28
+   f64x2.extract_lane 0
+   local.get $28
+   f64x2.extract_lane 1
+   f64.add
+   local.set $15
+   loop $for-loop|7
+    local.get $9
+    local.get $10
+    i32.lt_s
+    if
+     local.get $9
+     i32.const 3
+     i32.shl
+     local.tee $0
+     local.get $2
+     i32.add
+     f64.load
+     local.get $3
+     f64.mul
+     local.get $25
+     f64.sub
+     call $~lib/math/NativeMath.exp
+     local.set $14
+     local.get $0
+     local.get $8
+     i32.add
+     local.get $14
+     f64.store
+     local.get $15
+     local.get $14
+     f64.add
+     local.set $15
+     local.get $9
+     i32.const 1
+     i32.add
+     local.set $9
+     br $for-loop|7
+    end
+   end
+  else
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $28
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $40
+   v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
+   local.set $38
+   local.get $3
+   f64x2.splat
+   local.set $27
+   local.get $25
+   f64x2.splat
+   local.set $26
+   loop $for-loop|4
+    local.get $9
+    i32.const 2
+    i32.add
+    local.tee $0
+    local.get $10
+    i32.le_s
+    if
+     local.get $9
+     i32.const 3
+     i32.shl
+     local.tee $9
+     local.get $2
+     i32.add
+     v128.load
+     local.set $24
+     local.get $1
+     local.get $9
+     i32.add
+     v128.load
+     local.set $23
+     local.get $24
+     local.get $27
+     f64x2.mul
+     local.get $26
+     f64x2.sub
+     i32.const 11160
+     v128.load64_splat
+     f64x2.pmax
+     local.tee $20
+     i32.const 11168
+     v128.load64_splat
+     f64x2.mul
+     i32.const 11176
+     v128.load64_splat
+     f64x2.add
+     local.tee $22
+     i32.const 11184
+     v128.load64_splat
+     f64x2.sub
+     local.set $19
+     local.get $20
+     local.get $19
+     i32.const 11192
+     v128.load64_splat
+     f64x2.mul
+     f64x2.sub
+     local.get $19
+     i32.const 11200
+     v128.load64_splat
+     f64x2.mul
+     f64x2.sub
+     local.tee $21
+     local.get $21
+     f64x2.mul
+     local.tee $20
+     local.get $20
+     f64x2.mul
+     local.set $19
+     local.get $8
+     local.get $9
+     i32.add
+     i32.const 11208
+     v128.load64_splat
+     local.get $21
+     f64x2.add
+     local.get $20
+     i32.const 11216
+     v128.load64_splat
+     i32.const 11224
+     v128.load64_splat
+     local.get $21
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $19
+     i32.const 11232
+     v128.load64_splat
+     i32.const 11240
+     v128.load64_splat
+     local.get $21
+     f64x2.mul
+     f64x2.add
+     local.get $20
+     i32.const 11248
+     v128.load64_splat
+     i32.const 11256
+     v128.load64_splat
+     local.get $21
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $19
+     local.get $19
+     f64x2.mul
+     i32.const 11264
+     v128.load64_splat
+     i32.const 11272
+     v128.load64_splat
+     local.get $21
+     f64x2.mul
+     f64x2.add
+     local.get $20
+     i32.const 11280
+     v128.load64_splat
+     i32.const 11288
+     v128.load64_splat
+     local.get $21
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $19
+     i32.const 11296
+     v128.load64_splat
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $22
+     i32.const 11304
+     v128.load64_splat
+     v128.and
+     i32.const 11312
+     v128.load64_splat
+     i64x2.sub
+     local.tee $20
+     i32.const 1
+     i64x2.shr_s
+     local.tee $19
+     i32.const 11320
+     v128.load64_splat
+     i64x2.add
+     i32.const 52
+     i64x2.shl
+     f64x2.mul
+     local.get $20
+     local.get $19
+     i64x2.sub
+     i32.const 11328
+     v128.load64_splat
+     i64x2.add
+     i32.const 52
+     i64x2.shl
+     f64x2.mul
+     local.tee $19
+     v128.store
+     local.get $28
+     local.get $19
+     f64x2.add
+     local.set $28
+     local.get $38
+     local.get $19
+     f64x2.pmin
+     local.set $38
+     local.get $40
+     local.get $19
+     local.get $23
+     local.get $24
+     local.get $23
+     f64x2.sub
+     local.get $19
+     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+     f64x2.eq
+     v128.bitselect
+     f64x2.mul
+     f64x2.add
+     local.set $40
+     local.get $0
+     local.set $9
+     br $for-loop|4
+    end
+   end
+   local.get $28
+   f64x2.extract_lane 0
+   local.get $28
+   f64x2.extract_lane 1
+   f64.add
+   local.set $15
+   local.get $40
+   f64x2.extract_lane 0
+   local.get $40
+   f64x2.extract_lane 1
+   f64.add
+   local.set $36
+   local.get $38
+   f64x2.extract_lane 0
+   local.get $38
+   f64x2.extract_lane 1
+   f64.min
+   local.set $35
+   loop $for-loop|5
+    local.get $9
+    local.get $10
+    i32.lt_s
+    if
+     local.get $9
+     i32.const 3
+     i32.shl
+     local.tee $0
+     local.get $2
+     i32.add
+     f64.load
+     local.set $17
+     local.get $0
+     local.get $1
+     i32.add
+     f64.load
+     local.set $16
+     local.get $0
+     local.get $8
+     i32.add
+     local.get $17
+     local.get $3
+     f64.mul
+     local.get $25
+     f64.sub
+     call $~lib/math/NativeMath.exp
+     local.tee $14
+     f64.store
+     local.get $15
+     local.get $14
+     f64.add
+     local.set $15
+     local.get $14
+     local.get $35
+     f64.min
+     local.set $35
+     local.get $36
+     local.get $14
+     local.get $16
+     local.get $17
+     local.get $16
+     f64.sub
+     local.get $14
+     f64.const 0
+     f64.eq
+     select
+     f64.mul
+     f64.add
+     local.set $36
+     local.get $9
+     i32.const 1
+     i32.add
+     local.set $9
+     br $for-loop|5
+    end
+   end
+   local.get $36
+   global.set $wasm/kl-div/rowDotF64
+   local.get $35
+   global.set $wasm/kl-div/rowMinEF64
+  end
   local.get $18
+  local.get $37
   call $~lib/math/NativeMath.log
   f64.add
-  local.set $24
-  local.get $21
-  local.get $19
+  local.set $30
+  local.get $25
+  local.get $15
   call $~lib/math/NativeMath.log
   f64.add
-  local.set $25
-  f64.const 1
-  local.get $18
-  f64.div
-  f64x2.splat
-  local.set $31
-  f64.const 1
-  local.get $19
-  f64.div
-  f64x2.splat
-  local.set $32
+  local.set $29
   local.get $3
   f64x2.splat
-  local.set $33
+  local.set $28
   local.get $6
   f64x2.splat
-  local.set $34
+  local.set $27
   local.get $5
   if (result f64)
    f64.const 0
@@ -3019,384 +4400,445 @@
    f64.load
   end
   f64x2.splat
-  local.set $15
-  v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $14
-  v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $13
-  loop $for-loop|6
-   local.get $17
-   i32.const 2
-   i32.add
-   local.get $1
-   i32.le_s
-   if
-    local.get $17
-    i32.const 3
-    i32.shl
+  local.set $26
+  f64.const 1
+  local.get $37
+  f64.div
+  f64x2.splat
+  local.set $39
+  f64.const 1
+  local.get $15
+  f64.div
+  local.tee $14
+  f64x2.splat
+  local.tee $23
+  local.set $40
+  local.get $5
+  if (result f64)
+   local.get $15
+   local.set $14
+   local.get $3
+   f64x2.splat
+   local.set $22
+   local.get $6
+   f64x2.splat
+   local.set $21
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $40
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $38
+   loop $for-loop|8
+    local.get $11
+    i32.const 2
+    i32.add
     local.tee $0
-    local.get $7
-    i32.add
-    v128.load
-    local.get $31
-    f64x2.mul
-    local.set $35
-    local.get $14
-    local.get $0
-    local.get $8
-    i32.add
-    v128.load
-    local.get $32
-    f64x2.mul
-    local.tee $16
-    local.get $0
-    local.get $2
-    i32.add
-    v128.load
-    local.get $33
-    f64x2.mul
-    local.get $25
-    f64x2.splat
-    f64x2.sub
-    local.tee $26
-    f64x2.mul
-    local.get $16
-    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-    f64x2.eq
-    v128.andnot
-    local.get $16
-    local.get $0
     local.get $10
-    i32.add
-    v128.load
-    local.get $33
-    f64x2.mul
-    local.get $24
-    f64x2.splat
-    f64x2.sub
-    local.tee $27
-    f64x2.mul
-    f64x2.sub
-    f64x2.add
-    local.set $14
-    local.get $13
-    local.get $5
-    if (result v128)
+    i32.le_s
+    if
+     local.get $40
+     local.get $11
+     i32.const 3
+     i32.shl
+     local.tee $9
+     local.get $8
+     i32.add
+     local.tee $11
+     v128.load
+     local.get $23
+     f64x2.mul
+     local.tee $20
+     local.get $2
+     local.get $9
+     i32.add
+     v128.load
+     local.get $22
+     f64x2.mul
+     local.get $29
+     f64x2.splat
+     f64x2.sub
+     local.tee $19
+     f64x2.mul
+     local.get $20
+     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+     f64x2.eq
+     local.tee $32
+     v128.andnot
+     local.get $20
+     local.get $1
+     local.get $9
+     i32.add
+     v128.load
+     local.get $22
+     f64x2.mul
+     local.get $30
+     f64x2.splat
+     f64x2.sub
+     local.tee $31
+     f64x2.mul
+     f64x2.sub
+     f64x2.add
+     local.set $40
+     local.get $38
+     local.get $4
+     local.get $9
+     i32.add
+     v128.load
+     local.get $21
+     f64x2.mul
+     local.tee $24
+     local.get $20
+     f64x2.mul
+     f64x2.add
+     local.set $38
+     local.get $33
+     local.get $20
+     local.get $24
+     local.get $19
+     i32.const 11512
+     v128.load64_splat
+     i32.const 11520
+     v128.load64_splat
+     local.get $32
+     local.get $20
+     local.get $20
+     f64x2.ne
+     v128.or
+     v128.bitselect
+     f64x2.add
+     local.get $31
+     f64x2.sub
+     f64x2.mul
+     f64x2.mul
+     f64x2.add
+     local.set $33
+     local.get $7
+     local.get $9
+     i32.add
+     local.tee $9
+     local.get $9
+     v128.load
+     local.get $39
+     f64x2.mul
+     v128.store
+     local.get $11
+     local.get $20
+     v128.store
+     local.get $0
+     local.set $11
+     br $for-loop|8
+    end
+   end
+   local.get $40
+   f64x2.extract_lane 0
+   local.get $40
+   f64x2.extract_lane 1
+   f64.add
+   local.set $15
+   local.get $38
+   f64x2.extract_lane 0
+   local.get $38
+   f64x2.extract_lane 1
+   f64.add
+   local.set $35
+   local.get $33
+   f64x2.extract_lane 0
+   local.get $33
+   f64x2.extract_lane 1
+   f64.add
+   local.set $36
+   loop $for-loop|9
+    local.get $10
+    local.get $11
+    i32.gt_s
+    if
+     local.get $15
+     f64.const 0
+     local.get $11
+     i32.const 3
+     i32.shl
+     local.tee $0
+     local.get $8
+     i32.add
+     local.tee $9
+     f64.load
+     local.get $14
+     f64.div
+     local.tee $25
+     local.get $0
+     local.get $2
+     i32.add
+     f64.load
+     local.get $3
+     f64.mul
+     local.get $29
+     f64.sub
+     local.tee $18
+     f64.mul
+     local.get $25
+     f64.const 0
+     f64.eq
+     select
+     local.get $25
+     local.get $0
+     local.get $1
+     i32.add
+     f64.load
+     local.get $3
+     f64.mul
+     local.get $30
+     f64.sub
+     local.tee $17
+     f64.mul
+     f64.sub
+     f64.add
+     local.set $15
+     local.get $35
      local.get $0
      local.get $4
      i32.add
-     v128.load
-    else
-     local.get $15
+     f64.load
+     local.get $6
+     f64.mul
+     local.tee $16
+     local.get $25
+     f64.mul
+     f64.add
+     local.set $35
+     local.get $36
+     local.get $25
+     local.get $16
+     local.get $18
+     local.get $25
+     local.get $25
+     f64.div
+     f64.add
+     local.get $17
+     f64.sub
+     f64.mul
+     f64.mul
+     f64.add
+     local.set $36
+     local.get $0
+     local.get $7
+     i32.add
+     local.tee $0
+     local.get $0
+     f64.load
+     local.get $37
+     f64.div
+     f64.store
+     local.get $9
+     local.get $25
+     f64.store
+     local.get $11
+     i32.const 1
+     i32.add
+     local.set $11
+     br $for-loop|9
     end
-    local.get $34
-    f64x2.mul
-    local.tee $28
-    local.get $16
-    f64x2.mul
-    f64x2.add
-    local.set $13
-    local.get $20
-    local.get $16
-    local.get $28
-    local.get $26
-    i32.const 10776
-    v128.load64_splat
-    i32.const 10784
-    v128.load64_splat
-    local.get $16
-    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-    f64x2.eq
-    local.get $16
-    local.get $16
-    f64x2.ne
-    v128.or
-    v128.bitselect
-    f64x2.add
-    local.get $27
-    f64x2.sub
-    f64x2.mul
-    f64x2.mul
-    f64x2.add
-    local.set $20
-    local.get $0
-    local.get $7
-    i32.add
-    local.get $35
-    v128.store
-    local.get $0
-    local.get $8
-    i32.add
-    local.get $16
-    v128.store
-    local.get $17
-    i32.const 2
-    i32.add
-    local.set $17
-    br $for-loop|6
    end
+   local.get $35
+   global.set $wasm/kl-div/rowSumUF64
+   local.get $36
+   global.set $wasm/kl-div/rowSumPWF64
+   global.get $wasm/kl-div/rowSumUF64
+   local.set $36
+   v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
+   local.set $39
+   v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
+   local.set $40
+   global.get $wasm/kl-div/rowSumPWF64
+  else
+   f64.const nan:0x8000000000000
+   local.get $4
+   f64.load
+   local.get $6
+   f64.mul
+   local.tee $36
+   local.get $3
+   global.get $wasm/kl-div/rowDotF64
+   f64.mul
+   local.get $15
+   f64.div
+   local.get $18
+   local.get $37
+   call $~lib/math/NativeMath.log
+   f64.add
+   f64.add
+   local.get $25
+   local.get $15
+   call $~lib/math/NativeMath.log
+   f64.add
+   f64.sub
+   local.tee $15
+   f64.const 1
+   f64.add
+   f64.mul
+   global.get $wasm/kl-div/rowMinEF64
+   local.get $14
+   f64.mul
+   f64.const 0
+   f64.eq
+   select
   end
-  local.get $14
-  f64x2.extract_lane 0
-  local.get $14
-  f64x2.extract_lane 1
-  f64.add
+  local.set $25
+  local.get $36
+  f64x2.splat
+  local.set $24
+  local.get $25
+  f64x2.splat
   local.set $23
-  local.get $13
-  f64x2.extract_lane 0
-  local.get $13
-  f64x2.extract_lane 1
-  f64.add
-  local.set $21
-  local.get $20
-  f64x2.extract_lane 0
-  local.get $20
-  f64x2.extract_lane 1
-  f64.add
-  local.set $22
-  loop $for-loop|7
-   local.get $1
-   local.get $17
-   i32.gt_s
-   if
-    local.get $23
-    f64.const 0
-    local.get $17
-    i32.const 3
-    i32.shl
-    local.tee $0
-    local.get $8
-    i32.add
-    local.tee $9
-    f64.load
-    local.get $19
-    f64.div
-    local.tee $29
-    local.get $0
-    local.get $2
-    i32.add
-    f64.load
-    local.get $3
-    f64.mul
-    local.get $25
-    f64.sub
-    local.tee $30
-    f64.mul
-    local.get $29
-    f64.const 0
-    f64.eq
-    select
-    local.get $29
-    local.get $0
-    local.get $10
-    i32.add
-    f64.load
-    local.get $3
-    f64.mul
-    local.get $24
-    f64.sub
-    local.tee $36
-    f64.mul
-    f64.sub
-    f64.add
-    local.set $23
-    local.get $21
-    local.get $0
-    local.get $4
-    i32.add
-    local.get $4
-    local.get $5
-    select
-    f64.load
-    local.get $6
-    f64.mul
-    local.tee $37
-    local.get $29
-    f64.mul
-    f64.add
-    local.set $21
-    local.get $22
-    local.get $29
-    local.get $37
-    local.get $30
-    local.get $29
-    local.get $29
-    f64.div
-    f64.add
-    local.get $36
-    f64.sub
-    f64.mul
-    f64.mul
-    f64.add
-    local.set $22
-    local.get $0
-    local.get $7
-    i32.add
-    local.tee $0
-    local.get $0
-    f64.load
-    local.get $18
-    f64.div
-    f64.store
-    local.get $9
-    local.get $29
-    f64.store
-    local.get $17
-    i32.const 1
-    i32.add
-    local.set $17
-    br $for-loop|7
-   end
-  end
-  local.get $21
-  f64x2.splat
-  local.set $13
-  local.get $22
-  f64x2.splat
-  local.set $14
-  i32.const 0
-  local.set $17
-  loop $for-loop|8
-   local.get $17
+  loop $for-loop|10
+   local.get $34
    i32.const 2
    i32.add
-   local.get $1
+   local.get $10
    i32.le_s
    if
-    local.get $17
+    local.get $34
     i32.const 3
     i32.shl
-    local.tee $0
+    local.tee $9
     local.get $8
     i32.add
     v128.load
-    local.set $16
-    local.get $0
-    local.get $10
+    local.get $40
+    f64x2.mul
+    local.set $22
+    local.get $1
+    local.get $9
     i32.add
     v128.load
-    local.get $33
+    local.get $28
     f64x2.mul
-    local.get $24
+    local.get $30
+    f64x2.splat
+    f64x2.sub
+    local.set $21
+    local.get $2
+    local.get $9
+    i32.add
+    v128.load
+    local.get $28
+    f64x2.mul
+    local.get $29
     f64x2.splat
     f64x2.sub
     local.set $20
-    local.get $0
-    local.get $2
-    i32.add
-    v128.load
-    local.get $33
-    f64x2.mul
-    local.get $25
-    f64x2.splat
-    f64x2.sub
-    local.set $26
-    local.get $0
     local.get $7
-    i32.add
-    local.tee $9
-    v128.load
-    local.get $13
-    f64x2.mul
-    local.set $27
     local.get $9
-    local.get $33
-    local.get $27
-    local.get $5
-    if (result v128)
-     local.get $0
-     local.get $4
-     i32.add
-     v128.load
-    else
-     local.get $15
-    end
-    local.get $34
-    f64x2.mul
-    local.tee $27
-    local.get $16
-    f64x2.mul
-    f64x2.sub
-    f64x2.mul
-    v128.store
-    local.get $0
-    local.get $8
     i32.add
-    local.get $33
-    local.get $16
-    f64x2.mul
-    local.get $27
-    local.get $26
-    i32.const 10792
-    v128.load64_splat
-    i32.const 10800
-    v128.load64_splat
-    local.get $16
-    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-    f64x2.eq
-    local.get $16
-    local.get $16
-    f64x2.ne
-    v128.or
-    v128.bitselect
-    f64x2.add
-    local.get $20
-    f64x2.sub
-    f64x2.mul
-    local.get $14
-    f64x2.sub
-    f64x2.mul
-    v128.store
-    local.get $17
-    i32.const 2
-    i32.add
-    local.set $17
-    br $for-loop|8
-   end
-  end
-  loop $for-loop|9
-   local.get $1
-   local.get $17
-   i32.gt_s
-   if
-    local.get $17
-    i32.const 3
-    i32.shl
     local.tee $0
-    local.get $8
-    i32.add
-    local.tee $9
-    f64.load
-    local.set $18
-    local.get $0
-    local.get $10
-    i32.add
-    f64.load
-    local.get $3
-    f64.mul
+    v128.load
+    local.get $39
+    f64x2.mul
     local.get $24
-    f64.sub
+    f64x2.mul
     local.set $19
     local.get $0
-    local.get $2
+    local.get $28
+    local.get $19
+    local.get $5
+    if (result v128)
+     local.get $4
+     local.get $9
+     i32.add
+     v128.load
+    else
+     local.get $26
+    end
+    local.get $27
+    f64x2.mul
+    local.tee $19
+    local.get $22
+    f64x2.mul
+    f64x2.sub
+    f64x2.mul
+    v128.store
+    local.get $8
+    local.get $9
     i32.add
-    f64.load
-    local.get $3
-    f64.mul
-    local.get $25
-    f64.sub
-    local.set $29
-    local.get $0
-    local.get $7
-    i32.add
-    local.tee $11
-    local.get $3
-    local.get $11
-    f64.load
+    local.get $28
+    local.get $22
+    f64x2.mul
+    local.get $19
+    local.get $20
+    i32.const 11528
+    v128.load64_splat
+    i32.const 11536
+    v128.load64_splat
+    local.get $22
+    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+    f64x2.eq
+    local.get $22
+    local.get $22
+    f64x2.ne
+    v128.or
+    v128.bitselect
+    f64x2.add
     local.get $21
+    f64x2.sub
+    f64x2.mul
+    local.get $23
+    f64x2.sub
+    f64x2.mul
+    v128.store
+    local.get $34
+    i32.const 2
+    i32.add
+    local.set $34
+    br $for-loop|10
+   end
+  end
+  loop $for-loop|11
+   local.get $10
+   local.get $34
+   i32.gt_s
+   if
+    local.get $34
+    i32.const 3
+    i32.shl
+    local.tee $11
+    local.get $8
+    i32.add
+    local.tee $9
+    f64.load
+    local.get $40
+    f64x2.extract_lane 0
     f64.mul
+    local.set $18
+    local.get $1
+    local.get $11
+    i32.add
+    f64.load
+    local.get $3
+    f64.mul
+    local.get $30
+    f64.sub
+    local.set $17
+    local.get $2
+    local.get $11
+    i32.add
+    f64.load
+    local.get $3
+    f64.mul
+    local.get $29
+    f64.sub
+    local.set $16
+    local.get $7
+    local.get $11
+    i32.add
+    local.tee $0
+    local.get $3
     local.get $0
+    f64.load
+    local.get $39
+    f64x2.extract_lane 0
+    f64.mul
+    local.get $36
+    f64.mul
     local.get $4
+    local.get $11
     i32.add
     local.get $4
     local.get $5
@@ -3404,7 +4846,7 @@
     f64.load
     local.get $6
     f64.mul
-    local.tee $30
+    local.tee $14
     local.get $18
     f64.mul
     f64.sub
@@ -3414,581 +4856,843 @@
     local.get $3
     local.get $18
     f64.mul
-    local.get $30
-    local.get $29
+    local.get $14
+    local.get $16
     local.get $18
     local.get $18
     f64.div
     f64.add
-    local.get $19
+    local.get $17
     f64.sub
     f64.mul
-    local.get $22
+    local.get $25
     f64.sub
     f64.mul
     f64.store
-    local.get $17
+    local.get $34
     i32.const 1
     i32.add
-    local.set $17
-    br $for-loop|9
+    local.set $34
+    br $for-loop|11
    end
   end
-  local.get $23
+  local.get $15
  )
  (func $wasm/kl-div/logitsRowBackwardF32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 f32) (param $4 i32) (param $5 i32) (param $6 f32) (param $7 i32) (param $8 i32) (result f64)
   (local $9 i32)
   (local $10 i32)
   (local $11 i32)
   (local $12 i32)
-  (local $13 v128)
-  (local $14 v128)
-  (local $15 v128)
+  (local $13 i32)
+  (local $14 f64)
+  (local $15 f64)
   (local $16 f32)
-  (local $17 i32)
+  (local $17 f32)
   (local $18 f32)
-  (local $19 v128)
-  (local $20 f64)
-  (local $21 f64)
+  (local $19 f32)
+  (local $20 v128)
+  (local $21 v128)
   (local $22 v128)
-  (local $23 f64)
-  (local $24 f64)
-  (local $25 f64)
+  (local $23 v128)
+  (local $24 v128)
+  (local $25 v128)
   (local $26 v128)
   (local $27 v128)
   (local $28 v128)
   (local $29 f32)
-  (local $30 v128)
-  (local $31 v128)
+  (local $30 f32)
+  (local $31 f32)
   (local $32 v128)
   (local $33 v128)
   (local $34 v128)
-  (local $35 f32)
-  (local $36 f32)
-  (local $37 f32)
+  (local $35 f64)
+  (local $36 f64)
+  (local $37 v128)
+  (local $38 v128)
+  (local $39 i32)
+  (local $40 f64)
+  (local $41 v128)
+  (local $42 v128)
+  local.get $0
+  i32.eqz
+  if
+   f64.const 0
+   return
+  end
   v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000
-  local.set $13
+  local.set $23
   v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000
-  local.set $14
+  local.set $41
   local.get $3
   f32x4.splat
-  local.set $26
+  local.set $22
   loop $for-loop|0
-   local.get $10
+   local.get $13
    i32.const 4
    i32.add
-   local.tee $12
+   local.tee $10
    local.get $0
    i32.le_s
    if
+    local.get $23
     local.get $13
+    i32.const 2
+    i32.shl
+    local.tee $13
+    local.get $1
+    i32.add
+    v128.load
+    local.get $22
+    f32x4.mul
+    local.tee $21
+    f32x4.pmax
+    local.set $23
+    local.get $41
+    local.get $2
+    local.get $13
+    i32.add
+    v128.load
+    local.get $22
+    f32x4.mul
+    local.tee $20
+    f32x4.pmax
+    local.set $41
+    local.get $27
+    local.get $21
+    local.get $21
+    f32x4.ne
+    v128.or
+    local.set $27
+    local.get $42
+    local.get $20
+    local.get $20
+    f32x4.ne
+    v128.or
+    local.set $42
     local.get $10
+    local.set $13
+    br $for-loop|0
+   end
+  end
+  f32.const nan:0x400000
+  local.get $23
+  f32x4.extract_lane 0
+  local.get $23
+  f32x4.extract_lane 1
+  f32.max
+  local.get $23
+  f32x4.extract_lane 2
+  local.get $23
+  f32x4.extract_lane 3
+  f32.max
+  f32.max
+  local.get $27
+  v128.any_true
+  select
+  local.set $29
+  f32.const nan:0x400000
+  local.get $41
+  f32x4.extract_lane 0
+  local.get $41
+  f32x4.extract_lane 1
+  f32.max
+  local.get $41
+  f32x4.extract_lane 2
+  local.get $41
+  f32x4.extract_lane 3
+  f32.max
+  f32.max
+  local.get $42
+  v128.any_true
+  select
+  local.set $16
+  loop $for-loop|1
+   local.get $0
+   local.get $13
+   i32.gt_s
+   if
+    local.get $29
+    local.get $13
     i32.const 2
     i32.shl
     local.tee $10
     local.get $1
     i32.add
-    v128.load
-    local.get $26
-    f32x4.mul
-    local.tee $27
-    f32x4.pmax
-    local.set $13
-    local.get $14
+    f32.load
+    local.get $3
+    f32.mul
+    f32.max
+    local.set $29
+    local.get $16
     local.get $2
     local.get $10
-    i32.add
-    v128.load
-    local.get $26
-    f32x4.mul
-    local.tee $28
-    f32x4.pmax
-    local.set $14
-    local.get $19
-    local.get $27
-    local.get $27
-    f32x4.ne
-    v128.or
-    local.set $19
-    local.get $15
-    local.get $28
-    local.get $28
-    f32x4.ne
-    v128.or
-    local.set $15
-    local.get $12
-    local.set $10
-    br $for-loop|0
-   end
-  end
-  f32.const nan:0x400000
-  local.get $13
-  f32x4.extract_lane 0
-  local.get $13
-  f32x4.extract_lane 1
-  f32.max
-  local.get $13
-  f32x4.extract_lane 2
-  local.get $13
-  f32x4.extract_lane 3
-  f32.max
-  f32.max
-  local.get $19
-  v128.any_true
-  select
-  local.set $16
-  f32.const nan:0x400000
-  local.get $14
-  f32x4.extract_lane 0
-  local.get $14
-  f32x4.extract_lane 1
-  f32.max
-  local.get $14
-  f32x4.extract_lane 2
-  local.get $14
-  f32x4.extract_lane 3
-  f32.max
-  f32.max
-  local.get $15
-  v128.any_true
-  select
-  local.set $18
-  loop $for-loop|1
-   local.get $0
-   local.get $10
-   i32.gt_s
-   if
-    local.get $16
-    local.get $10
-    i32.const 2
-    i32.shl
-    local.tee $12
-    local.get $1
     i32.add
     f32.load
     local.get $3
     f32.mul
     f32.max
     local.set $16
-    local.get $18
-    local.get $2
-    local.get $12
-    i32.add
-    f32.load
-    local.get $3
-    f32.mul
-    f32.max
-    local.set $18
-    local.get $10
+    local.get $13
     i32.const 1
     i32.add
-    local.set $10
+    local.set $13
     br $for-loop|1
    end
   end
-  local.get $16
+  local.get $29
   global.set $wasm/kl-div/rowMaxSF32
-  local.get $18
+  local.get $16
   global.set $wasm/kl-div/rowMaxTF32
   global.get $wasm/kl-div/rowMaxTF32
-  local.set $16
-  local.get $1
+  local.set $31
+  local.get $0
   local.set $10
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $14
+  local.set $41
   local.get $3
   f32x4.splat
-  local.set $13
+  local.set $24
   global.get $wasm/kl-div/rowMaxSF32
-  local.tee $18
+  local.tee $19
   f32x4.splat
-  local.set $15
+  local.set $23
   loop $for-loop|2
-   local.get $9
-   i32.const 4
-   i32.add
-   local.tee $1
-   local.get $0
-   i32.le_s
-   if
-    local.get $9
-    i32.const 2
-    i32.shl
-    local.tee $9
-    local.get $10
-    i32.add
-    v128.load
-    local.get $13
-    f32x4.mul
-    local.get $15
-    f32x4.sub
-    i32.const 9920
-    v128.load32_splat
-    f32x4.pmax
-    local.tee $19
-    i32.const 9924
-    v128.load32_splat
-    f32x4.mul
-    i32.const 9928
-    v128.load32_splat
-    f32x4.add
-    local.tee $26
-    i32.const 9932
-    v128.load32_splat
-    f32x4.sub
-    local.set $27
-    local.get $19
-    local.get $27
-    i32.const 9936
-    v128.load32_splat
-    f32x4.mul
-    f32x4.sub
-    local.get $27
-    i32.const 9940
-    v128.load32_splat
-    f32x4.mul
-    f32x4.sub
-    local.tee $19
-    local.get $19
-    f32x4.mul
-    local.set $27
-    local.get $7
-    local.get $9
-    i32.add
-    i32.const 9944
-    v128.load32_splat
-    local.get $19
-    f32x4.mul
-    i32.const 9948
-    v128.load32_splat
-    f32x4.add
-    local.get $27
-    i32.const 9952
-    v128.load32_splat
-    local.get $19
-    f32x4.mul
-    i32.const 9956
-    v128.load32_splat
-    f32x4.add
-    local.get $27
-    i32.const 9960
-    v128.load32_splat
-    local.get $19
-    f32x4.mul
-    i32.const 9964
-    v128.load32_splat
-    f32x4.add
-    f32x4.mul
-    f32x4.add
-    f32x4.mul
-    f32x4.add
-    local.get $27
-    f32x4.mul
-    local.get $19
-    f32x4.add
-    i32.const 9968
-    v128.load32_splat
-    f32x4.add
-    local.get $26
-    i32.const 9972
-    v128.load32_splat
-    v128.and
-    i32.const 9976
-    v128.load32_splat
-    i32x4.sub
-    local.tee $19
-    i32.const 1
-    i32x4.shr_s
-    local.tee $26
-    i32.const 9980
-    v128.load32_splat
-    i32x4.add
-    i32.const 23
-    i32x4.shl
-    f32x4.mul
-    local.get $19
-    local.get $26
-    i32x4.sub
-    i32.const 9984
-    v128.load32_splat
-    i32x4.add
-    i32.const 23
-    i32x4.shl
-    f32x4.mul
-    local.tee $19
-    v128.store
-    local.get $14
-    local.get $19
-    f64x2.promote_low_f32x4
-    local.get $19
-    local.get $19
-    i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-    f64x2.promote_low_f32x4
-    f64x2.add
-    f64x2.add
-    local.set $14
-    local.get $1
-    local.set $9
-    br $for-loop|2
-   end
-  end
-  local.get $14
-  f64x2.extract_lane 0
-  local.get $14
-  f64x2.extract_lane 1
-  f64.add
-  local.set $20
-  loop $for-loop|3
-   local.get $0
-   local.get $9
-   i32.gt_s
-   if
-    local.get $9
-    i32.const 2
-    i32.shl
-    local.tee $1
-    local.get $10
-    i32.add
-    f32.load
-    local.get $3
-    f32.mul
-    local.get $18
-    f32.sub
-    f64.promote_f32
-    call $~lib/math/NativeMath.exp
-    f32.demote_f64
-    local.set $29
-    local.get $1
-    local.get $7
-    i32.add
-    local.get $29
-    f32.store
-    local.get $20
-    local.get $29
-    f64.promote_f32
-    f64.add
-    local.set $20
-    local.get $9
-    i32.const 1
-    i32.add
-    local.set $9
-    br $for-loop|3
-   end
-  end
-  local.get $0
-  local.set $1
-  v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $14
-  local.get $3
-  f32x4.splat
-  local.set $13
-  local.get $16
-  f32x4.splat
-  local.set $15
-  loop $for-loop|4
-   local.get $11
+   local.get $12
    i32.const 4
    i32.add
    local.tee $0
-   local.get $1
+   local.get $10
    i32.le_s
    if
-    local.get $11
+    local.get $12
     i32.const 2
     i32.shl
-    local.tee $9
-    local.get $2
+    local.tee $12
+    local.get $1
     i32.add
     v128.load
-    local.get $13
+    local.get $24
     f32x4.mul
-    local.get $15
+    local.get $23
     f32x4.sub
-    i32.const 9988
+    i32.const 10056
     v128.load32_splat
     f32x4.pmax
-    local.tee $19
-    i32.const 9992
+    local.tee $21
+    i32.const 10060
     v128.load32_splat
     f32x4.mul
-    i32.const 9996
+    i32.const 10064
     v128.load32_splat
     f32x4.add
-    local.tee $26
-    i32.const 10000
+    local.tee $22
+    i32.const 10068
     v128.load32_splat
     f32x4.sub
-    local.set $27
-    local.get $19
-    local.get $27
-    i32.const 10004
-    v128.load32_splat
-    f32x4.mul
-    f32x4.sub
-    local.get $27
-    i32.const 10008
+    local.set $20
+    local.get $21
+    local.get $20
+    i32.const 10072
     v128.load32_splat
     f32x4.mul
     f32x4.sub
-    local.tee $19
-    local.get $19
+    local.get $20
+    i32.const 10076
+    v128.load32_splat
     f32x4.mul
-    local.set $27
-    local.get $8
-    local.get $9
+    f32x4.sub
+    local.tee $21
+    local.get $21
+    f32x4.mul
+    local.set $20
+    local.get $7
+    local.get $12
     i32.add
-    i32.const 10012
+    i32.const 10080
     v128.load32_splat
-    local.get $19
+    local.get $21
     f32x4.mul
-    i32.const 10016
+    i32.const 10084
     v128.load32_splat
     f32x4.add
-    local.get $27
-    i32.const 10020
+    local.get $20
+    i32.const 10088
     v128.load32_splat
-    local.get $19
+    local.get $21
     f32x4.mul
-    i32.const 10024
+    i32.const 10092
     v128.load32_splat
     f32x4.add
-    local.get $27
-    i32.const 10028
+    local.get $20
+    i32.const 10096
     v128.load32_splat
-    local.get $19
+    local.get $21
     f32x4.mul
-    i32.const 10032
+    i32.const 10100
     v128.load32_splat
-    f32x4.add
-    f32x4.mul
     f32x4.add
     f32x4.mul
     f32x4.add
-    local.get $27
     f32x4.mul
-    local.get $19
     f32x4.add
-    i32.const 10036
+    local.get $20
+    f32x4.mul
+    local.get $21
+    f32x4.add
+    i32.const 10104
     v128.load32_splat
     f32x4.add
-    local.get $26
-    i32.const 10040
+    local.get $22
+    i32.const 10108
     v128.load32_splat
     v128.and
-    i32.const 10044
+    i32.const 10112
     v128.load32_splat
     i32x4.sub
-    local.tee $19
+    local.tee $21
     i32.const 1
     i32x4.shr_s
-    local.tee $26
-    i32.const 10048
+    local.tee $20
+    i32.const 10116
     v128.load32_splat
     i32x4.add
     i32.const 23
     i32x4.shl
     f32x4.mul
-    local.get $19
-    local.get $26
+    local.get $21
+    local.get $20
     i32x4.sub
-    i32.const 10052
+    i32.const 10120
     v128.load32_splat
     i32x4.add
     i32.const 23
     i32x4.shl
     f32x4.mul
-    local.tee $19
+    local.tee $20
     v128.store
-    local.get $14
-    local.get $19
+    local.get $41
+    local.get $20
     f64x2.promote_low_f32x4
-    local.get $19
-    local.get $19
+    local.get $20
+    local.get $20
     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
     f64x2.promote_low_f32x4
     f64x2.add
     f64x2.add
-    local.set $14
+    local.set $41
     local.get $0
-    local.set $11
-    br $for-loop|4
+    local.set $12
+    br $for-loop|2
    end
   end
-  local.get $14
+  local.get $41
   f64x2.extract_lane 0
-  local.get $14
+  local.get $41
   f64x2.extract_lane 1
   f64.add
-  local.set $21
-  loop $for-loop|5
-   local.get $1
-   local.get $11
+  local.set $40
+  loop $for-loop|3
+   local.get $10
+   local.get $12
    i32.gt_s
    if
-    local.get $11
+    local.get $12
     i32.const 2
     i32.shl
     local.tee $0
-    local.get $2
+    local.get $1
     i32.add
     f32.load
     local.get $3
     f32.mul
-    local.get $16
+    local.get $19
     f32.sub
     f64.promote_f32
     call $~lib/math/NativeMath.exp
     f32.demote_f64
-    local.set $29
+    local.set $16
     local.get $0
-    local.get $8
+    local.get $7
     i32.add
-    local.get $29
+    local.get $16
     f32.store
-    local.get $21
-    local.get $29
+    local.get $40
+    local.get $16
     f64.promote_f32
     f64.add
-    local.set $21
-    local.get $11
+    local.set $40
+    local.get $12
     i32.const 1
     i32.add
-    local.set $11
-    br $for-loop|5
+    local.set $12
+    br $for-loop|3
    end
   end
-  local.get $18
+  local.get $5
+  if
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $41
+   local.get $3
+   f32x4.splat
+   local.set $24
+   local.get $31
+   f32x4.splat
+   local.set $23
+   loop $for-loop|6
+    local.get $9
+    i32.const 4
+    i32.add
+    local.tee $0
+    local.get $10
+    i32.le_s
+    if
+     local.get $9
+     i32.const 2
+     i32.shl
+     local.tee $9
+     local.get $2
+     i32.add
+     v128.load
+     local.get $24
+     f32x4.mul
+     local.get $23
+     f32x4.sub
+     i32.const 10192
+     v128.load32_splat
+     f32x4.pmax
+     local.tee $21
+     i32.const 10196
+     v128.load32_splat
+     f32x4.mul
+     i32.const 10200
+     v128.load32_splat
+     f32x4.add
+     local.tee $22
+     i32.const 10204
+     v128.load32_splat
+     f32x4.sub
+     local.set $20
+     local.get $21
+     local.get $20
+     i32.const 10208
+     v128.load32_splat
+     f32x4.mul
+     f32x4.sub
+     local.get $20
+     i32.const 10212
+     v128.load32_splat
+     f32x4.mul
+     f32x4.sub
+     local.tee $21
+     local.get $21
+     f32x4.mul
+     local.set $20
+     local.get $8
+     local.get $9
+     i32.add
+     i32.const 10216
+     v128.load32_splat
+     local.get $21
+     f32x4.mul
+     i32.const 10220
+     v128.load32_splat
+     f32x4.add
+     local.get $20
+     i32.const 10224
+     v128.load32_splat
+     local.get $21
+     f32x4.mul
+     i32.const 10228
+     v128.load32_splat
+     f32x4.add
+     local.get $20
+     i32.const 10232
+     v128.load32_splat
+     local.get $21
+     f32x4.mul
+     i32.const 10236
+     v128.load32_splat
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     local.get $20
+     f32x4.mul
+     local.get $21
+     f32x4.add
+     i32.const 10240
+     v128.load32_splat
+     f32x4.add
+     local.get $22
+     i32.const 10244
+     v128.load32_splat
+     v128.and
+     i32.const 10248
+     v128.load32_splat
+     i32x4.sub
+     local.tee $21
+     i32.const 1
+     i32x4.shr_s
+     local.tee $20
+     i32.const 10252
+     v128.load32_splat
+     i32x4.add
+     i32.const 23
+     i32x4.shl
+     f32x4.mul
+     local.get $21
+     local.get $20
+     i32x4.sub
+     i32.const 10256
+     v128.load32_splat
+     i32x4.add
+     i32.const 23
+     i32x4.shl
+     f32x4.mul
+     local.tee $20
+     v128.store
+     local.get $41
+     local.get $20
+     f64x2.promote_low_f32x4
+     local.get $20
+     local.get $20
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     local.set $41
+     local.get $0
+     local.set $9
+     br $for-loop|6
+    end
+   end
+   local.get $41
+   f64x2.extract_lane 0
+   local.get $41
+   f64x2.extract_lane 1
+   f64.add
+   local.set $15
+   loop $for-loop|7
+    local.get $9
+    local.get $10
+    i32.lt_s
+    if
+     local.get $9
+     i32.const 2
+     i32.shl
+     local.tee $0
+     local.get $2
+     i32.add
+     f32.load
+     local.get $3
+     f32.mul
+     local.get $31
+     f32.sub
+     f64.promote_f32
+     call $~lib/math/NativeMath.exp
+     f32.demote_f64
+     local.set $16
+     local.get $0
+     local.get $8
+     i32.add
+     local.get $16
+     f32.store
+     local.get $15
+     local.get $16
+     f64.promote_f32
+     f64.add
+     local.set $15
+     local.get $9
+     i32.const 1
+     i32.add
+     local.set $9
+     br $for-loop|7
+    end
+   end
+  else
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $27
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $42
+   v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
+   local.set $41
+   local.get $3
+   f32x4.splat
+   local.set $26
+   local.get $31
+   f32x4.splat
+   local.set $25
+   loop $for-loop|4
+    local.get $9
+    i32.const 4
+    i32.add
+    local.tee $0
+    local.get $10
+    i32.le_s
+    if
+     local.get $9
+     i32.const 2
+     i32.shl
+     local.tee $9
+     local.get $2
+     i32.add
+     v128.load
+     local.set $24
+     local.get $1
+     local.get $9
+     i32.add
+     v128.load
+     local.set $23
+     local.get $24
+     local.get $26
+     f32x4.mul
+     local.get $25
+     f32x4.sub
+     i32.const 10124
+     v128.load32_splat
+     f32x4.pmax
+     local.tee $21
+     i32.const 10128
+     v128.load32_splat
+     f32x4.mul
+     i32.const 10132
+     v128.load32_splat
+     f32x4.add
+     local.tee $22
+     i32.const 10136
+     v128.load32_splat
+     f32x4.sub
+     local.set $20
+     local.get $21
+     local.get $20
+     i32.const 10140
+     v128.load32_splat
+     f32x4.mul
+     f32x4.sub
+     local.get $20
+     i32.const 10144
+     v128.load32_splat
+     f32x4.mul
+     f32x4.sub
+     local.tee $21
+     local.get $21
+     f32x4.mul
+     local.set $20
+     local.get $8
+     local.get $9
+     i32.add
+     i32.const 10148
+     v128.load32_splat
+     local.get $21
+     f32x4.mul
+     i32.const 10152
+     v128.load32_splat
+     f32x4.add
+     local.get $20
+     i32.const 10156
+     v128.load32_splat
+     local.get $21
+     f32x4.mul
+     i32.const 10160
+     v128.load32_splat
+     f32x4.add
+     local.get $20
+     i32.const 10164
+     v128.load32_splat
+     local.get $21
+     f32x4.mul
+     i32.const 10168
+     v128.load32_splat
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     local.get $20
+     f32x4.mul
+     local.get $21
+     f32x4.add
+     i32.const 10172
+     v128.load32_splat
+     f32x4.add
+     local.get $22
+     i32.const 10176
+     v128.load32_splat
+     v128.and
+     i32.const 10180
+     v128.load32_splat
+     i32x4.sub
+     local.tee $21
+     i32.const 1
+     i32x4.shr_s
+     local.tee $20
+     i32.const 10184
+     v128.load32_splat
+     i32x4.add
+     i32.const 23
+     i32x4.shl
+     f32x4.mul
+     local.get $21
+     local.get $20
+     i32x4.sub
+     i32.const 10188
+     v128.load32_splat
+     i32x4.add
+     i32.const 23
+     i32x4.shl
+     f32x4.mul
+     local.tee $20
+     v128.store
+     local.get $27
+     local.get $20
+     f64x2.promote_low_f32x4
+     local.get $20
+     local.get $20
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     local.set $27
+     local.get $41
+     local.get $20
+     f32x4.pmin
+     local.set $41
+     local.get $42
+     local.get $20
+     local.get $23
+     local.get $24
+     local.get $23
+     f32x4.sub
+     local.get $20
+     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+     f32x4.eq
+     v128.bitselect
+     f32x4.mul
+     local.tee $20
+     f64x2.promote_low_f32x4
+     local.get $20
+     local.get $20
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     local.set $42
+     local.get $0
+     local.set $9
+     br $for-loop|4
+    end
+   end
+   local.get $27
+   f64x2.extract_lane 0
+   local.get $27
+   f64x2.extract_lane 1
+   f64.add
+   local.set $15
+   local.get $42
+   f64x2.extract_lane 0
+   local.get $42
+   f64x2.extract_lane 1
+   f64.add
+   local.set $14
+   local.get $41
+   f32x4.extract_lane 0
+   local.get $41
+   f32x4.extract_lane 1
+   f32.min
+   local.get $41
+   f32x4.extract_lane 2
+   local.get $41
+   f32x4.extract_lane 3
+   f32.min
+   f32.min
+   local.set $29
+   loop $for-loop|5
+    local.get $9
+    local.get $10
+    i32.lt_s
+    if
+     local.get $9
+     i32.const 2
+     i32.shl
+     local.tee $0
+     local.get $2
+     i32.add
+     f32.load
+     local.set $18
+     local.get $0
+     local.get $1
+     i32.add
+     f32.load
+     local.set $17
+     local.get $0
+     local.get $8
+     i32.add
+     local.get $18
+     local.get $3
+     f32.mul
+     local.get $31
+     f32.sub
+     f64.promote_f32
+     call $~lib/math/NativeMath.exp
+     f32.demote_f64
+     local.tee $16
+     f32.store
+     local.get $15
+     local.get $16
+     f64.promote_f32
+     f64.add
+     local.set $15
+     local.get $16
+     local.get $29
+     f32.min
+     local.set $29
+     local.get $14
+     local.get $16
+     local.get $17
+     local.get $18
+     local.get $17
+     f32.sub
+     local.get $16
+     f32.const 0
+     f32.eq
+     select
+     f32.mul
+     f64.promote_f32
+     f64.add
+     local.set $14
+     local.get $9
+     i32.const 1
+     i32.add
+     local.set $9
+     br $for-loop|5
+    end
+   end
+   local.get $14
+   global.set $wasm/kl-div/rowDotF32
+   local.get $29
+   global.set $wasm/kl-div/rowMinEF32
+  end
+  local.get $19
   f64.promote_f32
-  local.get $20
+  local.get $40
   call $~lib/math/NativeMath.log
   f64.add
   f32.demote_f64
-  local.set $18
-  local.get $16
-  f64.promote_f32
-  local.get $21
-  call $~lib/math/NativeMath.log
-  f64.add
-  f32.demote_f64
-  local.set $16
-  f64.const 1
-  local.get $20
-  f64.div
-  f32.demote_f64
-  f32x4.splat
   local.set $30
-  f64.const 1
-  local.get $21
-  f64.div
+  local.get $31
+  f64.promote_f32
+  local.get $15
+  call $~lib/math/NativeMath.log
+  f64.add
   f32.demote_f64
-  f32x4.splat
-  local.set $31
+  local.set $29
   local.get $3
   f32x4.splat
-  local.set $32
+  local.set $28
   local.get $6
   f32x4.splat
-  local.set $14
+  local.set $27
   local.get $5
   if (result f32)
    f32.const 0
@@ -3997,413 +5701,484 @@
    f32.load
   end
   f32x4.splat
-  local.set $19
-  v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $15
-  v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $13
-  loop $for-loop|6
-   local.get $17
-   i32.const 4
-   i32.add
-   local.get $1
-   i32.le_s
-   if
-    local.get $17
-    i32.const 2
-    i32.shl
-    local.tee $0
-    local.get $7
-    i32.add
-    v128.load
-    local.get $30
-    f32x4.mul
-    local.set $33
-    local.get $15
-    local.get $0
-    local.get $8
-    i32.add
-    v128.load
-    local.get $31
-    f32x4.mul
-    local.tee $26
-    local.get $0
-    local.get $2
-    i32.add
-    v128.load
-    local.get $32
-    f32x4.mul
-    local.get $16
-    f32x4.splat
-    f32x4.sub
-    local.tee $27
-    f32x4.mul
-    local.get $26
-    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-    f32x4.eq
-    v128.andnot
-    local.get $26
-    local.get $0
-    local.get $10
-    i32.add
-    v128.load
-    local.get $32
-    f32x4.mul
-    local.get $18
-    f32x4.splat
-    f32x4.sub
-    local.tee $28
-    f32x4.mul
-    f32x4.sub
-    local.tee $15
-    f64x2.promote_low_f32x4
-    local.get $15
-    local.get $15
-    i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-    f64x2.promote_low_f32x4
-    f64x2.add
-    f64x2.add
-    local.set $15
-    local.get $13
-    local.get $5
-    if (result v128)
-     local.get $0
-     local.get $4
-     i32.add
-     v128.load
-    else
-     local.get $19
-    end
-    local.get $14
-    f32x4.mul
-    local.tee $34
-    local.get $26
-    f32x4.mul
-    local.tee $13
-    f64x2.promote_low_f32x4
-    local.get $13
-    local.get $13
-    i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-    f64x2.promote_low_f32x4
-    f64x2.add
-    f64x2.add
-    local.set $13
-    local.get $22
-    local.get $26
-    local.get $34
-    local.get $27
-    i32.const 10056
-    v128.load32_splat
-    i32.const 10060
-    v128.load32_splat
-    local.get $26
-    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-    f32x4.eq
-    local.get $26
-    local.get $26
-    f32x4.ne
-    v128.or
-    v128.bitselect
-    f32x4.add
-    local.get $28
-    f32x4.sub
-    f32x4.mul
-    f32x4.mul
-    local.tee $22
-    f64x2.promote_low_f32x4
-    local.get $22
-    local.get $22
-    i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-    f64x2.promote_low_f32x4
-    f64x2.add
-    f64x2.add
-    local.set $22
-    local.get $0
-    local.get $7
-    i32.add
-    local.get $33
-    v128.store
-    local.get $0
-    local.get $8
-    i32.add
-    local.get $26
-    v128.store
-    local.get $17
-    i32.const 4
-    i32.add
-    local.set $17
-    br $for-loop|6
-   end
-  end
-  local.get $15
-  f64x2.extract_lane 0
-  local.get $15
-  f64x2.extract_lane 1
-  f64.add
-  local.set $25
-  local.get $13
-  f64x2.extract_lane 0
-  local.get $13
-  f64x2.extract_lane 1
-  f64.add
-  local.set $23
-  local.get $22
-  f64x2.extract_lane 0
-  local.get $22
-  f64x2.extract_lane 1
-  f64.add
-  local.set $24
-  loop $for-loop|7
-   local.get $1
-   local.get $17
-   i32.gt_s
-   if
-    local.get $25
-    f32.const 0
-    local.get $17
-    i32.const 2
-    i32.shl
-    local.tee $0
-    local.get $8
-    i32.add
-    local.tee $9
-    f32.load
-    local.get $21
-    f32.demote_f64
-    f32.div
-    local.tee $29
-    local.get $0
-    local.get $2
-    i32.add
-    f32.load
-    local.get $3
-    f32.mul
-    local.get $16
-    f32.sub
-    local.tee $35
-    f32.mul
-    local.get $29
-    f32.const 0
-    f32.eq
-    select
-    local.get $29
-    local.get $0
-    local.get $10
-    i32.add
-    f32.load
-    local.get $3
-    f32.mul
-    local.get $18
-    f32.sub
-    local.tee $36
-    f32.mul
-    f32.sub
-    f64.promote_f32
-    f64.add
-    local.set $25
-    local.get $23
-    local.get $0
-    local.get $4
-    i32.add
-    local.get $4
-    local.get $5
-    select
-    f32.load
-    local.get $6
-    f32.mul
-    local.tee $37
-    local.get $29
-    f32.mul
-    f64.promote_f32
-    f64.add
-    local.set $23
-    local.get $24
-    local.get $29
-    local.get $37
-    local.get $35
-    local.get $29
-    local.get $29
-    f32.div
-    f32.add
-    local.get $36
-    f32.sub
-    f32.mul
-    f32.mul
-    f64.promote_f32
-    f64.add
-    local.set $24
-    local.get $0
-    local.get $7
-    i32.add
-    local.tee $0
-    local.get $0
-    f32.load
-    local.get $20
-    f32.demote_f64
-    f32.div
-    f32.store
-    local.get $9
-    local.get $29
-    f32.store
-    local.get $17
-    i32.const 1
-    i32.add
-    local.set $17
-    br $for-loop|7
-   end
-  end
-  local.get $23
+  local.set $26
+  f64.const 1
+  local.get $40
+  f64.div
   f32.demote_f64
   f32x4.splat
-  local.set $13
-  local.get $24
+  local.set $41
+  f64.const 1
+  local.get $15
+  f64.div
   f32.demote_f64
+  local.tee $17
   f32x4.splat
-  local.set $15
-  i32.const 0
-  local.set $17
-  loop $for-loop|8
-   local.get $17
-   i32.const 4
-   i32.add
-   local.get $1
-   i32.le_s
-   if
-    local.get $17
-    i32.const 2
-    i32.shl
-    local.tee $0
-    local.get $8
-    i32.add
-    v128.load
-    local.set $22
-    local.get $0
-    local.get $10
-    i32.add
-    v128.load
-    local.get $32
-    f32x4.mul
-    local.get $18
-    f32x4.splat
-    f32x4.sub
-    local.set $26
-    local.get $0
-    local.get $2
-    i32.add
-    v128.load
-    local.get $32
-    f32x4.mul
-    local.get $16
-    f32x4.splat
-    f32x4.sub
-    local.set $27
-    local.get $0
-    local.get $7
-    i32.add
-    local.tee $9
-    v128.load
-    local.get $13
-    f32x4.mul
-    local.set $28
-    local.get $9
-    local.get $32
-    local.get $28
-    local.get $5
-    if (result v128)
-     local.get $0
-     local.get $4
-     i32.add
-     v128.load
-    else
-     local.get $19
-    end
-    local.get $14
-    f32x4.mul
-    local.tee $28
-    local.get $22
-    f32x4.mul
-    f32x4.sub
-    f32x4.mul
-    v128.store
-    local.get $0
-    local.get $8
-    i32.add
-    local.get $32
-    local.get $22
-    f32x4.mul
-    local.get $28
-    local.get $27
-    i32.const 10064
-    v128.load32_splat
-    i32.const 10068
-    v128.load32_splat
-    local.get $22
-    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-    f32x4.eq
-    local.get $22
-    local.get $22
-    f32x4.ne
-    v128.or
-    v128.bitselect
-    f32x4.add
-    local.get $26
-    f32x4.sub
-    f32x4.mul
-    local.get $15
-    f32x4.sub
-    f32x4.mul
-    v128.store
-    local.get $17
-    i32.const 4
-    i32.add
-    local.set $17
-    br $for-loop|8
-   end
-  end
-  loop $for-loop|9
-   local.get $1
-   local.get $17
-   i32.gt_s
-   if
-    local.get $17
-    i32.const 2
-    i32.shl
-    local.tee $0
-    local.get $8
-    i32.add
-    local.tee $9
-    f32.load
-    local.set $29
-    local.get $0
-    local.get $10
-    i32.add
-    f32.load
-    local.get $3
-    f32.mul
-    local.get $18
-    f32.sub
-    local.set $35
-    local.get $0
-    local.get $2
-    i32.add
-    f32.load
-    local.get $3
-    f32.mul
-    local.get $16
-    f32.sub
-    local.set $36
-    local.get $0
-    local.get $7
-    i32.add
-    local.tee $11
-    local.get $3
+  local.tee $25
+  local.set $42
+  local.get $5
+  if (result f64)
+   local.get $15
+   local.set $14
+   local.get $3
+   f32x4.splat
+   local.set $24
+   local.get $6
+   f32x4.splat
+   local.set $23
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $42
+   loop $for-loop|8
     local.get $11
-    f32.load
+    i32.const 4
+    i32.add
+    local.tee $0
+    local.get $10
+    i32.le_s
+    if
+     local.get $42
+     local.get $11
+     i32.const 2
+     i32.shl
+     local.tee $9
+     local.get $8
+     i32.add
+     local.tee $11
+     v128.load
+     local.get $25
+     f32x4.mul
+     local.tee $22
+     local.get $2
+     local.get $9
+     i32.add
+     v128.load
+     local.get $24
+     f32x4.mul
+     local.get $29
+     f32x4.splat
+     f32x4.sub
+     local.tee $21
+     f32x4.mul
+     local.get $22
+     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+     f32x4.eq
+     local.tee $34
+     v128.andnot
+     local.get $22
+     local.get $1
+     local.get $9
+     i32.add
+     v128.load
+     local.get $24
+     f32x4.mul
+     local.get $30
+     f32x4.splat
+     f32x4.sub
+     local.tee $33
+     f32x4.mul
+     f32x4.sub
+     local.tee $20
+     f64x2.promote_low_f32x4
+     local.get $20
+     local.get $20
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     local.set $42
+     local.get $38
+     local.get $4
+     local.get $9
+     i32.add
+     v128.load
+     local.get $23
+     f32x4.mul
+     local.tee $32
+     local.get $22
+     f32x4.mul
+     local.tee $20
+     f64x2.promote_low_f32x4
+     local.get $20
+     local.get $20
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     local.set $38
+     local.get $37
+     local.get $22
+     local.get $32
+     local.get $21
+     i32.const 10260
+     v128.load32_splat
+     i32.const 10264
+     v128.load32_splat
+     local.get $34
+     local.get $22
+     local.get $22
+     f32x4.ne
+     v128.or
+     v128.bitselect
+     f32x4.add
+     local.get $33
+     f32x4.sub
+     f32x4.mul
+     f32x4.mul
+     local.tee $20
+     f64x2.promote_low_f32x4
+     local.get $20
+     local.get $20
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     local.set $37
+     local.get $7
+     local.get $9
+     i32.add
+     local.tee $9
+     local.get $9
+     v128.load
+     local.get $41
+     f32x4.mul
+     v128.store
+     local.get $11
+     local.get $22
+     v128.store
+     local.get $0
+     local.set $11
+     br $for-loop|8
+    end
+   end
+   local.get $42
+   f64x2.extract_lane 0
+   local.get $42
+   f64x2.extract_lane 1
+   f64.add
+   local.set $15
+   local.get $38
+   f64x2.extract_lane 0
+   local.get $38
+   f64x2.extract_lane 1
+   f64.add
+   local.set $36
+   local.get $37
+   f64x2.extract_lane 0
+   local.get $37
+   f64x2.extract_lane 1
+   f64.add
+   local.set $35
+   loop $for-loop|9
+    local.get $10
+    local.get $11
+    i32.gt_s
+    if
+     local.get $15
+     f32.const 0
+     local.get $11
+     i32.const 2
+     i32.shl
+     local.tee $0
+     local.get $8
+     i32.add
+     local.tee $9
+     f32.load
+     local.get $14
+     f32.demote_f64
+     f32.div
+     local.tee $19
+     local.get $0
+     local.get $2
+     i32.add
+     f32.load
+     local.get $3
+     f32.mul
+     local.get $29
+     f32.sub
+     local.tee $18
+     f32.mul
+     local.get $19
+     f32.const 0
+     f32.eq
+     select
+     local.get $19
+     local.get $0
+     local.get $1
+     i32.add
+     f32.load
+     local.get $3
+     f32.mul
+     local.get $30
+     f32.sub
+     local.tee $17
+     f32.mul
+     f32.sub
+     f64.promote_f32
+     f64.add
+     local.set $15
+     local.get $36
+     local.get $0
+     local.get $4
+     i32.add
+     f32.load
+     local.get $6
+     f32.mul
+     local.tee $16
+     local.get $19
+     f32.mul
+     f64.promote_f32
+     f64.add
+     local.set $36
+     local.get $35
+     local.get $19
+     local.get $16
+     local.get $18
+     local.get $19
+     local.get $19
+     f32.div
+     f32.add
+     local.get $17
+     f32.sub
+     f32.mul
+     f32.mul
+     f64.promote_f32
+     f64.add
+     local.set $35
+     local.get $0
+     local.get $7
+     i32.add
+     local.tee $0
+     local.get $0
+     f32.load
+     local.get $40
+     f32.demote_f64
+     f32.div
+     f32.store
+     local.get $9
+     local.get $19
+     f32.store
+     local.get $11
+     i32.const 1
+     i32.add
+     local.set $11
+     br $for-loop|9
+    end
+   end
+   local.get $36
+   global.set $wasm/kl-div/rowSumUF32
+   local.get $35
+   global.set $wasm/kl-div/rowSumPWF32
+   global.get $wasm/kl-div/rowSumUF32
+   local.set $40
+   v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
+   local.set $41
+   v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
+   local.set $42
+   global.get $wasm/kl-div/rowSumPWF32
+  else
+   local.get $3
+   f64.promote_f32
+   global.get $wasm/kl-div/rowDotF32
+   f64.mul
+   local.get $15
+   f64.div
+   local.get $19
+   f64.promote_f32
+   local.get $40
+   call $~lib/math/NativeMath.log
+   f64.add
+   f64.add
+   local.get $31
+   f64.promote_f32
+   local.get $15
+   call $~lib/math/NativeMath.log
+   f64.add
+   f64.sub
+   local.set $15
+   local.get $4
+   f32.load
+   local.get $6
+   f32.mul
+   local.tee $16
+   f64.promote_f32
+   local.set $40
+   global.get $wasm/kl-div/rowMinEF32
+   local.get $17
+   f32.mul
+   f32.const 0
+   f32.eq
+   if (result f64)
+    f64.const nan:0x8000000000000
+   else
+    local.get $16
+    f64.promote_f32
+    local.get $15
+    f64.const 1
+    f64.add
+    f64.mul
+   end
+  end
+  local.set $14
+  local.get $40
+  f32.demote_f64
+  f32x4.splat
+  local.set $25
+  local.get $14
+  f32.demote_f64
+  f32x4.splat
+  local.set $24
+  loop $for-loop|10
+   local.get $39
+   i32.const 4
+   i32.add
+   local.get $10
+   i32.le_s
+   if
+    local.get $39
+    i32.const 2
+    i32.shl
+    local.tee $9
+    local.get $8
+    i32.add
+    v128.load
+    local.get $42
+    f32x4.mul
+    local.set $23
+    local.get $1
+    local.get $9
+    i32.add
+    v128.load
+    local.get $28
+    f32x4.mul
+    local.get $30
+    f32x4.splat
+    f32x4.sub
+    local.set $22
+    local.get $2
+    local.get $9
+    i32.add
+    v128.load
+    local.get $28
+    f32x4.mul
+    local.get $29
+    f32x4.splat
+    f32x4.sub
+    local.set $21
+    local.get $7
+    local.get $9
+    i32.add
+    local.tee $0
+    v128.load
+    local.get $41
+    f32x4.mul
+    local.get $25
+    f32x4.mul
+    local.set $20
+    local.get $0
+    local.get $28
+    local.get $20
+    local.get $5
+    if (result v128)
+     local.get $4
+     local.get $9
+     i32.add
+     v128.load
+    else
+     local.get $26
+    end
+    local.get $27
+    f32x4.mul
+    local.tee $20
     local.get $23
+    f32x4.mul
+    f32x4.sub
+    f32x4.mul
+    v128.store
+    local.get $8
+    local.get $9
+    i32.add
+    local.get $28
+    local.get $23
+    f32x4.mul
+    local.get $20
+    local.get $21
+    i32.const 10268
+    v128.load32_splat
+    i32.const 10272
+    v128.load32_splat
+    local.get $23
+    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+    f32x4.eq
+    local.get $23
+    local.get $23
+    f32x4.ne
+    v128.or
+    v128.bitselect
+    f32x4.add
+    local.get $22
+    f32x4.sub
+    f32x4.mul
+    local.get $24
+    f32x4.sub
+    f32x4.mul
+    v128.store
+    local.get $39
+    i32.const 4
+    i32.add
+    local.set $39
+    br $for-loop|10
+   end
+  end
+  loop $for-loop|11
+   local.get $10
+   local.get $39
+   i32.gt_s
+   if
+    local.get $39
+    i32.const 2
+    i32.shl
+    local.tee $11
+    local.get $8
+    i32.add
+    local.tee $9
+    f32.load
+    local.get $42
+    f32x4.extract_lane 0
+    f32.mul
+    local.set $19
+    local.get $1
+    local.get $11
+    i32.add
+    f32.load
+    local.get $3
+    f32.mul
+    local.get $30
+    f32.sub
+    local.set $18
+    local.get $2
+    local.get $11
+    i32.add
+    f32.load
+    local.get $3
+    f32.mul
+    local.get $29
+    f32.sub
+    local.set $17
+    local.get $7
+    local.get $11
+    i32.add
+    local.tee $0
+    local.get $3
+    local.get $0
+    f32.load
+    local.get $41
+    f32x4.extract_lane 0
+    f32.mul
+    local.get $40
     f32.demote_f64
     f32.mul
-    local.get $0
     local.get $4
+    local.get $11
     i32.add
     local.get $4
     local.get $5
@@ -4411,38 +6186,38 @@
     f32.load
     local.get $6
     f32.mul
-    local.tee $37
-    local.get $29
+    local.tee $16
+    local.get $19
     f32.mul
     f32.sub
     f32.mul
     f32.store
     local.get $9
     local.get $3
-    local.get $29
+    local.get $19
     f32.mul
-    local.get $37
-    local.get $36
-    local.get $29
-    local.get $29
+    local.get $16
+    local.get $17
+    local.get $19
+    local.get $19
     f32.div
     f32.add
-    local.get $35
+    local.get $18
     f32.sub
     f32.mul
-    local.get $24
+    local.get $14
     f32.demote_f64
     f32.sub
     f32.mul
     f32.store
-    local.get $17
+    local.get $39
     i32.const 1
     i32.add
-    local.set $17
-    br $for-loop|9
+    local.set $39
+    br $for-loop|11
    end
   end
-  local.get $25
+  local.get $15
  )
  (func $wasm/kl-div/klSumF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (result f64)
   (local $4 v128)
