@@ -137,6 +137,8 @@ lines.push(
   'Peak MB: resident memory above the level before the call, sampled every millisecond (memory the allocator',
   'reuses is not seen, so small figures are lower bounds). PyTorch runs in a python3 subprocess on the same',
   'bytes; TensorFlow.js uses its own op composition (`sum(y*log(y) - y*x)`, gradients by `tf.grads`).',
+  "kldiv's forward+backward is one `klDivBackward` call, which returns the loss with both gradients",
+  '(PyTorch: `F.kl_div(x, y).backward()` with both tensors requiring grad).',
   "Distillation cases: `klDivWithLogits` against PyTorch's unfused",
   "`F.kl_div(F.log_softmax(s/T), F.softmax(t/T), 'batchmean') * T*T`; kldiv's forward+backward is one",
   "`klDivWithLogitsBackward` call, which returns the loss with both gradients (or only the student's).",

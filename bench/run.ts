@@ -67,8 +67,10 @@ function kldivPeer(backend: 'wasm' | 'js', threads: number): Peer {
     run(op, x, y) {
       setBackend(backend);
       setNumThreads(threads);
-      const loss = klDiv(x, y, { reduction: 'sum' }).item();
-      return op === 'forward' ? loss : klDivBackward(x, y, { reduction: 'sum' });
+      // forward+backward is one call: klDivBackward returns the loss with the gradients
+      if (op === 'forward') return klDiv(x, y, { reduction: 'sum' }).item();
+      const { loss, gradInput, gradTarget } = klDivBackward(x, y, { reduction: 'sum' });
+      return [loss.item(), gradInput, gradTarget];
     },
   };
 }

@@ -9,10 +9,17 @@ import { allocate, type FloatDType } from '../tensor/dtype.js';
 import { contiguousStrides, forEachRun, sameShape } from '../tensor/shape.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { upstreamGradient } from './grad-output.js';
+import { klDivNone, reducedLoss } from './kl-div.js';
 import { type KLDivOptions, prepareKlDiv } from './kl-div-args.js';
 
-/** Gradients returned by {@link klDivBackward}. */
+/** Gradients returned by {@link klDivBackward}, with the loss. */
 export interface KLDivGradients {
+  /**
+   * The loss, as {@link klDiv} returns it, so that a training step needs one call: for the
+   * reductions it comes free from the gradients' own pass (same logarithm or exponential);
+   * `'none'` computes it in a second pass.
+   */
+  loss: Tensor<FloatDType>;
   /** d(loss)/d(input), shaped and typed like `input`. */
   gradInput: Tensor<FloatDType>;
   /** d(loss)/d(target), shaped and typed like `target`. */
@@ -39,7 +46,8 @@ function finish(buffer: Float32Array | Float64Array, t: Tensor): Tensor<FloatDTy
 /**
  * The gradients PyTorch autograd returns for `klDiv(input, target, options).backward(gradOutput)`:
  * both `input.grad` and `target.grad`, with the reduction's scale, summed back over broadcast
- * dimensions to each argument's own shape.
+ * dimensions to each argument's own shape; and the loss itself (`loss`, as `klDiv` returns it),
+ * computed in the same pass, so that a training step makes one call.
  *
  * Per element (scaled by the upstream gradient and the reduction):
  * - probabilities: `d/d input = -target`, `d/d target = log(target) + 1 - input`, NaN where
@@ -54,9 +62,10 @@ function finish(buffer: Float32Array | Float64Array, t: Tensor): Tensor<FloatDTy
  * @example
  * ```ts
  * import { klDivBackward } from 'kldiv';
- * const { gradInput, gradTarget } = klDivBackward([[-1, -2]], [[0.25, 0.75]], { reduction: 'sum' });
+ * const { loss, gradInput, gradTarget } = klDivBackward([[-1, -2]], [[0.25, 0.75]], { reduction: 'sum' });
  * console.log(gradInput.tolist()); // [ [ -0.25, -0.75 ] ]
  * console.log(gradTarget.shape); // [ 1, 2 ]
+ * console.log(loss.item().toFixed(4)); // 1.1877
  * ```
  */
 export function klDivBackward(
@@ -84,8 +93,9 @@ export function klDivBackward(
   const gx = gradientBuffer(x, overwrite);
   const gy = gradientBuffer(y, overwrite);
   const k = kernels();
+  let total = 0;
   forEachRun(shape, [gStrides, call.xStrides, call.yStrides], (n, o, s) => {
-    k.klBackward(
+    total += k.klBackward(
       n,
       logTarget,
       divisor,
@@ -107,5 +117,6 @@ export function klDivBackward(
       overwrite,
     );
   });
-  return { gradInput: finish(gx, x), gradTarget: finish(gy, y) };
+  const loss = reduction.base === 'none' ? klDivNone(call) : reducedLoss(call, total);
+  return { loss, gradInput: finish(gx, x), gradTarget: finish(gy, y) };
 }

@@ -58,20 +58,25 @@ export function klDiv(
   options?: KLDivOptions,
 ): Tensor<FloatDType> {
   const call = prepareKlDiv('klDiv', input, target, options, true);
+  return call.reduction.base === 'none' ? klDivNone(call) : reducedLoss(call, klDivSum(call));
+}
+
+/** @internal The `'none'` loss of a prepared call: every pointwise loss. */
+export function klDivNone(call: KlDivCall): Tensor<FloatDType> {
   const { x, y, logTarget, reduction, dtype, shape, numel } = call;
+  const k = kernels();
+  const out = allocate(dtype, numel);
+  const divisor = reduction.batchmean ? call.batchDivisor : 1;
+  forEachRun(shape, [call.xStrides, call.yStrides, contiguousStrides(shape)], (n, o, s) => {
+    k.klPointwise(n, logTarget, divisor, x.data, s[0], o[0], y.data, s[1], o[1], out, s[2], o[2]);
+  });
+  return new Tensor(out, shape, dtype);
+}
 
-  if (reduction.base === 'none') {
-    const k = kernels();
-    const out = allocate(dtype, numel);
-    const divisor = reduction.batchmean ? call.batchDivisor : 1;
-    forEachRun(shape, [call.xStrides, call.yStrides, contiguousStrides(shape)], (n, o, s) => {
-      k.klPointwise(n, logTarget, divisor, x.data, s[0], o[0], y.data, s[1], o[1], out, s[2], o[2]);
-    });
-    return new Tensor(out, shape, dtype);
-  }
-
-  const total = klDivSum(call);
-  let value = reduction.base === 'mean' ? total / numel : total;
+/** @internal The 0-d loss of a prepared call from the float64 sum of its pointwise losses. */
+export function reducedLoss(call: KlDivCall, total: number): Tensor<FloatDType> {
+  const { reduction, dtype } = call;
+  let value = reduction.base === 'mean' ? total / call.numel : total;
   if (reduction.batchmean) value /= call.batchDivisor;
   const out = allocate(dtype, 1);
   out[0] = value;

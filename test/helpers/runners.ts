@@ -104,6 +104,8 @@ export function runKlDivCase(c: KlDivCase): string[] {
       klDivBackward(input, target, c.options, c.gradOutput && specTensor(c.gradOutput)),
     );
     if (grads.error !== undefined) return [...problems, `backward threw ${errorText(grads.error)}`];
+    // the loss klDivBackward returns beside the gradients is PyTorch's output too
+    problems.push(...compareTensor('backward loss', grads.result!.loss, c.expected!, tol));
     if (c.expectedGradInput) {
       problems.push(
         ...compareTensor('gradInput', grads.result!.gradInput, c.expectedGradInput, tol),

@@ -2,7 +2,7 @@
  (type $0 (func (param f64) (result f64)))
  (type $1 (func (param i32 i32 i32 i32) (result f64)))
  (type $2 (func (param i32 i32 i32 i32 i32 f64)))
- (type $3 (func (param i32 i32 i32 i32 i32 i32 i32 i32 f64)))
+ (type $3 (func (param i32 i32 i32 i32 i32 i32 i32 i32 f64) (result f64)))
  (type $4 (func (param i32 i32 i32 i32 i32 f64 i32 f64) (result f64)))
  (type $5 (func (param i32 i32 i32 i32 i32 f32 i32 f32) (result f64)))
  (type $6 (func (param i32 i32 i32 f64 i32 i32 f64 i32 i32) (result f64)))
@@ -24,712 +24,713 @@
  (data $1 (i32.const 1030) "\80")
  (data $2 (i32.const 1034) "\80")
  (data $3 (i32.const 1038) "\80")
- (data $4 (i32.const 1054) "\f0?n\bf\88\1aO;\9b<53\fb\a9=\f6\ef?]\dc\d8\9c\13`q\bca\80w>\9a\ec\ef?\d1f\87\10z^\90\bc\85\7fn\e8\15\e3\ef?\13\f6g5R\d2\8c<t\85\15\d3\b0\d9\ef?\fa\8e\f9#\80\ce\8b\bc\de\f6\dd)k\d0\ef?a\c8\e6aN\f7`<\c8\9bu\18E\c7\ef?\99\d33[\e4\a3\90<\83\f3\c6\ca>\be\ef?m{\83]\a6\9a\97<\0f\89\f9lX\b5\ef?\fc\ef\fd\92\1a\b5\8e<\f7Gr+\92\ac\ef?\d1\9c/p=\be><\a2\d1\d32\ec\a3\ef?\0bn\90\894\03j\bc\1b\d3\fe\aff\9b\ef?\0e\bd/*RV\95\bcQ[\12\d0\01\93\ef?U\eaN\8c\ef\80P\bc\cc1l\c0\bd\8a\ef?\16\f4\d5\b9#\c9\91\bc\e0-\a9\ae\9a\82\ef?\afU\\\e9\e3\d3\80<Q\8e\a5\c8\98z\ef?H\93\a5\ea\15\1b\80\bc{Q}<\b8r\ef?=2\deU\f0\1f\8f\bc\ea\8d\8c8\f9j\ef?\bfS\13?\8c\89\8b<u\cbo\eb[c\ef?&\eb\11v\9c\d9\96\bc\d4\\\04\84\e0[\ef?`/:>\f7\ec\9a<\aa\b9h1\87T\ef?\9d8\86\cb\82\e7\8f\bc\1d\d9\fc\"PM\ef?\8d\c3\a6DAo\8a<\d6\8cb\88;F\ef?}\04\e4\b0\05z\80<\96\dc}\91I?\ef?\94\a8\a8\e3\fd\8e\96<8bunz8\ef?}Ht\f2\18^\87<?\a6\b2O\ce1\ef?\f2\e7\1f\98+G\80<\dd|\e2eE+\ef?^\08q?{\b8\96\bc\81c\f5\e1\df$\ef?1\ab\tm\e1\f7\82<\e1\de\1f\f5\9d\1e\ef?\fa\bfo\1a\9b!=\bc\90\d9\da\d0\7f\18\ef?\b4\n\0cr\827\8b<\0b\03\e4\a6\85\12\ef?\8f\cb\ce\89\92\14n<V/>\a9\af\0c\ef?\b6\ab\b0MuM\83<\15\b71\n\fe\06\ef?Lt\ac\e2\01B\86<1\d8L\fcp\01\ef?J\f8\d3]9\dd\8f<\ff\16d\b2\08\fc\ee?\04[\8e;\80\a3\86\bc\f1\9f\92_\c5\f6\ee?hPK\cc\edJ\92\bc\cb\a9:7\a7\f1\ee?\8e-Q\1b\f8\07\99\bcf\d8\05m\ae\ec\ee?\d26\94>\e8\d1q\bc\f7\9f\e54\db\e7\ee?\15\1b\ce\b3\19\19\99\bc\e5\a8\13\c3-\e3\ee?mL*\a7H\9f\85<\"4\12L\a6\de\ee?\8ai(z`\12\93\bc\1c\80\ac\04E\da\ee?[\89\17H\8f\a7X\bc*.\f7!\n\d6\ee?\1b\9aIg\9b,|\bc\97\a8P\d9\f5\d1\ee?\11\ac\c2`\edcC<-\89a`\08\ce\ee?\efd\06;\tf\96<W\00\1d\edA\ca\ee?y\03\a1\da\e1\ccn<\d0<\c1\b5\a2\c6\ee?0\12\0f?\8e\ff\93<\de\d3\d7\f0*\c3\ee?\b0\afz\bb\ce\90v<\'*6\d5\da\bf\ee?w\e0T\eb\bd\1d\93<\r\dd\fd\99\b2\bc\ee?\8e\a3q\004\94\8f\bc\a7,\9dv\b2\b9\ee?I\a3\93\dc\cc\de\87\bcBf\cf\a2\da\b6\ee?_8\0f\bd\c6\dex\bc\82O\9dV+\b4\ee?\f6\\{\ecF\12\86\bc\0f\92]\ca\a4\b1\ee?\8e\d7\fd\18\055\93<\da\'\b56G\af\ee?\05\9b\8a/\b7\98{<\fd\c7\97\d4\12\ad\ee?\tT\1c\e2\e1c\90<)TH\dd\07\ab\ee?\ea\c6\19P\85\c74<\b7FY\8a&\a9\ee?5\c0d+\e62\94<H!\ad\15o\a7\ee?\9fv\99aJ\e4\8c\bc\t\dcv\b9\e1\a5\ee?\a8M\ef;\c53\8c\bc\85U:\b0~\a4\ee?\ae\e9+\89xS\84\bc \c3\cc4F\a3\ee?XXVx\dd\ce\93\bc%\"U\828\a2\ee?d\19~\80\aa\10W<s\a9L\d4U\a1\ee?(\"^\bf\ef\b3\93\bc\cd;\7ff\9e\a0\ee?\82\b94\87\ad\12j\bc\bf\da\0bu\12\a0\ee?\ee\a9m\b8\efgc\bc/\1ae<\b2\9f\ee?Q\88\e0T=\dc\80\bc\84\94Q\f9}\9f\ee?\cf>Z~d\1fx\bct_\ec\e8u\9f\ee?\b0}\8b\c0J\ee\86\bct\81\a5H\9a\9f\ee?\8a\e6U\1e2\19\86\bc\c9gBV\eb\9f\ee?\d3\d4\t^\cb\9c\90<?]\deOi\a0\ee?\1d\a5M\b9\dc2{\bc\87\01\ebs\14\a1\ee?k\c0gT\fd\ec\94<2\c10\01\ed\a1\ee?Ul\d6\ab\e1\ebe<bN\cf6\f3\a2\ee?B\cf\b3/\c5\a1\88\bc\12\1a>T\'\a4\ee?47;\f1\b6i\93\bc\13\ceL\99\89\a5\ee?\1e\ff\19:\84^\80\bc\ad\c7#F\1a\a7\ee?nWr\d8P\d4\94\bc\ed\92D\9b\d9\a8\ee?\00\8a\0e[g\ad\90<\99f\8a\d9\c7\aa\ee?\b4\ea\f0\c1/\b7\8d<\db\a0*B\e5\ac\ee?\ff\e7\c5\9c`\b6e\bc\8cD\b5\162\af\ee?D_\f3Y\83\f6{<6w\15\99\ae\b1\ee?\83=\1e\a7\1f\t\93\bc\c6\ff\91\0b[\b4\ee?)\1el\8b\b8\a9]\bc\e5\c5\cd\b07\b7\ee?Y\b9\90|\f9#l\bc\0fR\c8\cbD\ba\ee?\aa\f9\f4\"CC\92\bcPN\de\9f\82\bd\ee?K\8ef\d7l\ca\85\bc\ba\07\cap\f1\c0\ee?\'\ce\91+\fc\afq<\90\f0\a3\82\91\c4\ee?\bbs\n\e15\d2m<##\e3\19c\c8\ee?c\"b\"\04\c5\87\bce\e5]{f\cc\ee?\d51\e2\e3\86\1c\8b<3-J\ec\9b\d0\ee?\15\bb\bc\d3\d1\bb\91\bc]%>\b2\03\d5\ee?\d21\ee\9c1\cc\90<X\b30\13\9e\d9\ee?\b3Zsn\84i\84<\bf\fdyUk\de\ee?\b4\9d\8e\97\cd\df\82\bcz\f3\d3\bfk\e3\ee?\873\cb\92w\1a\8c<\ad\d3Z\99\9f\e8\ee?\fa\d9\d1J\8f{\90\bcf\b6\8d)\07\ee\ee?\ba\ae\dcV\d9\c3U\bc\fb\15O\b8\a2\f3\ee?@\f6\a6=\0e\a4\90\bc:Y\e5\8dr\f9\ee?4\93\ad8\f4\d6h\bcG^\fb\f2v\ff\ee?5\8aXk\e2\ee\91\bcJ\06\a10\b0\05\ef?\cd\dd_\n\d7\fft<\d2\c1K\90\1e\0c\ef?\ac\98\92\fa\fb\bd\91\bc\t\1e\d7[\c2\12\ef?\b3\0c\af0\aens<\9cR\85\dd\9b\19\ef?\94\fd\9f\\2\e3\8e<z\d0\ff_\ab \ef?\acY\t\d1\8f\e0\84<K\d1W.\f1\'\ef?g\1aN8\af\cdc<\b5\e7\06\94m/\ef?h\19\92l,kg<i\90\ef\dc 7\ef?\d2\b5\cc\83\18\8a\80\bc\fa\c3]U\0b?\ef?o\fa\ff?]\ad\8f\bc|\89\07J-G\ef?I\a9u8\ae\r\90\bc\f2\89\r\08\87O\ef?\a7\07=\a6\85\a3t<\87\a4\fb\dc\18X\ef?\0f\"@ \9e\91\82\bc\98\83\c9\16\e3`\ef?\ac\92\c1\d5PZ\8e<\852\db\03\e6i\ef?Kk\01\acY:\84<`\b4\01\f3!s\ef?\1f>\b4\07!\d5\82\bc_\9b{3\97|\ef?\c9\rG;\b9*\89\bc)\a1\f5\14F\86\ef?\d3\88:`\04\b6t<\f6?\8b\e7.\90\ef?qr\9dQ\ec\c5\83<\83L\c7\fbQ\9a\ef?\f0\91\d3\8f\12\f7\8f\bc\da\90\a4\a2\af\a4\ef?}t#\e2\98\ae\8d\bc\f1g\8e-H\af\ef?\08 \aaA\bc\c3\8e<\'Za\ee\1b\ba\ef?2\eb\a9\c3\94+\84<\97\bak7+\c5\ef?\ee\85\d11\a9d\8a<@En[v\d0\ef?\ed\e3;\e4\ba7\8e\bc\14\be\9c\ad\fd\db\ef?\9d\cd\91M;\89w<\d8\90\9e\81\c1\e7\ef?\89\cc`A\c1\05S<\f1q\8f+\c2\f3\ef?")
- (data $5 (i32.const 3088) "\9f\de\e0\c3\f04\f7?\00\90\e6y\7f\cc\d7\bf\1f\e9,jx\13\f7?\00\00\r\c2\eeo\d7\bf\a0\b5\fa\08`\f2\f6?\00\e0Q\13\e3\13\d7\bf}\8c\13\1f\a6\d1\f6?\00x(8[\b8\d6\bf\d1\b4\c5\0bI\b1\f6?\00x\80\90U]\d6\bf\ba\0c/3G\91\f6?\00\00\18v\d0\02\d6\bf#B\"\18\9fq\f6?\00\90\90\86\ca\a8\d5\bf\d9\1e\a5\99OR\f6?\00P\03VCO\d5\bf\c4$\8f\aaV3\f6?\00@k\c37\f6\d4\bf\14\dc\9dk\b3\14\f6?\00P\a8\fd\a7\9d\d4\bfL\\\c6Rd\f6\f5?\00\a8\899\92E\d4\bfO,\91\b5g\d8\f5?\00\b8\b09\f4\ed\d3\bf\de\90[\cb\bc\ba\f5?\00p\8fD\ce\96\d3\bfx\1a\d9\f2a\9d\f5?\00\a0\bd\17\1e@\d3\bf\87VF\12V\80\f5?\00\80F\ef\e2\e9\d2\bf\d3k\e7\ce\97c\f5?\00\e008\1b\94\d2\bf\93\7f\a7\e2%G\f5?\00\88\da\8c\c5>\d2\bf\83E\06B\ff*\f5?\00\90\')\e1\e9\d1\bf\df\bd\b2\db\"\0f\f5?\00\f8H+m\95\d1\bf\d7\de4G\8f\f3\f4?\00\f8\b9\9agA\d1\bf@(\de\cfC\d8\f4?\00\98\ef\94\d0\ed\d0\bf\c8\a3x\c0>\bd\f4?\00\10\db\18\a5\9a\d0\bf\8a%\e0\c3\7f\a2\f4?\00\b8cR\e6G\d0\bf4\84\d4$\05\88\f4?\00\f0\86E\"\eb\cf\bf\0b-\19\1b\cem\f4?\00\b0\17uJG\cf\bfT\189\d3\d9S\f4?\000\10=D\a4\ce\bfZ\84\b4D\':\f4?\00\b0\e9D\r\02\ce\bf\fb\f8\15A\b5 \f4?\00\f0w)\a2`\cd\bf\b1\f4>\da\82\07\f4?\00\90\95\04\01\c0\cc\bf\8f\feW]\8f\ee\f3?\00\10\89V) \cc\bf\e9L\0b\a0\d9\d5\f3?\00\10\81\8d\17\81\cb\bf+\c1\10\c0`\bd\f3?\00\d0\d3\cc\c9\e2\ca\bf\b8\dau+$\a5\f3?\00\90\12.@E\ca\bf\02\d0\9f\cd\"\8d\f3?\00\f0\1dhw\a8\c9\bf\1cz\84\c5[u\f3?\000Him\0c\c9\bf\e26\adI\ce]\f3?\00\c0E\a6 q\c8\bf@\d4M\98yF\f3?\000\14\b4\8f\d6\c7\bf$\cb\ff\ce\\/\f3?\00pb<\b8<\c7\bfI\r\a1uw\18\f3?\00`7\9b\9a\a3\c6\bf\909>7\c8\01\f3?\00\a0\b7T1\0b\c6\bfA\f8\95\bbN\eb\f2?\000$v}s\c5\bf\d1\a9\19\02\n\d5\f2?\000\c2\8f{\dc\c4\bf*\fd\b7\a8\f9\be\f2?\00\00\d2Q,F\c4\bf\ab\1b\0cz\1c\a9\f2?\00\00\83\bc\8a\b0\c3\bf0\b5\14`r\93\f2?\00\00Ik\99\1b\c3\bf\f5\a1WW\fa}\f2?\00@\a4\90T\87\c2\bf\bf;\1d\9b\b3h\f2?\00\a0y\f8\b9\f3\c1\bf\bd\f5\8f\83\9dS\f2?\00\a0,%\c8`\c1\bf;\08\c9\aa\b7>\f2?\00 \f7W\7f\ce\c0\bf\b6@\a9+\01*\f2?\00\a0\feI\dc<\c0\bf2A\cc\96y\15\f2?\00\80K\bc\bdW\bf\bf\9b\fc\d2\1d \01\f2?\00@@\96\087\be\bf\0bHMI\f4\ec\f1?\00@\f9>\98\17\bd\bfie\8fR\f5\d8\f1?\00\a0\d8Ng\f9\bb\bf|~W\11#\c5\f1?\00`/ y\dc\ba\bf\e9&\cbt|\b1\f1?\00\80(\e7\c3\c0\b9\bf\b6\1a,\0c\01\9e\f1?\00\c0r\b3F\a6\b8\bf\bdp\b6{\b0\8a\f1?\00\00\ac\b3\01\8d\b7\bf\b6\bc\ef%\8aw\f1?\00\008E\f1t\b6\bf\da1L5\8dd\f1?\00\80\87m\0e^\b5\bf\dd_\'\90\b9Q\f1?\00\e0\a1\de\\H\b4\bfL\d22\a4\0e?\f1?\00\a0jM\d93\b3\bf\da\f9\10r\8b,\f1?\00`\c5\f8y \b2\bf1\b5\ec(0\1a\f1?\00 b\98F\0e\b1\bf\af4\84\da\fb\07\f1?\00\00\d2jl\fa\af\bf\b3kN\0f\ee\f5\f0?\00@wJ\8d\da\ad\bf\ce\9f*]\06\e4\f0?\00\00\85\e4\ec\bc\ab\bf!\a5,cD\d2\f0?\00\c0\12@\89\a1\a9\bf\1a\98\e2|\a7\c0\f0?\00\c0\023X\88\a7\bf\d16\c6\83/\af\f0?\00\80\d6g^q\a5\bf9\13\a0\98\db\9d\f0?\00\80eI\8a\\\a3\bf\df\e7R\af\ab\8c\f0?\00@\15d\e3I\a1\bf\fb(N/\9f{\f0?\00\80\eb\82\c0r\9e\bf\19\8f5\8c\b5j\f0?\00\80RR\f1U\9a\bf,\f9\ec\a5\eeY\f0?\00\80\81\cfb=\96\bf\90,\d1\cdII\f0?\00\00\aa\8c\fb(\92\bf\a9\ad\f0\c6\c68\f0?\00\00\f9 {1\8c\bf\a92y\13e(\f0?\00\00\aa]5\19\84\bfHs\ea\'$\18\f0?\00\00\ec\c2\03\12x\bf\95\b1\14\06\04\08\f0?\00\00$y\t\04`\bf\1a\fa&\f7\1f\e0\ef?\00\00\90\84\f3\efo?t\eaa\c2\1c\a1\ef?\00\00=5A\dc\87?.\99\81\b0\10c\ef?\00\80\c2\c4\a3\ce\93?\cd\ad\ee<\f6%\ef?\00\00\89\14\c1\9f\9b?\e7\13\91\03\c8\e9\ee?\00\00\11\ce\d8\b0\a1?\ab\b1\cbx\80\ae\ee?\00\c0\01\d0[\8a\a5?\9b\0c\9d\a2\1at\ee?\00\80\d8@\83\\\a9?\b5\99\n\83\91:\ee?\00\80W\efj\'\ad?V\9a`\t\e0\01\ee?\00\c0\98\e5\98u\b0?\98\bbw\e5\01\ca\ed?\00 \r\e3\f5S\b2?\03\91|\0b\f2\92\ed?\00\008\8b\dd.\b4?\ce\\\fbf\ac\\\ed?\00\c0W\87Y\06\b6?\9d\de^\aa,\'\ed?\00\00j5v\da\b7?\cd,k>n\f2\ec?\00`\1cNC\ab\b9?\02y\a7\a2m\be\ec?\00`\r\bb\c7x\bb?m\087m&\8b\ec?\00 \e72\13C\bd?\04X]\bd\94X\ec?\00`\deq1\n\bf?\8c\9f\bb3\b5&\ec?\00@\91+\15g\c0??\e7\ec\ee\83\f5\eb?\00\b0\92\82\85G\c1?\c1\96\dbu\fd\c4\eb?\000\ca\cdn&\c2?(J\86\0c\1e\95\eb?\00P\c5\a6\d7\03\c3?,>\ef\c5\e2e\eb?\00\103<\c3\df\c3?\8b\88\c9gH7\eb?\00\80zk6\ba\c4?J0\1d!K\t\eb?\00\f0\d1(9\93\c5?~\ef\f2\85\e8\db\ea?\00\f0\18$\cdj\c6?\a2=`1\1d\af\ea?\00\90f\ec\f8@\c7?\a7X\d3?\e6\82\ea?\00\f0\1a\f5\c0\15\c8?\8bs\t\ef@W\ea?\00\80\f6T)\e9\c8?\'K\ab\90*,\ea?\00@\f8\026\bb\c9?\d1\f2\93\13\a0\01\ea?\00\00,\1c\ed\8b\ca?\1b<\db$\9f\d7\e9?\00\d0\01\\Q[\cb?\90\b1\c7\05%\ae\e9?\00\c0\bc\ccg)\cc?/\ce\97\f2.\85\e9?\00`H\d55\f6\cc?uK\a4\ee\ba\\\e9?\00\c0F4\bd\c1\cd?8H\e7\9d\c64\e9?\00\e0\cf\b8\01\8c\ce?\e6Rg/O\r\e9?\00\90\17\c0\tU\cf?\9d\d7\ff\8eR\e6\e8?\00\b8\1f\12l\0e\d0?|\00\cc\9f\ce\bf\e8?\00\d0\93\0e\b8q\d0?\0e\c3\be\da\c0\99\e8?\00p\86\9ek\d4\d0?\fb\17#\aa\'t\e8?\00\d0K3\876\d1?\08\9a\b3\ac\00O\e8?\00H#g\r\98\d1?U>e\e8I*\e8?\00\80\cc\e0\ff\f8\d1?`\02\f4\95\01\06\e8?\00hc\d7_Y\d2?)\a3\e0c%\e2\e7?\00\a8\14\t0\b9\d2?\ad\b5\dcw\b3\be\e7?\00`C\10r\18\d3?\c2%\97g\aa\9b\e7?\00\18\ecm&w\d3?W\06\17\f2\07y\e7?\000\af\fbO\d5\d3?\0c\13\d6\db\caV\e7?\00\e0/\e3\ee2\d4?")
- (data $6 (i32.const 5136) "k\b6O\01\00\10\e6?<[B\91l\02~<\95\b4M\03\000\e6?A]\00H\ea\bf\8d<x\d4\94\r\00P\e6?\b7\a5\d6\86\a7\7f\8e<\adoN\07\00p\e6?L%Tk\ea\fca<\ae\0f\df\fe\ff\8f\e6?\fd\0eYL\'~|\bc\bc\c5c\07\00\b0\e6?\01\da\dcHh\c1\8a\bc\f6\c1\\\1e\00\d0\e6?\11\93I\9d\1c?\83<>\f6\05\eb\ff\ef\e6?S-\e2\1a\04\80~\bc\80\97\86\0e\00\10\e7?Ry\tqf\ff{<\12\e9g\fc\ff/\e7?$\87\bd&\e2\00\8c<j\11\81\df\ffO\e7?\d2\01\f1n\91\02n\bc\90\9cg\0f\00p\e7?t\9cT\cdq\fcg\bc5\c8~\fa\ff\8f\e7?\83\04\f5\9e\c1\be\81<\e6\c2 \fe\ff\af\e7?ed\cc)\17~p\bc\00\c9?\ed\ff\cf\e7?\1c\8b{\08r\80\80\bcv\1a&\e9\ff\ef\e7?\ae\f9\9dm(\c0\8d<\e8\a3\9c\04\00\10\e8?3L\e5Q\d2\7f\89<\8f,\93\17\000\e8?\81\f30\b6\e9\fe\8a\bc\9cs3\06\00P\e8?\bc5ek\bf\bf\89<\c6\89B \00p\e8?u{\11\f3e\bf\8b\bc\04y\f5\eb\ff\8f\e8?W\cb=\a2n\00\89\bc\df\04\bc\"\00\b0\e8?\nK\e08\df\00}\bc\8a\1b\0c\e5\ff\cf\e8?\05\9f\ffFq\00\88\bcC\8e\91\fc\ff\ef\e8?8pz\d0{\81\83<\c7_\fa\1e\00\10\e9?\03\b4\dfv\91>\89<\b9{F\13\000\e9?v\02\98KN\80\7f<o\07\ee\e6\ffO\e9?.b\ff\d9\f0~\8f\bc\d1\12<\de\ffo\e9?\ba8&\96\aa\82p\bc\r\8aE\f4\ff\8f\e9?\ef\a8d\91\1b\80\87\bc>.\98\dd\ff\af\e9?7\93Z\8a\e0@\87\bcf\fbI\ed\ff\cf\e9?\00\e0\9b\c1\08\ce?<Q\9c\f1 \00\f0\e9?\n[\88\'\aa?\8a\bc\06\b0E\11\00\10\ea?V\daX\99H\fft<\fa\f6\bb\07\000\ea?\18m+\8a\ab\be\8c<y\1d\97\10\00P\ea?0yx\dd\ca\fe\88<H.\f5\1d\00p\ea?\db\ab\d8=vA\8f\bcR3Y\1c\00\90\ea?\12v\c2\84\02\bf\8e\bcK>O*\00\b0\ea?_?\ff<\04\fdi\bc\d1\1e\ae\d7\ff\cf\ea?\b4p\90\12\e7>\82\bcx\04Q\ee\ff\ef\ea?\a3\de\0e\e0>\06j<[\re\db\ff\0f\eb?\b9\n\1f8\c8\06Z<W\ca\aa\fe\ff/\eb?\1d<#t\1e\01y\bc\dc\ba\95\d9\ffO\eb?\9f*\86h\10\ffy\bc\9ce\9e$\00p\eb?>O\86\d0E\ff\8a<@\16\87\f9\ff\8f\eb?\f9\c3\c2\96w\fe|<O\cb\04\d2\ff\af\eb?\c4+\f2\ee\'\ffc\bcE\\A\d2\ff\cf\eb?!\ea;\ee\b7\ffl\bc\df\tc\f8\ff\ef\eb?\\\0b.\97\03A\81\bcSv\b5\e1\ff\0f\ec?\19j\b7\94d\c1\8b<\e3W\fa\f1\ff/\ec?\ed\c60\8d\ef\fed\bc$\e4\bf\dc\ffO\ec?uG\ec\bch?\84\bc\f7\b9T\ed\ffo\ec?\ec\e0S\f0\a3~\84<\d5\8f\99\eb\ff\8f\ec?\f1\92\f9\8d\06\83s<\9a!%!\00\b0\ec?\04\0e\18d\8e\fdh\bc\9cF\94\dd\ff\cf\ec?r\ea\c7\1c\be~\8e<v\c4\fd\ea\ff\ef\ec?\fe\88\9f\ad9\be\8e<+\f8\9a\16\00\10\ed?qZ\b9\a8\91}u<\1d\f7\0f\r\000\ed?\da\c7pi\90\c1\89<\c4\0fy\ea\ffO\ed?\0c\feX\c57\0eX\bc\e5\87\dc.\00p\ed?D\0f\c1M\d6\80\7f\bc\aa\82\dc!\00\90\ed?\\\\\fd\94\8f|t\bc\83\02k\d8\ff\af\ed?~a!\c5\1d\7f\8c<9Gl)\00\d0\ed?S\b1\ff\b2\9e\01\88<\f5\90D\e5\ff\ef\ed?\89\ccR\c6\d2\00n<\94\f6\ab\cd\ff\0f\ee?\d2i- @\83\7f\bc\dd\c8R\db\ff/\ee?d\08\1b\ca\c1\00{<\ef\16B\f2\ffO\ee?Q\ab\94\b0\a8\ffr<\11^\8a\e8\ffo\ee?Y\be\ef\b1s\f6W\bc\r\ff\9e\11\00\90\ee?\01\c8\0b^\8d\80\84\bcD\17\a5\df\ff\af\ee?\b5 C\d5\06\00x<\a1\7f\12\1a\00\d0\ee?\92\\V`\f8\02P\bc\c4\bc\ba\07\00\f0\ee?\11\e65]D@\85\bc\02\8dz\f5\ff\0f\ef?\05\91\ef91\fbO\bc\c7\8a\e5\1e\000\ef?U\11s\f2\ac\81\8a<\944\82\f5\ffO\ef?C\c7\d7\d4A?\8a<kL\a9\fc\ffo\ef?ux\98\1c\f4\02b\bcA\c4\f9\e1\ff\8f\ef?K\e7w\f4\d1}w<~\e3\e0\d2\ff\af\ef?1\a3|\9a\19\01o\bc\9e\e4w\1c\00\d0\ef?\b1\ac\ceK\ee\81q<1\c3\e0\f7\ff\ef\ef?Z\87p\017\05n\bcn`e\f4\ff\0f\f0?\da\n\1cI\ad~\8a\bcXz\86\f3\ff/\f0?\e0\b2\fc\c3i\7f\97\bc\17\r\fc\fd\ffO\f0?[\94\cb4\fe\bf\97<\82M\cd\03\00p\f0?\cbV\e4\c0\83\00\82<\e8\cb\f2\f9\ff\8f\f0?\1au7\be\df\ffm\bce\da\0c\01\00\b0\f0?\eb&\e6\ae\7f?\91\bc8\d3\a4\01\00\d0\f0?\f7\9fHy\fa}\80<\fd\fd\da\fa\ff\ef\f0?\c0k\d6p\05\04w\bc\96\fd\ba\0b\00\10\f1?b\0bm\84\d4\80\8e<]\f4\e5\fa\ff/\f1?\ef6\fdd\fa\bf\9d<\d9\9a\d5\r\00P\f1?\aeP\12pw\00\9a<\9aU!\0f\00p\f1?\ee\de\e3\e2\f9\fd\8d<&T\'\fc\ff\8f\f1?sr;\dc0\00\91<Y<=\12\00\b0\f1?\88\01\03\80y\7f\99<\b7\9e)\f8\ff\cf\f1?g\8c\9f\ab2\f9e\bc\00\d4\8a\f4\ff\ef\f1?\eb[\a7\9d\bf\7f\93<\a4\86\8b\0c\00\10\f2?\"[\fd\91k\80\9f<\03C\85\03\000\f2?3\bf\9f\eb\c2\ff\93<\84\f6\bc\ff\ffO\f2?r..~\e7\01v<\d9!)\f5\ffo\f2?a\0c\7fv\bb\fc\7f<<:\93\14\00\90\f2?+A\02<\ca\02r\bc\13cU\14\00\b0\f2?\02\1f\f23\82\80\92\bc;R\fe\eb\ff\cf\f2?\f2\dcO8~\ff\88\bc\96\ad\b8\0b\00\f0\f2?\c5A0PQ\ff\85\bc\af\e2z\fb\ff\0f\f3?\9d(^\88q\00\81\bc\7f_\ac\fe\ff/\f3?\15\b7\b7?]\ff\91\bcVg\a6\0c\00P\f3?\bd\82\8b\"\82\7f\95<!\f7\fb\11\00p\f3?\cc\d5\r\c4\ba\00\80<\b9/Y\f9\ff\8f\f3?Q\a7\b2-\9d?\94\bcB\d2\dd\04\00\b0\f3?\e18vpk\7f\85<W\c9\b2\f5\ff\cf\f3?1\12\bf\10:\02z<\18\b4\b0\ea\ff\ef\f3?\b0R\b1fm\7f\98<\f4\af2\15\00\10\f4?$\85\19_7\f8g<)\8bG\17\000\f4?CQ\dcr\e6\01\83<c\b4\95\e7\ffO\f4?Z\89\b2\b8i\ff\89<\e0u\04\e8\ffo\f4?T\f2\c2\9b\b1\c0\95\bc\e7\c1o\ef\ff\8f\f4?r*:\f2\t@\9b<\04\a7\be\e5\ff\af\f4?E}\r\bf\b7\ff\94\bc\de\'\10\17\00\d0\f4?=j\dcqd\c0\99\bc\e2>\f0\0f\00\f0\f4?\1cS\85\0b\89\7f\97<\d1K\dc\12\00\10\f5?6\a4fqe\04`<z\'\05\16\000\f5?\t2#\ce\ce\bf\96\bcLp\db\ec\ffO\f5?\d7\a1\05\05r\02\89\bc\a9T_\ef\ffo\f5?\12d\c9\0e\e6\bf\9b<\12\10\e6\17\00\90\f5?\90\ef\af\81\c5~\88<\92>\c9\03\00\b0\f5?\c0\0c\bf\n\08A\9f\bc\bc\19I\1d\00\d0\f5?)G%\fb*\81\98\bc\89z\b8\e7\ff\ef\f5?\04i\ed\80\b7~\94\bc")
- (data $7 (i32.const 7184) "\18r\b1B")
- (data $8 (i32.const 7190) "\d0\c2")
- (data $9 (i32.const 7192) ";\aa\b8?")
- (data $10 (i32.const 7198) "@K")
- (data $11 (i32.const 7202) "@K")
- (data $12 (i32.const 7205) "\801?")
- (data $13 (i32.const 7208) "\83\80^\b9")
- (data $14 (i32.const 7212) "\aa\aa*>")
- (data $15 (i32.const 7219) "?")
- (data $16 (i32.const 7220) "\08\89\08<")
- (data $17 (i32.const 7224) "\c1\a9*=")
- (data $18 (i32.const 7228) "giP9")
- (data $19 (i32.const 7232) "\ceC\b7:")
- (data $20 (i32.const 7238) "\80?")
- (data $21 (i32.const 7240) "\ff\ff\7f")
- (data $22 (i32.const 7246) "@")
- (data $23 (i32.const 7248) "\7f")
- (data $24 (i32.const 7252) "\7f")
- (data $25 (i32.const 7258) "\80\7f")
- (data $26 (i32.const 7260) "\f3\045?")
- (data $27 (i32.const 7266) "\80?")
- (data $28 (i32.const 7268) "\fc\ff\7f\be")
- (data $29 (i32.const 7272) "\aa\aa\aa>")
- (data $30 (i32.const 7276) "P\ae*\be")
- (data $31 (i32.const 7280) "\ac\ceL>")
- (data $32 (i32.const 7284) "O]\fe\bd")
- (data $33 (i32.const 7288) "\bf\e9\11>")
- (data $34 (i32.const 7292) "\b8\d1\eb\bd")
- (data $35 (i32.const 7296) "\1a%\ef=")
- (data $36 (i32.const 7300) "\bb!\90=")
- (data $37 (i32.const 7307) "?")
- (data $38 (i32.const 7308) "\18r1?")
- (data $39 (i32.const 7312) "\18r\b1B")
- (data $40 (i32.const 7318) "\d0\c2")
- (data $41 (i32.const 7320) ";\aa\b8?")
- (data $42 (i32.const 7326) "@K")
- (data $43 (i32.const 7330) "@K")
- (data $44 (i32.const 7333) "\801?")
- (data $45 (i32.const 7336) "\83\80^\b9")
- (data $46 (i32.const 7340) "\aa\aa*>")
- (data $47 (i32.const 7347) "?")
- (data $48 (i32.const 7348) "\08\89\08<")
- (data $49 (i32.const 7352) "\c1\a9*=")
- (data $50 (i32.const 7356) "giP9")
- (data $51 (i32.const 7360) "\ceC\b7:")
- (data $52 (i32.const 7366) "\80?")
- (data $53 (i32.const 7368) "\ff\ff\7f")
- (data $54 (i32.const 7374) "@")
- (data $55 (i32.const 7376) "\7f")
- (data $56 (i32.const 7380) "\7f")
- (data $57 (i32.const 7386) "\80\7f")
- (data $58 (i32.const 7388) "\f3\045?")
- (data $59 (i32.const 7394) "\80?")
- (data $60 (i32.const 7396) "\fc\ff\7f\be")
- (data $61 (i32.const 7400) "\aa\aa\aa>")
- (data $62 (i32.const 7404) "P\ae*\be")
- (data $63 (i32.const 7408) "\ac\ceL>")
- (data $64 (i32.const 7412) "O]\fe\bd")
- (data $65 (i32.const 7416) "\bf\e9\11>")
- (data $66 (i32.const 7420) "\b8\d1\eb\bd")
- (data $67 (i32.const 7424) "\1a%\ef=")
- (data $68 (i32.const 7428) "\bb!\90=")
- (data $69 (i32.const 7435) "?")
- (data $70 (i32.const 7436) "\18r1?")
- (data $71 (i32.const 7440) "\18r\b1B")
- (data $72 (i32.const 7446) "\d0\c2")
- (data $73 (i32.const 7448) ";\aa\b8?")
- (data $74 (i32.const 7454) "@K")
- (data $75 (i32.const 7458) "@K")
- (data $76 (i32.const 7461) "\801?")
- (data $77 (i32.const 7464) "\83\80^\b9")
- (data $78 (i32.const 7468) "\aa\aa*>")
- (data $79 (i32.const 7475) "?")
- (data $80 (i32.const 7476) "\08\89\08<")
- (data $81 (i32.const 7480) "\c1\a9*=")
- (data $82 (i32.const 7484) "giP9")
- (data $83 (i32.const 7488) "\ceC\b7:")
- (data $84 (i32.const 7494) "\80?")
- (data $85 (i32.const 7496) "\ff\ff\7f")
- (data $86 (i32.const 7502) "@")
- (data $87 (i32.const 7504) "\7f")
- (data $88 (i32.const 7508) "\7f")
- (data $89 (i32.const 7514) "\80\7f")
- (data $90 (i32.const 7516) "\f3\045?")
- (data $91 (i32.const 7522) "\80?")
- (data $92 (i32.const 7524) "\fc\ff\7f\be")
- (data $93 (i32.const 7528) "\aa\aa\aa>")
- (data $94 (i32.const 7532) "P\ae*\be")
- (data $95 (i32.const 7536) "\ac\ceL>")
- (data $96 (i32.const 7540) "O]\fe\bd")
- (data $97 (i32.const 7544) "\bf\e9\11>")
- (data $98 (i32.const 7548) "\b8\d1\eb\bd")
- (data $99 (i32.const 7552) "\1a%\ef=")
- (data $100 (i32.const 7556) "\bb!\90=")
- (data $101 (i32.const 7563) "?")
- (data $102 (i32.const 7564) "\18r1?")
- (data $103 (i32.const 7568) "\18r\b1B")
- (data $104 (i32.const 7574) "\d0\c2")
- (data $105 (i32.const 7576) ";\aa\b8?")
- (data $106 (i32.const 7582) "@K")
- (data $107 (i32.const 7586) "@K")
- (data $108 (i32.const 7589) "\801?")
- (data $109 (i32.const 7592) "\83\80^\b9")
- (data $110 (i32.const 7596) "\aa\aa*>")
- (data $111 (i32.const 7603) "?")
- (data $112 (i32.const 7604) "\08\89\08<")
- (data $113 (i32.const 7608) "\c1\a9*=")
- (data $114 (i32.const 7612) "giP9")
- (data $115 (i32.const 7616) "\ceC\b7:")
- (data $116 (i32.const 7622) "\80?")
- (data $117 (i32.const 7624) "\ff\ff\7f")
- (data $118 (i32.const 7630) "@")
- (data $119 (i32.const 7632) "\7f")
- (data $120 (i32.const 7636) "\7f")
- (data $121 (i32.const 7642) "\80\7f")
- (data $122 (i32.const 7644) "\f3\045?")
- (data $123 (i32.const 7650) "\80?")
- (data $124 (i32.const 7652) "\fc\ff\7f\be")
- (data $125 (i32.const 7656) "\aa\aa\aa>")
- (data $126 (i32.const 7660) "P\ae*\be")
- (data $127 (i32.const 7664) "\ac\ceL>")
- (data $128 (i32.const 7668) "O]\fe\bd")
- (data $129 (i32.const 7672) "\bf\e9\11>")
- (data $130 (i32.const 7676) "\b8\d1\eb\bd")
- (data $131 (i32.const 7680) "\1a%\ef=")
- (data $132 (i32.const 7684) "\bb!\90=")
- (data $133 (i32.const 7691) "?")
- (data $134 (i32.const 7692) "\18r1?")
- (data $135 (i32.const 7698) "\80")
- (data $136 (i32.const 7700) "\18r\b1B")
- (data $137 (i32.const 7706) "\d0\c2")
- (data $138 (i32.const 7708) ";\aa\b8?")
- (data $139 (i32.const 7714) "@K")
- (data $140 (i32.const 7718) "@K")
- (data $141 (i32.const 7721) "\801?")
- (data $142 (i32.const 7724) "\83\80^\b9")
- (data $143 (i32.const 7728) "\aa\aa*>")
- (data $144 (i32.const 7735) "?")
- (data $145 (i32.const 7736) "\08\89\08<")
- (data $146 (i32.const 7740) "\c1\a9*=")
- (data $147 (i32.const 7744) "giP9")
- (data $148 (i32.const 7748) "\ceC\b7:")
- (data $149 (i32.const 7754) "\80?")
- (data $150 (i32.const 7756) "\ff\ff\7f")
- (data $151 (i32.const 7762) "@")
- (data $152 (i32.const 7764) "\7f")
- (data $153 (i32.const 7768) "\7f")
- (data $154 (i32.const 7774) "\80\7f")
- (data $155 (i32.const 7776) "\f3\045?")
- (data $156 (i32.const 7782) "\80?")
- (data $157 (i32.const 7784) "\fc\ff\7f\be")
- (data $158 (i32.const 7788) "\aa\aa\aa>")
- (data $159 (i32.const 7792) "P\ae*\be")
- (data $160 (i32.const 7796) "\ac\ceL>")
- (data $161 (i32.const 7800) "O]\fe\bd")
- (data $162 (i32.const 7804) "\bf\e9\11>")
- (data $163 (i32.const 7808) "\b8\d1\eb\bd")
- (data $164 (i32.const 7812) "\1a%\ef=")
- (data $165 (i32.const 7816) "\bb!\90=")
- (data $166 (i32.const 7823) "?")
- (data $167 (i32.const 7824) "\18r1?")
- (data $168 (i32.const 7830) "\80")
- (data $169 (i32.const 7832) "\18r\b1B")
- (data $170 (i32.const 7838) "\d0\c2")
- (data $171 (i32.const 7840) ";\aa\b8?")
- (data $172 (i32.const 7846) "@K")
- (data $173 (i32.const 7850) "@K")
- (data $174 (i32.const 7853) "\801?")
- (data $175 (i32.const 7856) "\83\80^\b9")
- (data $176 (i32.const 7860) "\aa\aa*>")
- (data $177 (i32.const 7867) "?")
- (data $178 (i32.const 7868) "\08\89\08<")
- (data $179 (i32.const 7872) "\c1\a9*=")
- (data $180 (i32.const 7876) "giP9")
- (data $181 (i32.const 7880) "\ceC\b7:")
- (data $182 (i32.const 7886) "\80?")
- (data $183 (i32.const 7888) "\ff\ff\7f")
- (data $184 (i32.const 7894) "@")
- (data $185 (i32.const 7896) "\7f")
- (data $186 (i32.const 7900) "\7f")
- (data $187 (i32.const 7906) "\80\7f")
- (data $188 (i32.const 7908) "\f3\045?")
- (data $189 (i32.const 7914) "\80?")
- (data $190 (i32.const 7916) "\fc\ff\7f\be")
- (data $191 (i32.const 7920) "\aa\aa\aa>")
- (data $192 (i32.const 7924) "P\ae*\be")
- (data $193 (i32.const 7928) "\ac\ceL>")
- (data $194 (i32.const 7932) "O]\fe\bd")
- (data $195 (i32.const 7936) "\bf\e9\11>")
- (data $196 (i32.const 7940) "\b8\d1\eb\bd")
- (data $197 (i32.const 7944) "\1a%\ef=")
- (data $198 (i32.const 7948) "\bb!\90=")
- (data $199 (i32.const 7955) "?")
- (data $200 (i32.const 7956) "\18r1?")
- (data $201 (i32.const 7966) "\10")
+ (data $4 (i32.const 1042) "\80")
+ (data $5 (i32.const 1062) "\f0?n\bf\88\1aO;\9b<53\fb\a9=\f6\ef?]\dc\d8\9c\13`q\bca\80w>\9a\ec\ef?\d1f\87\10z^\90\bc\85\7fn\e8\15\e3\ef?\13\f6g5R\d2\8c<t\85\15\d3\b0\d9\ef?\fa\8e\f9#\80\ce\8b\bc\de\f6\dd)k\d0\ef?a\c8\e6aN\f7`<\c8\9bu\18E\c7\ef?\99\d33[\e4\a3\90<\83\f3\c6\ca>\be\ef?m{\83]\a6\9a\97<\0f\89\f9lX\b5\ef?\fc\ef\fd\92\1a\b5\8e<\f7Gr+\92\ac\ef?\d1\9c/p=\be><\a2\d1\d32\ec\a3\ef?\0bn\90\894\03j\bc\1b\d3\fe\aff\9b\ef?\0e\bd/*RV\95\bcQ[\12\d0\01\93\ef?U\eaN\8c\ef\80P\bc\cc1l\c0\bd\8a\ef?\16\f4\d5\b9#\c9\91\bc\e0-\a9\ae\9a\82\ef?\afU\\\e9\e3\d3\80<Q\8e\a5\c8\98z\ef?H\93\a5\ea\15\1b\80\bc{Q}<\b8r\ef?=2\deU\f0\1f\8f\bc\ea\8d\8c8\f9j\ef?\bfS\13?\8c\89\8b<u\cbo\eb[c\ef?&\eb\11v\9c\d9\96\bc\d4\\\04\84\e0[\ef?`/:>\f7\ec\9a<\aa\b9h1\87T\ef?\9d8\86\cb\82\e7\8f\bc\1d\d9\fc\"PM\ef?\8d\c3\a6DAo\8a<\d6\8cb\88;F\ef?}\04\e4\b0\05z\80<\96\dc}\91I?\ef?\94\a8\a8\e3\fd\8e\96<8bunz8\ef?}Ht\f2\18^\87<?\a6\b2O\ce1\ef?\f2\e7\1f\98+G\80<\dd|\e2eE+\ef?^\08q?{\b8\96\bc\81c\f5\e1\df$\ef?1\ab\tm\e1\f7\82<\e1\de\1f\f5\9d\1e\ef?\fa\bfo\1a\9b!=\bc\90\d9\da\d0\7f\18\ef?\b4\n\0cr\827\8b<\0b\03\e4\a6\85\12\ef?\8f\cb\ce\89\92\14n<V/>\a9\af\0c\ef?\b6\ab\b0MuM\83<\15\b71\n\fe\06\ef?Lt\ac\e2\01B\86<1\d8L\fcp\01\ef?J\f8\d3]9\dd\8f<\ff\16d\b2\08\fc\ee?\04[\8e;\80\a3\86\bc\f1\9f\92_\c5\f6\ee?hPK\cc\edJ\92\bc\cb\a9:7\a7\f1\ee?\8e-Q\1b\f8\07\99\bcf\d8\05m\ae\ec\ee?\d26\94>\e8\d1q\bc\f7\9f\e54\db\e7\ee?\15\1b\ce\b3\19\19\99\bc\e5\a8\13\c3-\e3\ee?mL*\a7H\9f\85<\"4\12L\a6\de\ee?\8ai(z`\12\93\bc\1c\80\ac\04E\da\ee?[\89\17H\8f\a7X\bc*.\f7!\n\d6\ee?\1b\9aIg\9b,|\bc\97\a8P\d9\f5\d1\ee?\11\ac\c2`\edcC<-\89a`\08\ce\ee?\efd\06;\tf\96<W\00\1d\edA\ca\ee?y\03\a1\da\e1\ccn<\d0<\c1\b5\a2\c6\ee?0\12\0f?\8e\ff\93<\de\d3\d7\f0*\c3\ee?\b0\afz\bb\ce\90v<\'*6\d5\da\bf\ee?w\e0T\eb\bd\1d\93<\r\dd\fd\99\b2\bc\ee?\8e\a3q\004\94\8f\bc\a7,\9dv\b2\b9\ee?I\a3\93\dc\cc\de\87\bcBf\cf\a2\da\b6\ee?_8\0f\bd\c6\dex\bc\82O\9dV+\b4\ee?\f6\\{\ecF\12\86\bc\0f\92]\ca\a4\b1\ee?\8e\d7\fd\18\055\93<\da\'\b56G\af\ee?\05\9b\8a/\b7\98{<\fd\c7\97\d4\12\ad\ee?\tT\1c\e2\e1c\90<)TH\dd\07\ab\ee?\ea\c6\19P\85\c74<\b7FY\8a&\a9\ee?5\c0d+\e62\94<H!\ad\15o\a7\ee?\9fv\99aJ\e4\8c\bc\t\dcv\b9\e1\a5\ee?\a8M\ef;\c53\8c\bc\85U:\b0~\a4\ee?\ae\e9+\89xS\84\bc \c3\cc4F\a3\ee?XXVx\dd\ce\93\bc%\"U\828\a2\ee?d\19~\80\aa\10W<s\a9L\d4U\a1\ee?(\"^\bf\ef\b3\93\bc\cd;\7ff\9e\a0\ee?\82\b94\87\ad\12j\bc\bf\da\0bu\12\a0\ee?\ee\a9m\b8\efgc\bc/\1ae<\b2\9f\ee?Q\88\e0T=\dc\80\bc\84\94Q\f9}\9f\ee?\cf>Z~d\1fx\bct_\ec\e8u\9f\ee?\b0}\8b\c0J\ee\86\bct\81\a5H\9a\9f\ee?\8a\e6U\1e2\19\86\bc\c9gBV\eb\9f\ee?\d3\d4\t^\cb\9c\90<?]\deOi\a0\ee?\1d\a5M\b9\dc2{\bc\87\01\ebs\14\a1\ee?k\c0gT\fd\ec\94<2\c10\01\ed\a1\ee?Ul\d6\ab\e1\ebe<bN\cf6\f3\a2\ee?B\cf\b3/\c5\a1\88\bc\12\1a>T\'\a4\ee?47;\f1\b6i\93\bc\13\ceL\99\89\a5\ee?\1e\ff\19:\84^\80\bc\ad\c7#F\1a\a7\ee?nWr\d8P\d4\94\bc\ed\92D\9b\d9\a8\ee?\00\8a\0e[g\ad\90<\99f\8a\d9\c7\aa\ee?\b4\ea\f0\c1/\b7\8d<\db\a0*B\e5\ac\ee?\ff\e7\c5\9c`\b6e\bc\8cD\b5\162\af\ee?D_\f3Y\83\f6{<6w\15\99\ae\b1\ee?\83=\1e\a7\1f\t\93\bc\c6\ff\91\0b[\b4\ee?)\1el\8b\b8\a9]\bc\e5\c5\cd\b07\b7\ee?Y\b9\90|\f9#l\bc\0fR\c8\cbD\ba\ee?\aa\f9\f4\"CC\92\bcPN\de\9f\82\bd\ee?K\8ef\d7l\ca\85\bc\ba\07\cap\f1\c0\ee?\'\ce\91+\fc\afq<\90\f0\a3\82\91\c4\ee?\bbs\n\e15\d2m<##\e3\19c\c8\ee?c\"b\"\04\c5\87\bce\e5]{f\cc\ee?\d51\e2\e3\86\1c\8b<3-J\ec\9b\d0\ee?\15\bb\bc\d3\d1\bb\91\bc]%>\b2\03\d5\ee?\d21\ee\9c1\cc\90<X\b30\13\9e\d9\ee?\b3Zsn\84i\84<\bf\fdyUk\de\ee?\b4\9d\8e\97\cd\df\82\bcz\f3\d3\bfk\e3\ee?\873\cb\92w\1a\8c<\ad\d3Z\99\9f\e8\ee?\fa\d9\d1J\8f{\90\bcf\b6\8d)\07\ee\ee?\ba\ae\dcV\d9\c3U\bc\fb\15O\b8\a2\f3\ee?@\f6\a6=\0e\a4\90\bc:Y\e5\8dr\f9\ee?4\93\ad8\f4\d6h\bcG^\fb\f2v\ff\ee?5\8aXk\e2\ee\91\bcJ\06\a10\b0\05\ef?\cd\dd_\n\d7\fft<\d2\c1K\90\1e\0c\ef?\ac\98\92\fa\fb\bd\91\bc\t\1e\d7[\c2\12\ef?\b3\0c\af0\aens<\9cR\85\dd\9b\19\ef?\94\fd\9f\\2\e3\8e<z\d0\ff_\ab \ef?\acY\t\d1\8f\e0\84<K\d1W.\f1\'\ef?g\1aN8\af\cdc<\b5\e7\06\94m/\ef?h\19\92l,kg<i\90\ef\dc 7\ef?\d2\b5\cc\83\18\8a\80\bc\fa\c3]U\0b?\ef?o\fa\ff?]\ad\8f\bc|\89\07J-G\ef?I\a9u8\ae\r\90\bc\f2\89\r\08\87O\ef?\a7\07=\a6\85\a3t<\87\a4\fb\dc\18X\ef?\0f\"@ \9e\91\82\bc\98\83\c9\16\e3`\ef?\ac\92\c1\d5PZ\8e<\852\db\03\e6i\ef?Kk\01\acY:\84<`\b4\01\f3!s\ef?\1f>\b4\07!\d5\82\bc_\9b{3\97|\ef?\c9\rG;\b9*\89\bc)\a1\f5\14F\86\ef?\d3\88:`\04\b6t<\f6?\8b\e7.\90\ef?qr\9dQ\ec\c5\83<\83L\c7\fbQ\9a\ef?\f0\91\d3\8f\12\f7\8f\bc\da\90\a4\a2\af\a4\ef?}t#\e2\98\ae\8d\bc\f1g\8e-H\af\ef?\08 \aaA\bc\c3\8e<\'Za\ee\1b\ba\ef?2\eb\a9\c3\94+\84<\97\bak7+\c5\ef?\ee\85\d11\a9d\8a<@En[v\d0\ef?\ed\e3;\e4\ba7\8e\bc\14\be\9c\ad\fd\db\ef?\9d\cd\91M;\89w<\d8\90\9e\81\c1\e7\ef?\89\cc`A\c1\05S<\f1q\8f+\c2\f3\ef?")
+ (data $6 (i32.const 3096) "\9f\de\e0\c3\f04\f7?\00\90\e6y\7f\cc\d7\bf\1f\e9,jx\13\f7?\00\00\r\c2\eeo\d7\bf\a0\b5\fa\08`\f2\f6?\00\e0Q\13\e3\13\d7\bf}\8c\13\1f\a6\d1\f6?\00x(8[\b8\d6\bf\d1\b4\c5\0bI\b1\f6?\00x\80\90U]\d6\bf\ba\0c/3G\91\f6?\00\00\18v\d0\02\d6\bf#B\"\18\9fq\f6?\00\90\90\86\ca\a8\d5\bf\d9\1e\a5\99OR\f6?\00P\03VCO\d5\bf\c4$\8f\aaV3\f6?\00@k\c37\f6\d4\bf\14\dc\9dk\b3\14\f6?\00P\a8\fd\a7\9d\d4\bfL\\\c6Rd\f6\f5?\00\a8\899\92E\d4\bfO,\91\b5g\d8\f5?\00\b8\b09\f4\ed\d3\bf\de\90[\cb\bc\ba\f5?\00p\8fD\ce\96\d3\bfx\1a\d9\f2a\9d\f5?\00\a0\bd\17\1e@\d3\bf\87VF\12V\80\f5?\00\80F\ef\e2\e9\d2\bf\d3k\e7\ce\97c\f5?\00\e008\1b\94\d2\bf\93\7f\a7\e2%G\f5?\00\88\da\8c\c5>\d2\bf\83E\06B\ff*\f5?\00\90\')\e1\e9\d1\bf\df\bd\b2\db\"\0f\f5?\00\f8H+m\95\d1\bf\d7\de4G\8f\f3\f4?\00\f8\b9\9agA\d1\bf@(\de\cfC\d8\f4?\00\98\ef\94\d0\ed\d0\bf\c8\a3x\c0>\bd\f4?\00\10\db\18\a5\9a\d0\bf\8a%\e0\c3\7f\a2\f4?\00\b8cR\e6G\d0\bf4\84\d4$\05\88\f4?\00\f0\86E\"\eb\cf\bf\0b-\19\1b\cem\f4?\00\b0\17uJG\cf\bfT\189\d3\d9S\f4?\000\10=D\a4\ce\bfZ\84\b4D\':\f4?\00\b0\e9D\r\02\ce\bf\fb\f8\15A\b5 \f4?\00\f0w)\a2`\cd\bf\b1\f4>\da\82\07\f4?\00\90\95\04\01\c0\cc\bf\8f\feW]\8f\ee\f3?\00\10\89V) \cc\bf\e9L\0b\a0\d9\d5\f3?\00\10\81\8d\17\81\cb\bf+\c1\10\c0`\bd\f3?\00\d0\d3\cc\c9\e2\ca\bf\b8\dau+$\a5\f3?\00\90\12.@E\ca\bf\02\d0\9f\cd\"\8d\f3?\00\f0\1dhw\a8\c9\bf\1cz\84\c5[u\f3?\000Him\0c\c9\bf\e26\adI\ce]\f3?\00\c0E\a6 q\c8\bf@\d4M\98yF\f3?\000\14\b4\8f\d6\c7\bf$\cb\ff\ce\\/\f3?\00pb<\b8<\c7\bfI\r\a1uw\18\f3?\00`7\9b\9a\a3\c6\bf\909>7\c8\01\f3?\00\a0\b7T1\0b\c6\bfA\f8\95\bbN\eb\f2?\000$v}s\c5\bf\d1\a9\19\02\n\d5\f2?\000\c2\8f{\dc\c4\bf*\fd\b7\a8\f9\be\f2?\00\00\d2Q,F\c4\bf\ab\1b\0cz\1c\a9\f2?\00\00\83\bc\8a\b0\c3\bf0\b5\14`r\93\f2?\00\00Ik\99\1b\c3\bf\f5\a1WW\fa}\f2?\00@\a4\90T\87\c2\bf\bf;\1d\9b\b3h\f2?\00\a0y\f8\b9\f3\c1\bf\bd\f5\8f\83\9dS\f2?\00\a0,%\c8`\c1\bf;\08\c9\aa\b7>\f2?\00 \f7W\7f\ce\c0\bf\b6@\a9+\01*\f2?\00\a0\feI\dc<\c0\bf2A\cc\96y\15\f2?\00\80K\bc\bdW\bf\bf\9b\fc\d2\1d \01\f2?\00@@\96\087\be\bf\0bHMI\f4\ec\f1?\00@\f9>\98\17\bd\bfie\8fR\f5\d8\f1?\00\a0\d8Ng\f9\bb\bf|~W\11#\c5\f1?\00`/ y\dc\ba\bf\e9&\cbt|\b1\f1?\00\80(\e7\c3\c0\b9\bf\b6\1a,\0c\01\9e\f1?\00\c0r\b3F\a6\b8\bf\bdp\b6{\b0\8a\f1?\00\00\ac\b3\01\8d\b7\bf\b6\bc\ef%\8aw\f1?\00\008E\f1t\b6\bf\da1L5\8dd\f1?\00\80\87m\0e^\b5\bf\dd_\'\90\b9Q\f1?\00\e0\a1\de\\H\b4\bfL\d22\a4\0e?\f1?\00\a0jM\d93\b3\bf\da\f9\10r\8b,\f1?\00`\c5\f8y \b2\bf1\b5\ec(0\1a\f1?\00 b\98F\0e\b1\bf\af4\84\da\fb\07\f1?\00\00\d2jl\fa\af\bf\b3kN\0f\ee\f5\f0?\00@wJ\8d\da\ad\bf\ce\9f*]\06\e4\f0?\00\00\85\e4\ec\bc\ab\bf!\a5,cD\d2\f0?\00\c0\12@\89\a1\a9\bf\1a\98\e2|\a7\c0\f0?\00\c0\023X\88\a7\bf\d16\c6\83/\af\f0?\00\80\d6g^q\a5\bf9\13\a0\98\db\9d\f0?\00\80eI\8a\\\a3\bf\df\e7R\af\ab\8c\f0?\00@\15d\e3I\a1\bf\fb(N/\9f{\f0?\00\80\eb\82\c0r\9e\bf\19\8f5\8c\b5j\f0?\00\80RR\f1U\9a\bf,\f9\ec\a5\eeY\f0?\00\80\81\cfb=\96\bf\90,\d1\cdII\f0?\00\00\aa\8c\fb(\92\bf\a9\ad\f0\c6\c68\f0?\00\00\f9 {1\8c\bf\a92y\13e(\f0?\00\00\aa]5\19\84\bfHs\ea\'$\18\f0?\00\00\ec\c2\03\12x\bf\95\b1\14\06\04\08\f0?\00\00$y\t\04`\bf\1a\fa&\f7\1f\e0\ef?\00\00\90\84\f3\efo?t\eaa\c2\1c\a1\ef?\00\00=5A\dc\87?.\99\81\b0\10c\ef?\00\80\c2\c4\a3\ce\93?\cd\ad\ee<\f6%\ef?\00\00\89\14\c1\9f\9b?\e7\13\91\03\c8\e9\ee?\00\00\11\ce\d8\b0\a1?\ab\b1\cbx\80\ae\ee?\00\c0\01\d0[\8a\a5?\9b\0c\9d\a2\1at\ee?\00\80\d8@\83\\\a9?\b5\99\n\83\91:\ee?\00\80W\efj\'\ad?V\9a`\t\e0\01\ee?\00\c0\98\e5\98u\b0?\98\bbw\e5\01\ca\ed?\00 \r\e3\f5S\b2?\03\91|\0b\f2\92\ed?\00\008\8b\dd.\b4?\ce\\\fbf\ac\\\ed?\00\c0W\87Y\06\b6?\9d\de^\aa,\'\ed?\00\00j5v\da\b7?\cd,k>n\f2\ec?\00`\1cNC\ab\b9?\02y\a7\a2m\be\ec?\00`\r\bb\c7x\bb?m\087m&\8b\ec?\00 \e72\13C\bd?\04X]\bd\94X\ec?\00`\deq1\n\bf?\8c\9f\bb3\b5&\ec?\00@\91+\15g\c0??\e7\ec\ee\83\f5\eb?\00\b0\92\82\85G\c1?\c1\96\dbu\fd\c4\eb?\000\ca\cdn&\c2?(J\86\0c\1e\95\eb?\00P\c5\a6\d7\03\c3?,>\ef\c5\e2e\eb?\00\103<\c3\df\c3?\8b\88\c9gH7\eb?\00\80zk6\ba\c4?J0\1d!K\t\eb?\00\f0\d1(9\93\c5?~\ef\f2\85\e8\db\ea?\00\f0\18$\cdj\c6?\a2=`1\1d\af\ea?\00\90f\ec\f8@\c7?\a7X\d3?\e6\82\ea?\00\f0\1a\f5\c0\15\c8?\8bs\t\ef@W\ea?\00\80\f6T)\e9\c8?\'K\ab\90*,\ea?\00@\f8\026\bb\c9?\d1\f2\93\13\a0\01\ea?\00\00,\1c\ed\8b\ca?\1b<\db$\9f\d7\e9?\00\d0\01\\Q[\cb?\90\b1\c7\05%\ae\e9?\00\c0\bc\ccg)\cc?/\ce\97\f2.\85\e9?\00`H\d55\f6\cc?uK\a4\ee\ba\\\e9?\00\c0F4\bd\c1\cd?8H\e7\9d\c64\e9?\00\e0\cf\b8\01\8c\ce?\e6Rg/O\r\e9?\00\90\17\c0\tU\cf?\9d\d7\ff\8eR\e6\e8?\00\b8\1f\12l\0e\d0?|\00\cc\9f\ce\bf\e8?\00\d0\93\0e\b8q\d0?\0e\c3\be\da\c0\99\e8?\00p\86\9ek\d4\d0?\fb\17#\aa\'t\e8?\00\d0K3\876\d1?\08\9a\b3\ac\00O\e8?\00H#g\r\98\d1?U>e\e8I*\e8?\00\80\cc\e0\ff\f8\d1?`\02\f4\95\01\06\e8?\00hc\d7_Y\d2?)\a3\e0c%\e2\e7?\00\a8\14\t0\b9\d2?\ad\b5\dcw\b3\be\e7?\00`C\10r\18\d3?\c2%\97g\aa\9b\e7?\00\18\ecm&w\d3?W\06\17\f2\07y\e7?\000\af\fbO\d5\d3?\0c\13\d6\db\caV\e7?\00\e0/\e3\ee2\d4?")
+ (data $7 (i32.const 5144) "k\b6O\01\00\10\e6?<[B\91l\02~<\95\b4M\03\000\e6?A]\00H\ea\bf\8d<x\d4\94\r\00P\e6?\b7\a5\d6\86\a7\7f\8e<\adoN\07\00p\e6?L%Tk\ea\fca<\ae\0f\df\fe\ff\8f\e6?\fd\0eYL\'~|\bc\bc\c5c\07\00\b0\e6?\01\da\dcHh\c1\8a\bc\f6\c1\\\1e\00\d0\e6?\11\93I\9d\1c?\83<>\f6\05\eb\ff\ef\e6?S-\e2\1a\04\80~\bc\80\97\86\0e\00\10\e7?Ry\tqf\ff{<\12\e9g\fc\ff/\e7?$\87\bd&\e2\00\8c<j\11\81\df\ffO\e7?\d2\01\f1n\91\02n\bc\90\9cg\0f\00p\e7?t\9cT\cdq\fcg\bc5\c8~\fa\ff\8f\e7?\83\04\f5\9e\c1\be\81<\e6\c2 \fe\ff\af\e7?ed\cc)\17~p\bc\00\c9?\ed\ff\cf\e7?\1c\8b{\08r\80\80\bcv\1a&\e9\ff\ef\e7?\ae\f9\9dm(\c0\8d<\e8\a3\9c\04\00\10\e8?3L\e5Q\d2\7f\89<\8f,\93\17\000\e8?\81\f30\b6\e9\fe\8a\bc\9cs3\06\00P\e8?\bc5ek\bf\bf\89<\c6\89B \00p\e8?u{\11\f3e\bf\8b\bc\04y\f5\eb\ff\8f\e8?W\cb=\a2n\00\89\bc\df\04\bc\"\00\b0\e8?\nK\e08\df\00}\bc\8a\1b\0c\e5\ff\cf\e8?\05\9f\ffFq\00\88\bcC\8e\91\fc\ff\ef\e8?8pz\d0{\81\83<\c7_\fa\1e\00\10\e9?\03\b4\dfv\91>\89<\b9{F\13\000\e9?v\02\98KN\80\7f<o\07\ee\e6\ffO\e9?.b\ff\d9\f0~\8f\bc\d1\12<\de\ffo\e9?\ba8&\96\aa\82p\bc\r\8aE\f4\ff\8f\e9?\ef\a8d\91\1b\80\87\bc>.\98\dd\ff\af\e9?7\93Z\8a\e0@\87\bcf\fbI\ed\ff\cf\e9?\00\e0\9b\c1\08\ce?<Q\9c\f1 \00\f0\e9?\n[\88\'\aa?\8a\bc\06\b0E\11\00\10\ea?V\daX\99H\fft<\fa\f6\bb\07\000\ea?\18m+\8a\ab\be\8c<y\1d\97\10\00P\ea?0yx\dd\ca\fe\88<H.\f5\1d\00p\ea?\db\ab\d8=vA\8f\bcR3Y\1c\00\90\ea?\12v\c2\84\02\bf\8e\bcK>O*\00\b0\ea?_?\ff<\04\fdi\bc\d1\1e\ae\d7\ff\cf\ea?\b4p\90\12\e7>\82\bcx\04Q\ee\ff\ef\ea?\a3\de\0e\e0>\06j<[\re\db\ff\0f\eb?\b9\n\1f8\c8\06Z<W\ca\aa\fe\ff/\eb?\1d<#t\1e\01y\bc\dc\ba\95\d9\ffO\eb?\9f*\86h\10\ffy\bc\9ce\9e$\00p\eb?>O\86\d0E\ff\8a<@\16\87\f9\ff\8f\eb?\f9\c3\c2\96w\fe|<O\cb\04\d2\ff\af\eb?\c4+\f2\ee\'\ffc\bcE\\A\d2\ff\cf\eb?!\ea;\ee\b7\ffl\bc\df\tc\f8\ff\ef\eb?\\\0b.\97\03A\81\bcSv\b5\e1\ff\0f\ec?\19j\b7\94d\c1\8b<\e3W\fa\f1\ff/\ec?\ed\c60\8d\ef\fed\bc$\e4\bf\dc\ffO\ec?uG\ec\bch?\84\bc\f7\b9T\ed\ffo\ec?\ec\e0S\f0\a3~\84<\d5\8f\99\eb\ff\8f\ec?\f1\92\f9\8d\06\83s<\9a!%!\00\b0\ec?\04\0e\18d\8e\fdh\bc\9cF\94\dd\ff\cf\ec?r\ea\c7\1c\be~\8e<v\c4\fd\ea\ff\ef\ec?\fe\88\9f\ad9\be\8e<+\f8\9a\16\00\10\ed?qZ\b9\a8\91}u<\1d\f7\0f\r\000\ed?\da\c7pi\90\c1\89<\c4\0fy\ea\ffO\ed?\0c\feX\c57\0eX\bc\e5\87\dc.\00p\ed?D\0f\c1M\d6\80\7f\bc\aa\82\dc!\00\90\ed?\\\\\fd\94\8f|t\bc\83\02k\d8\ff\af\ed?~a!\c5\1d\7f\8c<9Gl)\00\d0\ed?S\b1\ff\b2\9e\01\88<\f5\90D\e5\ff\ef\ed?\89\ccR\c6\d2\00n<\94\f6\ab\cd\ff\0f\ee?\d2i- @\83\7f\bc\dd\c8R\db\ff/\ee?d\08\1b\ca\c1\00{<\ef\16B\f2\ffO\ee?Q\ab\94\b0\a8\ffr<\11^\8a\e8\ffo\ee?Y\be\ef\b1s\f6W\bc\r\ff\9e\11\00\90\ee?\01\c8\0b^\8d\80\84\bcD\17\a5\df\ff\af\ee?\b5 C\d5\06\00x<\a1\7f\12\1a\00\d0\ee?\92\\V`\f8\02P\bc\c4\bc\ba\07\00\f0\ee?\11\e65]D@\85\bc\02\8dz\f5\ff\0f\ef?\05\91\ef91\fbO\bc\c7\8a\e5\1e\000\ef?U\11s\f2\ac\81\8a<\944\82\f5\ffO\ef?C\c7\d7\d4A?\8a<kL\a9\fc\ffo\ef?ux\98\1c\f4\02b\bcA\c4\f9\e1\ff\8f\ef?K\e7w\f4\d1}w<~\e3\e0\d2\ff\af\ef?1\a3|\9a\19\01o\bc\9e\e4w\1c\00\d0\ef?\b1\ac\ceK\ee\81q<1\c3\e0\f7\ff\ef\ef?Z\87p\017\05n\bcn`e\f4\ff\0f\f0?\da\n\1cI\ad~\8a\bcXz\86\f3\ff/\f0?\e0\b2\fc\c3i\7f\97\bc\17\r\fc\fd\ffO\f0?[\94\cb4\fe\bf\97<\82M\cd\03\00p\f0?\cbV\e4\c0\83\00\82<\e8\cb\f2\f9\ff\8f\f0?\1au7\be\df\ffm\bce\da\0c\01\00\b0\f0?\eb&\e6\ae\7f?\91\bc8\d3\a4\01\00\d0\f0?\f7\9fHy\fa}\80<\fd\fd\da\fa\ff\ef\f0?\c0k\d6p\05\04w\bc\96\fd\ba\0b\00\10\f1?b\0bm\84\d4\80\8e<]\f4\e5\fa\ff/\f1?\ef6\fdd\fa\bf\9d<\d9\9a\d5\r\00P\f1?\aeP\12pw\00\9a<\9aU!\0f\00p\f1?\ee\de\e3\e2\f9\fd\8d<&T\'\fc\ff\8f\f1?sr;\dc0\00\91<Y<=\12\00\b0\f1?\88\01\03\80y\7f\99<\b7\9e)\f8\ff\cf\f1?g\8c\9f\ab2\f9e\bc\00\d4\8a\f4\ff\ef\f1?\eb[\a7\9d\bf\7f\93<\a4\86\8b\0c\00\10\f2?\"[\fd\91k\80\9f<\03C\85\03\000\f2?3\bf\9f\eb\c2\ff\93<\84\f6\bc\ff\ffO\f2?r..~\e7\01v<\d9!)\f5\ffo\f2?a\0c\7fv\bb\fc\7f<<:\93\14\00\90\f2?+A\02<\ca\02r\bc\13cU\14\00\b0\f2?\02\1f\f23\82\80\92\bc;R\fe\eb\ff\cf\f2?\f2\dcO8~\ff\88\bc\96\ad\b8\0b\00\f0\f2?\c5A0PQ\ff\85\bc\af\e2z\fb\ff\0f\f3?\9d(^\88q\00\81\bc\7f_\ac\fe\ff/\f3?\15\b7\b7?]\ff\91\bcVg\a6\0c\00P\f3?\bd\82\8b\"\82\7f\95<!\f7\fb\11\00p\f3?\cc\d5\r\c4\ba\00\80<\b9/Y\f9\ff\8f\f3?Q\a7\b2-\9d?\94\bcB\d2\dd\04\00\b0\f3?\e18vpk\7f\85<W\c9\b2\f5\ff\cf\f3?1\12\bf\10:\02z<\18\b4\b0\ea\ff\ef\f3?\b0R\b1fm\7f\98<\f4\af2\15\00\10\f4?$\85\19_7\f8g<)\8bG\17\000\f4?CQ\dcr\e6\01\83<c\b4\95\e7\ffO\f4?Z\89\b2\b8i\ff\89<\e0u\04\e8\ffo\f4?T\f2\c2\9b\b1\c0\95\bc\e7\c1o\ef\ff\8f\f4?r*:\f2\t@\9b<\04\a7\be\e5\ff\af\f4?E}\r\bf\b7\ff\94\bc\de\'\10\17\00\d0\f4?=j\dcqd\c0\99\bc\e2>\f0\0f\00\f0\f4?\1cS\85\0b\89\7f\97<\d1K\dc\12\00\10\f5?6\a4fqe\04`<z\'\05\16\000\f5?\t2#\ce\ce\bf\96\bcLp\db\ec\ffO\f5?\d7\a1\05\05r\02\89\bc\a9T_\ef\ffo\f5?\12d\c9\0e\e6\bf\9b<\12\10\e6\17\00\90\f5?\90\ef\af\81\c5~\88<\92>\c9\03\00\b0\f5?\c0\0c\bf\n\08A\9f\bc\bc\19I\1d\00\d0\f5?)G%\fb*\81\98\bc\89z\b8\e7\ff\ef\f5?\04i\ed\80\b7~\94\bc")
+ (data $8 (i32.const 7192) "\18r\b1B")
+ (data $9 (i32.const 7198) "\d0\c2")
+ (data $10 (i32.const 7200) ";\aa\b8?")
+ (data $11 (i32.const 7206) "@K")
+ (data $12 (i32.const 7210) "@K")
+ (data $13 (i32.const 7213) "\801?")
+ (data $14 (i32.const 7216) "\83\80^\b9")
+ (data $15 (i32.const 7220) "\aa\aa*>")
+ (data $16 (i32.const 7227) "?")
+ (data $17 (i32.const 7228) "\08\89\08<")
+ (data $18 (i32.const 7232) "\c1\a9*=")
+ (data $19 (i32.const 7236) "giP9")
+ (data $20 (i32.const 7240) "\ceC\b7:")
+ (data $21 (i32.const 7246) "\80?")
+ (data $22 (i32.const 7248) "\ff\ff\7f")
+ (data $23 (i32.const 7254) "@")
+ (data $24 (i32.const 7256) "\7f")
+ (data $25 (i32.const 7260) "\7f")
+ (data $26 (i32.const 7266) "\80\7f")
+ (data $27 (i32.const 7268) "\f3\045?")
+ (data $28 (i32.const 7274) "\80?")
+ (data $29 (i32.const 7276) "\fc\ff\7f\be")
+ (data $30 (i32.const 7280) "\aa\aa\aa>")
+ (data $31 (i32.const 7284) "P\ae*\be")
+ (data $32 (i32.const 7288) "\ac\ceL>")
+ (data $33 (i32.const 7292) "O]\fe\bd")
+ (data $34 (i32.const 7296) "\bf\e9\11>")
+ (data $35 (i32.const 7300) "\b8\d1\eb\bd")
+ (data $36 (i32.const 7304) "\1a%\ef=")
+ (data $37 (i32.const 7308) "\bb!\90=")
+ (data $38 (i32.const 7315) "?")
+ (data $39 (i32.const 7316) "\18r1?")
+ (data $40 (i32.const 7320) "\18r\b1B")
+ (data $41 (i32.const 7326) "\d0\c2")
+ (data $42 (i32.const 7328) ";\aa\b8?")
+ (data $43 (i32.const 7334) "@K")
+ (data $44 (i32.const 7338) "@K")
+ (data $45 (i32.const 7341) "\801?")
+ (data $46 (i32.const 7344) "\83\80^\b9")
+ (data $47 (i32.const 7348) "\aa\aa*>")
+ (data $48 (i32.const 7355) "?")
+ (data $49 (i32.const 7356) "\08\89\08<")
+ (data $50 (i32.const 7360) "\c1\a9*=")
+ (data $51 (i32.const 7364) "giP9")
+ (data $52 (i32.const 7368) "\ceC\b7:")
+ (data $53 (i32.const 7374) "\80?")
+ (data $54 (i32.const 7376) "\ff\ff\7f")
+ (data $55 (i32.const 7382) "@")
+ (data $56 (i32.const 7384) "\7f")
+ (data $57 (i32.const 7388) "\7f")
+ (data $58 (i32.const 7394) "\80\7f")
+ (data $59 (i32.const 7396) "\f3\045?")
+ (data $60 (i32.const 7402) "\80?")
+ (data $61 (i32.const 7404) "\fc\ff\7f\be")
+ (data $62 (i32.const 7408) "\aa\aa\aa>")
+ (data $63 (i32.const 7412) "P\ae*\be")
+ (data $64 (i32.const 7416) "\ac\ceL>")
+ (data $65 (i32.const 7420) "O]\fe\bd")
+ (data $66 (i32.const 7424) "\bf\e9\11>")
+ (data $67 (i32.const 7428) "\b8\d1\eb\bd")
+ (data $68 (i32.const 7432) "\1a%\ef=")
+ (data $69 (i32.const 7436) "\bb!\90=")
+ (data $70 (i32.const 7443) "?")
+ (data $71 (i32.const 7444) "\18r1?")
+ (data $72 (i32.const 7448) "\18r\b1B")
+ (data $73 (i32.const 7454) "\d0\c2")
+ (data $74 (i32.const 7456) ";\aa\b8?")
+ (data $75 (i32.const 7462) "@K")
+ (data $76 (i32.const 7466) "@K")
+ (data $77 (i32.const 7469) "\801?")
+ (data $78 (i32.const 7472) "\83\80^\b9")
+ (data $79 (i32.const 7476) "\aa\aa*>")
+ (data $80 (i32.const 7483) "?")
+ (data $81 (i32.const 7484) "\08\89\08<")
+ (data $82 (i32.const 7488) "\c1\a9*=")
+ (data $83 (i32.const 7492) "giP9")
+ (data $84 (i32.const 7496) "\ceC\b7:")
+ (data $85 (i32.const 7502) "\80?")
+ (data $86 (i32.const 7504) "\ff\ff\7f")
+ (data $87 (i32.const 7510) "@")
+ (data $88 (i32.const 7512) "\7f")
+ (data $89 (i32.const 7516) "\7f")
+ (data $90 (i32.const 7522) "\80\7f")
+ (data $91 (i32.const 7524) "\f3\045?")
+ (data $92 (i32.const 7530) "\80?")
+ (data $93 (i32.const 7532) "\fc\ff\7f\be")
+ (data $94 (i32.const 7536) "\aa\aa\aa>")
+ (data $95 (i32.const 7540) "P\ae*\be")
+ (data $96 (i32.const 7544) "\ac\ceL>")
+ (data $97 (i32.const 7548) "O]\fe\bd")
+ (data $98 (i32.const 7552) "\bf\e9\11>")
+ (data $99 (i32.const 7556) "\b8\d1\eb\bd")
+ (data $100 (i32.const 7560) "\1a%\ef=")
+ (data $101 (i32.const 7564) "\bb!\90=")
+ (data $102 (i32.const 7571) "?")
+ (data $103 (i32.const 7572) "\18r1?")
+ (data $104 (i32.const 7576) "\18r\b1B")
+ (data $105 (i32.const 7582) "\d0\c2")
+ (data $106 (i32.const 7584) ";\aa\b8?")
+ (data $107 (i32.const 7590) "@K")
+ (data $108 (i32.const 7594) "@K")
+ (data $109 (i32.const 7597) "\801?")
+ (data $110 (i32.const 7600) "\83\80^\b9")
+ (data $111 (i32.const 7604) "\aa\aa*>")
+ (data $112 (i32.const 7611) "?")
+ (data $113 (i32.const 7612) "\08\89\08<")
+ (data $114 (i32.const 7616) "\c1\a9*=")
+ (data $115 (i32.const 7620) "giP9")
+ (data $116 (i32.const 7624) "\ceC\b7:")
+ (data $117 (i32.const 7630) "\80?")
+ (data $118 (i32.const 7632) "\ff\ff\7f")
+ (data $119 (i32.const 7638) "@")
+ (data $120 (i32.const 7640) "\7f")
+ (data $121 (i32.const 7644) "\7f")
+ (data $122 (i32.const 7650) "\80\7f")
+ (data $123 (i32.const 7652) "\f3\045?")
+ (data $124 (i32.const 7658) "\80?")
+ (data $125 (i32.const 7660) "\fc\ff\7f\be")
+ (data $126 (i32.const 7664) "\aa\aa\aa>")
+ (data $127 (i32.const 7668) "P\ae*\be")
+ (data $128 (i32.const 7672) "\ac\ceL>")
+ (data $129 (i32.const 7676) "O]\fe\bd")
+ (data $130 (i32.const 7680) "\bf\e9\11>")
+ (data $131 (i32.const 7684) "\b8\d1\eb\bd")
+ (data $132 (i32.const 7688) "\1a%\ef=")
+ (data $133 (i32.const 7692) "\bb!\90=")
+ (data $134 (i32.const 7699) "?")
+ (data $135 (i32.const 7700) "\18r1?")
+ (data $136 (i32.const 7706) "\80")
+ (data $137 (i32.const 7708) "\18r\b1B")
+ (data $138 (i32.const 7714) "\d0\c2")
+ (data $139 (i32.const 7716) ";\aa\b8?")
+ (data $140 (i32.const 7722) "@K")
+ (data $141 (i32.const 7726) "@K")
+ (data $142 (i32.const 7729) "\801?")
+ (data $143 (i32.const 7732) "\83\80^\b9")
+ (data $144 (i32.const 7736) "\aa\aa*>")
+ (data $145 (i32.const 7743) "?")
+ (data $146 (i32.const 7744) "\08\89\08<")
+ (data $147 (i32.const 7748) "\c1\a9*=")
+ (data $148 (i32.const 7752) "giP9")
+ (data $149 (i32.const 7756) "\ceC\b7:")
+ (data $150 (i32.const 7762) "\80?")
+ (data $151 (i32.const 7764) "\ff\ff\7f")
+ (data $152 (i32.const 7770) "@")
+ (data $153 (i32.const 7772) "\7f")
+ (data $154 (i32.const 7776) "\7f")
+ (data $155 (i32.const 7782) "\80\7f")
+ (data $156 (i32.const 7784) "\f3\045?")
+ (data $157 (i32.const 7790) "\80?")
+ (data $158 (i32.const 7792) "\fc\ff\7f\be")
+ (data $159 (i32.const 7796) "\aa\aa\aa>")
+ (data $160 (i32.const 7800) "P\ae*\be")
+ (data $161 (i32.const 7804) "\ac\ceL>")
+ (data $162 (i32.const 7808) "O]\fe\bd")
+ (data $163 (i32.const 7812) "\bf\e9\11>")
+ (data $164 (i32.const 7816) "\b8\d1\eb\bd")
+ (data $165 (i32.const 7820) "\1a%\ef=")
+ (data $166 (i32.const 7824) "\bb!\90=")
+ (data $167 (i32.const 7831) "?")
+ (data $168 (i32.const 7832) "\18r1?")
+ (data $169 (i32.const 7838) "\80")
+ (data $170 (i32.const 7840) "\18r\b1B")
+ (data $171 (i32.const 7846) "\d0\c2")
+ (data $172 (i32.const 7848) ";\aa\b8?")
+ (data $173 (i32.const 7854) "@K")
+ (data $174 (i32.const 7858) "@K")
+ (data $175 (i32.const 7861) "\801?")
+ (data $176 (i32.const 7864) "\83\80^\b9")
+ (data $177 (i32.const 7868) "\aa\aa*>")
+ (data $178 (i32.const 7875) "?")
+ (data $179 (i32.const 7876) "\08\89\08<")
+ (data $180 (i32.const 7880) "\c1\a9*=")
+ (data $181 (i32.const 7884) "giP9")
+ (data $182 (i32.const 7888) "\ceC\b7:")
+ (data $183 (i32.const 7894) "\80?")
+ (data $184 (i32.const 7896) "\ff\ff\7f")
+ (data $185 (i32.const 7902) "@")
+ (data $186 (i32.const 7904) "\7f")
+ (data $187 (i32.const 7908) "\7f")
+ (data $188 (i32.const 7914) "\80\7f")
+ (data $189 (i32.const 7916) "\f3\045?")
+ (data $190 (i32.const 7922) "\80?")
+ (data $191 (i32.const 7924) "\fc\ff\7f\be")
+ (data $192 (i32.const 7928) "\aa\aa\aa>")
+ (data $193 (i32.const 7932) "P\ae*\be")
+ (data $194 (i32.const 7936) "\ac\ceL>")
+ (data $195 (i32.const 7940) "O]\fe\bd")
+ (data $196 (i32.const 7944) "\bf\e9\11>")
+ (data $197 (i32.const 7948) "\b8\d1\eb\bd")
+ (data $198 (i32.const 7952) "\1a%\ef=")
+ (data $199 (i32.const 7956) "\bb!\90=")
+ (data $200 (i32.const 7963) "?")
+ (data $201 (i32.const 7964) "\18r1?")
  (data $202 (i32.const 7974) "\10")
  (data $203 (i32.const 7982) "\10")
  (data $204 (i32.const 7990) "\10")
- (data $205 (i32.const 7992) "\ef9\fa\feB.\86@")
- (data $206 (i32.const 8005) "P\87\c0")
- (data $207 (i32.const 8008) "\fe\82+eG\15\f7?")
- (data $208 (i32.const 8022) "8C")
+ (data $205 (i32.const 7998) "\10")
+ (data $206 (i32.const 8000) "\ef9\fa\feB.\86@")
+ (data $207 (i32.const 8013) "P\87\c0")
+ (data $208 (i32.const 8016) "\fe\82+eG\15\f7?")
  (data $209 (i32.const 8030) "8C")
- (data $210 (i32.const 8034) "\e0\feB.\e6?")
- (data $211 (i32.const 8040) "v<y5\ef9\ea=")
- (data $212 (i32.const 8054) "\f0?")
- (data $213 (i32.const 8062) "\e0?")
- (data $214 (i32.const 8064) "UUUUUU\c5?")
- (data $215 (i32.const 8072) "UUUUUU\a5?")
- (data $216 (i32.const 8080) "\11\11\11\11\11\11\81?")
- (data $217 (i32.const 8088) "\17l\c1\16l\c1V?")
- (data $218 (i32.const 8096) "\1a\a0\01\1a\a0\01*?")
- (data $219 (i32.const 8104) "\1a\a0\01\1a\a0\01\fa>")
- (data $220 (i32.const 8112) "4\c7V\a5\e3\1d\c7>")
- (data $221 (i32.const 8120) "\\\9fx\b7O~\92>")
- (data $222 (i32.const 8128) "\e4D\f5gE\e6Z>")
- (data $223 (i32.const 8136) "\98\d8\f8\ef\d8\ee!>")
- (data $224 (i32.const 8144) "\ff\ff\ff\ff\ff\ff\0f")
- (data $225 (i32.const 8158) "\08")
- (data $226 (i32.const 8160) "\ff\03")
+ (data $210 (i32.const 8038) "8C")
+ (data $211 (i32.const 8042) "\e0\feB.\e6?")
+ (data $212 (i32.const 8048) "v<y5\ef9\ea=")
+ (data $213 (i32.const 8062) "\f0?")
+ (data $214 (i32.const 8070) "\e0?")
+ (data $215 (i32.const 8072) "UUUUUU\c5?")
+ (data $216 (i32.const 8080) "UUUUUU\a5?")
+ (data $217 (i32.const 8088) "\11\11\11\11\11\11\81?")
+ (data $218 (i32.const 8096) "\17l\c1\16l\c1V?")
+ (data $219 (i32.const 8104) "\1a\a0\01\1a\a0\01*?")
+ (data $220 (i32.const 8112) "\1a\a0\01\1a\a0\01\fa>")
+ (data $221 (i32.const 8120) "4\c7V\a5\e3\1d\c7>")
+ (data $222 (i32.const 8128) "\\\9fx\b7O~\92>")
+ (data $223 (i32.const 8136) "\e4D\f5gE\e6Z>")
+ (data $224 (i32.const 8144) "\98\d8\f8\ef\d8\ee!>")
+ (data $225 (i32.const 8152) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $226 (i32.const 8166) "\08")
  (data $227 (i32.const 8168) "\ff\03")
- (data $228 (i32.const 8182) "\f0\7f")
- (data $229 (i32.const 8184) "\cd;\7ff\9e\a0\e6?")
- (data $230 (i32.const 8198) "\f0?")
- (data $231 (i32.const 8207) "@")
- (data $232 (i32.const 8208) "\9f\c6x\d0\t\9a\c3?")
- (data $233 (i32.const 8216) "\afx\8e\1d\c5q\cc?")
- (data $234 (i32.const 8224) "\04\fa\97\99\99\99\d9?")
- (data $235 (i32.const 8232) "DR>\df\12\f1\c2?")
- (data $236 (i32.const 8240) "\de\03\cb\96dF\c7?")
- (data $237 (i32.const 8248) "Y\93\"\94$I\d2?")
- (data $238 (i32.const 8256) "\93UUUUU\e5?")
- (data $239 (i32.const 8270) "\e0?")
- (data $240 (i32.const 8272) "v<y5\ef9\ea=")
- (data $241 (i32.const 8282) "\e0\feB.\e6?")
- (data $242 (i32.const 8288) "\ef9\fa\feB.\86@")
- (data $243 (i32.const 8301) "P\87\c0")
- (data $244 (i32.const 8304) "\fe\82+eG\15\f7?")
- (data $245 (i32.const 8318) "8C")
+ (data $228 (i32.const 8176) "\ff\03")
+ (data $229 (i32.const 8190) "\f0\7f")
+ (data $230 (i32.const 8192) "\cd;\7ff\9e\a0\e6?")
+ (data $231 (i32.const 8206) "\f0?")
+ (data $232 (i32.const 8215) "@")
+ (data $233 (i32.const 8216) "\9f\c6x\d0\t\9a\c3?")
+ (data $234 (i32.const 8224) "\afx\8e\1d\c5q\cc?")
+ (data $235 (i32.const 8232) "\04\fa\97\99\99\99\d9?")
+ (data $236 (i32.const 8240) "DR>\df\12\f1\c2?")
+ (data $237 (i32.const 8248) "\de\03\cb\96dF\c7?")
+ (data $238 (i32.const 8256) "Y\93\"\94$I\d2?")
+ (data $239 (i32.const 8264) "\93UUUUU\e5?")
+ (data $240 (i32.const 8278) "\e0?")
+ (data $241 (i32.const 8280) "v<y5\ef9\ea=")
+ (data $242 (i32.const 8290) "\e0\feB.\e6?")
+ (data $243 (i32.const 8296) "\ef9\fa\feB.\86@")
+ (data $244 (i32.const 8309) "P\87\c0")
+ (data $245 (i32.const 8312) "\fe\82+eG\15\f7?")
  (data $246 (i32.const 8326) "8C")
- (data $247 (i32.const 8330) "\e0\feB.\e6?")
- (data $248 (i32.const 8336) "v<y5\ef9\ea=")
- (data $249 (i32.const 8350) "\f0?")
- (data $250 (i32.const 8358) "\e0?")
- (data $251 (i32.const 8360) "UUUUUU\c5?")
- (data $252 (i32.const 8368) "UUUUUU\a5?")
- (data $253 (i32.const 8376) "\11\11\11\11\11\11\81?")
- (data $254 (i32.const 8384) "\17l\c1\16l\c1V?")
- (data $255 (i32.const 8392) "\1a\a0\01\1a\a0\01*?")
- (data $256 (i32.const 8400) "\1a\a0\01\1a\a0\01\fa>")
- (data $257 (i32.const 8408) "4\c7V\a5\e3\1d\c7>")
- (data $258 (i32.const 8416) "\\\9fx\b7O~\92>")
- (data $259 (i32.const 8424) "\e4D\f5gE\e6Z>")
- (data $260 (i32.const 8432) "\98\d8\f8\ef\d8\ee!>")
- (data $261 (i32.const 8440) "\ff\ff\ff\ff\ff\ff\0f")
- (data $262 (i32.const 8454) "\08")
- (data $263 (i32.const 8456) "\ff\03")
+ (data $247 (i32.const 8334) "8C")
+ (data $248 (i32.const 8338) "\e0\feB.\e6?")
+ (data $249 (i32.const 8344) "v<y5\ef9\ea=")
+ (data $250 (i32.const 8358) "\f0?")
+ (data $251 (i32.const 8366) "\e0?")
+ (data $252 (i32.const 8368) "UUUUUU\c5?")
+ (data $253 (i32.const 8376) "UUUUUU\a5?")
+ (data $254 (i32.const 8384) "\11\11\11\11\11\11\81?")
+ (data $255 (i32.const 8392) "\17l\c1\16l\c1V?")
+ (data $256 (i32.const 8400) "\1a\a0\01\1a\a0\01*?")
+ (data $257 (i32.const 8408) "\1a\a0\01\1a\a0\01\fa>")
+ (data $258 (i32.const 8416) "4\c7V\a5\e3\1d\c7>")
+ (data $259 (i32.const 8424) "\\\9fx\b7O~\92>")
+ (data $260 (i32.const 8432) "\e4D\f5gE\e6Z>")
+ (data $261 (i32.const 8440) "\98\d8\f8\ef\d8\ee!>")
+ (data $262 (i32.const 8448) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $263 (i32.const 8462) "\08")
  (data $264 (i32.const 8464) "\ff\03")
- (data $265 (i32.const 8478) "\f0\7f")
- (data $266 (i32.const 8480) "\cd;\7ff\9e\a0\e6?")
- (data $267 (i32.const 8494) "\f0?")
- (data $268 (i32.const 8503) "@")
- (data $269 (i32.const 8504) "\9f\c6x\d0\t\9a\c3?")
- (data $270 (i32.const 8512) "\afx\8e\1d\c5q\cc?")
- (data $271 (i32.const 8520) "\04\fa\97\99\99\99\d9?")
- (data $272 (i32.const 8528) "DR>\df\12\f1\c2?")
- (data $273 (i32.const 8536) "\de\03\cb\96dF\c7?")
- (data $274 (i32.const 8544) "Y\93\"\94$I\d2?")
- (data $275 (i32.const 8552) "\93UUUUU\e5?")
- (data $276 (i32.const 8566) "\e0?")
- (data $277 (i32.const 8568) "v<y5\ef9\ea=")
- (data $278 (i32.const 8578) "\e0\feB.\e6?")
- (data $279 (i32.const 8584) "\ef9\fa\feB.\86@")
- (data $280 (i32.const 8597) "P\87\c0")
- (data $281 (i32.const 8600) "\fe\82+eG\15\f7?")
- (data $282 (i32.const 8614) "8C")
+ (data $265 (i32.const 8472) "\ff\03")
+ (data $266 (i32.const 8486) "\f0\7f")
+ (data $267 (i32.const 8488) "\cd;\7ff\9e\a0\e6?")
+ (data $268 (i32.const 8502) "\f0?")
+ (data $269 (i32.const 8511) "@")
+ (data $270 (i32.const 8512) "\9f\c6x\d0\t\9a\c3?")
+ (data $271 (i32.const 8520) "\afx\8e\1d\c5q\cc?")
+ (data $272 (i32.const 8528) "\04\fa\97\99\99\99\d9?")
+ (data $273 (i32.const 8536) "DR>\df\12\f1\c2?")
+ (data $274 (i32.const 8544) "\de\03\cb\96dF\c7?")
+ (data $275 (i32.const 8552) "Y\93\"\94$I\d2?")
+ (data $276 (i32.const 8560) "\93UUUUU\e5?")
+ (data $277 (i32.const 8574) "\e0?")
+ (data $278 (i32.const 8576) "v<y5\ef9\ea=")
+ (data $279 (i32.const 8586) "\e0\feB.\e6?")
+ (data $280 (i32.const 8592) "\ef9\fa\feB.\86@")
+ (data $281 (i32.const 8605) "P\87\c0")
+ (data $282 (i32.const 8608) "\fe\82+eG\15\f7?")
  (data $283 (i32.const 8622) "8C")
- (data $284 (i32.const 8626) "\e0\feB.\e6?")
- (data $285 (i32.const 8632) "v<y5\ef9\ea=")
- (data $286 (i32.const 8646) "\f0?")
- (data $287 (i32.const 8654) "\e0?")
- (data $288 (i32.const 8656) "UUUUUU\c5?")
- (data $289 (i32.const 8664) "UUUUUU\a5?")
- (data $290 (i32.const 8672) "\11\11\11\11\11\11\81?")
- (data $291 (i32.const 8680) "\17l\c1\16l\c1V?")
- (data $292 (i32.const 8688) "\1a\a0\01\1a\a0\01*?")
- (data $293 (i32.const 8696) "\1a\a0\01\1a\a0\01\fa>")
- (data $294 (i32.const 8704) "4\c7V\a5\e3\1d\c7>")
- (data $295 (i32.const 8712) "\\\9fx\b7O~\92>")
- (data $296 (i32.const 8720) "\e4D\f5gE\e6Z>")
- (data $297 (i32.const 8728) "\98\d8\f8\ef\d8\ee!>")
- (data $298 (i32.const 8736) "\ff\ff\ff\ff\ff\ff\0f")
- (data $299 (i32.const 8750) "\08")
- (data $300 (i32.const 8752) "\ff\03")
+ (data $284 (i32.const 8630) "8C")
+ (data $285 (i32.const 8634) "\e0\feB.\e6?")
+ (data $286 (i32.const 8640) "v<y5\ef9\ea=")
+ (data $287 (i32.const 8654) "\f0?")
+ (data $288 (i32.const 8662) "\e0?")
+ (data $289 (i32.const 8664) "UUUUUU\c5?")
+ (data $290 (i32.const 8672) "UUUUUU\a5?")
+ (data $291 (i32.const 8680) "\11\11\11\11\11\11\81?")
+ (data $292 (i32.const 8688) "\17l\c1\16l\c1V?")
+ (data $293 (i32.const 8696) "\1a\a0\01\1a\a0\01*?")
+ (data $294 (i32.const 8704) "\1a\a0\01\1a\a0\01\fa>")
+ (data $295 (i32.const 8712) "4\c7V\a5\e3\1d\c7>")
+ (data $296 (i32.const 8720) "\\\9fx\b7O~\92>")
+ (data $297 (i32.const 8728) "\e4D\f5gE\e6Z>")
+ (data $298 (i32.const 8736) "\98\d8\f8\ef\d8\ee!>")
+ (data $299 (i32.const 8744) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $300 (i32.const 8758) "\08")
  (data $301 (i32.const 8760) "\ff\03")
- (data $302 (i32.const 8774) "\f0\7f")
- (data $303 (i32.const 8776) "\cd;\7ff\9e\a0\e6?")
- (data $304 (i32.const 8790) "\f0?")
- (data $305 (i32.const 8799) "@")
- (data $306 (i32.const 8800) "\9f\c6x\d0\t\9a\c3?")
- (data $307 (i32.const 8808) "\afx\8e\1d\c5q\cc?")
- (data $308 (i32.const 8816) "\04\fa\97\99\99\99\d9?")
- (data $309 (i32.const 8824) "DR>\df\12\f1\c2?")
- (data $310 (i32.const 8832) "\de\03\cb\96dF\c7?")
- (data $311 (i32.const 8840) "Y\93\"\94$I\d2?")
- (data $312 (i32.const 8848) "\93UUUUU\e5?")
- (data $313 (i32.const 8862) "\e0?")
- (data $314 (i32.const 8864) "v<y5\ef9\ea=")
- (data $315 (i32.const 8874) "\e0\feB.\e6?")
- (data $316 (i32.const 8880) "\ef9\fa\feB.\86@")
- (data $317 (i32.const 8893) "P\87\c0")
- (data $318 (i32.const 8896) "\fe\82+eG\15\f7?")
- (data $319 (i32.const 8910) "8C")
+ (data $302 (i32.const 8768) "\ff\03")
+ (data $303 (i32.const 8782) "\f0\7f")
+ (data $304 (i32.const 8784) "\cd;\7ff\9e\a0\e6?")
+ (data $305 (i32.const 8798) "\f0?")
+ (data $306 (i32.const 8807) "@")
+ (data $307 (i32.const 8808) "\9f\c6x\d0\t\9a\c3?")
+ (data $308 (i32.const 8816) "\afx\8e\1d\c5q\cc?")
+ (data $309 (i32.const 8824) "\04\fa\97\99\99\99\d9?")
+ (data $310 (i32.const 8832) "DR>\df\12\f1\c2?")
+ (data $311 (i32.const 8840) "\de\03\cb\96dF\c7?")
+ (data $312 (i32.const 8848) "Y\93\"\94$I\d2?")
+ (data $313 (i32.const 8856) "\93UUUUU\e5?")
+ (data $314 (i32.const 8870) "\e0?")
+ (data $315 (i32.const 8872) "v<y5\ef9\ea=")
+ (data $316 (i32.const 8882) "\e0\feB.\e6?")
+ (data $317 (i32.const 8888) "\ef9\fa\feB.\86@")
+ (data $318 (i32.const 8901) "P\87\c0")
+ (data $319 (i32.const 8904) "\fe\82+eG\15\f7?")
  (data $320 (i32.const 8918) "8C")
- (data $321 (i32.const 8922) "\e0\feB.\e6?")
- (data $322 (i32.const 8928) "v<y5\ef9\ea=")
- (data $323 (i32.const 8942) "\f0?")
- (data $324 (i32.const 8950) "\e0?")
- (data $325 (i32.const 8952) "UUUUUU\c5?")
- (data $326 (i32.const 8960) "UUUUUU\a5?")
- (data $327 (i32.const 8968) "\11\11\11\11\11\11\81?")
- (data $328 (i32.const 8976) "\17l\c1\16l\c1V?")
- (data $329 (i32.const 8984) "\1a\a0\01\1a\a0\01*?")
- (data $330 (i32.const 8992) "\1a\a0\01\1a\a0\01\fa>")
- (data $331 (i32.const 9000) "4\c7V\a5\e3\1d\c7>")
- (data $332 (i32.const 9008) "\\\9fx\b7O~\92>")
- (data $333 (i32.const 9016) "\e4D\f5gE\e6Z>")
- (data $334 (i32.const 9024) "\98\d8\f8\ef\d8\ee!>")
- (data $335 (i32.const 9032) "\ff\ff\ff\ff\ff\ff\0f")
- (data $336 (i32.const 9046) "\08")
- (data $337 (i32.const 9048) "\ff\03")
+ (data $321 (i32.const 8926) "8C")
+ (data $322 (i32.const 8930) "\e0\feB.\e6?")
+ (data $323 (i32.const 8936) "v<y5\ef9\ea=")
+ (data $324 (i32.const 8950) "\f0?")
+ (data $325 (i32.const 8958) "\e0?")
+ (data $326 (i32.const 8960) "UUUUUU\c5?")
+ (data $327 (i32.const 8968) "UUUUUU\a5?")
+ (data $328 (i32.const 8976) "\11\11\11\11\11\11\81?")
+ (data $329 (i32.const 8984) "\17l\c1\16l\c1V?")
+ (data $330 (i32.const 8992) "\1a\a0\01\1a\a0\01*?")
+ (data $331 (i32.const 9000) "\1a\a0\01\1a\a0\01\fa>")
+ (data $332 (i32.const 9008) "4\c7V\a5\e3\1d\c7>")
+ (data $333 (i32.const 9016) "\\\9fx\b7O~\92>")
+ (data $334 (i32.const 9024) "\e4D\f5gE\e6Z>")
+ (data $335 (i32.const 9032) "\98\d8\f8\ef\d8\ee!>")
+ (data $336 (i32.const 9040) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $337 (i32.const 9054) "\08")
  (data $338 (i32.const 9056) "\ff\03")
- (data $339 (i32.const 9070) "\f0\7f")
- (data $340 (i32.const 9072) "\cd;\7ff\9e\a0\e6?")
- (data $341 (i32.const 9086) "\f0?")
- (data $342 (i32.const 9095) "@")
- (data $343 (i32.const 9096) "\9f\c6x\d0\t\9a\c3?")
- (data $344 (i32.const 9104) "\afx\8e\1d\c5q\cc?")
- (data $345 (i32.const 9112) "\04\fa\97\99\99\99\d9?")
- (data $346 (i32.const 9120) "DR>\df\12\f1\c2?")
- (data $347 (i32.const 9128) "\de\03\cb\96dF\c7?")
- (data $348 (i32.const 9136) "Y\93\"\94$I\d2?")
- (data $349 (i32.const 9144) "\93UUUUU\e5?")
- (data $350 (i32.const 9158) "\e0?")
- (data $351 (i32.const 9160) "v<y5\ef9\ea=")
- (data $352 (i32.const 9170) "\e0\feB.\e6?")
- (data $353 (i32.const 9182) "\10")
- (data $354 (i32.const 9184) "\ef9\fa\feB.\86@")
- (data $355 (i32.const 9197) "P\87\c0")
- (data $356 (i32.const 9200) "\fe\82+eG\15\f7?")
- (data $357 (i32.const 9214) "8C")
+ (data $339 (i32.const 9064) "\ff\03")
+ (data $340 (i32.const 9078) "\f0\7f")
+ (data $341 (i32.const 9080) "\cd;\7ff\9e\a0\e6?")
+ (data $342 (i32.const 9094) "\f0?")
+ (data $343 (i32.const 9103) "@")
+ (data $344 (i32.const 9104) "\9f\c6x\d0\t\9a\c3?")
+ (data $345 (i32.const 9112) "\afx\8e\1d\c5q\cc?")
+ (data $346 (i32.const 9120) "\04\fa\97\99\99\99\d9?")
+ (data $347 (i32.const 9128) "DR>\df\12\f1\c2?")
+ (data $348 (i32.const 9136) "\de\03\cb\96dF\c7?")
+ (data $349 (i32.const 9144) "Y\93\"\94$I\d2?")
+ (data $350 (i32.const 9152) "\93UUUUU\e5?")
+ (data $351 (i32.const 9166) "\e0?")
+ (data $352 (i32.const 9168) "v<y5\ef9\ea=")
+ (data $353 (i32.const 9178) "\e0\feB.\e6?")
+ (data $354 (i32.const 9190) "\10")
+ (data $355 (i32.const 9192) "\ef9\fa\feB.\86@")
+ (data $356 (i32.const 9205) "P\87\c0")
+ (data $357 (i32.const 9208) "\fe\82+eG\15\f7?")
  (data $358 (i32.const 9222) "8C")
- (data $359 (i32.const 9226) "\e0\feB.\e6?")
- (data $360 (i32.const 9232) "v<y5\ef9\ea=")
- (data $361 (i32.const 9246) "\f0?")
- (data $362 (i32.const 9254) "\e0?")
- (data $363 (i32.const 9256) "UUUUUU\c5?")
- (data $364 (i32.const 9264) "UUUUUU\a5?")
- (data $365 (i32.const 9272) "\11\11\11\11\11\11\81?")
- (data $366 (i32.const 9280) "\17l\c1\16l\c1V?")
- (data $367 (i32.const 9288) "\1a\a0\01\1a\a0\01*?")
- (data $368 (i32.const 9296) "\1a\a0\01\1a\a0\01\fa>")
- (data $369 (i32.const 9304) "4\c7V\a5\e3\1d\c7>")
- (data $370 (i32.const 9312) "\\\9fx\b7O~\92>")
- (data $371 (i32.const 9320) "\e4D\f5gE\e6Z>")
- (data $372 (i32.const 9328) "\98\d8\f8\ef\d8\ee!>")
- (data $373 (i32.const 9336) "\ff\ff\ff\ff\ff\ff\0f")
- (data $374 (i32.const 9350) "\08")
- (data $375 (i32.const 9352) "\ff\03")
+ (data $359 (i32.const 9230) "8C")
+ (data $360 (i32.const 9234) "\e0\feB.\e6?")
+ (data $361 (i32.const 9240) "v<y5\ef9\ea=")
+ (data $362 (i32.const 9254) "\f0?")
+ (data $363 (i32.const 9262) "\e0?")
+ (data $364 (i32.const 9264) "UUUUUU\c5?")
+ (data $365 (i32.const 9272) "UUUUUU\a5?")
+ (data $366 (i32.const 9280) "\11\11\11\11\11\11\81?")
+ (data $367 (i32.const 9288) "\17l\c1\16l\c1V?")
+ (data $368 (i32.const 9296) "\1a\a0\01\1a\a0\01*?")
+ (data $369 (i32.const 9304) "\1a\a0\01\1a\a0\01\fa>")
+ (data $370 (i32.const 9312) "4\c7V\a5\e3\1d\c7>")
+ (data $371 (i32.const 9320) "\\\9fx\b7O~\92>")
+ (data $372 (i32.const 9328) "\e4D\f5gE\e6Z>")
+ (data $373 (i32.const 9336) "\98\d8\f8\ef\d8\ee!>")
+ (data $374 (i32.const 9344) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $375 (i32.const 9358) "\08")
  (data $376 (i32.const 9360) "\ff\03")
- (data $377 (i32.const 9374) "\f0\7f")
- (data $378 (i32.const 9376) "\cd;\7ff\9e\a0\e6?")
- (data $379 (i32.const 9390) "\f0?")
- (data $380 (i32.const 9399) "@")
- (data $381 (i32.const 9400) "\9f\c6x\d0\t\9a\c3?")
- (data $382 (i32.const 9408) "\afx\8e\1d\c5q\cc?")
- (data $383 (i32.const 9416) "\04\fa\97\99\99\99\d9?")
- (data $384 (i32.const 9424) "DR>\df\12\f1\c2?")
- (data $385 (i32.const 9432) "\de\03\cb\96dF\c7?")
- (data $386 (i32.const 9440) "Y\93\"\94$I\d2?")
- (data $387 (i32.const 9448) "\93UUUUU\e5?")
- (data $388 (i32.const 9462) "\e0?")
- (data $389 (i32.const 9464) "v<y5\ef9\ea=")
- (data $390 (i32.const 9474) "\e0\feB.\e6?")
- (data $391 (i32.const 9486) "\10")
- (data $392 (i32.const 9488) "\ef9\fa\feB.\86@")
- (data $393 (i32.const 9501) "P\87\c0")
- (data $394 (i32.const 9504) "\fe\82+eG\15\f7?")
- (data $395 (i32.const 9518) "8C")
+ (data $377 (i32.const 9368) "\ff\03")
+ (data $378 (i32.const 9382) "\f0\7f")
+ (data $379 (i32.const 9384) "\cd;\7ff\9e\a0\e6?")
+ (data $380 (i32.const 9398) "\f0?")
+ (data $381 (i32.const 9407) "@")
+ (data $382 (i32.const 9408) "\9f\c6x\d0\t\9a\c3?")
+ (data $383 (i32.const 9416) "\afx\8e\1d\c5q\cc?")
+ (data $384 (i32.const 9424) "\04\fa\97\99\99\99\d9?")
+ (data $385 (i32.const 9432) "DR>\df\12\f1\c2?")
+ (data $386 (i32.const 9440) "\de\03\cb\96dF\c7?")
+ (data $387 (i32.const 9448) "Y\93\"\94$I\d2?")
+ (data $388 (i32.const 9456) "\93UUUUU\e5?")
+ (data $389 (i32.const 9470) "\e0?")
+ (data $390 (i32.const 9472) "v<y5\ef9\ea=")
+ (data $391 (i32.const 9482) "\e0\feB.\e6?")
+ (data $392 (i32.const 9494) "\10")
+ (data $393 (i32.const 9496) "\ef9\fa\feB.\86@")
+ (data $394 (i32.const 9509) "P\87\c0")
+ (data $395 (i32.const 9512) "\fe\82+eG\15\f7?")
  (data $396 (i32.const 9526) "8C")
- (data $397 (i32.const 9530) "\e0\feB.\e6?")
- (data $398 (i32.const 9536) "v<y5\ef9\ea=")
- (data $399 (i32.const 9550) "\f0?")
- (data $400 (i32.const 9558) "\e0?")
- (data $401 (i32.const 9560) "UUUUUU\c5?")
- (data $402 (i32.const 9568) "UUUUUU\a5?")
- (data $403 (i32.const 9576) "\11\11\11\11\11\11\81?")
- (data $404 (i32.const 9584) "\17l\c1\16l\c1V?")
- (data $405 (i32.const 9592) "\1a\a0\01\1a\a0\01*?")
- (data $406 (i32.const 9600) "\1a\a0\01\1a\a0\01\fa>")
- (data $407 (i32.const 9608) "4\c7V\a5\e3\1d\c7>")
- (data $408 (i32.const 9616) "\\\9fx\b7O~\92>")
- (data $409 (i32.const 9624) "\e4D\f5gE\e6Z>")
- (data $410 (i32.const 9632) "\98\d8\f8\ef\d8\ee!>")
- (data $411 (i32.const 9640) "\ff\ff\ff\ff\ff\ff\0f")
- (data $412 (i32.const 9654) "\08")
- (data $413 (i32.const 9656) "\ff\03")
+ (data $397 (i32.const 9534) "8C")
+ (data $398 (i32.const 9538) "\e0\feB.\e6?")
+ (data $399 (i32.const 9544) "v<y5\ef9\ea=")
+ (data $400 (i32.const 9558) "\f0?")
+ (data $401 (i32.const 9566) "\e0?")
+ (data $402 (i32.const 9568) "UUUUUU\c5?")
+ (data $403 (i32.const 9576) "UUUUUU\a5?")
+ (data $404 (i32.const 9584) "\11\11\11\11\11\11\81?")
+ (data $405 (i32.const 9592) "\17l\c1\16l\c1V?")
+ (data $406 (i32.const 9600) "\1a\a0\01\1a\a0\01*?")
+ (data $407 (i32.const 9608) "\1a\a0\01\1a\a0\01\fa>")
+ (data $408 (i32.const 9616) "4\c7V\a5\e3\1d\c7>")
+ (data $409 (i32.const 9624) "\\\9fx\b7O~\92>")
+ (data $410 (i32.const 9632) "\e4D\f5gE\e6Z>")
+ (data $411 (i32.const 9640) "\98\d8\f8\ef\d8\ee!>")
+ (data $412 (i32.const 9648) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $413 (i32.const 9662) "\08")
  (data $414 (i32.const 9664) "\ff\03")
- (data $415 (i32.const 9678) "\f0\7f")
- (data $416 (i32.const 9680) "\cd;\7ff\9e\a0\e6?")
- (data $417 (i32.const 9694) "\f0?")
- (data $418 (i32.const 9703) "@")
- (data $419 (i32.const 9704) "\9f\c6x\d0\t\9a\c3?")
- (data $420 (i32.const 9712) "\afx\8e\1d\c5q\cc?")
- (data $421 (i32.const 9720) "\04\fa\97\99\99\99\d9?")
- (data $422 (i32.const 9728) "DR>\df\12\f1\c2?")
- (data $423 (i32.const 9736) "\de\03\cb\96dF\c7?")
- (data $424 (i32.const 9744) "Y\93\"\94$I\d2?")
- (data $425 (i32.const 9752) "\93UUUUU\e5?")
- (data $426 (i32.const 9766) "\e0?")
- (data $427 (i32.const 9768) "v<y5\ef9\ea=")
- (data $428 (i32.const 9778) "\e0\feB.\e6?")
- (data $429 (i32.const 9786) "\d0\c2")
- (data $430 (i32.const 9788) ";\aa\b8?")
- (data $431 (i32.const 9794) "@K")
- (data $432 (i32.const 9798) "@K")
- (data $433 (i32.const 9801) "\801?")
- (data $434 (i32.const 9804) "\83\80^\b9")
- (data $435 (i32.const 9808) "\aa\aa*>")
- (data $436 (i32.const 9815) "?")
- (data $437 (i32.const 9816) "\08\89\08<")
- (data $438 (i32.const 9820) "\c1\a9*=")
- (data $439 (i32.const 9824) "giP9")
- (data $440 (i32.const 9828) "\ceC\b7:")
- (data $441 (i32.const 9834) "\80?")
- (data $442 (i32.const 9836) "\ff\ff\7f")
- (data $443 (i32.const 9842) "@")
- (data $444 (i32.const 9844) "\7f")
- (data $445 (i32.const 9848) "\7f")
- (data $446 (i32.const 9854) "\d0\c2")
- (data $447 (i32.const 9856) ";\aa\b8?")
- (data $448 (i32.const 9862) "@K")
- (data $449 (i32.const 9866) "@K")
- (data $450 (i32.const 9869) "\801?")
- (data $451 (i32.const 9872) "\83\80^\b9")
- (data $452 (i32.const 9876) "\aa\aa*>")
- (data $453 (i32.const 9883) "?")
- (data $454 (i32.const 9884) "\08\89\08<")
- (data $455 (i32.const 9888) "\c1\a9*=")
- (data $456 (i32.const 9892) "giP9")
- (data $457 (i32.const 9896) "\ceC\b7:")
- (data $458 (i32.const 9902) "\80?")
- (data $459 (i32.const 9904) "\ff\ff\7f")
- (data $460 (i32.const 9910) "@")
- (data $461 (i32.const 9912) "\7f")
- (data $462 (i32.const 9916) "\7f")
- (data $463 (i32.const 9922) "\d0\c2")
- (data $464 (i32.const 9924) ";\aa\b8?")
- (data $465 (i32.const 9930) "@K")
- (data $466 (i32.const 9934) "@K")
- (data $467 (i32.const 9937) "\801?")
- (data $468 (i32.const 9940) "\83\80^\b9")
- (data $469 (i32.const 9944) "\aa\aa*>")
- (data $470 (i32.const 9951) "?")
- (data $471 (i32.const 9952) "\08\89\08<")
- (data $472 (i32.const 9956) "\c1\a9*=")
- (data $473 (i32.const 9960) "giP9")
- (data $474 (i32.const 9964) "\ceC\b7:")
- (data $475 (i32.const 9970) "\80?")
- (data $476 (i32.const 9972) "\ff\ff\7f")
- (data $477 (i32.const 9978) "@")
- (data $478 (i32.const 9980) "\7f")
- (data $479 (i32.const 9984) "\7f")
- (data $480 (i32.const 9990) "\d0\c2")
- (data $481 (i32.const 9992) ";\aa\b8?")
- (data $482 (i32.const 9998) "@K")
- (data $483 (i32.const 10002) "@K")
- (data $484 (i32.const 10005) "\801?")
- (data $485 (i32.const 10008) "\83\80^\b9")
- (data $486 (i32.const 10012) "\aa\aa*>")
- (data $487 (i32.const 10019) "?")
- (data $488 (i32.const 10020) "\08\89\08<")
- (data $489 (i32.const 10024) "\c1\a9*=")
- (data $490 (i32.const 10028) "giP9")
- (data $491 (i32.const 10032) "\ceC\b7:")
- (data $492 (i32.const 10038) "\80?")
- (data $493 (i32.const 10040) "\ff\ff\7f")
- (data $494 (i32.const 10046) "@")
- (data $495 (i32.const 10048) "\7f")
- (data $496 (i32.const 10052) "\7f")
- (data $497 (i32.const 10058) "\d0\c2")
- (data $498 (i32.const 10060) ";\aa\b8?")
- (data $499 (i32.const 10066) "@K")
- (data $500 (i32.const 10070) "@K")
- (data $501 (i32.const 10073) "\801?")
- (data $502 (i32.const 10076) "\83\80^\b9")
- (data $503 (i32.const 10080) "\aa\aa*>")
- (data $504 (i32.const 10087) "?")
- (data $505 (i32.const 10088) "\08\89\08<")
- (data $506 (i32.const 10092) "\c1\a9*=")
- (data $507 (i32.const 10096) "giP9")
- (data $508 (i32.const 10100) "\ceC\b7:")
- (data $509 (i32.const 10106) "\80?")
- (data $510 (i32.const 10108) "\ff\ff\7f")
- (data $511 (i32.const 10114) "@")
- (data $512 (i32.const 10116) "\7f")
- (data $513 (i32.const 10120) "\7f")
- (data $514 (i32.const 10126) "\d0\c2")
- (data $515 (i32.const 10128) ";\aa\b8?")
- (data $516 (i32.const 10134) "@K")
- (data $517 (i32.const 10138) "@K")
- (data $518 (i32.const 10141) "\801?")
- (data $519 (i32.const 10144) "\83\80^\b9")
- (data $520 (i32.const 10148) "\aa\aa*>")
- (data $521 (i32.const 10155) "?")
- (data $522 (i32.const 10156) "\08\89\08<")
- (data $523 (i32.const 10160) "\c1\a9*=")
- (data $524 (i32.const 10164) "giP9")
- (data $525 (i32.const 10168) "\ceC\b7:")
- (data $526 (i32.const 10174) "\80?")
- (data $527 (i32.const 10176) "\ff\ff\7f")
- (data $528 (i32.const 10182) "@")
- (data $529 (i32.const 10184) "\7f")
- (data $530 (i32.const 10188) "\7f")
- (data $531 (i32.const 10194) "\d0\c2")
- (data $532 (i32.const 10196) ";\aa\b8?")
- (data $533 (i32.const 10202) "@K")
- (data $534 (i32.const 10206) "@K")
- (data $535 (i32.const 10209) "\801?")
- (data $536 (i32.const 10212) "\83\80^\b9")
- (data $537 (i32.const 10216) "\aa\aa*>")
- (data $538 (i32.const 10223) "?")
- (data $539 (i32.const 10224) "\08\89\08<")
- (data $540 (i32.const 10228) "\c1\a9*=")
- (data $541 (i32.const 10232) "giP9")
- (data $542 (i32.const 10236) "\ceC\b7:")
- (data $543 (i32.const 10242) "\80?")
- (data $544 (i32.const 10244) "\ff\ff\7f")
- (data $545 (i32.const 10250) "@")
- (data $546 (i32.const 10252) "\7f")
- (data $547 (i32.const 10256) "\7f")
- (data $548 (i32.const 10262) "\c0\7f")
- (data $549 (i32.const 10266) "\80?")
- (data $550 (i32.const 10270) "\c0\7f")
- (data $551 (i32.const 10274) "\80?")
- (data $552 (i32.const 10285) "P\87\c0")
- (data $553 (i32.const 10288) "\fe\82+eG\15\f7?")
- (data $554 (i32.const 10302) "8C")
+ (data $415 (i32.const 9672) "\ff\03")
+ (data $416 (i32.const 9686) "\f0\7f")
+ (data $417 (i32.const 9688) "\cd;\7ff\9e\a0\e6?")
+ (data $418 (i32.const 9702) "\f0?")
+ (data $419 (i32.const 9711) "@")
+ (data $420 (i32.const 9712) "\9f\c6x\d0\t\9a\c3?")
+ (data $421 (i32.const 9720) "\afx\8e\1d\c5q\cc?")
+ (data $422 (i32.const 9728) "\04\fa\97\99\99\99\d9?")
+ (data $423 (i32.const 9736) "DR>\df\12\f1\c2?")
+ (data $424 (i32.const 9744) "\de\03\cb\96dF\c7?")
+ (data $425 (i32.const 9752) "Y\93\"\94$I\d2?")
+ (data $426 (i32.const 9760) "\93UUUUU\e5?")
+ (data $427 (i32.const 9774) "\e0?")
+ (data $428 (i32.const 9776) "v<y5\ef9\ea=")
+ (data $429 (i32.const 9786) "\e0\feB.\e6?")
+ (data $430 (i32.const 9794) "\d0\c2")
+ (data $431 (i32.const 9796) ";\aa\b8?")
+ (data $432 (i32.const 9802) "@K")
+ (data $433 (i32.const 9806) "@K")
+ (data $434 (i32.const 9809) "\801?")
+ (data $435 (i32.const 9812) "\83\80^\b9")
+ (data $436 (i32.const 9816) "\aa\aa*>")
+ (data $437 (i32.const 9823) "?")
+ (data $438 (i32.const 9824) "\08\89\08<")
+ (data $439 (i32.const 9828) "\c1\a9*=")
+ (data $440 (i32.const 9832) "giP9")
+ (data $441 (i32.const 9836) "\ceC\b7:")
+ (data $442 (i32.const 9842) "\80?")
+ (data $443 (i32.const 9844) "\ff\ff\7f")
+ (data $444 (i32.const 9850) "@")
+ (data $445 (i32.const 9852) "\7f")
+ (data $446 (i32.const 9856) "\7f")
+ (data $447 (i32.const 9862) "\d0\c2")
+ (data $448 (i32.const 9864) ";\aa\b8?")
+ (data $449 (i32.const 9870) "@K")
+ (data $450 (i32.const 9874) "@K")
+ (data $451 (i32.const 9877) "\801?")
+ (data $452 (i32.const 9880) "\83\80^\b9")
+ (data $453 (i32.const 9884) "\aa\aa*>")
+ (data $454 (i32.const 9891) "?")
+ (data $455 (i32.const 9892) "\08\89\08<")
+ (data $456 (i32.const 9896) "\c1\a9*=")
+ (data $457 (i32.const 9900) "giP9")
+ (data $458 (i32.const 9904) "\ceC\b7:")
+ (data $459 (i32.const 9910) "\80?")
+ (data $460 (i32.const 9912) "\ff\ff\7f")
+ (data $461 (i32.const 9918) "@")
+ (data $462 (i32.const 9920) "\7f")
+ (data $463 (i32.const 9924) "\7f")
+ (data $464 (i32.const 9930) "\d0\c2")
+ (data $465 (i32.const 9932) ";\aa\b8?")
+ (data $466 (i32.const 9938) "@K")
+ (data $467 (i32.const 9942) "@K")
+ (data $468 (i32.const 9945) "\801?")
+ (data $469 (i32.const 9948) "\83\80^\b9")
+ (data $470 (i32.const 9952) "\aa\aa*>")
+ (data $471 (i32.const 9959) "?")
+ (data $472 (i32.const 9960) "\08\89\08<")
+ (data $473 (i32.const 9964) "\c1\a9*=")
+ (data $474 (i32.const 9968) "giP9")
+ (data $475 (i32.const 9972) "\ceC\b7:")
+ (data $476 (i32.const 9978) "\80?")
+ (data $477 (i32.const 9980) "\ff\ff\7f")
+ (data $478 (i32.const 9986) "@")
+ (data $479 (i32.const 9988) "\7f")
+ (data $480 (i32.const 9992) "\7f")
+ (data $481 (i32.const 9998) "\d0\c2")
+ (data $482 (i32.const 10000) ";\aa\b8?")
+ (data $483 (i32.const 10006) "@K")
+ (data $484 (i32.const 10010) "@K")
+ (data $485 (i32.const 10013) "\801?")
+ (data $486 (i32.const 10016) "\83\80^\b9")
+ (data $487 (i32.const 10020) "\aa\aa*>")
+ (data $488 (i32.const 10027) "?")
+ (data $489 (i32.const 10028) "\08\89\08<")
+ (data $490 (i32.const 10032) "\c1\a9*=")
+ (data $491 (i32.const 10036) "giP9")
+ (data $492 (i32.const 10040) "\ceC\b7:")
+ (data $493 (i32.const 10046) "\80?")
+ (data $494 (i32.const 10048) "\ff\ff\7f")
+ (data $495 (i32.const 10054) "@")
+ (data $496 (i32.const 10056) "\7f")
+ (data $497 (i32.const 10060) "\7f")
+ (data $498 (i32.const 10066) "\d0\c2")
+ (data $499 (i32.const 10068) ";\aa\b8?")
+ (data $500 (i32.const 10074) "@K")
+ (data $501 (i32.const 10078) "@K")
+ (data $502 (i32.const 10081) "\801?")
+ (data $503 (i32.const 10084) "\83\80^\b9")
+ (data $504 (i32.const 10088) "\aa\aa*>")
+ (data $505 (i32.const 10095) "?")
+ (data $506 (i32.const 10096) "\08\89\08<")
+ (data $507 (i32.const 10100) "\c1\a9*=")
+ (data $508 (i32.const 10104) "giP9")
+ (data $509 (i32.const 10108) "\ceC\b7:")
+ (data $510 (i32.const 10114) "\80?")
+ (data $511 (i32.const 10116) "\ff\ff\7f")
+ (data $512 (i32.const 10122) "@")
+ (data $513 (i32.const 10124) "\7f")
+ (data $514 (i32.const 10128) "\7f")
+ (data $515 (i32.const 10134) "\d0\c2")
+ (data $516 (i32.const 10136) ";\aa\b8?")
+ (data $517 (i32.const 10142) "@K")
+ (data $518 (i32.const 10146) "@K")
+ (data $519 (i32.const 10149) "\801?")
+ (data $520 (i32.const 10152) "\83\80^\b9")
+ (data $521 (i32.const 10156) "\aa\aa*>")
+ (data $522 (i32.const 10163) "?")
+ (data $523 (i32.const 10164) "\08\89\08<")
+ (data $524 (i32.const 10168) "\c1\a9*=")
+ (data $525 (i32.const 10172) "giP9")
+ (data $526 (i32.const 10176) "\ceC\b7:")
+ (data $527 (i32.const 10182) "\80?")
+ (data $528 (i32.const 10184) "\ff\ff\7f")
+ (data $529 (i32.const 10190) "@")
+ (data $530 (i32.const 10192) "\7f")
+ (data $531 (i32.const 10196) "\7f")
+ (data $532 (i32.const 10202) "\d0\c2")
+ (data $533 (i32.const 10204) ";\aa\b8?")
+ (data $534 (i32.const 10210) "@K")
+ (data $535 (i32.const 10214) "@K")
+ (data $536 (i32.const 10217) "\801?")
+ (data $537 (i32.const 10220) "\83\80^\b9")
+ (data $538 (i32.const 10224) "\aa\aa*>")
+ (data $539 (i32.const 10231) "?")
+ (data $540 (i32.const 10232) "\08\89\08<")
+ (data $541 (i32.const 10236) "\c1\a9*=")
+ (data $542 (i32.const 10240) "giP9")
+ (data $543 (i32.const 10244) "\ceC\b7:")
+ (data $544 (i32.const 10250) "\80?")
+ (data $545 (i32.const 10252) "\ff\ff\7f")
+ (data $546 (i32.const 10258) "@")
+ (data $547 (i32.const 10260) "\7f")
+ (data $548 (i32.const 10264) "\7f")
+ (data $549 (i32.const 10270) "\c0\7f")
+ (data $550 (i32.const 10274) "\80?")
+ (data $551 (i32.const 10278) "\c0\7f")
+ (data $552 (i32.const 10282) "\80?")
+ (data $553 (i32.const 10293) "P\87\c0")
+ (data $554 (i32.const 10296) "\fe\82+eG\15\f7?")
  (data $555 (i32.const 10310) "8C")
- (data $556 (i32.const 10314) "\e0\feB.\e6?")
- (data $557 (i32.const 10320) "v<y5\ef9\ea=")
- (data $558 (i32.const 10334) "\f0?")
- (data $559 (i32.const 10342) "\e0?")
- (data $560 (i32.const 10344) "UUUUUU\c5?")
- (data $561 (i32.const 10352) "UUUUUU\a5?")
- (data $562 (i32.const 10360) "\11\11\11\11\11\11\81?")
- (data $563 (i32.const 10368) "\17l\c1\16l\c1V?")
- (data $564 (i32.const 10376) "\1a\a0\01\1a\a0\01*?")
- (data $565 (i32.const 10384) "\1a\a0\01\1a\a0\01\fa>")
- (data $566 (i32.const 10392) "4\c7V\a5\e3\1d\c7>")
- (data $567 (i32.const 10400) "\\\9fx\b7O~\92>")
- (data $568 (i32.const 10408) "\e4D\f5gE\e6Z>")
- (data $569 (i32.const 10416) "\98\d8\f8\ef\d8\ee!>")
- (data $570 (i32.const 10424) "\ff\ff\ff\ff\ff\ff\0f")
- (data $571 (i32.const 10438) "\08")
- (data $572 (i32.const 10440) "\ff\03")
+ (data $556 (i32.const 10318) "8C")
+ (data $557 (i32.const 10322) "\e0\feB.\e6?")
+ (data $558 (i32.const 10328) "v<y5\ef9\ea=")
+ (data $559 (i32.const 10342) "\f0?")
+ (data $560 (i32.const 10350) "\e0?")
+ (data $561 (i32.const 10352) "UUUUUU\c5?")
+ (data $562 (i32.const 10360) "UUUUUU\a5?")
+ (data $563 (i32.const 10368) "\11\11\11\11\11\11\81?")
+ (data $564 (i32.const 10376) "\17l\c1\16l\c1V?")
+ (data $565 (i32.const 10384) "\1a\a0\01\1a\a0\01*?")
+ (data $566 (i32.const 10392) "\1a\a0\01\1a\a0\01\fa>")
+ (data $567 (i32.const 10400) "4\c7V\a5\e3\1d\c7>")
+ (data $568 (i32.const 10408) "\\\9fx\b7O~\92>")
+ (data $569 (i32.const 10416) "\e4D\f5gE\e6Z>")
+ (data $570 (i32.const 10424) "\98\d8\f8\ef\d8\ee!>")
+ (data $571 (i32.const 10432) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $572 (i32.const 10446) "\08")
  (data $573 (i32.const 10448) "\ff\03")
- (data $574 (i32.const 10461) "P\87\c0")
- (data $575 (i32.const 10464) "\fe\82+eG\15\f7?")
- (data $576 (i32.const 10478) "8C")
+ (data $574 (i32.const 10456) "\ff\03")
+ (data $575 (i32.const 10469) "P\87\c0")
+ (data $576 (i32.const 10472) "\fe\82+eG\15\f7?")
  (data $577 (i32.const 10486) "8C")
- (data $578 (i32.const 10490) "\e0\feB.\e6?")
- (data $579 (i32.const 10496) "v<y5\ef9\ea=")
- (data $580 (i32.const 10510) "\f0?")
- (data $581 (i32.const 10518) "\e0?")
- (data $582 (i32.const 10520) "UUUUUU\c5?")
- (data $583 (i32.const 10528) "UUUUUU\a5?")
- (data $584 (i32.const 10536) "\11\11\11\11\11\11\81?")
- (data $585 (i32.const 10544) "\17l\c1\16l\c1V?")
- (data $586 (i32.const 10552) "\1a\a0\01\1a\a0\01*?")
- (data $587 (i32.const 10560) "\1a\a0\01\1a\a0\01\fa>")
- (data $588 (i32.const 10568) "4\c7V\a5\e3\1d\c7>")
- (data $589 (i32.const 10576) "\\\9fx\b7O~\92>")
- (data $590 (i32.const 10584) "\e4D\f5gE\e6Z>")
- (data $591 (i32.const 10592) "\98\d8\f8\ef\d8\ee!>")
- (data $592 (i32.const 10600) "\ff\ff\ff\ff\ff\ff\0f")
- (data $593 (i32.const 10614) "\08")
- (data $594 (i32.const 10616) "\ff\03")
+ (data $578 (i32.const 10494) "8C")
+ (data $579 (i32.const 10498) "\e0\feB.\e6?")
+ (data $580 (i32.const 10504) "v<y5\ef9\ea=")
+ (data $581 (i32.const 10518) "\f0?")
+ (data $582 (i32.const 10526) "\e0?")
+ (data $583 (i32.const 10528) "UUUUUU\c5?")
+ (data $584 (i32.const 10536) "UUUUUU\a5?")
+ (data $585 (i32.const 10544) "\11\11\11\11\11\11\81?")
+ (data $586 (i32.const 10552) "\17l\c1\16l\c1V?")
+ (data $587 (i32.const 10560) "\1a\a0\01\1a\a0\01*?")
+ (data $588 (i32.const 10568) "\1a\a0\01\1a\a0\01\fa>")
+ (data $589 (i32.const 10576) "4\c7V\a5\e3\1d\c7>")
+ (data $590 (i32.const 10584) "\\\9fx\b7O~\92>")
+ (data $591 (i32.const 10592) "\e4D\f5gE\e6Z>")
+ (data $592 (i32.const 10600) "\98\d8\f8\ef\d8\ee!>")
+ (data $593 (i32.const 10608) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $594 (i32.const 10622) "\08")
  (data $595 (i32.const 10624) "\ff\03")
- (data $596 (i32.const 10637) "P\87\c0")
- (data $597 (i32.const 10640) "\fe\82+eG\15\f7?")
- (data $598 (i32.const 10654) "8C")
+ (data $596 (i32.const 10632) "\ff\03")
+ (data $597 (i32.const 10645) "P\87\c0")
+ (data $598 (i32.const 10648) "\fe\82+eG\15\f7?")
  (data $599 (i32.const 10662) "8C")
- (data $600 (i32.const 10666) "\e0\feB.\e6?")
- (data $601 (i32.const 10672) "v<y5\ef9\ea=")
- (data $602 (i32.const 10686) "\f0?")
- (data $603 (i32.const 10694) "\e0?")
- (data $604 (i32.const 10696) "UUUUUU\c5?")
- (data $605 (i32.const 10704) "UUUUUU\a5?")
- (data $606 (i32.const 10712) "\11\11\11\11\11\11\81?")
- (data $607 (i32.const 10720) "\17l\c1\16l\c1V?")
- (data $608 (i32.const 10728) "\1a\a0\01\1a\a0\01*?")
- (data $609 (i32.const 10736) "\1a\a0\01\1a\a0\01\fa>")
- (data $610 (i32.const 10744) "4\c7V\a5\e3\1d\c7>")
- (data $611 (i32.const 10752) "\\\9fx\b7O~\92>")
- (data $612 (i32.const 10760) "\e4D\f5gE\e6Z>")
- (data $613 (i32.const 10768) "\98\d8\f8\ef\d8\ee!>")
- (data $614 (i32.const 10776) "\ff\ff\ff\ff\ff\ff\0f")
- (data $615 (i32.const 10790) "\08")
- (data $616 (i32.const 10792) "\ff\03")
+ (data $600 (i32.const 10670) "8C")
+ (data $601 (i32.const 10674) "\e0\feB.\e6?")
+ (data $602 (i32.const 10680) "v<y5\ef9\ea=")
+ (data $603 (i32.const 10694) "\f0?")
+ (data $604 (i32.const 10702) "\e0?")
+ (data $605 (i32.const 10704) "UUUUUU\c5?")
+ (data $606 (i32.const 10712) "UUUUUU\a5?")
+ (data $607 (i32.const 10720) "\11\11\11\11\11\11\81?")
+ (data $608 (i32.const 10728) "\17l\c1\16l\c1V?")
+ (data $609 (i32.const 10736) "\1a\a0\01\1a\a0\01*?")
+ (data $610 (i32.const 10744) "\1a\a0\01\1a\a0\01\fa>")
+ (data $611 (i32.const 10752) "4\c7V\a5\e3\1d\c7>")
+ (data $612 (i32.const 10760) "\\\9fx\b7O~\92>")
+ (data $613 (i32.const 10768) "\e4D\f5gE\e6Z>")
+ (data $614 (i32.const 10776) "\98\d8\f8\ef\d8\ee!>")
+ (data $615 (i32.const 10784) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $616 (i32.const 10798) "\08")
  (data $617 (i32.const 10800) "\ff\03")
- (data $618 (i32.const 10813) "P\87\c0")
- (data $619 (i32.const 10816) "\fe\82+eG\15\f7?")
- (data $620 (i32.const 10830) "8C")
+ (data $618 (i32.const 10808) "\ff\03")
+ (data $619 (i32.const 10821) "P\87\c0")
+ (data $620 (i32.const 10824) "\fe\82+eG\15\f7?")
  (data $621 (i32.const 10838) "8C")
- (data $622 (i32.const 10842) "\e0\feB.\e6?")
- (data $623 (i32.const 10848) "v<y5\ef9\ea=")
- (data $624 (i32.const 10862) "\f0?")
- (data $625 (i32.const 10870) "\e0?")
- (data $626 (i32.const 10872) "UUUUUU\c5?")
- (data $627 (i32.const 10880) "UUUUUU\a5?")
- (data $628 (i32.const 10888) "\11\11\11\11\11\11\81?")
- (data $629 (i32.const 10896) "\17l\c1\16l\c1V?")
- (data $630 (i32.const 10904) "\1a\a0\01\1a\a0\01*?")
- (data $631 (i32.const 10912) "\1a\a0\01\1a\a0\01\fa>")
- (data $632 (i32.const 10920) "4\c7V\a5\e3\1d\c7>")
- (data $633 (i32.const 10928) "\\\9fx\b7O~\92>")
- (data $634 (i32.const 10936) "\e4D\f5gE\e6Z>")
- (data $635 (i32.const 10944) "\98\d8\f8\ef\d8\ee!>")
- (data $636 (i32.const 10952) "\ff\ff\ff\ff\ff\ff\0f")
- (data $637 (i32.const 10966) "\08")
- (data $638 (i32.const 10968) "\ff\03")
+ (data $622 (i32.const 10846) "8C")
+ (data $623 (i32.const 10850) "\e0\feB.\e6?")
+ (data $624 (i32.const 10856) "v<y5\ef9\ea=")
+ (data $625 (i32.const 10870) "\f0?")
+ (data $626 (i32.const 10878) "\e0?")
+ (data $627 (i32.const 10880) "UUUUUU\c5?")
+ (data $628 (i32.const 10888) "UUUUUU\a5?")
+ (data $629 (i32.const 10896) "\11\11\11\11\11\11\81?")
+ (data $630 (i32.const 10904) "\17l\c1\16l\c1V?")
+ (data $631 (i32.const 10912) "\1a\a0\01\1a\a0\01*?")
+ (data $632 (i32.const 10920) "\1a\a0\01\1a\a0\01\fa>")
+ (data $633 (i32.const 10928) "4\c7V\a5\e3\1d\c7>")
+ (data $634 (i32.const 10936) "\\\9fx\b7O~\92>")
+ (data $635 (i32.const 10944) "\e4D\f5gE\e6Z>")
+ (data $636 (i32.const 10952) "\98\d8\f8\ef\d8\ee!>")
+ (data $637 (i32.const 10960) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $638 (i32.const 10974) "\08")
  (data $639 (i32.const 10976) "\ff\03")
- (data $640 (i32.const 10989) "P\87\c0")
- (data $641 (i32.const 10992) "\fe\82+eG\15\f7?")
- (data $642 (i32.const 11006) "8C")
+ (data $640 (i32.const 10984) "\ff\03")
+ (data $641 (i32.const 10997) "P\87\c0")
+ (data $642 (i32.const 11000) "\fe\82+eG\15\f7?")
  (data $643 (i32.const 11014) "8C")
- (data $644 (i32.const 11018) "\e0\feB.\e6?")
- (data $645 (i32.const 11024) "v<y5\ef9\ea=")
- (data $646 (i32.const 11038) "\f0?")
- (data $647 (i32.const 11046) "\e0?")
- (data $648 (i32.const 11048) "UUUUUU\c5?")
- (data $649 (i32.const 11056) "UUUUUU\a5?")
- (data $650 (i32.const 11064) "\11\11\11\11\11\11\81?")
- (data $651 (i32.const 11072) "\17l\c1\16l\c1V?")
- (data $652 (i32.const 11080) "\1a\a0\01\1a\a0\01*?")
- (data $653 (i32.const 11088) "\1a\a0\01\1a\a0\01\fa>")
- (data $654 (i32.const 11096) "4\c7V\a5\e3\1d\c7>")
- (data $655 (i32.const 11104) "\\\9fx\b7O~\92>")
- (data $656 (i32.const 11112) "\e4D\f5gE\e6Z>")
- (data $657 (i32.const 11120) "\98\d8\f8\ef\d8\ee!>")
- (data $658 (i32.const 11128) "\ff\ff\ff\ff\ff\ff\0f")
- (data $659 (i32.const 11142) "\08")
- (data $660 (i32.const 11144) "\ff\03")
+ (data $644 (i32.const 11022) "8C")
+ (data $645 (i32.const 11026) "\e0\feB.\e6?")
+ (data $646 (i32.const 11032) "v<y5\ef9\ea=")
+ (data $647 (i32.const 11046) "\f0?")
+ (data $648 (i32.const 11054) "\e0?")
+ (data $649 (i32.const 11056) "UUUUUU\c5?")
+ (data $650 (i32.const 11064) "UUUUUU\a5?")
+ (data $651 (i32.const 11072) "\11\11\11\11\11\11\81?")
+ (data $652 (i32.const 11080) "\17l\c1\16l\c1V?")
+ (data $653 (i32.const 11088) "\1a\a0\01\1a\a0\01*?")
+ (data $654 (i32.const 11096) "\1a\a0\01\1a\a0\01\fa>")
+ (data $655 (i32.const 11104) "4\c7V\a5\e3\1d\c7>")
+ (data $656 (i32.const 11112) "\\\9fx\b7O~\92>")
+ (data $657 (i32.const 11120) "\e4D\f5gE\e6Z>")
+ (data $658 (i32.const 11128) "\98\d8\f8\ef\d8\ee!>")
+ (data $659 (i32.const 11136) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $660 (i32.const 11150) "\08")
  (data $661 (i32.const 11152) "\ff\03")
- (data $662 (i32.const 11165) "P\87\c0")
- (data $663 (i32.const 11168) "\fe\82+eG\15\f7?")
- (data $664 (i32.const 11182) "8C")
+ (data $662 (i32.const 11160) "\ff\03")
+ (data $663 (i32.const 11173) "P\87\c0")
+ (data $664 (i32.const 11176) "\fe\82+eG\15\f7?")
  (data $665 (i32.const 11190) "8C")
- (data $666 (i32.const 11194) "\e0\feB.\e6?")
- (data $667 (i32.const 11200) "v<y5\ef9\ea=")
- (data $668 (i32.const 11214) "\f0?")
- (data $669 (i32.const 11222) "\e0?")
- (data $670 (i32.const 11224) "UUUUUU\c5?")
- (data $671 (i32.const 11232) "UUUUUU\a5?")
- (data $672 (i32.const 11240) "\11\11\11\11\11\11\81?")
- (data $673 (i32.const 11248) "\17l\c1\16l\c1V?")
- (data $674 (i32.const 11256) "\1a\a0\01\1a\a0\01*?")
- (data $675 (i32.const 11264) "\1a\a0\01\1a\a0\01\fa>")
- (data $676 (i32.const 11272) "4\c7V\a5\e3\1d\c7>")
- (data $677 (i32.const 11280) "\\\9fx\b7O~\92>")
- (data $678 (i32.const 11288) "\e4D\f5gE\e6Z>")
- (data $679 (i32.const 11296) "\98\d8\f8\ef\d8\ee!>")
- (data $680 (i32.const 11304) "\ff\ff\ff\ff\ff\ff\0f")
- (data $681 (i32.const 11318) "\08")
- (data $682 (i32.const 11320) "\ff\03")
+ (data $666 (i32.const 11198) "8C")
+ (data $667 (i32.const 11202) "\e0\feB.\e6?")
+ (data $668 (i32.const 11208) "v<y5\ef9\ea=")
+ (data $669 (i32.const 11222) "\f0?")
+ (data $670 (i32.const 11230) "\e0?")
+ (data $671 (i32.const 11232) "UUUUUU\c5?")
+ (data $672 (i32.const 11240) "UUUUUU\a5?")
+ (data $673 (i32.const 11248) "\11\11\11\11\11\11\81?")
+ (data $674 (i32.const 11256) "\17l\c1\16l\c1V?")
+ (data $675 (i32.const 11264) "\1a\a0\01\1a\a0\01*?")
+ (data $676 (i32.const 11272) "\1a\a0\01\1a\a0\01\fa>")
+ (data $677 (i32.const 11280) "4\c7V\a5\e3\1d\c7>")
+ (data $678 (i32.const 11288) "\\\9fx\b7O~\92>")
+ (data $679 (i32.const 11296) "\e4D\f5gE\e6Z>")
+ (data $680 (i32.const 11304) "\98\d8\f8\ef\d8\ee!>")
+ (data $681 (i32.const 11312) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $682 (i32.const 11326) "\08")
  (data $683 (i32.const 11328) "\ff\03")
- (data $684 (i32.const 11341) "P\87\c0")
- (data $685 (i32.const 11344) "\fe\82+eG\15\f7?")
- (data $686 (i32.const 11358) "8C")
+ (data $684 (i32.const 11336) "\ff\03")
+ (data $685 (i32.const 11349) "P\87\c0")
+ (data $686 (i32.const 11352) "\fe\82+eG\15\f7?")
  (data $687 (i32.const 11366) "8C")
- (data $688 (i32.const 11370) "\e0\feB.\e6?")
- (data $689 (i32.const 11376) "v<y5\ef9\ea=")
- (data $690 (i32.const 11390) "\f0?")
- (data $691 (i32.const 11398) "\e0?")
- (data $692 (i32.const 11400) "UUUUUU\c5?")
- (data $693 (i32.const 11408) "UUUUUU\a5?")
- (data $694 (i32.const 11416) "\11\11\11\11\11\11\81?")
- (data $695 (i32.const 11424) "\17l\c1\16l\c1V?")
- (data $696 (i32.const 11432) "\1a\a0\01\1a\a0\01*?")
- (data $697 (i32.const 11440) "\1a\a0\01\1a\a0\01\fa>")
- (data $698 (i32.const 11448) "4\c7V\a5\e3\1d\c7>")
- (data $699 (i32.const 11456) "\\\9fx\b7O~\92>")
- (data $700 (i32.const 11464) "\e4D\f5gE\e6Z>")
- (data $701 (i32.const 11472) "\98\d8\f8\ef\d8\ee!>")
- (data $702 (i32.const 11480) "\ff\ff\ff\ff\ff\ff\0f")
- (data $703 (i32.const 11494) "\08")
- (data $704 (i32.const 11496) "\ff\03")
+ (data $688 (i32.const 11374) "8C")
+ (data $689 (i32.const 11378) "\e0\feB.\e6?")
+ (data $690 (i32.const 11384) "v<y5\ef9\ea=")
+ (data $691 (i32.const 11398) "\f0?")
+ (data $692 (i32.const 11406) "\e0?")
+ (data $693 (i32.const 11408) "UUUUUU\c5?")
+ (data $694 (i32.const 11416) "UUUUUU\a5?")
+ (data $695 (i32.const 11424) "\11\11\11\11\11\11\81?")
+ (data $696 (i32.const 11432) "\17l\c1\16l\c1V?")
+ (data $697 (i32.const 11440) "\1a\a0\01\1a\a0\01*?")
+ (data $698 (i32.const 11448) "\1a\a0\01\1a\a0\01\fa>")
+ (data $699 (i32.const 11456) "4\c7V\a5\e3\1d\c7>")
+ (data $700 (i32.const 11464) "\\\9fx\b7O~\92>")
+ (data $701 (i32.const 11472) "\e4D\f5gE\e6Z>")
+ (data $702 (i32.const 11480) "\98\d8\f8\ef\d8\ee!>")
+ (data $703 (i32.const 11488) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $704 (i32.const 11502) "\08")
  (data $705 (i32.const 11504) "\ff\03")
- (data $706 (i32.const 11518) "\f8\7f")
- (data $707 (i32.const 11526) "\f0?")
- (data $708 (i32.const 11534) "\f8\7f")
- (data $709 (i32.const 11542) "\f0?")
+ (data $706 (i32.const 11512) "\ff\03")
+ (data $707 (i32.const 11526) "\f8\7f")
+ (data $708 (i32.const 11534) "\f0?")
+ (data $709 (i32.const 11542) "\f8\7f")
+ (data $710 (i32.const 11550) "\f0?")
  (export "klSumF32" (func $wasm/kl-div/klSumF32))
  (export "klPointwiseF32" (func $wasm/kl-div/klPointwiseF32))
  (export "klBackwardF32" (func $wasm/kl-div/klBackwardF32))
@@ -908,7 +909,7 @@
    i32.const 4
    i32.shl
    local.tee $2
-   i32.const 3088
+   i32.const 3096
    i32.add
    local.set $7
    local.get $3
@@ -929,7 +930,7 @@
    i64.sub
    f64.reinterpret_i64
    local.get $2
-   i32.const 5136
+   i32.const 5144
    i32.add
    local.tee $2
    f64.load
@@ -1056,7 +1057,7 @@
    i32.wrap_i64
    i32.const 3
    i32.shl
-   i32.const 1040
+   i32.const 1048
    i32.add
    local.tee $5
    i64.load offset=8
@@ -1369,29 +1370,29 @@
      f64x2.mul
      local.get $19
      f64x2.sub
-     i32.const 10280
+     i32.const 10288
      v128.load64_splat
      f64x2.pmax
      local.tee $14
-     i32.const 10288
+     i32.const 10296
      v128.load64_splat
      f64x2.mul
-     i32.const 10296
+     i32.const 10304
      v128.load64_splat
      f64x2.add
      local.tee $18
-     i32.const 10304
+     i32.const 10312
      v128.load64_splat
      f64x2.sub
      local.set $13
      local.get $14
      local.get $13
-     i32.const 10312
+     i32.const 10320
      v128.load64_splat
      f64x2.mul
      f64x2.sub
      local.get $13
-     i32.const 10320
+     i32.const 10328
      v128.load64_splat
      f64x2.mul
      f64x2.sub
@@ -1405,32 +1406,32 @@
      local.get $6
      local.get $9
      i32.add
-     i32.const 10328
-     v128.load64_splat
-     local.get $17
-     f64x2.add
-     local.get $14
      i32.const 10336
      v128.load64_splat
+     local.get $17
+     f64x2.add
+     local.get $14
      i32.const 10344
      v128.load64_splat
-     local.get $17
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $13
      i32.const 10352
      v128.load64_splat
+     local.get $17
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $13
      i32.const 10360
      v128.load64_splat
-     local.get $17
-     f64x2.mul
-     f64x2.add
-     local.get $14
      i32.const 10368
      v128.load64_splat
+     local.get $17
+     f64x2.mul
+     f64x2.add
+     local.get $14
      i32.const 10376
+     v128.load64_splat
+     i32.const 10384
      v128.load64_splat
      local.get $17
      f64x2.mul
@@ -1442,17 +1443,17 @@
      local.get $13
      local.get $13
      f64x2.mul
-     i32.const 10384
-     v128.load64_splat
      i32.const 10392
+     v128.load64_splat
+     i32.const 10400
      v128.load64_splat
      local.get $17
      f64x2.mul
      f64x2.add
      local.get $14
-     i32.const 10400
-     v128.load64_splat
      i32.const 10408
+     v128.load64_splat
+     i32.const 10416
      v128.load64_splat
      local.get $17
      f64x2.mul
@@ -1460,24 +1461,24 @@
      f64x2.mul
      f64x2.add
      local.get $13
-     i32.const 10416
+     i32.const 10424
      v128.load64_splat
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
      local.get $18
-     i32.const 10424
+     i32.const 10432
      v128.load64_splat
      v128.and
-     i32.const 10432
+     i32.const 10440
      v128.load64_splat
      i64x2.sub
      local.tee $14
      i32.const 1
      i64x2.shr_s
      local.tee $13
-     i32.const 10440
+     i32.const 10448
      v128.load64_splat
      i64x2.add
      i32.const 52
@@ -1486,7 +1487,7 @@
      local.get $14
      local.get $13
      i64x2.sub
-     i32.const 10448
+     i32.const 10456
      v128.load64_splat
      i64x2.add
      i32.const 52
@@ -1583,29 +1584,29 @@
      f64x2.mul
      local.get $20
      f64x2.sub
-     i32.const 10456
+     i32.const 10464
      v128.load64_splat
      f64x2.pmax
      local.tee $14
-     i32.const 10464
+     i32.const 10472
      v128.load64_splat
      f64x2.mul
-     i32.const 10472
+     i32.const 10480
      v128.load64_splat
      f64x2.add
      local.tee $17
-     i32.const 10480
+     i32.const 10488
      v128.load64_splat
      f64x2.sub
      local.set $13
      local.get $14
      local.get $13
-     i32.const 10488
+     i32.const 10496
      v128.load64_splat
      f64x2.mul
      f64x2.sub
      local.get $13
-     i32.const 10496
+     i32.const 10504
      v128.load64_splat
      f64x2.mul
      f64x2.sub
@@ -1619,32 +1620,32 @@
      local.get $4
      local.get $6
      i32.add
-     i32.const 10504
-     v128.load64_splat
-     local.get $14
-     f64x2.add
-     local.get $13
      i32.const 10512
      v128.load64_splat
+     local.get $14
+     f64x2.add
+     local.get $13
      i32.const 10520
      v128.load64_splat
-     local.get $14
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $23
      i32.const 10528
      v128.load64_splat
+     local.get $14
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $23
      i32.const 10536
      v128.load64_splat
-     local.get $14
-     f64x2.mul
-     f64x2.add
-     local.get $13
      i32.const 10544
      v128.load64_splat
+     local.get $14
+     f64x2.mul
+     f64x2.add
+     local.get $13
      i32.const 10552
+     v128.load64_splat
+     i32.const 10560
      v128.load64_splat
      local.get $14
      f64x2.mul
@@ -1656,17 +1657,17 @@
      local.get $23
      local.get $23
      f64x2.mul
-     i32.const 10560
-     v128.load64_splat
      i32.const 10568
+     v128.load64_splat
+     i32.const 10576
      v128.load64_splat
      local.get $14
      f64x2.mul
      f64x2.add
      local.get $13
-     i32.const 10576
-     v128.load64_splat
      i32.const 10584
+     v128.load64_splat
+     i32.const 10592
      v128.load64_splat
      local.get $14
      f64x2.mul
@@ -1674,24 +1675,24 @@
      f64x2.mul
      f64x2.add
      local.get $23
-     i32.const 10592
+     i32.const 10600
      v128.load64_splat
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
      local.get $17
-     i32.const 10600
+     i32.const 10608
      v128.load64_splat
      v128.and
-     i32.const 10608
+     i32.const 10616
      v128.load64_splat
      i64x2.sub
      local.tee $14
      i32.const 1
      i64x2.shr_s
      local.tee $13
-     i32.const 10616
+     i32.const 10624
      v128.load64_splat
      i64x2.add
      i32.const 52
@@ -1700,7 +1701,7 @@
      local.get $14
      local.get $13
      i64x2.sub
-     i32.const 10624
+     i32.const 10632
      v128.load64_splat
      i64x2.add
      i32.const 52
@@ -1859,29 +1860,29 @@
     f64x2.mul
     local.get $19
     f64x2.sub
-    i32.const 10632
+    i32.const 10640
     v128.load64_splat
     f64x2.pmax
     local.tee $14
-    i32.const 10640
+    i32.const 10648
     v128.load64_splat
     f64x2.mul
-    i32.const 10648
+    i32.const 10656
     v128.load64_splat
     f64x2.add
     local.tee $18
-    i32.const 10656
+    i32.const 10664
     v128.load64_splat
     f64x2.sub
     local.set $13
     local.get $14
     local.get $13
-    i32.const 10664
+    i32.const 10672
     v128.load64_splat
     f64x2.mul
     f64x2.sub
     local.get $13
-    i32.const 10672
+    i32.const 10680
     v128.load64_splat
     f64x2.mul
     f64x2.sub
@@ -1895,32 +1896,32 @@
     local.get $3
     local.get $9
     i32.add
-    i32.const 10680
-    v128.load64_splat
-    local.get $17
-    f64x2.add
-    local.get $14
     i32.const 10688
     v128.load64_splat
+    local.get $17
+    f64x2.add
+    local.get $14
     i32.const 10696
     v128.load64_splat
-    local.get $17
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $13
     i32.const 10704
     v128.load64_splat
+    local.get $17
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $13
     i32.const 10712
     v128.load64_splat
-    local.get $17
-    f64x2.mul
-    f64x2.add
-    local.get $14
     i32.const 10720
     v128.load64_splat
+    local.get $17
+    f64x2.mul
+    f64x2.add
+    local.get $14
     i32.const 10728
+    v128.load64_splat
+    i32.const 10736
     v128.load64_splat
     local.get $17
     f64x2.mul
@@ -1932,17 +1933,17 @@
     local.get $13
     local.get $13
     f64x2.mul
-    i32.const 10736
-    v128.load64_splat
     i32.const 10744
+    v128.load64_splat
+    i32.const 10752
     v128.load64_splat
     local.get $17
     f64x2.mul
     f64x2.add
     local.get $14
-    i32.const 10752
-    v128.load64_splat
     i32.const 10760
+    v128.load64_splat
+    i32.const 10768
     v128.load64_splat
     local.get $17
     f64x2.mul
@@ -1950,24 +1951,24 @@
     f64x2.mul
     f64x2.add
     local.get $13
-    i32.const 10768
+    i32.const 10776
     v128.load64_splat
     f64x2.mul
     f64x2.add
     f64x2.mul
     f64x2.add
     local.get $18
-    i32.const 10776
+    i32.const 10784
     v128.load64_splat
     v128.and
-    i32.const 10784
+    i32.const 10792
     v128.load64_splat
     i64x2.sub
     local.tee $14
     i32.const 1
     i64x2.shr_s
     local.tee $13
-    i32.const 10792
+    i32.const 10800
     v128.load64_splat
     i64x2.add
     i32.const 52
@@ -1976,7 +1977,7 @@
     local.get $14
     local.get $13
     i64x2.sub
-    i32.const 10800
+    i32.const 10808
     v128.load64_splat
     i64x2.add
     i32.const 52
@@ -2067,29 +2068,29 @@
     f64x2.mul
     local.get $19
     f64x2.sub
-    i32.const 10808
+    i32.const 10816
     v128.load64_splat
     f64x2.pmax
     local.tee $14
-    i32.const 10816
+    i32.const 10824
     v128.load64_splat
     f64x2.mul
-    i32.const 10824
+    i32.const 10832
     v128.load64_splat
     f64x2.add
     local.tee $18
-    i32.const 10832
+    i32.const 10840
     v128.load64_splat
     f64x2.sub
     local.set $13
     local.get $14
     local.get $13
-    i32.const 10840
+    i32.const 10848
     v128.load64_splat
     f64x2.mul
     f64x2.sub
     local.get $13
-    i32.const 10848
+    i32.const 10856
     v128.load64_splat
     f64x2.mul
     f64x2.sub
@@ -2103,32 +2104,32 @@
     local.get $3
     local.get $4
     i32.add
-    i32.const 10856
-    v128.load64_splat
-    local.get $17
-    f64x2.add
-    local.get $14
     i32.const 10864
     v128.load64_splat
+    local.get $17
+    f64x2.add
+    local.get $14
     i32.const 10872
     v128.load64_splat
-    local.get $17
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $13
     i32.const 10880
     v128.load64_splat
+    local.get $17
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $13
     i32.const 10888
     v128.load64_splat
-    local.get $17
-    f64x2.mul
-    f64x2.add
-    local.get $14
     i32.const 10896
     v128.load64_splat
+    local.get $17
+    f64x2.mul
+    f64x2.add
+    local.get $14
     i32.const 10904
+    v128.load64_splat
+    i32.const 10912
     v128.load64_splat
     local.get $17
     f64x2.mul
@@ -2140,17 +2141,17 @@
     local.get $13
     local.get $13
     f64x2.mul
-    i32.const 10912
-    v128.load64_splat
     i32.const 10920
+    v128.load64_splat
+    i32.const 10928
     v128.load64_splat
     local.get $17
     f64x2.mul
     f64x2.add
     local.get $14
-    i32.const 10928
-    v128.load64_splat
     i32.const 10936
+    v128.load64_splat
+    i32.const 10944
     v128.load64_splat
     local.get $17
     f64x2.mul
@@ -2158,24 +2159,24 @@
     f64x2.mul
     f64x2.add
     local.get $13
-    i32.const 10944
+    i32.const 10952
     v128.load64_splat
     f64x2.mul
     f64x2.add
     f64x2.mul
     f64x2.add
     local.get $18
-    i32.const 10952
+    i32.const 10960
     v128.load64_splat
     v128.and
-    i32.const 10960
+    i32.const 10968
     v128.load64_splat
     i64x2.sub
     local.tee $14
     i32.const 1
     i64x2.shr_s
     local.tee $13
-    i32.const 10968
+    i32.const 10976
     v128.load64_splat
     i64x2.add
     i32.const 52
@@ -2184,7 +2185,7 @@
     local.get $14
     local.get $13
     i64x2.sub
-    i32.const 10976
+    i32.const 10984
     v128.load64_splat
     i64x2.add
     i32.const 52
@@ -2580,29 +2581,29 @@
      f32x4.mul
      local.get $18
      f32x4.sub
-     i32.const 9784
+     i32.const 9792
      v128.load32_splat
      f32x4.pmax
      local.tee $14
-     i32.const 9788
+     i32.const 9796
      v128.load32_splat
      f32x4.mul
-     i32.const 9792
+     i32.const 9800
      v128.load32_splat
      f32x4.add
      local.tee $17
-     i32.const 9796
+     i32.const 9804
      v128.load32_splat
      f32x4.sub
      local.set $13
      local.get $14
      local.get $13
-     i32.const 9800
+     i32.const 9808
      v128.load32_splat
      f32x4.mul
      f32x4.sub
      local.get $13
-     i32.const 9804
+     i32.const 9812
      v128.load32_splat
      f32x4.mul
      f32x4.sub
@@ -2613,14 +2614,6 @@
      local.get $6
      local.get $9
      i32.add
-     i32.const 9808
-     v128.load32_splat
-     local.get $14
-     f32x4.mul
-     i32.const 9812
-     v128.load32_splat
-     f32x4.add
-     local.get $13
      i32.const 9816
      v128.load32_splat
      local.get $14
@@ -2636,6 +2629,14 @@
      i32.const 9828
      v128.load32_splat
      f32x4.add
+     local.get $13
+     i32.const 9832
+     v128.load32_splat
+     local.get $14
+     f32x4.mul
+     i32.const 9836
+     v128.load32_splat
+     f32x4.add
      f32x4.mul
      f32x4.add
      f32x4.mul
@@ -2644,21 +2645,21 @@
      f32x4.mul
      local.get $14
      f32x4.add
-     i32.const 9832
+     i32.const 9840
      v128.load32_splat
      f32x4.add
      local.get $17
-     i32.const 9836
+     i32.const 9844
      v128.load32_splat
      v128.and
-     i32.const 9840
+     i32.const 9848
      v128.load32_splat
      i32x4.sub
      local.tee $14
      i32.const 1
      i32x4.shr_s
      local.tee $13
-     i32.const 9844
+     i32.const 9852
      v128.load32_splat
      i32x4.add
      i32.const 23
@@ -2667,7 +2668,7 @@
      local.get $14
      local.get $13
      i32x4.sub
-     i32.const 9848
+     i32.const 9856
      v128.load32_splat
      i32x4.add
      i32.const 23
@@ -2773,29 +2774,29 @@
      f32x4.mul
      local.get $21
      f32x4.sub
-     i32.const 9852
+     i32.const 9860
      v128.load32_splat
      f32x4.pmax
      local.tee $14
-     i32.const 9856
+     i32.const 9864
      v128.load32_splat
      f32x4.mul
-     i32.const 9860
+     i32.const 9868
      v128.load32_splat
      f32x4.add
      local.tee $17
-     i32.const 9864
+     i32.const 9872
      v128.load32_splat
      f32x4.sub
      local.set $13
      local.get $14
      local.get $13
-     i32.const 9868
+     i32.const 9876
      v128.load32_splat
      f32x4.mul
      f32x4.sub
      local.get $13
-     i32.const 9872
+     i32.const 9880
      v128.load32_splat
      f32x4.mul
      f32x4.sub
@@ -2806,14 +2807,6 @@
      local.get $4
      local.get $6
      i32.add
-     i32.const 9876
-     v128.load32_splat
-     local.get $14
-     f32x4.mul
-     i32.const 9880
-     v128.load32_splat
-     f32x4.add
-     local.get $13
      i32.const 9884
      v128.load32_splat
      local.get $14
@@ -2829,6 +2822,14 @@
      i32.const 9896
      v128.load32_splat
      f32x4.add
+     local.get $13
+     i32.const 9900
+     v128.load32_splat
+     local.get $14
+     f32x4.mul
+     i32.const 9904
+     v128.load32_splat
+     f32x4.add
      f32x4.mul
      f32x4.add
      f32x4.mul
@@ -2837,21 +2838,21 @@
      f32x4.mul
      local.get $14
      f32x4.add
-     i32.const 9900
+     i32.const 9908
      v128.load32_splat
      f32x4.add
      local.get $17
-     i32.const 9904
+     i32.const 9912
      v128.load32_splat
      v128.and
-     i32.const 9908
+     i32.const 9916
      v128.load32_splat
      i32x4.sub
      local.tee $14
      i32.const 1
      i32x4.shr_s
      local.tee $13
-     i32.const 9912
+     i32.const 9920
      v128.load32_splat
      i32x4.add
      i32.const 23
@@ -2860,7 +2861,7 @@
      local.get $14
      local.get $13
      i32x4.sub
-     i32.const 9916
+     i32.const 9924
      v128.load32_splat
      i32x4.add
      i32.const 23
@@ -3045,29 +3046,29 @@
     f32x4.mul
     local.get $18
     f32x4.sub
-    i32.const 9920
+    i32.const 9928
     v128.load32_splat
     f32x4.pmax
     local.tee $14
-    i32.const 9924
+    i32.const 9932
     v128.load32_splat
     f32x4.mul
-    i32.const 9928
+    i32.const 9936
     v128.load32_splat
     f32x4.add
     local.tee $17
-    i32.const 9932
+    i32.const 9940
     v128.load32_splat
     f32x4.sub
     local.set $13
     local.get $14
     local.get $13
-    i32.const 9936
+    i32.const 9944
     v128.load32_splat
     f32x4.mul
     f32x4.sub
     local.get $13
-    i32.const 9940
+    i32.const 9948
     v128.load32_splat
     f32x4.mul
     f32x4.sub
@@ -3078,14 +3079,6 @@
     local.get $3
     local.get $9
     i32.add
-    i32.const 9944
-    v128.load32_splat
-    local.get $14
-    f32x4.mul
-    i32.const 9948
-    v128.load32_splat
-    f32x4.add
-    local.get $13
     i32.const 9952
     v128.load32_splat
     local.get $14
@@ -3101,6 +3094,14 @@
     i32.const 9964
     v128.load32_splat
     f32x4.add
+    local.get $13
+    i32.const 9968
+    v128.load32_splat
+    local.get $14
+    f32x4.mul
+    i32.const 9972
+    v128.load32_splat
+    f32x4.add
     f32x4.mul
     f32x4.add
     f32x4.mul
@@ -3109,21 +3110,21 @@
     f32x4.mul
     local.get $14
     f32x4.add
-    i32.const 9968
+    i32.const 9976
     v128.load32_splat
     f32x4.add
     local.get $17
-    i32.const 9972
+    i32.const 9980
     v128.load32_splat
     v128.and
-    i32.const 9976
+    i32.const 9984
     v128.load32_splat
     i32x4.sub
     local.tee $14
     i32.const 1
     i32x4.shr_s
     local.tee $13
-    i32.const 9980
+    i32.const 9988
     v128.load32_splat
     i32x4.add
     i32.const 23
@@ -3132,7 +3133,7 @@
     local.get $14
     local.get $13
     i32x4.sub
-    i32.const 9984
+    i32.const 9992
     v128.load32_splat
     i32x4.add
     i32.const 23
@@ -3234,29 +3235,29 @@
     f32x4.mul
     local.get $18
     f32x4.sub
-    i32.const 9988
+    i32.const 9996
     v128.load32_splat
     f32x4.pmax
     local.tee $14
-    i32.const 9992
+    i32.const 10000
     v128.load32_splat
     f32x4.mul
-    i32.const 9996
+    i32.const 10004
     v128.load32_splat
     f32x4.add
     local.tee $17
-    i32.const 10000
+    i32.const 10008
     v128.load32_splat
     f32x4.sub
     local.set $13
     local.get $14
     local.get $13
-    i32.const 10004
+    i32.const 10012
     v128.load32_splat
     f32x4.mul
     f32x4.sub
     local.get $13
-    i32.const 10008
+    i32.const 10016
     v128.load32_splat
     f32x4.mul
     f32x4.sub
@@ -3267,14 +3268,6 @@
     local.get $3
     local.get $4
     i32.add
-    i32.const 10012
-    v128.load32_splat
-    local.get $14
-    f32x4.mul
-    i32.const 10016
-    v128.load32_splat
-    f32x4.add
-    local.get $13
     i32.const 10020
     v128.load32_splat
     local.get $14
@@ -3290,6 +3283,14 @@
     i32.const 10032
     v128.load32_splat
     f32x4.add
+    local.get $13
+    i32.const 10036
+    v128.load32_splat
+    local.get $14
+    f32x4.mul
+    i32.const 10040
+    v128.load32_splat
+    f32x4.add
     f32x4.mul
     f32x4.add
     f32x4.mul
@@ -3298,21 +3299,21 @@
     f32x4.mul
     local.get $14
     f32x4.add
-    i32.const 10036
+    i32.const 10044
     v128.load32_splat
     f32x4.add
     local.get $17
-    i32.const 10040
+    i32.const 10048
     v128.load32_splat
     v128.and
-    i32.const 10044
+    i32.const 10052
     v128.load32_splat
     i32x4.sub
     local.tee $14
     i32.const 1
     i32x4.shr_s
     local.tee $13
-    i32.const 10048
+    i32.const 10056
     v128.load32_splat
     i32x4.add
     i32.const 23
@@ -3321,7 +3322,7 @@
     local.get $14
     local.get $13
     i32x4.sub
-    i32.const 10052
+    i32.const 10060
     v128.load32_splat
     i32x4.add
     i32.const 23
@@ -3729,29 +3730,29 @@
     f64x2.mul
     local.get $23
     f64x2.sub
-    i32.const 10984
+    i32.const 10992
     v128.load64_splat
     f64x2.pmax
     local.tee $20
-    i32.const 10992
+    i32.const 11000
     v128.load64_splat
     f64x2.mul
-    i32.const 11000
+    i32.const 11008
     v128.load64_splat
     f64x2.add
     local.tee $22
-    i32.const 11008
+    i32.const 11016
     v128.load64_splat
     f64x2.sub
     local.set $19
     local.get $20
     local.get $19
-    i32.const 11016
+    i32.const 11024
     v128.load64_splat
     f64x2.mul
     f64x2.sub
     local.get $19
-    i32.const 11024
+    i32.const 11032
     v128.load64_splat
     f64x2.mul
     f64x2.sub
@@ -3765,32 +3766,32 @@
     local.get $7
     local.get $12
     i32.add
-    i32.const 11032
-    v128.load64_splat
-    local.get $21
-    f64x2.add
-    local.get $20
     i32.const 11040
     v128.load64_splat
+    local.get $21
+    f64x2.add
+    local.get $20
     i32.const 11048
     v128.load64_splat
-    local.get $21
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $19
     i32.const 11056
     v128.load64_splat
+    local.get $21
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $19
     i32.const 11064
     v128.load64_splat
-    local.get $21
-    f64x2.mul
-    f64x2.add
-    local.get $20
     i32.const 11072
     v128.load64_splat
+    local.get $21
+    f64x2.mul
+    f64x2.add
+    local.get $20
     i32.const 11080
+    v128.load64_splat
+    i32.const 11088
     v128.load64_splat
     local.get $21
     f64x2.mul
@@ -3802,17 +3803,17 @@
     local.get $19
     local.get $19
     f64x2.mul
-    i32.const 11088
-    v128.load64_splat
     i32.const 11096
+    v128.load64_splat
+    i32.const 11104
     v128.load64_splat
     local.get $21
     f64x2.mul
     f64x2.add
     local.get $20
-    i32.const 11104
-    v128.load64_splat
     i32.const 11112
+    v128.load64_splat
+    i32.const 11120
     v128.load64_splat
     local.get $21
     f64x2.mul
@@ -3820,24 +3821,24 @@
     f64x2.mul
     f64x2.add
     local.get $19
-    i32.const 11120
+    i32.const 11128
     v128.load64_splat
     f64x2.mul
     f64x2.add
     f64x2.mul
     f64x2.add
     local.get $22
-    i32.const 11128
+    i32.const 11136
     v128.load64_splat
     v128.and
-    i32.const 11136
+    i32.const 11144
     v128.load64_splat
     i64x2.sub
     local.tee $20
     i32.const 1
     i64x2.shr_s
     local.tee $19
-    i32.const 11144
+    i32.const 11152
     v128.load64_splat
     i64x2.add
     i32.const 52
@@ -3846,7 +3847,7 @@
     local.get $20
     local.get $19
     i64x2.sub
-    i32.const 11152
+    i32.const 11160
     v128.load64_splat
     i64x2.add
     i32.const 52
@@ -3932,29 +3933,29 @@
      f64x2.mul
      local.get $23
      f64x2.sub
-     i32.const 11336
+     i32.const 11344
      v128.load64_splat
      f64x2.pmax
      local.tee $20
-     i32.const 11344
+     i32.const 11352
      v128.load64_splat
      f64x2.mul
-     i32.const 11352
+     i32.const 11360
      v128.load64_splat
      f64x2.add
      local.tee $22
-     i32.const 11360
+     i32.const 11368
      v128.load64_splat
      f64x2.sub
      local.set $19
      local.get $20
      local.get $19
-     i32.const 11368
+     i32.const 11376
      v128.load64_splat
      f64x2.mul
      f64x2.sub
      local.get $19
-     i32.const 11376
+     i32.const 11384
      v128.load64_splat
      f64x2.mul
      f64x2.sub
@@ -3968,32 +3969,32 @@
      local.get $8
      local.get $9
      i32.add
-     i32.const 11384
-     v128.load64_splat
-     local.get $21
-     f64x2.add
-     local.get $20
      i32.const 11392
      v128.load64_splat
+     local.get $21
+     f64x2.add
+     local.get $20
      i32.const 11400
      v128.load64_splat
-     local.get $21
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $19
      i32.const 11408
      v128.load64_splat
+     local.get $21
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $19
      i32.const 11416
      v128.load64_splat
-     local.get $21
-     f64x2.mul
-     f64x2.add
-     local.get $20
      i32.const 11424
      v128.load64_splat
+     local.get $21
+     f64x2.mul
+     f64x2.add
+     local.get $20
      i32.const 11432
+     v128.load64_splat
+     i32.const 11440
      v128.load64_splat
      local.get $21
      f64x2.mul
@@ -4005,17 +4006,17 @@
      local.get $19
      local.get $19
      f64x2.mul
-     i32.const 11440
-     v128.load64_splat
      i32.const 11448
+     v128.load64_splat
+     i32.const 11456
      v128.load64_splat
      local.get $21
      f64x2.mul
      f64x2.add
      local.get $20
-     i32.const 11456
-     v128.load64_splat
      i32.const 11464
+     v128.load64_splat
+     i32.const 11472
      v128.load64_splat
      local.get $21
      f64x2.mul
@@ -4023,24 +4024,24 @@
      f64x2.mul
      f64x2.add
      local.get $19
-     i32.const 11472
+     i32.const 11480
      v128.load64_splat
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
      local.get $22
-     i32.const 11480
+     i32.const 11488
      v128.load64_splat
      v128.and
-     i32.const 11488
+     i32.const 11496
      v128.load64_splat
      i64x2.sub
      local.tee $20
      i32.const 1
      i64x2.shr_s
      local.tee $19
-     i32.const 11496
+     i32.const 11504
      v128.load64_splat
      i64x2.add
      i32.const 52
@@ -4049,7 +4050,7 @@
      local.get $20
      local.get $19
      i64x2.sub
-     i32.const 11504
+     i32.const 11512
      v128.load64_splat
      i64x2.add
      i32.const 52
@@ -4145,29 +4146,29 @@
      f64x2.mul
      local.get $26
      f64x2.sub
-     i32.const 11160
+     i32.const 11168
      v128.load64_splat
      f64x2.pmax
      local.tee $20
-     i32.const 11168
+     i32.const 11176
      v128.load64_splat
      f64x2.mul
-     i32.const 11176
+     i32.const 11184
      v128.load64_splat
      f64x2.add
      local.tee $22
-     i32.const 11184
+     i32.const 11192
      v128.load64_splat
      f64x2.sub
      local.set $19
      local.get $20
      local.get $19
-     i32.const 11192
+     i32.const 11200
      v128.load64_splat
      f64x2.mul
      f64x2.sub
      local.get $19
-     i32.const 11200
+     i32.const 11208
      v128.load64_splat
      f64x2.mul
      f64x2.sub
@@ -4181,32 +4182,32 @@
      local.get $8
      local.get $9
      i32.add
-     i32.const 11208
-     v128.load64_splat
-     local.get $21
-     f64x2.add
-     local.get $20
      i32.const 11216
      v128.load64_splat
+     local.get $21
+     f64x2.add
+     local.get $20
      i32.const 11224
      v128.load64_splat
-     local.get $21
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $19
      i32.const 11232
      v128.load64_splat
+     local.get $21
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $19
      i32.const 11240
      v128.load64_splat
-     local.get $21
-     f64x2.mul
-     f64x2.add
-     local.get $20
      i32.const 11248
      v128.load64_splat
+     local.get $21
+     f64x2.mul
+     f64x2.add
+     local.get $20
      i32.const 11256
+     v128.load64_splat
+     i32.const 11264
      v128.load64_splat
      local.get $21
      f64x2.mul
@@ -4218,17 +4219,17 @@
      local.get $19
      local.get $19
      f64x2.mul
-     i32.const 11264
-     v128.load64_splat
      i32.const 11272
+     v128.load64_splat
+     i32.const 11280
      v128.load64_splat
      local.get $21
      f64x2.mul
      f64x2.add
      local.get $20
-     i32.const 11280
-     v128.load64_splat
      i32.const 11288
+     v128.load64_splat
+     i32.const 11296
      v128.load64_splat
      local.get $21
      f64x2.mul
@@ -4236,24 +4237,24 @@
      f64x2.mul
      f64x2.add
      local.get $19
-     i32.const 11296
+     i32.const 11304
      v128.load64_splat
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
      local.get $22
-     i32.const 11304
+     i32.const 11312
      v128.load64_splat
      v128.and
-     i32.const 11312
+     i32.const 11320
      v128.load64_splat
      i64x2.sub
      local.tee $20
      i32.const 1
      i64x2.shr_s
      local.tee $19
-     i32.const 11320
+     i32.const 11328
      v128.load64_splat
      i64x2.add
      i32.const 52
@@ -4262,7 +4263,7 @@
      local.get $20
      local.get $19
      i64x2.sub
-     i32.const 11328
+     i32.const 11336
      v128.load64_splat
      i64x2.add
      i32.const 52
@@ -4494,9 +4495,9 @@
      local.get $20
      local.get $24
      local.get $19
-     i32.const 11512
-     v128.load64_splat
      i32.const 11520
+     v128.load64_splat
+     i32.const 11528
      v128.load64_splat
      local.get $32
      local.get $20
@@ -4763,9 +4764,9 @@
     f64x2.mul
     local.get $19
     local.get $20
-    i32.const 11528
-    v128.load64_splat
     i32.const 11536
+    v128.load64_splat
+    i32.const 11544
     v128.load64_splat
     local.get $22
     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
@@ -5075,29 +5076,29 @@
     f32x4.mul
     local.get $23
     f32x4.sub
-    i32.const 10056
+    i32.const 10064
     v128.load32_splat
     f32x4.pmax
     local.tee $21
-    i32.const 10060
+    i32.const 10068
     v128.load32_splat
     f32x4.mul
-    i32.const 10064
+    i32.const 10072
     v128.load32_splat
     f32x4.add
     local.tee $22
-    i32.const 10068
+    i32.const 10076
     v128.load32_splat
     f32x4.sub
     local.set $20
     local.get $21
     local.get $20
-    i32.const 10072
+    i32.const 10080
     v128.load32_splat
     f32x4.mul
     f32x4.sub
     local.get $20
-    i32.const 10076
+    i32.const 10084
     v128.load32_splat
     f32x4.mul
     f32x4.sub
@@ -5108,14 +5109,6 @@
     local.get $7
     local.get $12
     i32.add
-    i32.const 10080
-    v128.load32_splat
-    local.get $21
-    f32x4.mul
-    i32.const 10084
-    v128.load32_splat
-    f32x4.add
-    local.get $20
     i32.const 10088
     v128.load32_splat
     local.get $21
@@ -5131,6 +5124,14 @@
     i32.const 10100
     v128.load32_splat
     f32x4.add
+    local.get $20
+    i32.const 10104
+    v128.load32_splat
+    local.get $21
+    f32x4.mul
+    i32.const 10108
+    v128.load32_splat
+    f32x4.add
     f32x4.mul
     f32x4.add
     f32x4.mul
@@ -5139,21 +5140,21 @@
     f32x4.mul
     local.get $21
     f32x4.add
-    i32.const 10104
+    i32.const 10112
     v128.load32_splat
     f32x4.add
     local.get $22
-    i32.const 10108
+    i32.const 10116
     v128.load32_splat
     v128.and
-    i32.const 10112
+    i32.const 10120
     v128.load32_splat
     i32x4.sub
     local.tee $21
     i32.const 1
     i32x4.shr_s
     local.tee $20
-    i32.const 10116
+    i32.const 10124
     v128.load32_splat
     i32x4.add
     i32.const 23
@@ -5162,7 +5163,7 @@
     local.get $21
     local.get $20
     i32x4.sub
-    i32.const 10120
+    i32.const 10128
     v128.load32_splat
     i32x4.add
     i32.const 23
@@ -5257,29 +5258,29 @@
      f32x4.mul
      local.get $23
      f32x4.sub
-     i32.const 10192
+     i32.const 10200
      v128.load32_splat
      f32x4.pmax
      local.tee $21
-     i32.const 10196
+     i32.const 10204
      v128.load32_splat
      f32x4.mul
-     i32.const 10200
+     i32.const 10208
      v128.load32_splat
      f32x4.add
      local.tee $22
-     i32.const 10204
+     i32.const 10212
      v128.load32_splat
      f32x4.sub
      local.set $20
      local.get $21
      local.get $20
-     i32.const 10208
+     i32.const 10216
      v128.load32_splat
      f32x4.mul
      f32x4.sub
      local.get $20
-     i32.const 10212
+     i32.const 10220
      v128.load32_splat
      f32x4.mul
      f32x4.sub
@@ -5290,14 +5291,6 @@
      local.get $8
      local.get $9
      i32.add
-     i32.const 10216
-     v128.load32_splat
-     local.get $21
-     f32x4.mul
-     i32.const 10220
-     v128.load32_splat
-     f32x4.add
-     local.get $20
      i32.const 10224
      v128.load32_splat
      local.get $21
@@ -5313,6 +5306,14 @@
      i32.const 10236
      v128.load32_splat
      f32x4.add
+     local.get $20
+     i32.const 10240
+     v128.load32_splat
+     local.get $21
+     f32x4.mul
+     i32.const 10244
+     v128.load32_splat
+     f32x4.add
      f32x4.mul
      f32x4.add
      f32x4.mul
@@ -5321,21 +5322,21 @@
      f32x4.mul
      local.get $21
      f32x4.add
-     i32.const 10240
+     i32.const 10248
      v128.load32_splat
      f32x4.add
      local.get $22
-     i32.const 10244
+     i32.const 10252
      v128.load32_splat
      v128.and
-     i32.const 10248
+     i32.const 10256
      v128.load32_splat
      i32x4.sub
      local.tee $21
      i32.const 1
      i32x4.shr_s
      local.tee $20
-     i32.const 10252
+     i32.const 10260
      v128.load32_splat
      i32x4.add
      i32.const 23
@@ -5344,7 +5345,7 @@
      local.get $21
      local.get $20
      i32x4.sub
-     i32.const 10256
+     i32.const 10264
      v128.load32_splat
      i32x4.add
      i32.const 23
@@ -5449,29 +5450,29 @@
      f32x4.mul
      local.get $25
      f32x4.sub
-     i32.const 10124
+     i32.const 10132
      v128.load32_splat
      f32x4.pmax
      local.tee $21
-     i32.const 10128
+     i32.const 10136
      v128.load32_splat
      f32x4.mul
-     i32.const 10132
+     i32.const 10140
      v128.load32_splat
      f32x4.add
      local.tee $22
-     i32.const 10136
+     i32.const 10144
      v128.load32_splat
      f32x4.sub
      local.set $20
      local.get $21
      local.get $20
-     i32.const 10140
+     i32.const 10148
      v128.load32_splat
      f32x4.mul
      f32x4.sub
      local.get $20
-     i32.const 10144
+     i32.const 10152
      v128.load32_splat
      f32x4.mul
      f32x4.sub
@@ -5482,14 +5483,6 @@
      local.get $8
      local.get $9
      i32.add
-     i32.const 10148
-     v128.load32_splat
-     local.get $21
-     f32x4.mul
-     i32.const 10152
-     v128.load32_splat
-     f32x4.add
-     local.get $20
      i32.const 10156
      v128.load32_splat
      local.get $21
@@ -5505,6 +5498,14 @@
      i32.const 10168
      v128.load32_splat
      f32x4.add
+     local.get $20
+     i32.const 10172
+     v128.load32_splat
+     local.get $21
+     f32x4.mul
+     i32.const 10176
+     v128.load32_splat
+     f32x4.add
      f32x4.mul
      f32x4.add
      f32x4.mul
@@ -5513,21 +5514,21 @@
      f32x4.mul
      local.get $21
      f32x4.add
-     i32.const 10172
+     i32.const 10180
      v128.load32_splat
      f32x4.add
      local.get $22
-     i32.const 10176
+     i32.const 10184
      v128.load32_splat
      v128.and
-     i32.const 10180
+     i32.const 10188
      v128.load32_splat
      i32x4.sub
      local.tee $21
      i32.const 1
      i32x4.shr_s
      local.tee $20
-     i32.const 10184
+     i32.const 10192
      v128.load32_splat
      i32x4.add
      i32.const 23
@@ -5536,7 +5537,7 @@
      local.get $21
      local.get $20
      i32x4.sub
-     i32.const 10188
+     i32.const 10196
      v128.load32_splat
      i32x4.add
      i32.const 23
@@ -5809,9 +5810,9 @@
      local.get $22
      local.get $32
      local.get $21
-     i32.const 10260
+     i32.const 10268
      v128.load32_splat
-     i32.const 10264
+     i32.const 10272
      v128.load32_splat
      local.get $34
      local.get $22
@@ -6102,9 +6103,9 @@
     f32x4.mul
     local.get $20
     local.get $21
-    i32.const 10268
+    i32.const 10276
     v128.load32_splat
-    i32.const 10272
+    i32.const 10280
     v128.load32_splat
     local.get $23
     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
@@ -6274,7 +6275,7 @@
      i32.eqz
      if
       local.get $15
-      i32.const 7960
+      i32.const 7968
       v128.load64_splat
       i64x2.lt_s
       local.get $15
@@ -6282,7 +6283,7 @@
       i64x2.ne
       v128.and
       local.get $16
-      i32.const 7968
+      i32.const 7976
       v128.load64_splat
       i64x2.lt_s
       local.get $16
@@ -6291,7 +6292,7 @@
       v128.and
       v128.or
       local.get $17
-      i32.const 7976
+      i32.const 7984
       v128.load64_splat
       i64x2.lt_s
       local.get $17
@@ -6299,7 +6300,7 @@
       i64x2.ne
       v128.and
       local.get $6
-      i32.const 7984
+      i32.const 7992
       v128.load64_splat
       i64x2.lt_s
       local.get $6
@@ -6379,33 +6380,33 @@
       local.get $3
       if
        local.get $15
-       i32.const 7992
+       i32.const 8000
        v128.load64_splat
        local.tee $4
        f64x2.pmin
-       i32.const 8000
+       i32.const 8008
        v128.load64_splat
        f64x2.pmax
        local.tee $20
-       i32.const 8008
+       i32.const 8016
        v128.load64_splat
        f64x2.mul
-       i32.const 8016
+       i32.const 8024
        v128.load64_splat
        f64x2.add
        local.tee $21
-       i32.const 8024
+       i32.const 8032
        v128.load64_splat
        f64x2.sub
        local.set $22
        local.get $20
        local.get $22
-       i32.const 8032
+       i32.const 8040
        v128.load64_splat
        f64x2.mul
        f64x2.sub
        local.get $22
-       i32.const 8040
+       i32.const 8048
        v128.load64_splat
        f64x2.mul
        f64x2.sub
@@ -6416,34 +6417,34 @@
        local.get $22
        f64x2.mul
        local.set $23
-       i32.const 8176
+       i32.const 8184
        v128.load64_splat
-       i32.const 8048
-       v128.load64_splat
-       local.get $20
-       f64x2.add
-       local.get $22
        i32.const 8056
        v128.load64_splat
+       local.get $20
+       f64x2.add
+       local.get $22
        i32.const 8064
        v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $23
        i32.const 8072
        v128.load64_splat
+       local.get $20
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $23
        i32.const 8080
        v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
-       local.get $22
        i32.const 8088
        v128.load64_splat
+       local.get $20
+       f64x2.mul
+       f64x2.add
+       local.get $22
        i32.const 8096
+       v128.load64_splat
+       i32.const 8104
        v128.load64_splat
        local.get $20
        f64x2.mul
@@ -6455,17 +6456,17 @@
        local.get $23
        local.get $23
        f64x2.mul
-       i32.const 8104
-       v128.load64_splat
        i32.const 8112
+       v128.load64_splat
+       i32.const 8120
        v128.load64_splat
        local.get $20
        f64x2.mul
        f64x2.add
        local.get $22
-       i32.const 8120
-       v128.load64_splat
        i32.const 8128
+       v128.load64_splat
+       i32.const 8136
        v128.load64_splat
        local.get $20
        f64x2.mul
@@ -6473,24 +6474,24 @@
        f64x2.mul
        f64x2.add
        local.get $23
-       i32.const 8136
+       i32.const 8144
        v128.load64_splat
        f64x2.mul
        f64x2.add
        f64x2.mul
        f64x2.add
        local.get $21
-       i32.const 8144
+       i32.const 8152
        v128.load64_splat
        v128.and
-       i32.const 8152
+       i32.const 8160
        v128.load64_splat
        i64x2.sub
        local.tee $20
        i32.const 1
        i64x2.shr_s
        local.tee $21
-       i32.const 8160
+       i32.const 8168
        v128.load64_splat
        i64x2.add
        i32.const 52
@@ -6499,7 +6500,7 @@
        local.get $20
        local.get $21
        i64x2.sub
-       i32.const 8168
+       i32.const 8176
        v128.load64_splat
        i64x2.add
        i32.const 52
@@ -6516,7 +6517,7 @@
        br $wasm/kl-div/lossF64x2|inlined.0
       end
       local.get $15
-      i32.const 8184
+      i32.const 8192
       v128.load64_splat
       i64x2.sub
       i32.const 52
@@ -6531,11 +6532,11 @@
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 8192
+      i32.const 8200
       v128.load64_splat
       f64x2.sub
       local.tee $21
-      i32.const 8200
+      i32.const 8208
       v128.load64_splat
       local.get $21
       f64x2.add
@@ -6549,10 +6550,10 @@
       local.set $24
       local.get $15
       local.get $20
-      i32.const 8280
+      i32.const 8288
       v128.load64_splat
       f64x2.mul
-      i32.const 8264
+      i32.const 8272
       v128.load64_splat
       local.get $21
       f64x2.mul
@@ -6565,12 +6566,8 @@
       local.get $24
       local.get $24
       local.get $24
-      i32.const 8232
-      v128.load64_splat
-      f64x2.mul
       i32.const 8240
       v128.load64_splat
-      f64x2.add
       f64x2.mul
       i32.const 8248
       v128.load64_splat
@@ -6580,17 +6577,21 @@
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      local.get $24
-      local.get $24
-      local.get $24
-      i32.const 8208
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8216
+      i32.const 8264
       v128.load64_splat
       f64x2.add
       f64x2.mul
+      local.get $24
+      local.get $24
+      local.get $24
+      i32.const 8216
+      v128.load64_splat
+      f64x2.mul
       i32.const 8224
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 8232
       v128.load64_splat
       f64x2.add
       f64x2.mul
@@ -6598,7 +6599,7 @@
       f64x2.add
       f64x2.mul
       local.get $20
-      i32.const 8272
+      i32.const 8280
       v128.load64_splat
       f64x2.mul
       f64x2.add
@@ -6616,33 +6617,33 @@
       local.get $3
       if
        local.get $16
-       i32.const 8288
+       i32.const 8296
        v128.load64_splat
        local.tee $4
        f64x2.pmin
-       i32.const 8296
+       i32.const 8304
        v128.load64_splat
        f64x2.pmax
        local.tee $15
-       i32.const 8304
+       i32.const 8312
        v128.load64_splat
        f64x2.mul
-       i32.const 8312
+       i32.const 8320
        v128.load64_splat
        f64x2.add
        local.tee $18
-       i32.const 8320
+       i32.const 8328
        v128.load64_splat
        f64x2.sub
        local.set $20
        local.get $15
        local.get $20
-       i32.const 8328
+       i32.const 8336
        v128.load64_splat
        f64x2.mul
        f64x2.sub
        local.get $20
-       i32.const 8336
+       i32.const 8344
        v128.load64_splat
        f64x2.mul
        f64x2.sub
@@ -6653,34 +6654,34 @@
        local.get $20
        f64x2.mul
        local.set $21
-       i32.const 8472
+       i32.const 8480
        v128.load64_splat
-       i32.const 8344
-       v128.load64_splat
-       local.get $15
-       f64x2.add
-       local.get $20
        i32.const 8352
        v128.load64_splat
+       local.get $15
+       f64x2.add
+       local.get $20
        i32.const 8360
        v128.load64_splat
-       local.get $15
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $21
        i32.const 8368
        v128.load64_splat
+       local.get $15
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $21
        i32.const 8376
        v128.load64_splat
-       local.get $15
-       f64x2.mul
-       f64x2.add
-       local.get $20
        i32.const 8384
        v128.load64_splat
+       local.get $15
+       f64x2.mul
+       f64x2.add
+       local.get $20
        i32.const 8392
+       v128.load64_splat
+       i32.const 8400
        v128.load64_splat
        local.get $15
        f64x2.mul
@@ -6692,17 +6693,17 @@
        local.get $21
        local.get $21
        f64x2.mul
-       i32.const 8400
-       v128.load64_splat
        i32.const 8408
+       v128.load64_splat
+       i32.const 8416
        v128.load64_splat
        local.get $15
        f64x2.mul
        f64x2.add
        local.get $20
-       i32.const 8416
-       v128.load64_splat
        i32.const 8424
+       v128.load64_splat
+       i32.const 8432
        v128.load64_splat
        local.get $15
        f64x2.mul
@@ -6710,24 +6711,24 @@
        f64x2.mul
        f64x2.add
        local.get $21
-       i32.const 8432
+       i32.const 8440
        v128.load64_splat
        f64x2.mul
        f64x2.add
        f64x2.mul
        f64x2.add
        local.get $18
-       i32.const 8440
+       i32.const 8448
        v128.load64_splat
        v128.and
-       i32.const 8448
+       i32.const 8456
        v128.load64_splat
        i64x2.sub
        local.tee $15
        i32.const 1
        i64x2.shr_s
        local.tee $18
-       i32.const 8456
+       i32.const 8464
        v128.load64_splat
        i64x2.add
        i32.const 52
@@ -6736,7 +6737,7 @@
        local.get $15
        local.get $18
        i64x2.sub
-       i32.const 8464
+       i32.const 8472
        v128.load64_splat
        i64x2.add
        i32.const 52
@@ -6753,7 +6754,7 @@
        br $wasm/kl-div/lossF64x2|inlined.1
       end
       local.get $16
-      i32.const 8480
+      i32.const 8488
       v128.load64_splat
       i64x2.sub
       i32.const 52
@@ -6768,11 +6769,11 @@
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 8488
+      i32.const 8496
       v128.load64_splat
       f64x2.sub
       local.tee $4
-      i32.const 8496
+      i32.const 8504
       v128.load64_splat
       local.get $4
       f64x2.add
@@ -6786,10 +6787,10 @@
       local.set $21
       local.get $16
       local.get $15
-      i32.const 8576
+      i32.const 8584
       v128.load64_splat
       f64x2.mul
-      i32.const 8560
+      i32.const 8568
       v128.load64_splat
       local.get $4
       f64x2.mul
@@ -6802,12 +6803,8 @@
       local.get $21
       local.get $21
       local.get $21
-      i32.const 8528
-      v128.load64_splat
-      f64x2.mul
       i32.const 8536
       v128.load64_splat
-      f64x2.add
       f64x2.mul
       i32.const 8544
       v128.load64_splat
@@ -6817,17 +6814,21 @@
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      local.get $21
-      local.get $21
-      local.get $21
-      i32.const 8504
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8512
+      i32.const 8560
       v128.load64_splat
       f64x2.add
       f64x2.mul
+      local.get $21
+      local.get $21
+      local.get $21
+      i32.const 8512
+      v128.load64_splat
+      f64x2.mul
       i32.const 8520
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 8528
       v128.load64_splat
       f64x2.add
       f64x2.mul
@@ -6835,7 +6836,7 @@
       f64x2.add
       f64x2.mul
       local.get $15
-      i32.const 8568
+      i32.const 8576
       v128.load64_splat
       f64x2.mul
       f64x2.add
@@ -6854,33 +6855,33 @@
       local.get $3
       if
        local.get $17
-       i32.const 8584
+       i32.const 8592
        v128.load64_splat
        local.tee $4
        f64x2.pmin
-       i32.const 8592
+       i32.const 8600
        v128.load64_splat
        f64x2.pmax
        local.tee $15
-       i32.const 8600
+       i32.const 8608
        v128.load64_splat
        f64x2.mul
-       i32.const 8608
+       i32.const 8616
        v128.load64_splat
        f64x2.add
        local.tee $16
-       i32.const 8616
+       i32.const 8624
        v128.load64_splat
        f64x2.sub
        local.set $18
        local.get $15
        local.get $18
-       i32.const 8624
+       i32.const 8632
        v128.load64_splat
        f64x2.mul
        f64x2.sub
        local.get $18
-       i32.const 8632
+       i32.const 8640
        v128.load64_splat
        f64x2.mul
        f64x2.sub
@@ -6891,34 +6892,34 @@
        local.get $18
        f64x2.mul
        local.set $19
-       i32.const 8768
+       i32.const 8776
        v128.load64_splat
-       i32.const 8640
-       v128.load64_splat
-       local.get $15
-       f64x2.add
-       local.get $18
        i32.const 8648
        v128.load64_splat
+       local.get $15
+       f64x2.add
+       local.get $18
        i32.const 8656
        v128.load64_splat
-       local.get $15
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $19
        i32.const 8664
        v128.load64_splat
+       local.get $15
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $19
        i32.const 8672
        v128.load64_splat
-       local.get $15
-       f64x2.mul
-       f64x2.add
-       local.get $18
        i32.const 8680
        v128.load64_splat
+       local.get $15
+       f64x2.mul
+       f64x2.add
+       local.get $18
        i32.const 8688
+       v128.load64_splat
+       i32.const 8696
        v128.load64_splat
        local.get $15
        f64x2.mul
@@ -6930,17 +6931,17 @@
        local.get $19
        local.get $19
        f64x2.mul
-       i32.const 8696
-       v128.load64_splat
        i32.const 8704
+       v128.load64_splat
+       i32.const 8712
        v128.load64_splat
        local.get $15
        f64x2.mul
        f64x2.add
        local.get $18
-       i32.const 8712
-       v128.load64_splat
        i32.const 8720
+       v128.load64_splat
+       i32.const 8728
        v128.load64_splat
        local.get $15
        f64x2.mul
@@ -6948,24 +6949,24 @@
        f64x2.mul
        f64x2.add
        local.get $19
-       i32.const 8728
+       i32.const 8736
        v128.load64_splat
        f64x2.mul
        f64x2.add
        f64x2.mul
        f64x2.add
        local.get $16
-       i32.const 8736
+       i32.const 8744
        v128.load64_splat
        v128.and
-       i32.const 8744
+       i32.const 8752
        v128.load64_splat
        i64x2.sub
        local.tee $15
        i32.const 1
        i64x2.shr_s
        local.tee $16
-       i32.const 8752
+       i32.const 8760
        v128.load64_splat
        i64x2.add
        i32.const 52
@@ -6974,7 +6975,7 @@
        local.get $15
        local.get $16
        i64x2.sub
-       i32.const 8760
+       i32.const 8768
        v128.load64_splat
        i64x2.add
        i32.const 52
@@ -6991,7 +6992,7 @@
        br $wasm/kl-div/lossF64x2|inlined.2
       end
       local.get $17
-      i32.const 8776
+      i32.const 8784
       v128.load64_splat
       i64x2.sub
       i32.const 52
@@ -7006,11 +7007,11 @@
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 8784
+      i32.const 8792
       v128.load64_splat
       f64x2.sub
       local.tee $4
-      i32.const 8792
+      i32.const 8800
       v128.load64_splat
       local.get $4
       f64x2.add
@@ -7024,10 +7025,10 @@
       local.set $19
       local.get $17
       local.get $15
-      i32.const 8872
+      i32.const 8880
       v128.load64_splat
       f64x2.mul
-      i32.const 8856
+      i32.const 8864
       v128.load64_splat
       local.get $4
       f64x2.mul
@@ -7040,12 +7041,8 @@
       local.get $19
       local.get $19
       local.get $19
-      i32.const 8824
-      v128.load64_splat
-      f64x2.mul
       i32.const 8832
       v128.load64_splat
-      f64x2.add
       f64x2.mul
       i32.const 8840
       v128.load64_splat
@@ -7055,17 +7052,21 @@
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      local.get $19
-      local.get $19
-      local.get $19
-      i32.const 8800
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8808
+      i32.const 8856
       v128.load64_splat
       f64x2.add
       f64x2.mul
+      local.get $19
+      local.get $19
+      local.get $19
+      i32.const 8808
+      v128.load64_splat
+      f64x2.mul
       i32.const 8816
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 8824
       v128.load64_splat
       f64x2.add
       f64x2.mul
@@ -7073,7 +7074,7 @@
       f64x2.add
       f64x2.mul
       local.get $15
-      i32.const 8864
+      i32.const 8872
       v128.load64_splat
       f64x2.mul
       f64x2.add
@@ -7091,33 +7092,33 @@
       local.get $3
       if
        local.get $6
-       i32.const 8880
+       i32.const 8888
        v128.load64_splat
        local.tee $4
        f64x2.pmin
-       i32.const 8888
+       i32.const 8896
        v128.load64_splat
        f64x2.pmax
        local.tee $13
-       i32.const 8896
+       i32.const 8904
        v128.load64_splat
        f64x2.mul
-       i32.const 8904
+       i32.const 8912
        v128.load64_splat
        f64x2.add
        local.tee $15
-       i32.const 8912
+       i32.const 8920
        v128.load64_splat
        f64x2.sub
        local.set $16
        local.get $13
        local.get $16
-       i32.const 8920
+       i32.const 8928
        v128.load64_splat
        f64x2.mul
        f64x2.sub
        local.get $16
-       i32.const 8928
+       i32.const 8936
        v128.load64_splat
        f64x2.mul
        f64x2.sub
@@ -7128,34 +7129,34 @@
        local.get $16
        f64x2.mul
        local.set $17
-       i32.const 9064
+       i32.const 9072
        v128.load64_splat
-       i32.const 8936
-       v128.load64_splat
-       local.get $13
-       f64x2.add
-       local.get $16
        i32.const 8944
        v128.load64_splat
+       local.get $13
+       f64x2.add
+       local.get $16
        i32.const 8952
        v128.load64_splat
-       local.get $13
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $17
        i32.const 8960
        v128.load64_splat
+       local.get $13
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $17
        i32.const 8968
        v128.load64_splat
-       local.get $13
-       f64x2.mul
-       f64x2.add
-       local.get $16
        i32.const 8976
        v128.load64_splat
+       local.get $13
+       f64x2.mul
+       f64x2.add
+       local.get $16
        i32.const 8984
+       v128.load64_splat
+       i32.const 8992
        v128.load64_splat
        local.get $13
        f64x2.mul
@@ -7167,17 +7168,17 @@
        local.get $17
        local.get $17
        f64x2.mul
-       i32.const 8992
-       v128.load64_splat
        i32.const 9000
+       v128.load64_splat
+       i32.const 9008
        v128.load64_splat
        local.get $13
        f64x2.mul
        f64x2.add
        local.get $16
-       i32.const 9008
-       v128.load64_splat
        i32.const 9016
+       v128.load64_splat
+       i32.const 9024
        v128.load64_splat
        local.get $13
        f64x2.mul
@@ -7185,24 +7186,24 @@
        f64x2.mul
        f64x2.add
        local.get $17
-       i32.const 9024
+       i32.const 9032
        v128.load64_splat
        f64x2.mul
        f64x2.add
        f64x2.mul
        f64x2.add
        local.get $15
-       i32.const 9032
+       i32.const 9040
        v128.load64_splat
        v128.and
-       i32.const 9040
+       i32.const 9048
        v128.load64_splat
        i64x2.sub
        local.tee $13
        i32.const 1
        i64x2.shr_s
        local.tee $15
-       i32.const 9048
+       i32.const 9056
        v128.load64_splat
        i64x2.add
        i32.const 52
@@ -7211,7 +7212,7 @@
        local.get $13
        local.get $15
        i64x2.sub
-       i32.const 9056
+       i32.const 9064
        v128.load64_splat
        i64x2.add
        i32.const 52
@@ -7228,7 +7229,7 @@
        br $wasm/kl-div/lossF64x2|inlined.3
       end
       local.get $6
-      i32.const 9072
+      i32.const 9080
       v128.load64_splat
       i64x2.sub
       i32.const 52
@@ -7243,11 +7244,11 @@
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 9080
+      i32.const 9088
       v128.load64_splat
       f64x2.sub
       local.tee $4
-      i32.const 9088
+      i32.const 9096
       v128.load64_splat
       local.get $4
       f64x2.add
@@ -7261,10 +7262,10 @@
       local.set $17
       local.get $6
       local.get $13
-      i32.const 9168
+      i32.const 9176
       v128.load64_splat
       f64x2.mul
-      i32.const 9152
+      i32.const 9160
       v128.load64_splat
       local.get $4
       f64x2.mul
@@ -7277,12 +7278,8 @@
       local.get $17
       local.get $17
       local.get $17
-      i32.const 9120
-      v128.load64_splat
-      f64x2.mul
       i32.const 9128
       v128.load64_splat
-      f64x2.add
       f64x2.mul
       i32.const 9136
       v128.load64_splat
@@ -7292,17 +7289,21 @@
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      local.get $17
-      local.get $17
-      local.get $17
-      i32.const 9096
-      v128.load64_splat
-      f64x2.mul
-      i32.const 9104
+      i32.const 9152
       v128.load64_splat
       f64x2.add
       f64x2.mul
+      local.get $17
+      local.get $17
+      local.get $17
+      i32.const 9104
+      v128.load64_splat
+      f64x2.mul
       i32.const 9112
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 9120
       v128.load64_splat
       f64x2.add
       f64x2.mul
@@ -7310,7 +7311,7 @@
       f64x2.add
       f64x2.mul
       local.get $13
-      i32.const 9160
+      i32.const 9168
       v128.load64_splat
       f64x2.mul
       f64x2.add
@@ -7355,7 +7356,7 @@
     f64.load
     local.set $14
     local.get $5
-    block $wasm/kl-div/lossScalar|inlined.5 (result f64)
+    block $wasm/kl-div/lossScalar|inlined.7 (result f64)
      local.get $3
      if
       local.get $14
@@ -7364,7 +7365,7 @@
       local.get $25
       f64.sub
       f64.mul
-      br $wasm/kl-div/lossScalar|inlined.5
+      br $wasm/kl-div/lossScalar|inlined.7
      end
      local.get $14
      f64.const 0
@@ -7406,12 +7407,12 @@
   (local $7 i32)
   (local $8 i32)
   (local $9 i32)
-  (local $10 v128)
+  (local $10 i32)
   (local $11 i32)
-  (local $12 i32)
+  (local $12 v128)
   (local $13 v128)
-  (local $14 v128)
-  (local $15 f64)
+  (local $14 f64)
+  (local $15 v128)
   (local $16 v128)
   (local $17 v128)
   (local $18 v128)
@@ -7423,10 +7424,10 @@
   local.get $0
   i32.const -16
   i32.and
-  local.set $11
+  local.set $10
   loop $for-loop|0
    local.get $7
-   local.get $11
+   local.get $10
    i32.lt_s
    if
     local.get $7
@@ -7437,47 +7438,59 @@
     i32.add
     local.tee $8
     v128.load
-    local.set $16
+    local.tee $15
     local.get $8
     v128.load offset=16
-    local.set $17
+    local.tee $16
+    i32x4.min_s
     local.get $8
     v128.load offset=32
-    local.set $18
+    local.tee $17
     local.get $8
     v128.load offset=48
-    local.set $6
+    local.tee $6
+    i32x4.min_s
+    i32x4.min_s
+    local.set $12
     block $for-continue|0
      local.get $3
-     i32.eqz
-     if
-      local.get $16
+     if (result i32)
+      i32.const 0
+     else
+      local.get $12
       i32.const 1024
       v128.load32_splat
       i32x4.lt_s
-      local.get $16
-      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-      i32x4.ne
-      v128.and
-      local.get $17
+      v128.any_true
+     end
+     if
+      local.get $15
       i32.const 1028
       v128.load32_splat
       i32x4.lt_s
-      local.get $17
+      local.get $15
+      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+      i32x4.ne
+      v128.and
+      local.get $16
+      i32.const 1032
+      v128.load32_splat
+      i32x4.lt_s
+      local.get $16
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i32x4.ne
       v128.and
       v128.or
-      local.get $18
-      i32.const 1032
+      local.get $17
+      i32.const 1036
       v128.load32_splat
       i32x4.lt_s
-      local.get $18
+      local.get $17
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i32x4.ne
       v128.and
       local.get $6
-      i32.const 1036
+      i32.const 1040
       v128.load32_splat
       i32x4.lt_s
       local.get $6
@@ -7500,15 +7513,15 @@
          i32.const 2
          i32.shl
          i32.add
-         local.tee $12
+         local.tee $11
          local.get $1
          i32.add
          f32.load
          f64.promote_f32
-         local.set $15
+         local.set $14
          local.get $5
          local.get $2
-         local.get $12
+         local.get $11
          i32.add
          f32.load
          f64.promote_f32
@@ -7524,7 +7537,7 @@
           f64.mul
          end
          local.get $5
-         local.get $15
+         local.get $14
          f64.mul
          f64.sub
          f64.add
@@ -7544,48 +7557,48 @@
      i32.add
      local.tee $8
      v128.load
-     local.set $19
+     local.set $18
      local.get $8
      v128.load offset=16
-     local.set $13
+     local.set $12
      local.get $8
      v128.load offset=32
-     local.set $14
+     local.set $13
      local.get $8
      v128.load offset=48
-     local.set $10
+     local.set $19
      local.get $4
      block $wasm/kl-div/lossF32x4|inlined.0 (result v128)
       local.get $3
       if
-       local.get $16
-       i32.const 7184
+       local.get $15
+       i32.const 7192
        v128.load32_splat
        local.tee $4
        f32x4.pmin
-       i32.const 7188
+       i32.const 7196
        v128.load32_splat
        f32x4.pmax
        local.tee $20
-       i32.const 7192
+       i32.const 7200
        v128.load32_splat
        f32x4.mul
-       i32.const 7196
+       i32.const 7204
        v128.load32_splat
        f32x4.add
        local.tee $21
-       i32.const 7200
+       i32.const 7208
        v128.load32_splat
        f32x4.sub
        local.set $22
        local.get $20
        local.get $22
-       i32.const 7204
+       i32.const 7212
        v128.load32_splat
        f32x4.mul
        f32x4.sub
        local.get $22
-       i32.const 7208
+       i32.const 7216
        v128.load32_splat
        f32x4.mul
        f32x4.sub
@@ -7593,16 +7606,8 @@
        local.get $20
        f32x4.mul
        local.set $22
-       i32.const 7256
+       i32.const 7264
        v128.load32_splat
-       i32.const 7212
-       v128.load32_splat
-       local.get $20
-       f32x4.mul
-       i32.const 7216
-       v128.load32_splat
-       f32x4.add
-       local.get $22
        i32.const 7220
        v128.load32_splat
        local.get $20
@@ -7618,6 +7623,14 @@
        i32.const 7232
        v128.load32_splat
        f32x4.add
+       local.get $22
+       i32.const 7236
+       v128.load32_splat
+       local.get $20
+       f32x4.mul
+       i32.const 7240
+       v128.load32_splat
+       f32x4.add
        f32x4.mul
        f32x4.add
        f32x4.mul
@@ -7626,21 +7639,21 @@
        f32x4.mul
        local.get $20
        f32x4.add
-       i32.const 7236
+       i32.const 7244
        v128.load32_splat
        f32x4.add
        local.get $21
-       i32.const 7240
+       i32.const 7248
        v128.load32_splat
        v128.and
-       i32.const 7244
+       i32.const 7252
        v128.load32_splat
        i32x4.sub
        local.tee $20
        i32.const 1
        i32x4.shr_s
        local.tee $21
-       i32.const 7248
+       i32.const 7256
        v128.load32_splat
        i32x4.add
        i32.const 23
@@ -7649,25 +7662,25 @@
        local.get $20
        local.get $21
        i32x4.sub
-       i32.const 7252
+       i32.const 7260
        v128.load32_splat
        i32x4.add
        i32.const 23
        i32x4.shl
        f32x4.mul
-       local.get $16
+       local.get $15
        local.get $4
        f32x4.gt
        v128.bitselect
-       local.get $16
-       local.get $19
+       local.get $15
+       local.get $18
        f32x4.sub
        f32x4.mul
        br $wasm/kl-div/lossF32x4|inlined.0
       end
-      local.get $16
-      local.get $16
-      i32.const 7260
+      local.get $15
+      local.get $15
+      i32.const 7268
       v128.load32_splat
       i32x4.sub
       i32.const 23
@@ -7676,7 +7689,7 @@
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7264
+      i32.const 7272
       v128.load32_splat
       f32x4.sub
       local.tee $20
@@ -7686,19 +7699,11 @@
       local.get $21
       f32x4.mul
       local.set $22
-      local.get $16
+      local.get $15
       local.get $20
       local.get $20
       local.get $21
       f32x4.mul
-      i32.const 7268
-      v128.load32_splat
-      local.get $20
-      f32x4.mul
-      i32.const 7272
-      v128.load32_splat
-      f32x4.add
-      local.get $21
       i32.const 7276
       v128.load32_splat
       local.get $20
@@ -7706,9 +7711,7 @@
       i32.const 7280
       v128.load32_splat
       f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $22
+      local.get $21
       i32.const 7284
       v128.load32_splat
       local.get $20
@@ -7716,7 +7719,9 @@
       i32.const 7288
       v128.load32_splat
       f32x4.add
-      local.get $21
+      f32x4.mul
+      f32x4.add
+      local.get $22
       i32.const 7292
       v128.load32_splat
       local.get $20
@@ -7724,33 +7729,41 @@
       i32.const 7296
       v128.load32_splat
       f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $22
-      local.get $22
-      f32x4.mul
+      local.get $21
       i32.const 7300
+      v128.load32_splat
+      local.get $20
+      f32x4.mul
+      i32.const 7304
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $22
+      local.get $22
+      f32x4.mul
+      i32.const 7308
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
       local.get $21
-      i32.const 7304
+      i32.const 7312
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $4
       f32x4.convert_i32x4_s
-      i32.const 7308
+      i32.const 7316
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $16
-      local.get $19
+      local.get $15
+      local.get $18
       f32x4.mul
       f32x4.sub
      end
@@ -7765,54 +7778,46 @@
      block $wasm/kl-div/lossF32x4|inlined.1 (result v128)
       local.get $3
       if
-       local.get $17
-       i32.const 7312
+       local.get $16
+       i32.const 7320
        v128.load32_splat
        local.tee $4
        f32x4.pmin
-       i32.const 7316
-       v128.load32_splat
-       f32x4.pmax
-       local.tee $16
-       i32.const 7320
-       v128.load32_splat
-       f32x4.mul
        i32.const 7324
        v128.load32_splat
-       f32x4.add
-       local.tee $19
+       f32x4.pmax
+       local.tee $15
        i32.const 7328
        v128.load32_splat
-       f32x4.sub
-       local.set $20
-       local.get $16
-       local.get $20
+       f32x4.mul
        i32.const 7332
        v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.get $20
+       f32x4.add
+       local.tee $18
        i32.const 7336
        v128.load32_splat
-       f32x4.mul
        f32x4.sub
-       local.tee $16
-       local.get $16
-       f32x4.mul
        local.set $20
-       i32.const 7384
-       v128.load32_splat
+       local.get $15
+       local.get $20
        i32.const 7340
        v128.load32_splat
-       local.get $16
        f32x4.mul
+       f32x4.sub
+       local.get $20
        i32.const 7344
        v128.load32_splat
-       f32x4.add
-       local.get $20
+       f32x4.mul
+       f32x4.sub
+       local.tee $15
+       local.get $15
+       f32x4.mul
+       local.set $20
+       i32.const 7392
+       v128.load32_splat
        i32.const 7348
        v128.load32_splat
-       local.get $16
+       local.get $15
        f32x4.mul
        i32.const 7352
        v128.load32_splat
@@ -7820,9 +7825,17 @@
        local.get $20
        i32.const 7356
        v128.load32_splat
-       local.get $16
+       local.get $15
        f32x4.mul
        i32.const 7360
+       v128.load32_splat
+       f32x4.add
+       local.get $20
+       i32.const 7364
+       v128.load32_splat
+       local.get $15
+       f32x4.mul
+       i32.const 7368
        v128.load32_splat
        f32x4.add
        f32x4.mul
@@ -7831,50 +7844,50 @@
        f32x4.add
        local.get $20
        f32x4.mul
-       local.get $16
+       local.get $15
        f32x4.add
-       i32.const 7364
-       v128.load32_splat
-       f32x4.add
-       local.get $19
-       i32.const 7368
-       v128.load32_splat
-       v128.and
        i32.const 7372
        v128.load32_splat
+       f32x4.add
+       local.get $18
+       i32.const 7376
+       v128.load32_splat
+       v128.and
+       i32.const 7380
+       v128.load32_splat
        i32x4.sub
-       local.tee $16
+       local.tee $15
        i32.const 1
        i32x4.shr_s
-       local.tee $19
-       i32.const 7376
+       local.tee $18
+       i32.const 7384
+       v128.load32_splat
+       i32x4.add
+       i32.const 23
+       i32x4.shl
+       f32x4.mul
+       local.get $15
+       local.get $18
+       i32x4.sub
+       i32.const 7388
        v128.load32_splat
        i32x4.add
        i32.const 23
        i32x4.shl
        f32x4.mul
        local.get $16
-       local.get $19
-       i32x4.sub
-       i32.const 7380
-       v128.load32_splat
-       i32x4.add
-       i32.const 23
-       i32x4.shl
-       f32x4.mul
-       local.get $17
        local.get $4
        f32x4.gt
        v128.bitselect
-       local.get $17
-       local.get $13
+       local.get $16
+       local.get $12
        f32x4.sub
        f32x4.mul
        br $wasm/kl-div/lossF32x4|inlined.1
       end
-      local.get $17
-      local.get $17
-      i32.const 7388
+      local.get $16
+      local.get $16
+      i32.const 7396
       v128.load32_splat
       i32x4.sub
       i32.const 23
@@ -7883,81 +7896,81 @@
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7392
-      v128.load32_splat
-      f32x4.sub
-      local.tee $16
-      local.get $16
-      f32x4.mul
-      local.tee $19
-      local.get $19
-      f32x4.mul
-      local.set $20
-      local.get $17
-      local.get $16
-      local.get $16
-      local.get $19
-      f32x4.mul
-      i32.const 7396
-      v128.load32_splat
-      local.get $16
-      f32x4.mul
       i32.const 7400
       v128.load32_splat
-      f32x4.add
-      local.get $19
+      f32x4.sub
+      local.tee $15
+      local.get $15
+      f32x4.mul
+      local.tee $18
+      local.get $18
+      f32x4.mul
+      local.set $20
+      local.get $16
+      local.get $15
+      local.get $15
+      local.get $18
+      f32x4.mul
       i32.const 7404
       v128.load32_splat
-      local.get $16
+      local.get $15
       f32x4.mul
       i32.const 7408
       v128.load32_splat
       f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $20
+      local.get $18
       i32.const 7412
       v128.load32_splat
-      local.get $16
+      local.get $15
       f32x4.mul
       i32.const 7416
       v128.load32_splat
       f32x4.add
-      local.get $19
+      f32x4.mul
+      f32x4.add
+      local.get $20
       i32.const 7420
       v128.load32_splat
-      local.get $16
+      local.get $15
       f32x4.mul
       i32.const 7424
       v128.load32_splat
       f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $20
-      local.get $20
-      f32x4.mul
+      local.get $18
       i32.const 7428
+      v128.load32_splat
+      local.get $15
+      f32x4.mul
+      i32.const 7432
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $20
+      local.get $20
+      f32x4.mul
+      i32.const 7436
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $19
-      i32.const 7432
+      local.get $18
+      i32.const 7440
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $4
       f32x4.convert_i32x4_s
-      i32.const 7436
+      i32.const 7444
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $17
-      local.get $13
+      local.get $16
+      local.get $12
       f32x4.mul
       f32x4.sub
      end
@@ -7972,116 +7985,116 @@
      block $wasm/kl-div/lossF32x4|inlined.2 (result v128)
       local.get $3
       if
-       local.get $18
-       i32.const 7440
+       local.get $17
+       i32.const 7448
        v128.load32_splat
        local.tee $4
        f32x4.pmin
-       i32.const 7444
-       v128.load32_splat
-       f32x4.pmax
-       local.tee $13
-       i32.const 7448
-       v128.load32_splat
-       f32x4.mul
        i32.const 7452
        v128.load32_splat
-       f32x4.add
-       local.tee $16
+       f32x4.pmax
+       local.tee $12
        i32.const 7456
        v128.load32_splat
-       f32x4.sub
-       local.set $17
-       local.get $13
-       local.get $17
+       f32x4.mul
        i32.const 7460
        v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.get $17
+       f32x4.add
+       local.tee $15
        i32.const 7464
        v128.load32_splat
-       f32x4.mul
        f32x4.sub
-       local.tee $13
-       local.get $13
-       f32x4.mul
-       local.set $17
-       i32.const 7512
-       v128.load32_splat
+       local.set $16
+       local.get $12
+       local.get $16
        i32.const 7468
        v128.load32_splat
-       local.get $13
        f32x4.mul
+       f32x4.sub
+       local.get $16
        i32.const 7472
        v128.load32_splat
-       f32x4.add
-       local.get $17
+       f32x4.mul
+       f32x4.sub
+       local.tee $12
+       local.get $12
+       f32x4.mul
+       local.set $16
+       i32.const 7520
+       v128.load32_splat
        i32.const 7476
        v128.load32_splat
-       local.get $13
+       local.get $12
        f32x4.mul
        i32.const 7480
        v128.load32_splat
        f32x4.add
-       local.get $17
+       local.get $16
        i32.const 7484
        v128.load32_splat
-       local.get $13
+       local.get $12
        f32x4.mul
        i32.const 7488
        v128.load32_splat
        f32x4.add
-       f32x4.mul
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       local.get $17
-       f32x4.mul
-       local.get $13
-       f32x4.add
+       local.get $16
        i32.const 7492
        v128.load32_splat
-       f32x4.add
-       local.get $16
+       local.get $12
+       f32x4.mul
        i32.const 7496
        v128.load32_splat
-       v128.and
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $16
+       f32x4.mul
+       local.get $12
+       f32x4.add
        i32.const 7500
        v128.load32_splat
-       i32x4.sub
-       local.tee $13
-       i32.const 1
-       i32x4.shr_s
-       local.tee $16
+       f32x4.add
+       local.get $15
        i32.const 7504
        v128.load32_splat
-       i32x4.add
-       i32.const 23
-       i32x4.shl
-       f32x4.mul
-       local.get $13
-       local.get $16
-       i32x4.sub
+       v128.and
        i32.const 7508
+       v128.load32_splat
+       i32x4.sub
+       local.tee $12
+       i32.const 1
+       i32x4.shr_s
+       local.tee $15
+       i32.const 7512
        v128.load32_splat
        i32x4.add
        i32.const 23
        i32x4.shl
        f32x4.mul
-       local.get $18
+       local.get $12
+       local.get $15
+       i32x4.sub
+       i32.const 7516
+       v128.load32_splat
+       i32x4.add
+       i32.const 23
+       i32x4.shl
+       f32x4.mul
+       local.get $17
        local.get $4
        f32x4.gt
        v128.bitselect
-       local.get $18
-       local.get $14
+       local.get $17
+       local.get $13
        f32x4.sub
        f32x4.mul
        br $wasm/kl-div/lossF32x4|inlined.2
       end
-      local.get $18
-      local.get $18
-      i32.const 7516
+      local.get $17
+      local.get $17
+      i32.const 7524
       v128.load32_splat
       i32x4.sub
       i32.const 23
@@ -8090,81 +8103,81 @@
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7520
-      v128.load32_splat
-      f32x4.sub
-      local.tee $13
-      local.get $13
-      f32x4.mul
-      local.tee $16
-      local.get $16
-      f32x4.mul
-      local.set $17
-      local.get $18
-      local.get $13
-      local.get $13
-      local.get $16
-      f32x4.mul
-      i32.const 7524
-      v128.load32_splat
-      local.get $13
-      f32x4.mul
       i32.const 7528
       v128.load32_splat
-      f32x4.add
-      local.get $16
+      f32x4.sub
+      local.tee $12
+      local.get $12
+      f32x4.mul
+      local.tee $15
+      local.get $15
+      f32x4.mul
+      local.set $16
+      local.get $17
+      local.get $12
+      local.get $12
+      local.get $15
+      f32x4.mul
       i32.const 7532
       v128.load32_splat
-      local.get $13
+      local.get $12
       f32x4.mul
       i32.const 7536
       v128.load32_splat
       f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $17
+      local.get $15
       i32.const 7540
       v128.load32_splat
-      local.get $13
+      local.get $12
       f32x4.mul
       i32.const 7544
       v128.load32_splat
       f32x4.add
+      f32x4.mul
+      f32x4.add
       local.get $16
       i32.const 7548
       v128.load32_splat
-      local.get $13
+      local.get $12
       f32x4.mul
       i32.const 7552
       v128.load32_splat
       f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $17
-      local.get $17
-      f32x4.mul
+      local.get $15
       i32.const 7556
+      v128.load32_splat
+      local.get $12
+      f32x4.mul
+      i32.const 7560
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $16
+      local.get $16
+      f32x4.mul
+      i32.const 7564
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $16
-      i32.const 7560
+      local.get $15
+      i32.const 7568
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $4
       f32x4.convert_i32x4_s
-      i32.const 7564
+      i32.const 7572
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $18
-      local.get $14
+      local.get $17
+      local.get $13
       f32x4.mul
       f32x4.sub
      end
@@ -8180,97 +8193,97 @@
       local.get $3
       if
        local.get $6
-       i32.const 7568
+       i32.const 7576
        v128.load32_splat
        local.tee $4
        f32x4.pmin
-       i32.const 7572
-       v128.load32_splat
-       f32x4.pmax
-       local.tee $13
-       i32.const 7576
-       v128.load32_splat
-       f32x4.mul
        i32.const 7580
        v128.load32_splat
-       f32x4.add
-       local.tee $14
+       f32x4.pmax
+       local.tee $12
        i32.const 7584
        v128.load32_splat
-       f32x4.sub
-       local.set $16
-       local.get $13
-       local.get $16
+       f32x4.mul
        i32.const 7588
        v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.get $16
+       f32x4.add
+       local.tee $13
        i32.const 7592
        v128.load32_splat
-       f32x4.mul
        f32x4.sub
-       local.tee $13
-       local.get $13
-       f32x4.mul
-       local.set $16
-       i32.const 7640
-       v128.load32_splat
+       local.set $15
+       local.get $12
+       local.get $15
        i32.const 7596
        v128.load32_splat
-       local.get $13
        f32x4.mul
+       f32x4.sub
+       local.get $15
        i32.const 7600
        v128.load32_splat
-       f32x4.add
-       local.get $16
+       f32x4.mul
+       f32x4.sub
+       local.tee $12
+       local.get $12
+       f32x4.mul
+       local.set $15
+       i32.const 7648
+       v128.load32_splat
        i32.const 7604
        v128.load32_splat
-       local.get $13
+       local.get $12
        f32x4.mul
        i32.const 7608
        v128.load32_splat
        f32x4.add
-       local.get $16
+       local.get $15
        i32.const 7612
        v128.load32_splat
-       local.get $13
+       local.get $12
        f32x4.mul
        i32.const 7616
        v128.load32_splat
        f32x4.add
-       f32x4.mul
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       local.get $16
-       f32x4.mul
-       local.get $13
-       f32x4.add
+       local.get $15
        i32.const 7620
        v128.load32_splat
-       f32x4.add
-       local.get $14
+       local.get $12
+       f32x4.mul
        i32.const 7624
        v128.load32_splat
-       v128.and
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $15
+       f32x4.mul
+       local.get $12
+       f32x4.add
        i32.const 7628
        v128.load32_splat
+       f32x4.add
+       local.get $13
+       i32.const 7632
+       v128.load32_splat
+       v128.and
+       i32.const 7636
+       v128.load32_splat
        i32x4.sub
-       local.tee $13
+       local.tee $12
        i32.const 1
        i32x4.shr_s
-       local.tee $14
-       i32.const 7632
+       local.tee $13
+       i32.const 7640
        v128.load32_splat
        i32x4.add
        i32.const 23
        i32x4.shl
        f32x4.mul
+       local.get $12
        local.get $13
-       local.get $14
        i32x4.sub
-       i32.const 7636
+       i32.const 7644
        v128.load32_splat
        i32x4.add
        i32.const 23
@@ -8281,14 +8294,14 @@
        f32x4.gt
        v128.bitselect
        local.get $6
-       local.get $10
+       local.get $19
        f32x4.sub
        f32x4.mul
        br $wasm/kl-div/lossF32x4|inlined.3
       end
       local.get $6
       local.get $6
-      i32.const 7644
+      i32.const 7652
       v128.load32_splat
       i32x4.sub
       i32.const 23
@@ -8297,81 +8310,81 @@
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7648
+      i32.const 7656
       v128.load32_splat
       f32x4.sub
+      local.tee $12
+      local.get $12
+      f32x4.mul
       local.tee $13
       local.get $13
       f32x4.mul
-      local.tee $14
-      local.get $14
-      f32x4.mul
-      local.set $16
+      local.set $15
       local.get $6
-      local.get $13
-      local.get $13
-      local.get $14
-      f32x4.mul
-      i32.const 7652
-      v128.load32_splat
+      local.get $12
+      local.get $12
       local.get $13
       f32x4.mul
-      i32.const 7656
-      v128.load32_splat
-      f32x4.add
-      local.get $14
       i32.const 7660
       v128.load32_splat
-      local.get $13
+      local.get $12
       f32x4.mul
       i32.const 7664
       v128.load32_splat
       f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $16
+      local.get $13
       i32.const 7668
       v128.load32_splat
-      local.get $13
+      local.get $12
       f32x4.mul
       i32.const 7672
       v128.load32_splat
       f32x4.add
-      local.get $14
+      f32x4.mul
+      f32x4.add
+      local.get $15
       i32.const 7676
       v128.load32_splat
-      local.get $13
+      local.get $12
       f32x4.mul
       i32.const 7680
       v128.load32_splat
       f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $16
-      local.get $16
-      f32x4.mul
+      local.get $13
       i32.const 7684
+      v128.load32_splat
+      local.get $12
+      f32x4.mul
+      i32.const 7688
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $15
+      local.get $15
+      f32x4.mul
+      i32.const 7692
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $14
-      i32.const 7688
+      local.get $13
+      i32.const 7696
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $4
       f32x4.convert_i32x4_s
-      i32.const 7692
+      i32.const 7700
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
       local.get $6
-      local.get $10
+      local.get $19
       f32x4.mul
       f32x4.sub
      end
@@ -8411,31 +8424,31 @@
     i32.add
     f32.load
     f64.promote_f32
-    local.set $15
+    local.set $14
     local.get $5
     block $wasm/kl-div/lossScalar|inlined.1 (result f64)
      local.get $3
      if
-      local.get $15
+      local.get $14
       call $~lib/math/NativeMath.exp
-      local.get $15
+      local.get $14
       local.get $23
       f64.sub
       f64.mul
       br $wasm/kl-div/lossScalar|inlined.1
      end
-     local.get $15
+     local.get $14
      f64.const 0
      f64.eq
      if (result f64)
       f64.const 0
      else
-      local.get $15
-      local.get $15
+      local.get $14
+      local.get $14
       call $~lib/math/NativeMath.log
       f64.mul
      end
-     local.get $15
+     local.get $14
      local.get $23
      f64.mul
      f64.sub
@@ -8505,7 +8518,7 @@
       i32.const 0
      else
       local.get $13
-      i32.const 9176
+      i32.const 9184
       v128.load64_splat
       i64x2.lt_s
       local.get $13
@@ -8578,33 +8591,33 @@
       local.get $4
       if
        local.get $13
-       i32.const 9184
+       i32.const 9192
        v128.load64_splat
        local.tee $14
        f64x2.pmin
-       i32.const 9192
+       i32.const 9200
        v128.load64_splat
        f64x2.pmax
        local.tee $18
-       i32.const 9200
+       i32.const 9208
        v128.load64_splat
        f64x2.mul
-       i32.const 9208
+       i32.const 9216
        v128.load64_splat
        f64x2.add
        local.tee $19
-       i32.const 9216
+       i32.const 9224
        v128.load64_splat
        f64x2.sub
        local.set $20
        local.get $18
        local.get $20
-       i32.const 9224
+       i32.const 9232
        v128.load64_splat
        f64x2.mul
        f64x2.sub
        local.get $20
-       i32.const 9232
+       i32.const 9240
        v128.load64_splat
        f64x2.mul
        f64x2.sub
@@ -8615,34 +8628,34 @@
        local.get $20
        f64x2.mul
        local.set $21
-       i32.const 9368
+       i32.const 9376
        v128.load64_splat
-       i32.const 9240
-       v128.load64_splat
-       local.get $18
-       f64x2.add
-       local.get $20
        i32.const 9248
        v128.load64_splat
+       local.get $18
+       f64x2.add
+       local.get $20
        i32.const 9256
        v128.load64_splat
-       local.get $18
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $21
        i32.const 9264
        v128.load64_splat
+       local.get $18
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $21
        i32.const 9272
        v128.load64_splat
-       local.get $18
-       f64x2.mul
-       f64x2.add
-       local.get $20
        i32.const 9280
        v128.load64_splat
+       local.get $18
+       f64x2.mul
+       f64x2.add
+       local.get $20
        i32.const 9288
+       v128.load64_splat
+       i32.const 9296
        v128.load64_splat
        local.get $18
        f64x2.mul
@@ -8654,17 +8667,17 @@
        local.get $21
        local.get $21
        f64x2.mul
-       i32.const 9296
-       v128.load64_splat
        i32.const 9304
+       v128.load64_splat
+       i32.const 9312
        v128.load64_splat
        local.get $18
        f64x2.mul
        f64x2.add
        local.get $20
-       i32.const 9312
-       v128.load64_splat
        i32.const 9320
+       v128.load64_splat
+       i32.const 9328
        v128.load64_splat
        local.get $18
        f64x2.mul
@@ -8672,24 +8685,24 @@
        f64x2.mul
        f64x2.add
        local.get $21
-       i32.const 9328
+       i32.const 9336
        v128.load64_splat
        f64x2.mul
        f64x2.add
        f64x2.mul
        f64x2.add
        local.get $19
-       i32.const 9336
+       i32.const 9344
        v128.load64_splat
        v128.and
-       i32.const 9344
+       i32.const 9352
        v128.load64_splat
        i64x2.sub
        local.tee $18
        i32.const 1
        i64x2.shr_s
        local.tee $19
-       i32.const 9352
+       i32.const 9360
        v128.load64_splat
        i64x2.add
        i32.const 52
@@ -8698,7 +8711,7 @@
        local.get $18
        local.get $19
        i64x2.sub
-       i32.const 9360
+       i32.const 9368
        v128.load64_splat
        i64x2.add
        i32.const 52
@@ -8715,7 +8728,7 @@
        br $wasm/kl-div/lossF64x2|inlined.4
       end
       local.get $13
-      i32.const 9376
+      i32.const 9384
       v128.load64_splat
       i64x2.sub
       i32.const 52
@@ -8730,11 +8743,11 @@
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 9384
+      i32.const 9392
       v128.load64_splat
       f64x2.sub
       local.tee $19
-      i32.const 9392
+      i32.const 9400
       v128.load64_splat
       local.get $19
       f64x2.add
@@ -8748,10 +8761,10 @@
       local.set $22
       local.get $13
       local.get $18
-      i32.const 9472
+      i32.const 9480
       v128.load64_splat
       f64x2.mul
-      i32.const 9456
+      i32.const 9464
       v128.load64_splat
       local.get $19
       f64x2.mul
@@ -8764,12 +8777,8 @@
       local.get $22
       local.get $22
       local.get $22
-      i32.const 9424
-      v128.load64_splat
-      f64x2.mul
       i32.const 9432
       v128.load64_splat
-      f64x2.add
       f64x2.mul
       i32.const 9440
       v128.load64_splat
@@ -8779,17 +8788,21 @@
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      local.get $22
-      local.get $22
-      local.get $22
-      i32.const 9400
-      v128.load64_splat
-      f64x2.mul
-      i32.const 9408
+      i32.const 9456
       v128.load64_splat
       f64x2.add
       f64x2.mul
+      local.get $22
+      local.get $22
+      local.get $22
+      i32.const 9408
+      v128.load64_splat
+      f64x2.mul
       i32.const 9416
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 9424
       v128.load64_splat
       f64x2.add
       f64x2.mul
@@ -8797,7 +8810,7 @@
       f64x2.add
       f64x2.mul
       local.get $18
-      i32.const 9464
+      i32.const 9472
       v128.load64_splat
       f64x2.mul
       f64x2.add
@@ -8847,7 +8860,7 @@
     local.get $3
     local.get $8
     i32.add
-    block $wasm/kl-div/lossScalar|inlined.7 (result f64)
+    block $wasm/kl-div/lossScalar|inlined.9 (result f64)
      local.get $4
      if
       local.get $16
@@ -8856,7 +8869,7 @@
       local.get $15
       f64.sub
       f64.mul
-      br $wasm/kl-div/lossScalar|inlined.7
+      br $wasm/kl-div/lossScalar|inlined.9
      end
      local.get $16
      f64.const 0
@@ -8932,7 +8945,7 @@
       i32.const 0
      else
       local.get $13
-      i32.const 7696
+      i32.const 7704
       v128.load32_splat
       i32x4.lt_s
       local.get $13
@@ -9008,33 +9021,33 @@
       local.get $4
       if
        local.get $13
-       i32.const 7700
+       i32.const 7708
        v128.load32_splat
        local.tee $17
        f32x4.pmin
-       i32.const 7704
+       i32.const 7712
        v128.load32_splat
        f32x4.pmax
        local.tee $18
-       i32.const 7708
+       i32.const 7716
        v128.load32_splat
        f32x4.mul
-       i32.const 7712
+       i32.const 7720
        v128.load32_splat
        f32x4.add
        local.tee $19
-       i32.const 7716
+       i32.const 7724
        v128.load32_splat
        f32x4.sub
        local.set $20
        local.get $18
        local.get $20
-       i32.const 7720
+       i32.const 7728
        v128.load32_splat
        f32x4.mul
        f32x4.sub
        local.get $20
-       i32.const 7724
+       i32.const 7732
        v128.load32_splat
        f32x4.mul
        f32x4.sub
@@ -9042,16 +9055,8 @@
        local.get $18
        f32x4.mul
        local.set $20
-       i32.const 7772
+       i32.const 7780
        v128.load32_splat
-       i32.const 7728
-       v128.load32_splat
-       local.get $18
-       f32x4.mul
-       i32.const 7732
-       v128.load32_splat
-       f32x4.add
-       local.get $20
        i32.const 7736
        v128.load32_splat
        local.get $18
@@ -9067,6 +9072,14 @@
        i32.const 7748
        v128.load32_splat
        f32x4.add
+       local.get $20
+       i32.const 7752
+       v128.load32_splat
+       local.get $18
+       f32x4.mul
+       i32.const 7756
+       v128.load32_splat
+       f32x4.add
        f32x4.mul
        f32x4.add
        f32x4.mul
@@ -9075,21 +9088,21 @@
        f32x4.mul
        local.get $18
        f32x4.add
-       i32.const 7752
+       i32.const 7760
        v128.load32_splat
        f32x4.add
        local.get $19
-       i32.const 7756
+       i32.const 7764
        v128.load32_splat
        v128.and
-       i32.const 7760
+       i32.const 7768
        v128.load32_splat
        i32x4.sub
        local.tee $18
        i32.const 1
        i32x4.shr_s
        local.tee $19
-       i32.const 7764
+       i32.const 7772
        v128.load32_splat
        i32x4.add
        i32.const 23
@@ -9098,7 +9111,7 @@
        local.get $18
        local.get $19
        i32x4.sub
-       i32.const 7768
+       i32.const 7776
        v128.load32_splat
        i32x4.add
        i32.const 23
@@ -9116,7 +9129,7 @@
       end
       local.get $13
       local.get $13
-      i32.const 7776
+      i32.const 7784
       v128.load32_splat
       i32x4.sub
       i32.const 23
@@ -9125,7 +9138,7 @@
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7780
+      i32.const 7788
       v128.load32_splat
       f32x4.sub
       local.tee $18
@@ -9140,14 +9153,6 @@
       local.get $18
       local.get $19
       f32x4.mul
-      i32.const 7784
-      v128.load32_splat
-      local.get $18
-      f32x4.mul
-      i32.const 7788
-      v128.load32_splat
-      f32x4.add
-      local.get $19
       i32.const 7792
       v128.load32_splat
       local.get $18
@@ -9155,9 +9160,7 @@
       i32.const 7796
       v128.load32_splat
       f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $20
+      local.get $19
       i32.const 7800
       v128.load32_splat
       local.get $18
@@ -9165,7 +9168,9 @@
       i32.const 7804
       v128.load32_splat
       f32x4.add
-      local.get $19
+      f32x4.mul
+      f32x4.add
+      local.get $20
       i32.const 7808
       v128.load32_splat
       local.get $18
@@ -9173,27 +9178,35 @@
       i32.const 7812
       v128.load32_splat
       f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $20
-      local.get $20
-      f32x4.mul
+      local.get $19
       i32.const 7816
+      v128.load32_splat
+      local.get $18
+      f32x4.mul
+      i32.const 7820
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $20
+      local.get $20
+      f32x4.mul
+      i32.const 7824
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
       local.get $19
-      i32.const 7820
+      i32.const 7828
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $17
       f32x4.convert_i32x4_s
-      i32.const 7824
+      i32.const 7832
       v128.load32_splat
       f32x4.mul
       f32x4.add
@@ -9280,33 +9293,35 @@
    end
   end
  )
- (func $wasm/kl-div/klBackwardF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 f64)
+ (func $wasm/kl-div/klBackwardF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 f64) (result f64)
   (local $9 f64)
-  (local $10 v128)
+  (local $10 f64)
   (local $11 v128)
-  (local $12 f64)
-  (local $13 v128)
-  (local $14 i32)
-  (local $15 i32)
-  (local $16 i32)
-  (local $17 i32)
+  (local $12 v128)
+  (local $13 f64)
+  (local $14 f64)
+  (local $15 v128)
+  (local $16 v128)
+  (local $17 v128)
   (local $18 v128)
   (local $19 v128)
-  (local $20 i32)
-  (local $21 v128)
+  (local $20 f64)
+  (local $21 f64)
   (local $22 v128)
-  (local $23 f64)
-  (local $24 f64)
-  (local $25 v128)
-  (local $26 v128)
+  (local $23 v128)
+  (local $24 v128)
+  (local $25 i32)
+  (local $26 i32)
   (local $27 v128)
   (local $28 v128)
-  (local $29 v128)
-  (local $30 f64)
+  (local $29 i32)
+  (local $30 v128)
   (local $31 f64)
+  (local $32 i32)
+  (local $33 i32)
   local.get $2
   i32.eqz
-  local.tee $17
+  local.tee $29
   if (result f64)
    local.get $1
    f64.load
@@ -9317,37 +9332,37 @@
   end
   local.tee $9
   f64x2.splat
-  local.set $11
+  local.set $12
   local.get $8
   f64x2.splat
-  local.set $19
+  local.set $27
   local.get $0
   i32.const -2
   i32.and
-  local.set $20
+  local.set $26
   loop $for-loop|0
-   local.get $14
-   local.get $20
-   i32.lt_s
+   local.get $26
+   local.get $33
+   i32.gt_s
    if
-    local.get $14
+    local.get $33
     i32.const 3
     i32.shl
-    local.tee $15
+    local.tee $25
     local.get $4
     i32.add
     v128.load
-    local.set $13
+    local.set $24
     block $for-continue|0
      local.get $7
      if (result i32)
       i32.const 0
      else
-      local.get $13
-      i32.const 9480
+      local.get $24
+      i32.const 9488
       v128.load64_splat
       i64x2.lt_s
-      local.get $13
+      local.get $24
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i64x2.ne
       v128.and
@@ -9355,320 +9370,349 @@
      end
      if
       i32.const 0
-      local.set $2
+      local.set $32
       loop $for-loop|1
-       local.get $2
+       local.get $32
        i32.const 2
        i32.lt_s
        if
-        local.get $15
-        local.get $2
+        local.get $25
+        local.get $32
         i32.const 3
         i32.shl
         i32.add
-        local.tee $16
+        local.tee $2
         local.get $3
         i32.add
         f64.load
-        local.set $23
+        local.set $14
+        local.get $2
         local.get $5
-        local.get $16
         i32.add
-        local.get $17
+        local.get $29
         if (result f64)
          local.get $9
         else
          local.get $1
-         local.get $16
+         local.get $2
          i32.add
          f64.load
          local.get $8
          f64.div
         end
-        local.tee $12
+        local.tee $10
+        local.get $2
         local.get $4
-        local.get $16
         i32.add
         f64.load
-        local.tee $24
+        local.tee $13
         f64.mul
         f64.neg
         f64.store
+        local.get $2
         local.get $6
-        local.get $16
         i32.add
-        local.get $12
-        local.get $24
+        local.get $10
+        local.get $13
         f64.const 0
         f64.eq
         if (result f64)
          f64.const 0
         else
-         local.get $24
+         local.get $13
          call $~lib/math/NativeMath.log
         end
         f64.mul
-        local.get $12
-        local.get $24
+        local.get $10
+        local.get $13
         f64.mul
-        local.get $24
+        local.get $13
         f64.div
         f64.add
-        local.get $12
-        local.get $23
+        local.get $10
+        local.get $14
         f64.mul
         f64.sub
         f64.store
         local.get $2
+        local.get $3
+        i32.add
+        f64.load
+        local.set $13
+        local.get $31
+        local.get $2
+        local.get $4
+        i32.add
+        f64.load
+        local.tee $10
+        f64.const 0
+        f64.eq
+        if (result f64)
+         f64.const 0
+        else
+         local.get $10
+         local.get $10
+         call $~lib/math/NativeMath.log
+         f64.mul
+        end
+        local.get $10
+        local.get $13
+        f64.mul
+        f64.sub
+        f64.add
+        local.set $31
+        local.get $32
         i32.const 1
         i32.add
-        local.set $2
+        local.set $32
         br $for-loop|1
        end
       end
       br $for-continue|0
      end
-     local.get $17
+     local.get $29
      if (result v128)
-      local.get $11
+      local.get $12
      else
       local.get $1
-      local.get $15
+      local.get $25
       i32.add
       v128.load
-      local.get $19
+      local.get $27
       f64x2.div
      end
-     local.set $10
+     local.set $11
      local.get $3
-     local.get $15
+     local.get $25
      i32.add
      v128.load
-     local.set $18
+     local.set $28
      local.get $7
-     if
-      local.get $13
-      i32.const 9488
-      v128.load64_splat
-      local.tee $21
-      f64x2.pmin
+     if (result v128)
+      local.get $24
       i32.const 9496
       v128.load64_splat
-      f64x2.pmax
-      local.tee $22
+      local.tee $19
+      f64x2.pmin
       i32.const 9504
       v128.load64_splat
-      f64x2.mul
+      f64x2.pmax
+      local.tee $16
       i32.const 9512
       v128.load64_splat
-      f64x2.add
-      local.tee $25
+      f64x2.mul
       i32.const 9520
       v128.load64_splat
-      f64x2.sub
-      local.set $26
-      local.get $22
-      local.get $26
+      f64x2.add
+      local.tee $18
       i32.const 9528
       v128.load64_splat
-      f64x2.mul
       f64x2.sub
-      local.get $26
+      local.set $15
+      local.get $16
+      local.get $15
       i32.const 9536
       v128.load64_splat
       f64x2.mul
       f64x2.sub
-      local.tee $22
-      local.get $22
-      f64x2.mul
-      local.tee $26
-      local.get $26
-      f64x2.mul
-      local.set $27
-      local.get $5
       local.get $15
-      i32.add
-      local.get $10
-      i32.const 9672
-      v128.load64_splat
       i32.const 9544
       v128.load64_splat
-      local.get $22
-      f64x2.add
-      local.get $26
+      f64x2.mul
+      f64x2.sub
+      local.tee $17
+      local.get $17
+      f64x2.mul
+      local.tee $16
+      local.get $16
+      f64x2.mul
+      local.set $15
+      local.get $5
+      local.get $25
+      i32.add
+      local.get $11
+      i32.const 9680
+      v128.load64_splat
       i32.const 9552
       v128.load64_splat
+      local.get $17
+      f64x2.add
+      local.get $16
       i32.const 9560
       v128.load64_splat
-      local.get $22
-      f64x2.mul
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      local.get $27
       i32.const 9568
       v128.load64_splat
+      local.get $17
+      f64x2.mul
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      local.get $15
       i32.const 9576
       v128.load64_splat
-      local.get $22
-      f64x2.mul
-      f64x2.add
-      local.get $26
       i32.const 9584
       v128.load64_splat
+      local.get $17
+      f64x2.mul
+      f64x2.add
+      local.get $16
       i32.const 9592
       v128.load64_splat
-      local.get $22
-      f64x2.mul
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      local.get $27
-      local.get $27
-      f64x2.mul
       i32.const 9600
       v128.load64_splat
+      local.get $17
+      f64x2.mul
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      local.get $15
+      local.get $15
+      f64x2.mul
       i32.const 9608
       v128.load64_splat
-      local.get $22
-      f64x2.mul
-      f64x2.add
-      local.get $26
       i32.const 9616
       v128.load64_splat
+      local.get $17
+      f64x2.mul
+      f64x2.add
+      local.get $16
       i32.const 9624
       v128.load64_splat
-      local.get $22
-      f64x2.mul
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      local.get $27
       i32.const 9632
       v128.load64_splat
+      local.get $17
       f64x2.mul
       f64x2.add
       f64x2.mul
       f64x2.add
-      local.get $25
+      local.get $15
       i32.const 9640
       v128.load64_splat
-      v128.and
+      f64x2.mul
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      local.get $18
       i32.const 9648
       v128.load64_splat
-      i64x2.sub
-      local.tee $22
-      i32.const 1
-      i64x2.shr_s
-      local.tee $25
+      v128.and
       i32.const 9656
       v128.load64_splat
-      i64x2.add
-      i32.const 52
-      i64x2.shl
-      f64x2.mul
-      local.get $22
-      local.get $25
       i64x2.sub
+      local.tee $16
+      i32.const 1
+      i64x2.shr_s
+      local.tee $15
       i32.const 9664
       v128.load64_splat
       i64x2.add
       i32.const 52
       i64x2.shl
       f64x2.mul
-      local.get $13
-      local.get $21
+      local.get $16
+      local.get $15
+      i64x2.sub
+      i32.const 9672
+      v128.load64_splat
+      i64x2.add
+      i32.const 52
+      i64x2.shl
+      f64x2.mul
+      local.get $24
+      local.get $19
       f64x2.gt
       v128.bitselect
-      local.tee $21
+      local.tee $16
       f64x2.mul
-      local.tee $22
+      local.tee $15
       f64x2.neg
       v128.store
       local.get $6
-      local.get $15
+      local.get $25
       i32.add
-      local.get $10
-      local.get $13
-      local.get $18
+      local.get $11
+      local.get $24
+      local.get $28
       f64x2.sub
+      local.tee $11
       f64x2.mul
-      local.get $21
+      local.get $16
       f64x2.mul
-      local.get $22
+      local.get $15
       f64x2.add
       v128.store
+      local.get $30
+      local.get $16
+      local.get $11
+      f64x2.mul
+      f64x2.add
      else
       local.get $5
-      local.get $15
+      local.get $25
       i32.add
-      local.get $10
-      local.get $13
+      local.get $11
+      local.get $24
       f64x2.mul
-      local.tee $25
+      local.tee $19
       f64x2.neg
       v128.store
-      local.get $13
-      i32.const 9680
+      local.get $24
+      i32.const 9688
       v128.load64_splat
       i64x2.sub
       i32.const 52
       i64x2.shr_s
-      local.tee $21
-      local.get $21
+      local.tee $15
+      local.get $15
       i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
       f64x2.convert_low_i32x4_s
-      local.set $26
-      local.get $13
-      local.get $21
+      local.set $18
+      local.get $24
+      local.get $15
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 9688
-      v128.load64_splat
-      f64x2.sub
-      local.tee $27
       i32.const 9696
       v128.load64_splat
-      local.get $27
+      f64x2.sub
+      local.tee $17
+      i32.const 9704
+      v128.load64_splat
+      local.get $17
       f64x2.add
       f64x2.div
-      local.tee $28
-      local.get $28
+      local.tee $16
+      local.get $16
       f64x2.mul
-      local.tee $21
-      local.get $21
+      local.tee $23
+      local.get $23
       f64x2.mul
       local.set $22
       local.get $6
-      local.get $15
+      local.get $25
       i32.add
-      local.get $10
-      local.get $26
-      i32.const 9776
+      local.get $11
+      local.get $18
+      i32.const 9784
       v128.load64_splat
       f64x2.mul
-      i32.const 9760
+      i32.const 9768
       v128.load64_splat
-      local.get $27
+      local.get $17
       f64x2.mul
-      local.get $27
+      local.get $17
       f64x2.mul
-      local.tee $29
-      local.get $28
-      local.get $29
-      local.get $21
+      local.tee $15
+      local.get $16
+      local.get $15
+      local.get $23
       local.get $22
       local.get $22
       local.get $22
-      i32.const 9728
-      v128.load64_splat
-      f64x2.mul
       i32.const 9736
       v128.load64_splat
-      f64x2.add
       f64x2.mul
       i32.const 9744
       v128.load64_splat
@@ -9678,61 +9722,76 @@
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      local.get $22
-      local.get $22
-      local.get $22
-      i32.const 9704
-      v128.load64_splat
-      f64x2.mul
-      i32.const 9712
+      i32.const 9760
       v128.load64_splat
       f64x2.add
+      f64x2.mul
+      local.get $22
+      local.get $22
+      local.get $22
+      i32.const 9712
+      v128.load64_splat
       f64x2.mul
       i32.const 9720
       v128.load64_splat
       f64x2.add
       f64x2.mul
+      i32.const 9728
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
       f64x2.add
       f64x2.add
       f64x2.mul
-      local.get $26
-      i32.const 9768
+      local.get $18
+      i32.const 9776
       v128.load64_splat
       f64x2.mul
       f64x2.add
       f64x2.sub
-      local.get $27
+      local.get $17
       f64x2.sub
       f64x2.sub
+      local.tee $15
       f64x2.mul
-      local.get $25
-      local.get $13
+      local.get $19
+      local.get $24
       f64x2.div
       f64x2.add
-      local.get $10
-      local.get $18
+      local.get $11
+      local.get $28
       f64x2.mul
       f64x2.sub
       v128.store
+      local.get $30
+      local.get $24
+      local.get $15
+      f64x2.mul
+      local.get $24
+      local.get $28
+      f64x2.mul
+      f64x2.sub
+      f64x2.add
      end
+     local.set $30
     end
-    local.get $14
+    local.get $33
     i32.const 2
     i32.add
-    local.set $14
+    local.set $33
     br $for-loop|0
    end
   end
   loop $for-loop|2
    local.get $0
-   local.get $14
+   local.get $33
    i32.gt_s
    if
-    local.get $14
+    local.get $33
     i32.const 3
     i32.shl
     local.set $2
-    local.get $17
+    local.get $29
     if (result f64)
      local.get $9
     else
@@ -9743,111 +9802,160 @@
      local.get $8
      f64.div
     end
-    local.set $12
+    local.set $10
     local.get $2
     local.get $3
     i32.add
     f64.load
-    local.set $23
+    local.set $21
     local.get $2
     local.get $4
     i32.add
     f64.load
-    local.set $24
+    local.set $20
     local.get $7
     if
      local.get $2
      local.get $5
      i32.add
-     local.get $12
-     local.get $24
+     local.get $10
+     local.get $20
      call $~lib/math/NativeMath.exp
-     local.tee $30
+     local.tee $14
      f64.mul
-     local.tee $31
+     local.tee $13
      f64.neg
      f64.store
      local.get $2
      local.get $6
      i32.add
-     local.get $12
-     local.get $24
-     local.get $23
+     local.get $10
+     local.get $20
+     local.get $21
      f64.sub
      f64.mul
-     local.get $30
+     local.get $14
      f64.mul
-     local.get $31
+     local.get $13
      f64.add
      f64.store
     else
      local.get $2
      local.get $5
      i32.add
-     local.get $12
-     local.get $24
+     local.get $10
+     local.get $20
      f64.mul
      f64.neg
      f64.store
      local.get $2
      local.get $6
      i32.add
-     local.get $12
-     local.get $24
+     local.get $10
+     local.get $20
      f64.const 0
      f64.eq
      if (result f64)
       f64.const 0
      else
-      local.get $24
+      local.get $20
       call $~lib/math/NativeMath.log
      end
      f64.mul
-     local.get $12
-     local.get $24
+     local.get $10
+     local.get $20
      f64.mul
-     local.get $24
+     local.get $20
      f64.div
      f64.add
-     local.get $12
-     local.get $23
+     local.get $10
+     local.get $21
      f64.mul
      f64.sub
      f64.store
     end
-    local.get $14
+    local.get $2
+    local.get $3
+    i32.add
+    f64.load
+    local.set $13
+    local.get $2
+    local.get $4
+    i32.add
+    f64.load
+    local.set $10
+    local.get $31
+    block $wasm/kl-div/lossScalar|inlined.11 (result f64)
+     local.get $7
+     if
+      local.get $10
+      call $~lib/math/NativeMath.exp
+      local.get $10
+      local.get $13
+      f64.sub
+      f64.mul
+      br $wasm/kl-div/lossScalar|inlined.11
+     end
+     local.get $10
+     f64.const 0
+     f64.eq
+     if (result f64)
+      f64.const 0
+     else
+      local.get $10
+      local.get $10
+      call $~lib/math/NativeMath.log
+      f64.mul
+     end
+     local.get $10
+     local.get $13
+     f64.mul
+     f64.sub
+    end
+    f64.add
+    local.set $31
+    local.get $33
     i32.const 1
     i32.add
-    local.set $14
+    local.set $33
     br $for-loop|2
    end
   end
+  local.get $30
+  f64x2.extract_lane 0
+  local.get $30
+  f64x2.extract_lane 1
+  f64.add
+  local.get $31
+  f64.add
  )
- (func $wasm/kl-div/klBackwardF32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 f64)
+ (func $wasm/kl-div/klBackwardF32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 f64) (result f64)
   (local $9 f64)
   (local $10 v128)
-  (local $11 v128)
-  (local $12 f64)
-  (local $13 v128)
+  (local $11 f64)
+  (local $12 v128)
+  (local $13 i32)
   (local $14 i32)
   (local $15 i32)
-  (local $16 i32)
-  (local $17 i32)
-  (local $18 v128)
+  (local $16 f64)
+  (local $17 v128)
+  (local $18 i32)
   (local $19 v128)
-  (local $20 i32)
-  (local $21 v128)
-  (local $22 f64)
-  (local $23 f64)
-  (local $24 v128)
-  (local $25 v128)
+  (local $20 v128)
+  (local $21 i32)
+  (local $22 v128)
+  (local $23 v128)
+  (local $24 f64)
+  (local $25 f64)
   (local $26 v128)
   (local $27 v128)
-  (local $28 f64)
-  (local $29 f64)
+  (local $28 v128)
+  (local $29 v128)
+  (local $30 f64)
+  (local $31 f64)
   local.get $2
   i32.eqz
-  local.tee $17
+  local.tee $18
   if (result f64)
    local.get $1
    f32.load
@@ -9860,38 +9968,38 @@
   local.tee $9
   f32.demote_f64
   f32x4.splat
-  local.set $11
+  local.set $10
   local.get $8
   f32.demote_f64
   f32x4.splat
-  local.set $19
+  local.set $20
   local.get $0
   i32.const -4
   i32.and
-  local.set $20
+  local.set $21
   loop $for-loop|0
-   local.get $14
-   local.get $20
+   local.get $13
+   local.get $21
    i32.lt_s
    if
-    local.get $14
+    local.get $13
     i32.const 2
     i32.shl
-    local.tee $15
+    local.tee $14
     local.get $4
     i32.add
     v128.load
-    local.set $13
+    local.set $22
     block $for-continue|0
      local.get $7
      if (result i32)
       i32.const 0
      else
-      local.get $13
-      i32.const 7828
+      local.get $22
+      i32.const 7836
       v128.load32_splat
       i32x4.lt_s
-      local.get $13
+      local.get $22
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i32x4.ne
       v128.and
@@ -9905,69 +10013,98 @@
        i32.const 4
        i32.lt_s
        if
-        local.get $15
+        local.get $14
         local.get $2
         i32.const 2
         i32.shl
         i32.add
-        local.tee $16
+        local.tee $15
         local.get $3
         i32.add
         f32.load
         f64.promote_f32
-        local.set $22
+        local.set $24
         local.get $5
-        local.get $16
+        local.get $15
         i32.add
-        local.get $17
+        local.get $18
         if (result f64)
          local.get $9
         else
          local.get $1
-         local.get $16
+         local.get $15
          i32.add
          f32.load
          f64.promote_f32
          local.get $8
          f64.div
         end
-        local.tee $12
+        local.tee $11
         local.get $4
-        local.get $16
+        local.get $15
         i32.add
         f32.load
         f64.promote_f32
-        local.tee $23
+        local.tee $25
         f64.mul
         f64.neg
         f32.demote_f64
         f32.store
         local.get $6
-        local.get $16
+        local.get $15
         i32.add
-        local.get $12
-        local.get $23
+        local.get $11
+        local.get $25
         f64.const 0
         f64.eq
         if (result f64)
          f64.const 0
         else
-         local.get $23
+         local.get $25
          call $~lib/math/NativeMath.log
         end
         f64.mul
-        local.get $12
-        local.get $23
+        local.get $11
+        local.get $25
         f64.mul
-        local.get $23
+        local.get $25
         f64.div
         f64.add
-        local.get $12
-        local.get $22
+        local.get $11
+        local.get $24
         f64.mul
         f64.sub
         f32.demote_f64
         f32.store
+        local.get $3
+        local.get $15
+        i32.add
+        f32.load
+        f64.promote_f32
+        local.set $11
+        local.get $16
+        local.get $4
+        local.get $15
+        i32.add
+        f32.load
+        f64.promote_f32
+        local.tee $16
+        f64.const 0
+        f64.eq
+        if (result f64)
+         f64.const 0
+        else
+         local.get $16
+         local.get $16
+         call $~lib/math/NativeMath.log
+         f64.mul
+        end
+        local.get $16
+        local.get $11
+        f64.mul
+        f64.sub
+        f64.add
+        local.set $16
         local.get $2
         i32.const 1
         i32.add
@@ -9977,273 +10114,304 @@
       end
       br $for-continue|0
      end
-     local.get $17
+     local.get $18
      if (result v128)
-      local.get $11
+      local.get $10
      else
       local.get $1
-      local.get $15
+      local.get $14
       i32.add
       v128.load
-      local.get $19
+      local.get $20
       f32x4.div
      end
-     local.set $10
+     local.set $12
      local.get $3
-     local.get $15
+     local.get $14
      i32.add
      v128.load
-     local.set $18
+     local.set $19
      local.get $7
-     if
-      local.get $13
-      i32.const 7832
-      v128.load32_splat
-      local.tee $21
-      f32x4.pmin
-      i32.const 7836
-      v128.load32_splat
-      f32x4.pmax
-      local.tee $24
+     if (result v128)
+      local.get $22
       i32.const 7840
       v128.load32_splat
-      f32x4.mul
+      local.tee $23
+      f32x4.pmin
       i32.const 7844
       v128.load32_splat
-      f32x4.add
-      local.tee $25
+      f32x4.pmax
+      local.tee $26
       i32.const 7848
       v128.load32_splat
-      f32x4.sub
-      local.set $26
-      local.get $24
-      local.get $26
+      f32x4.mul
       i32.const 7852
       v128.load32_splat
-      f32x4.mul
-      f32x4.sub
-      local.get $26
+      f32x4.add
+      local.tee $27
       i32.const 7856
       v128.load32_splat
-      f32x4.mul
       f32x4.sub
-      local.tee $24
-      local.get $24
-      f32x4.mul
-      local.set $26
-      local.get $5
-      local.get $15
-      i32.add
-      local.get $10
-      i32.const 7904
-      v128.load32_splat
+      local.set $28
+      local.get $26
+      local.get $28
       i32.const 7860
       v128.load32_splat
-      local.get $24
       f32x4.mul
+      f32x4.sub
+      local.get $28
       i32.const 7864
       v128.load32_splat
-      f32x4.add
-      local.get $26
-      i32.const 7868
-      v128.load32_splat
-      local.get $24
       f32x4.mul
-      i32.const 7872
-      v128.load32_splat
-      f32x4.add
-      local.get $26
-      i32.const 7876
-      v128.load32_splat
-      local.get $24
-      f32x4.mul
-      i32.const 7880
-      v128.load32_splat
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $26
-      f32x4.mul
-      local.get $24
-      f32x4.add
-      i32.const 7884
-      v128.load32_splat
-      f32x4.add
-      local.get $25
-      i32.const 7888
-      v128.load32_splat
-      v128.and
-      i32.const 7892
-      v128.load32_splat
-      i32x4.sub
-      local.tee $24
-      i32.const 1
-      i32x4.shr_s
-      local.tee $25
-      i32.const 7896
-      v128.load32_splat
-      i32x4.add
-      i32.const 23
-      i32x4.shl
-      f32x4.mul
-      local.get $24
-      local.get $25
-      i32x4.sub
-      i32.const 7900
-      v128.load32_splat
-      i32x4.add
-      i32.const 23
-      i32x4.shl
-      f32x4.mul
-      local.get $13
-      local.get $21
-      f32x4.gt
-      v128.bitselect
-      local.tee $21
-      f32x4.mul
-      local.tee $24
-      f32x4.neg
-      v128.store
-      local.get $6
-      local.get $15
-      i32.add
-      local.get $10
-      local.get $13
-      local.get $18
-      f32x4.sub
-      f32x4.mul
-      local.get $21
-      f32x4.mul
-      local.get $24
-      f32x4.add
-      v128.store
-     else
-      local.get $5
-      local.get $15
-      i32.add
-      local.get $10
-      local.get $13
-      f32x4.mul
-      local.tee $24
-      f32x4.neg
-      v128.store
-      local.get $13
-      local.get $13
-      i32.const 7908
-      v128.load32_splat
-      i32x4.sub
-      i32.const 23
-      i32x4.shr_s
-      local.tee $25
-      i32.const 23
-      i32x4.shl
-      i32x4.sub
-      i32.const 7912
-      v128.load32_splat
       f32x4.sub
       local.tee $26
       local.get $26
       f32x4.mul
-      local.tee $27
-      local.get $27
-      f32x4.mul
-      local.set $21
-      local.get $6
-      local.get $15
+      local.set $28
+      local.get $5
+      local.get $14
       i32.add
-      local.get $10
-      local.get $26
-      local.get $26
-      local.get $27
-      f32x4.mul
-      i32.const 7916
+      local.get $12
+      i32.const 7912
+      v128.load32_splat
+      i32.const 7868
       v128.load32_splat
       local.get $26
       f32x4.mul
-      i32.const 7920
+      i32.const 7872
+      v128.load32_splat
+      f32x4.add
+      local.get $28
+      i32.const 7876
+      v128.load32_splat
+      local.get $26
+      f32x4.mul
+      i32.const 7880
+      v128.load32_splat
+      f32x4.add
+      local.get $28
+      i32.const 7884
+      v128.load32_splat
+      local.get $26
+      f32x4.mul
+      i32.const 7888
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $28
+      f32x4.mul
+      local.get $26
+      f32x4.add
+      i32.const 7892
       v128.load32_splat
       f32x4.add
       local.get $27
+      i32.const 7896
+      v128.load32_splat
+      v128.and
+      i32.const 7900
+      v128.load32_splat
+      i32x4.sub
+      local.tee $26
+      i32.const 1
+      i32x4.shr_s
+      local.tee $27
+      i32.const 7904
+      v128.load32_splat
+      i32x4.add
+      i32.const 23
+      i32x4.shl
+      f32x4.mul
+      local.get $26
+      local.get $27
+      i32x4.sub
+      i32.const 7908
+      v128.load32_splat
+      i32x4.add
+      i32.const 23
+      i32x4.shl
+      f32x4.mul
+      local.get $22
+      local.get $23
+      f32x4.gt
+      v128.bitselect
+      local.tee $23
+      f32x4.mul
+      local.tee $26
+      f32x4.neg
+      v128.store
+      local.get $6
+      local.get $14
+      i32.add
+      local.get $12
+      local.get $22
+      local.get $19
+      f32x4.sub
+      local.tee $12
+      f32x4.mul
+      local.get $23
+      f32x4.mul
+      local.get $26
+      f32x4.add
+      v128.store
+      local.get $17
+      local.get $23
+      local.get $12
+      f32x4.mul
+      local.tee $12
+      f64x2.promote_low_f32x4
+      local.get $12
+      local.get $12
+      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+      f64x2.promote_low_f32x4
+      f64x2.add
+      f64x2.add
+     else
+      local.get $5
+      local.get $14
+      i32.add
+      local.get $12
+      local.get $22
+      f32x4.mul
+      local.tee $26
+      f32x4.neg
+      v128.store
+      local.get $22
+      local.get $22
+      i32.const 7916
+      v128.load32_splat
+      i32x4.sub
+      i32.const 23
+      i32x4.shr_s
+      local.tee $27
+      i32.const 23
+      i32x4.shl
+      i32x4.sub
+      i32.const 7920
+      v128.load32_splat
+      f32x4.sub
+      local.tee $28
+      local.get $28
+      f32x4.mul
+      local.tee $29
+      local.get $29
+      f32x4.mul
+      local.set $23
+      local.get $6
+      local.get $14
+      i32.add
+      local.get $12
+      local.get $28
+      local.get $28
+      local.get $29
+      f32x4.mul
       i32.const 7924
       v128.load32_splat
-      local.get $26
+      local.get $28
       f32x4.mul
       i32.const 7928
       v128.load32_splat
       f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $21
+      local.get $29
       i32.const 7932
       v128.load32_splat
-      local.get $26
+      local.get $28
       f32x4.mul
       i32.const 7936
       v128.load32_splat
       f32x4.add
-      local.get $27
+      f32x4.mul
+      f32x4.add
+      local.get $23
       i32.const 7940
       v128.load32_splat
-      local.get $26
+      local.get $28
       f32x4.mul
       i32.const 7944
       v128.load32_splat
       f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $21
-      local.get $21
-      f32x4.mul
+      local.get $29
       i32.const 7948
       v128.load32_splat
+      local.get $28
       f32x4.mul
-      f32x4.add
-      f32x4.mul
-      local.get $27
       i32.const 7952
       v128.load32_splat
-      f32x4.mul
-      f32x4.sub
       f32x4.add
-      local.get $25
-      f32x4.convert_i32x4_s
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $23
+      local.get $23
+      f32x4.mul
       i32.const 7956
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $24
-      local.get $13
+      local.get $29
+      i32.const 7960
+      v128.load32_splat
+      f32x4.mul
+      f32x4.sub
+      f32x4.add
+      local.get $27
+      f32x4.convert_i32x4_s
+      i32.const 7964
+      v128.load32_splat
+      f32x4.mul
+      f32x4.add
+      local.tee $23
+      f32x4.mul
+      local.get $26
+      local.get $22
       f32x4.div
       f32x4.add
-      local.get $10
-      local.get $18
+      local.get $12
+      local.get $19
       f32x4.mul
       f32x4.sub
       v128.store
+      local.get $17
+      local.get $22
+      local.get $23
+      f32x4.mul
+      local.get $22
+      local.get $19
+      f32x4.mul
+      f32x4.sub
+      local.tee $12
+      f64x2.promote_low_f32x4
+      local.get $12
+      local.get $12
+      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+      f64x2.promote_low_f32x4
+      f64x2.add
+      f64x2.add
      end
+     local.set $17
     end
-    local.get $14
+    local.get $13
     i32.const 4
     i32.add
-    local.set $14
+    local.set $13
     br $for-loop|0
    end
   end
   loop $for-loop|2
    local.get $0
-   local.get $14
+   local.get $13
    i32.gt_s
    if
-    local.get $14
+    local.get $13
     i32.const 2
     i32.shl
     local.set $2
-    local.get $17
+    local.get $18
     if (result f64)
      local.get $9
     else
@@ -10255,44 +10423,44 @@
      local.get $8
      f64.div
     end
-    local.set $12
+    local.set $11
     local.get $2
     local.get $3
     i32.add
     f32.load
     f64.promote_f32
-    local.set $22
+    local.set $24
     local.get $2
     local.get $4
     i32.add
     f32.load
     f64.promote_f32
-    local.set $23
+    local.set $25
     local.get $7
     if
      local.get $2
      local.get $5
      i32.add
-     local.get $12
-     local.get $23
+     local.get $11
+     local.get $25
      call $~lib/math/NativeMath.exp
-     local.tee $28
+     local.tee $30
      f64.mul
-     local.tee $29
+     local.tee $31
      f64.neg
      f32.demote_f64
      f32.store
      local.get $2
      local.get $6
      i32.add
-     local.get $12
-     local.get $23
-     local.get $22
+     local.get $11
+     local.get $25
+     local.get $24
      f64.sub
      f64.mul
-     local.get $28
+     local.get $30
      f64.mul
-     local.get $29
+     local.get $31
      f64.add
      f32.demote_f64
      f32.store
@@ -10300,8 +10468,8 @@
      local.get $2
      local.get $5
      i32.add
-     local.get $12
-     local.get $23
+     local.get $11
+     local.get $25
      f64.mul
      f64.neg
      f32.demote_f64
@@ -10309,36 +10477,85 @@
      local.get $2
      local.get $6
      i32.add
-     local.get $12
-     local.get $23
+     local.get $11
+     local.get $25
      f64.const 0
      f64.eq
      if (result f64)
       f64.const 0
      else
-      local.get $23
+      local.get $25
       call $~lib/math/NativeMath.log
      end
      f64.mul
-     local.get $12
-     local.get $23
+     local.get $11
+     local.get $25
      f64.mul
-     local.get $23
+     local.get $25
      f64.div
      f64.add
-     local.get $12
-     local.get $22
+     local.get $11
+     local.get $24
      f64.mul
      f64.sub
      f32.demote_f64
      f32.store
     end
-    local.get $14
+    local.get $2
+    local.get $3
+    i32.add
+    f32.load
+    f64.promote_f32
+    local.set $11
+    local.get $2
+    local.get $4
+    i32.add
+    f32.load
+    f64.promote_f32
+    local.set $24
+    local.get $16
+    block $wasm/kl-div/lossScalar|inlined.5 (result f64)
+     local.get $7
+     if
+      local.get $24
+      call $~lib/math/NativeMath.exp
+      local.get $24
+      local.get $11
+      f64.sub
+      f64.mul
+      br $wasm/kl-div/lossScalar|inlined.5
+     end
+     local.get $24
+     f64.const 0
+     f64.eq
+     if (result f64)
+      f64.const 0
+     else
+      local.get $24
+      local.get $24
+      call $~lib/math/NativeMath.log
+      f64.mul
+     end
+     local.get $24
+     local.get $11
+     f64.mul
+     f64.sub
+    end
+    f64.add
+    local.set $16
+    local.get $13
     i32.const 1
     i32.add
-    local.set $14
+    local.set $13
     br $for-loop|2
    end
   end
+  local.get $17
+  f64x2.extract_lane 0
+  local.get $17
+  f64x2.extract_lane 1
+  f64.add
+  local.get $16
+  f64.add
  )
 )

@@ -103,42 +103,64 @@ export function klSum(
 }
 
 /**
- * {@link klSum} on contiguous runs: indexing by the loop counter against the array's own length
- * lets V8 drop bounds checks that strided indexing keeps (about 15 % at 1e4-1e7 elements).
+ * {@link klSum} on contiguous runs: blocks of 1024 as nested loops, each with two interleaved
+ * partial sums, so that two independent `Math.log` chains overlap; indexing by the loop
+ * counter lets V8 drop bounds checks. About 10 % faster than a plain loop that sums into one
+ * variable (bench/run.ts, "naive JS loop").
  */
 function klSumContiguous(logTarget: boolean, x: TensorData, y: TensorData): number {
+  return logTarget ? klSumContiguousLog(x, y) : klSumContiguousProb(x, y);
+}
+
+function klSumContiguousProb(x: TensorData, y: TensorData): number {
+  const n = x.length;
   let total = 0;
-  let block = 0;
-  if (logTarget) {
-    for (let i = 0; i < x.length; i++) {
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(start + BLOCK, n);
+    let b0 = 0;
+    let b1 = 0;
+    let i = start;
+    for (; i + 1 < end; i += 2) {
       const t = y[i];
-      block += Math.exp(t) * (t - x[i]);
-      if ((i & (BLOCK - 1)) === BLOCK - 1) {
-        total += block;
-        block = 0;
-      }
+      const u = y[i + 1];
+      b0 += (t === 0 ? 0 : t * Math.log(t)) - t * x[i];
+      b1 += (u === 0 ? 0 : u * Math.log(u)) - u * x[i + 1];
     }
-  } else {
-    for (let i = 0; i < x.length; i++) {
-      const t = y[i];
-      block += (t === 0 ? 0 : t * Math.log(t)) - t * x[i];
-      if ((i & (BLOCK - 1)) === BLOCK - 1) {
-        total += block;
-        block = 0;
-      }
-    }
+    if (i < end) b0 += (y[i] === 0 ? 0 : y[i] * Math.log(y[i])) - y[i] * x[i];
+    total += b0 + b1;
   }
-  return total + block;
+  return total;
+}
+
+function klSumContiguousLog(x: TensorData, y: TensorData): number {
+  const n = x.length;
+  let total = 0;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(start + BLOCK, n);
+    let b0 = 0;
+    let b1 = 0;
+    let i = start;
+    for (; i + 1 < end; i += 2) {
+      const t = y[i];
+      const u = y[i + 1];
+      b0 += Math.exp(t) * (t - x[i]);
+      b1 += Math.exp(u) * (u - x[i + 1]);
+    }
+    if (i < end) b0 += Math.exp(y[i]) * (y[i] - x[i]);
+    total += b0 + b1;
+  }
+  return total;
 }
 
 /**
  * Accumulates the gradients of `l` scaled by `g_i / divisor` into `gx` and `gy` (`+=`, so that
  * broadcast operands sum over their stretched dimensions; start from `-0` for an exact first
- * write), or stores them when `overwrite` says every element is written exactly once. PyTorch autograd's formulas for the composite:
+ * write), or stores them when `overwrite` says every element is written exactly once.
+ * PyTorch autograd's formulas for the composite:
  *   target probabilities:      dl/dx = -y,        dl/dy = xlogy(y != 0, y) + y / y - x
  *   target log-probabilities:  dl/dx = -exp(y),   dl/dy = exp(y) * (y - x) + exp(y)
- * so a zero target has a NaN target-gradient (0 / 0), as in PyTorch.
-
+ * so a zero target has a NaN target-gradient (0 / 0), as in PyTorch. Returns the float64 sum of
+ * the pointwise losses `l` (unscaled), computed on the way from the same logarithm or exponential.
  */
 export function klBackward(
   N: number,
@@ -160,26 +182,36 @@ export function klBackward(
   sgy: number,
   ogy: number,
   overwrite = false,
-): void {
+): number {
   let ig = og;
   let ix = ox;
   let iy = oy;
   let igx = ogx;
   let igy = ogy;
+  let total = 0;
+  let block = 0;
   // a reduced loss has one upstream gradient: divide it once
   const s0 = g[og] / divisor;
   for (let i = 0; i < N; i++) {
     const s = sg === 0 ? s0 : g[ig] / divisor;
     const t = y[iy];
+    const xi = x[ix];
     let dx: number;
     let dy: number;
     if (logTarget) {
       const e = Math.exp(t);
       dx = -(s * e);
-      dy = s * (t - x[ix]) * e + s * e;
+      dy = s * (t - xi) * e + s * e;
+      block += e * (t - xi);
     } else {
+      const logT = t === 0 ? 0 : Math.log(t);
       dx = -(s * t);
-      dy = s * (t === 0 ? 0 : Math.log(t)) + (s * t) / t - s * x[ix];
+      dy = s * logT + (s * t) / t - s * xi;
+      block += t * logT - t * xi;
+    }
+    if ((i & (BLOCK - 1)) === BLOCK - 1) {
+      total += block;
+      block = 0;
     }
     if (overwrite) {
       gx[igx] = dx;
@@ -194,4 +226,5 @@ export function klBackward(
     igx += sgx;
     igy += sgy;
   }
+  return total + block;
 }

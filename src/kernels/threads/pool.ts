@@ -245,7 +245,7 @@ function waitWhile(h: Int32Array, state: number): void {
 /**
  * @internal Runs a contiguous job chunk by chunk on `workers` worker rings plus the calling
  * thread (0 workers: all on the calling thread). Arguments as {@link runChunk}, offsets at
- * element 0 of the job; each chunk's sum (sum jobs) lands in `partials` at its index.
+ * element 0 of the job; each chunk's loss sum (sum and backward jobs) lands in `partials` at its index.
  */
 export function runParallel(
   local: Scratch,
@@ -280,7 +280,7 @@ export function runParallel(
     const buffer = ring.memory.buffer;
     const at = (k: number, count: number) =>
       floatView(job.f64, buffer, ring.base + slot * SLOT_BYTES + HEADER + k * CHUNK_BYTES, count);
-    if (job.kind === 0) {
+    if (job.kind !== 1) {
       partials[p.chunk] = new Float64Array(buffer, ring.base + slot * SLOT_BYTES, HEADER / 8)[
         RESULT
       ];

@@ -38,7 +38,7 @@ export interface WasmExports {
     pgy: number,
     logTarget: boolean,
     divisor: number,
-  ): void;
+  ): number;
   klBackwardF64(
     n: number,
     pg: number,
@@ -49,7 +49,7 @@ export interface WasmExports {
     pgy: number,
     logTarget: boolean,
     divisor: number,
-  ): void;
+  ): number;
 }
 
 /** Bytes of each scratch buffer: a chunk is this many bytes of one operand. */
@@ -97,7 +97,7 @@ type AnyArray = Float32Array | Float64Array | Int32Array;
 /**
  * Runs the job's kernel on `count` elements already in the instance's memory: inputs at `px`,
  * `py`, `pg` (`gStride` 0: one scalar), outputs at `p1` (loss or gradInput) and `p2`
- * (gradTarget). Returns the sum for sum jobs, else 0. Worker threads run it stringified, on
+ * (gradTarget). Returns the loss sum for sum and backward jobs, else 0. Worker threads run it stringified, on
  * slots of the shared memory, so it must stay self-contained like everything in this file.
  */
 export function runKernel(
@@ -121,9 +121,9 @@ export function runKernel(
     else e.klPointwiseF32(count, px, py, p1, job.logTarget, job.divisor);
     return 0;
   }
-  if (job.f64) e.klBackwardF64(count, pg, gStride, px, py, p1, p2, job.logTarget, job.divisor);
-  else e.klBackwardF32(count, pg, gStride, px, py, p1, p2, job.logTarget, job.divisor);
-  return 0;
+  return job.f64
+    ? e.klBackwardF64(count, pg, gStride, px, py, p1, p2, job.logTarget, job.divisor)
+    : e.klBackwardF32(count, pg, gStride, px, py, p1, p2, job.logTarget, job.divisor);
 }
 
 /** A view of `n` elements of the job's dtype at byte `p` of a buffer. */
@@ -135,7 +135,7 @@ export function floatView(f64: boolean, buffer: ArrayBufferLike, p: number, n: n
  * Runs `count` elements (at most one chunk) of a job on the calling thread: inputs copied from
  * `x[xStart..]`, `y[yStart..]` and `g[gStart..]` into the scratch buffers, outputs copied to
  * `out1[outStart..]` (loss or gradInput) and `out2[outStart..]` (gradTarget). Returns the
- * chunk's sum for sum jobs, else 0.
+ * chunk's loss sum for sum and backward jobs, else 0.
  */
 export function runChunk(
   s: Scratch,

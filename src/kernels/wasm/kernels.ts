@@ -115,10 +115,7 @@ export const wasmBackward: typeof klBackward = (...args) => {
     overwrite,
   ] = args;
   const contiguous = sx === 1 && sy === 1 && sgx === 1 && sgy === 1 && (sg === 0 || sg === 1);
-  if (!overwrite || !contiguous || !usable(N, x, y) || ogx !== ogy) {
-    klBackward(...args);
-    return;
-  }
+  if (!overwrite || !contiguous || !usable(N, x, y) || ogx !== ogy) return klBackward(...args);
   const job: ChunkJob = { kind: 2, f64: isF64(x, y), logTarget, divisor };
-  runJob(job, N, x as FloatArray, ox, y as FloatArray, oy, g, sg, og, gx, gy, ogx);
+  return runJob(job, N, x as FloatArray, ox, y as FloatArray, oy, g, sg, og, gx, gy, ogx);
 };
