@@ -66,8 +66,13 @@
   const q2 = f32x4.add(f32x4.mul(v128.load32_splat(memory.data<f32>([1.9875691500e-4])), r), v128.load32_splat(memory.data<f32>([1.3981999507e-3])));
   const p = f32x4.add(q0, f32x4.mul(r2, f32x4.add(q1, f32x4.mul(r2, q2))));
   const e1 = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), v128.load32_splat(memory.data<f32>([1.0])));
-  // 2^k as two factors 2^(k>>1) and 2^(k - (k>>1)), each a normal float for k in [-150, 128]
   const k = i32x4.sub(v128.and(ki, v128.load32_splat(memory.data<i32>([0x7fffff]))), v128.load32_splat(memory.data<i32>([0x400000])));
+  // c >= -87 everywhere (the usual case): k >= -126, so 2^k is one normal factor and e1 2^k
+  // rounds once, as the two-factor product below does
+  if (!v128.any_true(f32x4.lt(c, v128.load32_splat(memory.data<f32>([-87.0]))))) {
+    return f32x4.mul(e1, i32x4.shl(i32x4.add(k, v128.load32_splat(memory.data<i32>([127]))), 23));
+  }
+  // 2^k as two factors 2^(k>>1) and 2^(k - (k>>1)), each a normal float for k in [-150, 128]
   const k1 = i32x4.shr_s(k, 1);
   const k2 = i32x4.sub(k, k1);
   const s1 = i32x4.shl(i32x4.add(k1, v128.load32_splat(memory.data<i32>([127]))), 23);
@@ -317,6 +322,10 @@ export function klBackwardF32(
   const p = f64x2.add(c0, f64x2.mul(r8, c1));
   // k sits in the low bits of ki (sign-extended from the shifter's mantissa)
   const k = i64x2.sub(v128.and(ki, v128.load64_splat(memory.data<i64>([0xfffffffffffff]))), v128.load64_splat(memory.data<i64>([0x8000000000000])));
+  // c >= -708 everywhere: k >= -1022, one normal factor (see the float32 version)
+  if (!v128.any_true(f64x2.lt(c, v128.load64_splat(memory.data<f64>([-708.0]))))) {
+    return f64x2.mul(p, i64x2.shl(i64x2.add(k, v128.load64_splat(memory.data<i64>([1023]))), 52));
+  }
   const k1 = i64x2.shr_s(k, 1);
   const k2 = i64x2.sub(k, k1);
   const s1 = i64x2.shl(i64x2.add(k1, v128.load64_splat(memory.data<i64>([1023]))), 52);

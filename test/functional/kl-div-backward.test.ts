@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { klDiv, klDivBackward, type Reduction, type Tensor, tensor } from '../../src/index.js';
+import { CONFIGS, withConfig } from '../helpers/backends.js';
 import { collectWarnings } from '../helpers/runners.js';
 
 const f64 = (shape: number[], f: (i: number) => number) =>
@@ -129,5 +130,52 @@ describe('klDivBackward follows PyTorch autograd', () => {
     expect(() => klDivBackward([-1], [1], { reduction: 'avg' as never })).toThrow(
       expect.objectContaining({ code: 'E_INVALID_REDUCTION', fn: 'klDivBackward' }),
     );
+  });
+});
+
+describe.each(CONFIGS)('klDivBackward(...).loss equals klDiv(...), backend $name', (config) => {
+  // 3e5 elements: above the parallel threshold, so the 2-thread configuration uses a worker
+  const n = 300_000;
+  const x32 = Float32Array.from({ length: n }, (_, i) => -8 + ((i * 7919) % 1000) / 126);
+  const y32 = Float32Array.from({ length: n }, (_, i) =>
+    i % 97 === 0 ? 0 : ((i * 104729) % 1000) / 5000,
+  );
+  const reductions: Reduction[] = ['sum', 'mean', 'batchmean', 'none'];
+  test.each(reductions.flatMap((r) => [[r, false] as const, [r, true] as const]))(
+    "reduction '%s', logTarget %s, float32 and float64",
+    (reduction, logTarget) => {
+      for (const [x, y] of [
+        [x32, y32],
+        [Float64Array.from(x32), Float64Array.from(y32)],
+      ]) {
+        const shape = [600, 500];
+        const input = tensor(x, { shape });
+        const target = tensor(logTarget ? x.map((v) => v / 2) : y, { shape });
+        withConfig(config, () => {
+          const options = { reduction, logTarget };
+          const want = collectWarnings(() => klDiv(input, target, options)).result!;
+          const { loss } = klDivBackward(input, target, options);
+          expect(loss.shape).toEqual(want.shape);
+          expect(loss.dtype).toBe(want.dtype);
+          const rtol = x instanceof Float32Array ? 2 ** -22 : 1e-13;
+          for (let i = 0; i < want.numel; i++) {
+            const a = loss.data[i];
+            const b = want.data[i];
+            expect(Math.abs(a - b), `element ${i}: ${a} vs ${b}`).toBeLessThanOrEqual(
+              rtol * Math.abs(b),
+            );
+          }
+        });
+      }
+    },
+  );
+
+  test('broadcast operands: the loss sums the broadcast shape', () => {
+    withConfig(config, () => {
+      const input = tensor([[-1, -2, -3]]);
+      const target = tensor([[0.2], [0.3]]);
+      const want = klDiv(input, target, { reduction: 'sum' }).item();
+      expect(klDivBackward(input, target, { reduction: 'sum' }).loss.item()).toBeCloseTo(want, 6);
+    });
   });
 });

@@ -44,693 +44,745 @@
  (data $21 (i32.const 7246) "\80?")
  (data $22 (i32.const 7248) "\ff\ff\7f")
  (data $23 (i32.const 7254) "@")
- (data $24 (i32.const 7256) "\7f")
+ (data $24 (i32.const 7258) "\ae\c2")
  (data $25 (i32.const 7260) "\7f")
- (data $26 (i32.const 7266) "\80\7f")
- (data $27 (i32.const 7268) "\f3\045?")
- (data $28 (i32.const 7274) "\80?")
- (data $29 (i32.const 7276) "\fc\ff\7f\be")
- (data $30 (i32.const 7280) "\aa\aa\aa>")
- (data $31 (i32.const 7284) "P\ae*\be")
- (data $32 (i32.const 7288) "\ac\ceL>")
- (data $33 (i32.const 7292) "O]\fe\bd")
- (data $34 (i32.const 7296) "\bf\e9\11>")
- (data $35 (i32.const 7300) "\b8\d1\eb\bd")
- (data $36 (i32.const 7304) "\1a%\ef=")
- (data $37 (i32.const 7308) "\bb!\90=")
- (data $38 (i32.const 7315) "?")
- (data $39 (i32.const 7316) "\18r1?")
- (data $40 (i32.const 7320) "\18r\b1B")
- (data $41 (i32.const 7326) "\d0\c2")
- (data $42 (i32.const 7328) ";\aa\b8?")
- (data $43 (i32.const 7334) "@K")
- (data $44 (i32.const 7338) "@K")
- (data $45 (i32.const 7341) "\801?")
- (data $46 (i32.const 7344) "\83\80^\b9")
- (data $47 (i32.const 7348) "\aa\aa*>")
- (data $48 (i32.const 7355) "?")
- (data $49 (i32.const 7356) "\08\89\08<")
- (data $50 (i32.const 7360) "\c1\a9*=")
- (data $51 (i32.const 7364) "giP9")
- (data $52 (i32.const 7368) "\ceC\b7:")
- (data $53 (i32.const 7374) "\80?")
- (data $54 (i32.const 7376) "\ff\ff\7f")
- (data $55 (i32.const 7382) "@")
- (data $56 (i32.const 7384) "\7f")
- (data $57 (i32.const 7388) "\7f")
- (data $58 (i32.const 7394) "\80\7f")
- (data $59 (i32.const 7396) "\f3\045?")
- (data $60 (i32.const 7402) "\80?")
- (data $61 (i32.const 7404) "\fc\ff\7f\be")
- (data $62 (i32.const 7408) "\aa\aa\aa>")
- (data $63 (i32.const 7412) "P\ae*\be")
- (data $64 (i32.const 7416) "\ac\ceL>")
- (data $65 (i32.const 7420) "O]\fe\bd")
- (data $66 (i32.const 7424) "\bf\e9\11>")
- (data $67 (i32.const 7428) "\b8\d1\eb\bd")
- (data $68 (i32.const 7432) "\1a%\ef=")
- (data $69 (i32.const 7436) "\bb!\90=")
- (data $70 (i32.const 7443) "?")
- (data $71 (i32.const 7444) "\18r1?")
- (data $72 (i32.const 7448) "\18r\b1B")
- (data $73 (i32.const 7454) "\d0\c2")
- (data $74 (i32.const 7456) ";\aa\b8?")
- (data $75 (i32.const 7462) "@K")
- (data $76 (i32.const 7466) "@K")
- (data $77 (i32.const 7469) "\801?")
- (data $78 (i32.const 7472) "\83\80^\b9")
- (data $79 (i32.const 7476) "\aa\aa*>")
- (data $80 (i32.const 7483) "?")
- (data $81 (i32.const 7484) "\08\89\08<")
- (data $82 (i32.const 7488) "\c1\a9*=")
- (data $83 (i32.const 7492) "giP9")
- (data $84 (i32.const 7496) "\ceC\b7:")
- (data $85 (i32.const 7502) "\80?")
- (data $86 (i32.const 7504) "\ff\ff\7f")
- (data $87 (i32.const 7510) "@")
- (data $88 (i32.const 7512) "\7f")
- (data $89 (i32.const 7516) "\7f")
- (data $90 (i32.const 7522) "\80\7f")
- (data $91 (i32.const 7524) "\f3\045?")
- (data $92 (i32.const 7530) "\80?")
- (data $93 (i32.const 7532) "\fc\ff\7f\be")
- (data $94 (i32.const 7536) "\aa\aa\aa>")
- (data $95 (i32.const 7540) "P\ae*\be")
- (data $96 (i32.const 7544) "\ac\ceL>")
- (data $97 (i32.const 7548) "O]\fe\bd")
- (data $98 (i32.const 7552) "\bf\e9\11>")
- (data $99 (i32.const 7556) "\b8\d1\eb\bd")
- (data $100 (i32.const 7560) "\1a%\ef=")
- (data $101 (i32.const 7564) "\bb!\90=")
- (data $102 (i32.const 7571) "?")
- (data $103 (i32.const 7572) "\18r1?")
- (data $104 (i32.const 7576) "\18r\b1B")
- (data $105 (i32.const 7582) "\d0\c2")
- (data $106 (i32.const 7584) ";\aa\b8?")
- (data $107 (i32.const 7590) "@K")
- (data $108 (i32.const 7594) "@K")
- (data $109 (i32.const 7597) "\801?")
- (data $110 (i32.const 7600) "\83\80^\b9")
- (data $111 (i32.const 7604) "\aa\aa*>")
- (data $112 (i32.const 7611) "?")
- (data $113 (i32.const 7612) "\08\89\08<")
- (data $114 (i32.const 7616) "\c1\a9*=")
- (data $115 (i32.const 7620) "giP9")
- (data $116 (i32.const 7624) "\ceC\b7:")
- (data $117 (i32.const 7630) "\80?")
- (data $118 (i32.const 7632) "\ff\ff\7f")
- (data $119 (i32.const 7638) "@")
- (data $120 (i32.const 7640) "\7f")
- (data $121 (i32.const 7644) "\7f")
- (data $122 (i32.const 7650) "\80\7f")
- (data $123 (i32.const 7652) "\f3\045?")
- (data $124 (i32.const 7658) "\80?")
- (data $125 (i32.const 7660) "\fc\ff\7f\be")
- (data $126 (i32.const 7664) "\aa\aa\aa>")
- (data $127 (i32.const 7668) "P\ae*\be")
- (data $128 (i32.const 7672) "\ac\ceL>")
- (data $129 (i32.const 7676) "O]\fe\bd")
- (data $130 (i32.const 7680) "\bf\e9\11>")
- (data $131 (i32.const 7684) "\b8\d1\eb\bd")
- (data $132 (i32.const 7688) "\1a%\ef=")
- (data $133 (i32.const 7692) "\bb!\90=")
- (data $134 (i32.const 7699) "?")
- (data $135 (i32.const 7700) "\18r1?")
- (data $136 (i32.const 7706) "\80")
- (data $137 (i32.const 7708) "\18r\b1B")
- (data $138 (i32.const 7714) "\d0\c2")
- (data $139 (i32.const 7716) ";\aa\b8?")
- (data $140 (i32.const 7722) "@K")
- (data $141 (i32.const 7726) "@K")
- (data $142 (i32.const 7729) "\801?")
- (data $143 (i32.const 7732) "\83\80^\b9")
- (data $144 (i32.const 7736) "\aa\aa*>")
- (data $145 (i32.const 7743) "?")
- (data $146 (i32.const 7744) "\08\89\08<")
- (data $147 (i32.const 7748) "\c1\a9*=")
- (data $148 (i32.const 7752) "giP9")
- (data $149 (i32.const 7756) "\ceC\b7:")
- (data $150 (i32.const 7762) "\80?")
- (data $151 (i32.const 7764) "\ff\ff\7f")
- (data $152 (i32.const 7770) "@")
- (data $153 (i32.const 7772) "\7f")
- (data $154 (i32.const 7776) "\7f")
- (data $155 (i32.const 7782) "\80\7f")
- (data $156 (i32.const 7784) "\f3\045?")
- (data $157 (i32.const 7790) "\80?")
- (data $158 (i32.const 7792) "\fc\ff\7f\be")
- (data $159 (i32.const 7796) "\aa\aa\aa>")
- (data $160 (i32.const 7800) "P\ae*\be")
- (data $161 (i32.const 7804) "\ac\ceL>")
- (data $162 (i32.const 7808) "O]\fe\bd")
- (data $163 (i32.const 7812) "\bf\e9\11>")
- (data $164 (i32.const 7816) "\b8\d1\eb\bd")
- (data $165 (i32.const 7820) "\1a%\ef=")
- (data $166 (i32.const 7824) "\bb!\90=")
- (data $167 (i32.const 7831) "?")
- (data $168 (i32.const 7832) "\18r1?")
- (data $169 (i32.const 7838) "\80")
- (data $170 (i32.const 7840) "\18r\b1B")
- (data $171 (i32.const 7846) "\d0\c2")
- (data $172 (i32.const 7848) ";\aa\b8?")
- (data $173 (i32.const 7854) "@K")
- (data $174 (i32.const 7858) "@K")
- (data $175 (i32.const 7861) "\801?")
- (data $176 (i32.const 7864) "\83\80^\b9")
- (data $177 (i32.const 7868) "\aa\aa*>")
- (data $178 (i32.const 7875) "?")
- (data $179 (i32.const 7876) "\08\89\08<")
- (data $180 (i32.const 7880) "\c1\a9*=")
- (data $181 (i32.const 7884) "giP9")
- (data $182 (i32.const 7888) "\ceC\b7:")
- (data $183 (i32.const 7894) "\80?")
- (data $184 (i32.const 7896) "\ff\ff\7f")
- (data $185 (i32.const 7902) "@")
- (data $186 (i32.const 7904) "\7f")
- (data $187 (i32.const 7908) "\7f")
- (data $188 (i32.const 7914) "\80\7f")
- (data $189 (i32.const 7916) "\f3\045?")
- (data $190 (i32.const 7922) "\80?")
- (data $191 (i32.const 7924) "\fc\ff\7f\be")
- (data $192 (i32.const 7928) "\aa\aa\aa>")
- (data $193 (i32.const 7932) "P\ae*\be")
- (data $194 (i32.const 7936) "\ac\ceL>")
- (data $195 (i32.const 7940) "O]\fe\bd")
- (data $196 (i32.const 7944) "\bf\e9\11>")
- (data $197 (i32.const 7948) "\b8\d1\eb\bd")
- (data $198 (i32.const 7952) "\1a%\ef=")
- (data $199 (i32.const 7956) "\bb!\90=")
- (data $200 (i32.const 7963) "?")
- (data $201 (i32.const 7964) "\18r1?")
- (data $202 (i32.const 7974) "\10")
- (data $203 (i32.const 7982) "\10")
- (data $204 (i32.const 7990) "\10")
- (data $205 (i32.const 7998) "\10")
- (data $206 (i32.const 8000) "\ef9\fa\feB.\86@")
- (data $207 (i32.const 8013) "P\87\c0")
- (data $208 (i32.const 8016) "\fe\82+eG\15\f7?")
- (data $209 (i32.const 8030) "8C")
- (data $210 (i32.const 8038) "8C")
- (data $211 (i32.const 8042) "\e0\feB.\e6?")
- (data $212 (i32.const 8048) "v<y5\ef9\ea=")
- (data $213 (i32.const 8062) "\f0?")
- (data $214 (i32.const 8070) "\e0?")
- (data $215 (i32.const 8072) "UUUUUU\c5?")
- (data $216 (i32.const 8080) "UUUUUU\a5?")
- (data $217 (i32.const 8088) "\11\11\11\11\11\11\81?")
- (data $218 (i32.const 8096) "\17l\c1\16l\c1V?")
- (data $219 (i32.const 8104) "\1a\a0\01\1a\a0\01*?")
- (data $220 (i32.const 8112) "\1a\a0\01\1a\a0\01\fa>")
- (data $221 (i32.const 8120) "4\c7V\a5\e3\1d\c7>")
- (data $222 (i32.const 8128) "\\\9fx\b7O~\92>")
- (data $223 (i32.const 8136) "\e4D\f5gE\e6Z>")
- (data $224 (i32.const 8144) "\98\d8\f8\ef\d8\ee!>")
- (data $225 (i32.const 8152) "\ff\ff\ff\ff\ff\ff\0f")
- (data $226 (i32.const 8166) "\08")
- (data $227 (i32.const 8168) "\ff\03")
- (data $228 (i32.const 8176) "\ff\03")
- (data $229 (i32.const 8190) "\f0\7f")
- (data $230 (i32.const 8192) "\cd;\7ff\9e\a0\e6?")
- (data $231 (i32.const 8206) "\f0?")
- (data $232 (i32.const 8215) "@")
- (data $233 (i32.const 8216) "\9f\c6x\d0\t\9a\c3?")
- (data $234 (i32.const 8224) "\afx\8e\1d\c5q\cc?")
- (data $235 (i32.const 8232) "\04\fa\97\99\99\99\d9?")
- (data $236 (i32.const 8240) "DR>\df\12\f1\c2?")
- (data $237 (i32.const 8248) "\de\03\cb\96dF\c7?")
- (data $238 (i32.const 8256) "Y\93\"\94$I\d2?")
- (data $239 (i32.const 8264) "\93UUUUU\e5?")
- (data $240 (i32.const 8278) "\e0?")
- (data $241 (i32.const 8280) "v<y5\ef9\ea=")
- (data $242 (i32.const 8290) "\e0\feB.\e6?")
- (data $243 (i32.const 8296) "\ef9\fa\feB.\86@")
- (data $244 (i32.const 8309) "P\87\c0")
- (data $245 (i32.const 8312) "\fe\82+eG\15\f7?")
- (data $246 (i32.const 8326) "8C")
- (data $247 (i32.const 8334) "8C")
- (data $248 (i32.const 8338) "\e0\feB.\e6?")
- (data $249 (i32.const 8344) "v<y5\ef9\ea=")
- (data $250 (i32.const 8358) "\f0?")
- (data $251 (i32.const 8366) "\e0?")
- (data $252 (i32.const 8368) "UUUUUU\c5?")
- (data $253 (i32.const 8376) "UUUUUU\a5?")
- (data $254 (i32.const 8384) "\11\11\11\11\11\11\81?")
- (data $255 (i32.const 8392) "\17l\c1\16l\c1V?")
- (data $256 (i32.const 8400) "\1a\a0\01\1a\a0\01*?")
- (data $257 (i32.const 8408) "\1a\a0\01\1a\a0\01\fa>")
- (data $258 (i32.const 8416) "4\c7V\a5\e3\1d\c7>")
- (data $259 (i32.const 8424) "\\\9fx\b7O~\92>")
- (data $260 (i32.const 8432) "\e4D\f5gE\e6Z>")
- (data $261 (i32.const 8440) "\98\d8\f8\ef\d8\ee!>")
- (data $262 (i32.const 8448) "\ff\ff\ff\ff\ff\ff\0f")
- (data $263 (i32.const 8462) "\08")
- (data $264 (i32.const 8464) "\ff\03")
- (data $265 (i32.const 8472) "\ff\03")
- (data $266 (i32.const 8486) "\f0\7f")
- (data $267 (i32.const 8488) "\cd;\7ff\9e\a0\e6?")
- (data $268 (i32.const 8502) "\f0?")
- (data $269 (i32.const 8511) "@")
- (data $270 (i32.const 8512) "\9f\c6x\d0\t\9a\c3?")
- (data $271 (i32.const 8520) "\afx\8e\1d\c5q\cc?")
- (data $272 (i32.const 8528) "\04\fa\97\99\99\99\d9?")
- (data $273 (i32.const 8536) "DR>\df\12\f1\c2?")
- (data $274 (i32.const 8544) "\de\03\cb\96dF\c7?")
- (data $275 (i32.const 8552) "Y\93\"\94$I\d2?")
- (data $276 (i32.const 8560) "\93UUUUU\e5?")
- (data $277 (i32.const 8574) "\e0?")
- (data $278 (i32.const 8576) "v<y5\ef9\ea=")
- (data $279 (i32.const 8586) "\e0\feB.\e6?")
- (data $280 (i32.const 8592) "\ef9\fa\feB.\86@")
- (data $281 (i32.const 8605) "P\87\c0")
- (data $282 (i32.const 8608) "\fe\82+eG\15\f7?")
- (data $283 (i32.const 8622) "8C")
- (data $284 (i32.const 8630) "8C")
- (data $285 (i32.const 8634) "\e0\feB.\e6?")
- (data $286 (i32.const 8640) "v<y5\ef9\ea=")
- (data $287 (i32.const 8654) "\f0?")
- (data $288 (i32.const 8662) "\e0?")
- (data $289 (i32.const 8664) "UUUUUU\c5?")
- (data $290 (i32.const 8672) "UUUUUU\a5?")
- (data $291 (i32.const 8680) "\11\11\11\11\11\11\81?")
- (data $292 (i32.const 8688) "\17l\c1\16l\c1V?")
- (data $293 (i32.const 8696) "\1a\a0\01\1a\a0\01*?")
- (data $294 (i32.const 8704) "\1a\a0\01\1a\a0\01\fa>")
- (data $295 (i32.const 8712) "4\c7V\a5\e3\1d\c7>")
- (data $296 (i32.const 8720) "\\\9fx\b7O~\92>")
- (data $297 (i32.const 8728) "\e4D\f5gE\e6Z>")
- (data $298 (i32.const 8736) "\98\d8\f8\ef\d8\ee!>")
- (data $299 (i32.const 8744) "\ff\ff\ff\ff\ff\ff\0f")
- (data $300 (i32.const 8758) "\08")
- (data $301 (i32.const 8760) "\ff\03")
- (data $302 (i32.const 8768) "\ff\03")
- (data $303 (i32.const 8782) "\f0\7f")
- (data $304 (i32.const 8784) "\cd;\7ff\9e\a0\e6?")
- (data $305 (i32.const 8798) "\f0?")
- (data $306 (i32.const 8807) "@")
- (data $307 (i32.const 8808) "\9f\c6x\d0\t\9a\c3?")
- (data $308 (i32.const 8816) "\afx\8e\1d\c5q\cc?")
- (data $309 (i32.const 8824) "\04\fa\97\99\99\99\d9?")
- (data $310 (i32.const 8832) "DR>\df\12\f1\c2?")
- (data $311 (i32.const 8840) "\de\03\cb\96dF\c7?")
- (data $312 (i32.const 8848) "Y\93\"\94$I\d2?")
- (data $313 (i32.const 8856) "\93UUUUU\e5?")
- (data $314 (i32.const 8870) "\e0?")
- (data $315 (i32.const 8872) "v<y5\ef9\ea=")
- (data $316 (i32.const 8882) "\e0\feB.\e6?")
- (data $317 (i32.const 8888) "\ef9\fa\feB.\86@")
- (data $318 (i32.const 8901) "P\87\c0")
- (data $319 (i32.const 8904) "\fe\82+eG\15\f7?")
- (data $320 (i32.const 8918) "8C")
- (data $321 (i32.const 8926) "8C")
- (data $322 (i32.const 8930) "\e0\feB.\e6?")
- (data $323 (i32.const 8936) "v<y5\ef9\ea=")
- (data $324 (i32.const 8950) "\f0?")
- (data $325 (i32.const 8958) "\e0?")
- (data $326 (i32.const 8960) "UUUUUU\c5?")
- (data $327 (i32.const 8968) "UUUUUU\a5?")
- (data $328 (i32.const 8976) "\11\11\11\11\11\11\81?")
- (data $329 (i32.const 8984) "\17l\c1\16l\c1V?")
- (data $330 (i32.const 8992) "\1a\a0\01\1a\a0\01*?")
- (data $331 (i32.const 9000) "\1a\a0\01\1a\a0\01\fa>")
- (data $332 (i32.const 9008) "4\c7V\a5\e3\1d\c7>")
- (data $333 (i32.const 9016) "\\\9fx\b7O~\92>")
- (data $334 (i32.const 9024) "\e4D\f5gE\e6Z>")
- (data $335 (i32.const 9032) "\98\d8\f8\ef\d8\ee!>")
- (data $336 (i32.const 9040) "\ff\ff\ff\ff\ff\ff\0f")
- (data $337 (i32.const 9054) "\08")
- (data $338 (i32.const 9056) "\ff\03")
- (data $339 (i32.const 9064) "\ff\03")
- (data $340 (i32.const 9078) "\f0\7f")
- (data $341 (i32.const 9080) "\cd;\7ff\9e\a0\e6?")
- (data $342 (i32.const 9094) "\f0?")
- (data $343 (i32.const 9103) "@")
- (data $344 (i32.const 9104) "\9f\c6x\d0\t\9a\c3?")
- (data $345 (i32.const 9112) "\afx\8e\1d\c5q\cc?")
- (data $346 (i32.const 9120) "\04\fa\97\99\99\99\d9?")
- (data $347 (i32.const 9128) "DR>\df\12\f1\c2?")
- (data $348 (i32.const 9136) "\de\03\cb\96dF\c7?")
- (data $349 (i32.const 9144) "Y\93\"\94$I\d2?")
- (data $350 (i32.const 9152) "\93UUUUU\e5?")
- (data $351 (i32.const 9166) "\e0?")
- (data $352 (i32.const 9168) "v<y5\ef9\ea=")
- (data $353 (i32.const 9178) "\e0\feB.\e6?")
- (data $354 (i32.const 9190) "\10")
- (data $355 (i32.const 9192) "\ef9\fa\feB.\86@")
- (data $356 (i32.const 9205) "P\87\c0")
- (data $357 (i32.const 9208) "\fe\82+eG\15\f7?")
- (data $358 (i32.const 9222) "8C")
- (data $359 (i32.const 9230) "8C")
- (data $360 (i32.const 9234) "\e0\feB.\e6?")
- (data $361 (i32.const 9240) "v<y5\ef9\ea=")
- (data $362 (i32.const 9254) "\f0?")
- (data $363 (i32.const 9262) "\e0?")
- (data $364 (i32.const 9264) "UUUUUU\c5?")
- (data $365 (i32.const 9272) "UUUUUU\a5?")
- (data $366 (i32.const 9280) "\11\11\11\11\11\11\81?")
- (data $367 (i32.const 9288) "\17l\c1\16l\c1V?")
- (data $368 (i32.const 9296) "\1a\a0\01\1a\a0\01*?")
- (data $369 (i32.const 9304) "\1a\a0\01\1a\a0\01\fa>")
- (data $370 (i32.const 9312) "4\c7V\a5\e3\1d\c7>")
- (data $371 (i32.const 9320) "\\\9fx\b7O~\92>")
- (data $372 (i32.const 9328) "\e4D\f5gE\e6Z>")
- (data $373 (i32.const 9336) "\98\d8\f8\ef\d8\ee!>")
- (data $374 (i32.const 9344) "\ff\ff\ff\ff\ff\ff\0f")
- (data $375 (i32.const 9358) "\08")
- (data $376 (i32.const 9360) "\ff\03")
- (data $377 (i32.const 9368) "\ff\03")
- (data $378 (i32.const 9382) "\f0\7f")
- (data $379 (i32.const 9384) "\cd;\7ff\9e\a0\e6?")
- (data $380 (i32.const 9398) "\f0?")
- (data $381 (i32.const 9407) "@")
- (data $382 (i32.const 9408) "\9f\c6x\d0\t\9a\c3?")
- (data $383 (i32.const 9416) "\afx\8e\1d\c5q\cc?")
- (data $384 (i32.const 9424) "\04\fa\97\99\99\99\d9?")
- (data $385 (i32.const 9432) "DR>\df\12\f1\c2?")
- (data $386 (i32.const 9440) "\de\03\cb\96dF\c7?")
- (data $387 (i32.const 9448) "Y\93\"\94$I\d2?")
- (data $388 (i32.const 9456) "\93UUUUU\e5?")
- (data $389 (i32.const 9470) "\e0?")
- (data $390 (i32.const 9472) "v<y5\ef9\ea=")
- (data $391 (i32.const 9482) "\e0\feB.\e6?")
- (data $392 (i32.const 9494) "\10")
- (data $393 (i32.const 9496) "\ef9\fa\feB.\86@")
- (data $394 (i32.const 9509) "P\87\c0")
- (data $395 (i32.const 9512) "\fe\82+eG\15\f7?")
- (data $396 (i32.const 9526) "8C")
- (data $397 (i32.const 9534) "8C")
- (data $398 (i32.const 9538) "\e0\feB.\e6?")
- (data $399 (i32.const 9544) "v<y5\ef9\ea=")
- (data $400 (i32.const 9558) "\f0?")
- (data $401 (i32.const 9566) "\e0?")
- (data $402 (i32.const 9568) "UUUUUU\c5?")
- (data $403 (i32.const 9576) "UUUUUU\a5?")
- (data $404 (i32.const 9584) "\11\11\11\11\11\11\81?")
- (data $405 (i32.const 9592) "\17l\c1\16l\c1V?")
- (data $406 (i32.const 9600) "\1a\a0\01\1a\a0\01*?")
- (data $407 (i32.const 9608) "\1a\a0\01\1a\a0\01\fa>")
- (data $408 (i32.const 9616) "4\c7V\a5\e3\1d\c7>")
- (data $409 (i32.const 9624) "\\\9fx\b7O~\92>")
- (data $410 (i32.const 9632) "\e4D\f5gE\e6Z>")
- (data $411 (i32.const 9640) "\98\d8\f8\ef\d8\ee!>")
- (data $412 (i32.const 9648) "\ff\ff\ff\ff\ff\ff\0f")
- (data $413 (i32.const 9662) "\08")
- (data $414 (i32.const 9664) "\ff\03")
- (data $415 (i32.const 9672) "\ff\03")
- (data $416 (i32.const 9686) "\f0\7f")
- (data $417 (i32.const 9688) "\cd;\7ff\9e\a0\e6?")
- (data $418 (i32.const 9702) "\f0?")
- (data $419 (i32.const 9711) "@")
- (data $420 (i32.const 9712) "\9f\c6x\d0\t\9a\c3?")
- (data $421 (i32.const 9720) "\afx\8e\1d\c5q\cc?")
- (data $422 (i32.const 9728) "\04\fa\97\99\99\99\d9?")
- (data $423 (i32.const 9736) "DR>\df\12\f1\c2?")
- (data $424 (i32.const 9744) "\de\03\cb\96dF\c7?")
- (data $425 (i32.const 9752) "Y\93\"\94$I\d2?")
- (data $426 (i32.const 9760) "\93UUUUU\e5?")
- (data $427 (i32.const 9774) "\e0?")
- (data $428 (i32.const 9776) "v<y5\ef9\ea=")
- (data $429 (i32.const 9786) "\e0\feB.\e6?")
- (data $430 (i32.const 9794) "\d0\c2")
- (data $431 (i32.const 9796) ";\aa\b8?")
- (data $432 (i32.const 9802) "@K")
- (data $433 (i32.const 9806) "@K")
- (data $434 (i32.const 9809) "\801?")
- (data $435 (i32.const 9812) "\83\80^\b9")
- (data $436 (i32.const 9816) "\aa\aa*>")
- (data $437 (i32.const 9823) "?")
- (data $438 (i32.const 9824) "\08\89\08<")
- (data $439 (i32.const 9828) "\c1\a9*=")
- (data $440 (i32.const 9832) "giP9")
- (data $441 (i32.const 9836) "\ceC\b7:")
- (data $442 (i32.const 9842) "\80?")
- (data $443 (i32.const 9844) "\ff\ff\7f")
- (data $444 (i32.const 9850) "@")
- (data $445 (i32.const 9852) "\7f")
- (data $446 (i32.const 9856) "\7f")
- (data $447 (i32.const 9862) "\d0\c2")
- (data $448 (i32.const 9864) ";\aa\b8?")
- (data $449 (i32.const 9870) "@K")
- (data $450 (i32.const 9874) "@K")
- (data $451 (i32.const 9877) "\801?")
- (data $452 (i32.const 9880) "\83\80^\b9")
- (data $453 (i32.const 9884) "\aa\aa*>")
- (data $454 (i32.const 9891) "?")
- (data $455 (i32.const 9892) "\08\89\08<")
- (data $456 (i32.const 9896) "\c1\a9*=")
- (data $457 (i32.const 9900) "giP9")
- (data $458 (i32.const 9904) "\ceC\b7:")
- (data $459 (i32.const 9910) "\80?")
- (data $460 (i32.const 9912) "\ff\ff\7f")
- (data $461 (i32.const 9918) "@")
- (data $462 (i32.const 9920) "\7f")
- (data $463 (i32.const 9924) "\7f")
- (data $464 (i32.const 9930) "\d0\c2")
- (data $465 (i32.const 9932) ";\aa\b8?")
- (data $466 (i32.const 9938) "@K")
- (data $467 (i32.const 9942) "@K")
- (data $468 (i32.const 9945) "\801?")
- (data $469 (i32.const 9948) "\83\80^\b9")
- (data $470 (i32.const 9952) "\aa\aa*>")
- (data $471 (i32.const 9959) "?")
- (data $472 (i32.const 9960) "\08\89\08<")
- (data $473 (i32.const 9964) "\c1\a9*=")
- (data $474 (i32.const 9968) "giP9")
- (data $475 (i32.const 9972) "\ceC\b7:")
- (data $476 (i32.const 9978) "\80?")
- (data $477 (i32.const 9980) "\ff\ff\7f")
- (data $478 (i32.const 9986) "@")
- (data $479 (i32.const 9988) "\7f")
- (data $480 (i32.const 9992) "\7f")
- (data $481 (i32.const 9998) "\d0\c2")
- (data $482 (i32.const 10000) ";\aa\b8?")
- (data $483 (i32.const 10006) "@K")
- (data $484 (i32.const 10010) "@K")
- (data $485 (i32.const 10013) "\801?")
- (data $486 (i32.const 10016) "\83\80^\b9")
- (data $487 (i32.const 10020) "\aa\aa*>")
- (data $488 (i32.const 10027) "?")
- (data $489 (i32.const 10028) "\08\89\08<")
- (data $490 (i32.const 10032) "\c1\a9*=")
- (data $491 (i32.const 10036) "giP9")
- (data $492 (i32.const 10040) "\ceC\b7:")
- (data $493 (i32.const 10046) "\80?")
- (data $494 (i32.const 10048) "\ff\ff\7f")
- (data $495 (i32.const 10054) "@")
- (data $496 (i32.const 10056) "\7f")
- (data $497 (i32.const 10060) "\7f")
- (data $498 (i32.const 10066) "\d0\c2")
- (data $499 (i32.const 10068) ";\aa\b8?")
- (data $500 (i32.const 10074) "@K")
- (data $501 (i32.const 10078) "@K")
- (data $502 (i32.const 10081) "\801?")
- (data $503 (i32.const 10084) "\83\80^\b9")
- (data $504 (i32.const 10088) "\aa\aa*>")
- (data $505 (i32.const 10095) "?")
- (data $506 (i32.const 10096) "\08\89\08<")
- (data $507 (i32.const 10100) "\c1\a9*=")
- (data $508 (i32.const 10104) "giP9")
- (data $509 (i32.const 10108) "\ceC\b7:")
- (data $510 (i32.const 10114) "\80?")
- (data $511 (i32.const 10116) "\ff\ff\7f")
- (data $512 (i32.const 10122) "@")
- (data $513 (i32.const 10124) "\7f")
- (data $514 (i32.const 10128) "\7f")
- (data $515 (i32.const 10134) "\d0\c2")
- (data $516 (i32.const 10136) ";\aa\b8?")
- (data $517 (i32.const 10142) "@K")
- (data $518 (i32.const 10146) "@K")
- (data $519 (i32.const 10149) "\801?")
- (data $520 (i32.const 10152) "\83\80^\b9")
- (data $521 (i32.const 10156) "\aa\aa*>")
- (data $522 (i32.const 10163) "?")
- (data $523 (i32.const 10164) "\08\89\08<")
- (data $524 (i32.const 10168) "\c1\a9*=")
- (data $525 (i32.const 10172) "giP9")
- (data $526 (i32.const 10176) "\ceC\b7:")
- (data $527 (i32.const 10182) "\80?")
- (data $528 (i32.const 10184) "\ff\ff\7f")
- (data $529 (i32.const 10190) "@")
- (data $530 (i32.const 10192) "\7f")
- (data $531 (i32.const 10196) "\7f")
- (data $532 (i32.const 10202) "\d0\c2")
- (data $533 (i32.const 10204) ";\aa\b8?")
- (data $534 (i32.const 10210) "@K")
- (data $535 (i32.const 10214) "@K")
- (data $536 (i32.const 10217) "\801?")
- (data $537 (i32.const 10220) "\83\80^\b9")
- (data $538 (i32.const 10224) "\aa\aa*>")
- (data $539 (i32.const 10231) "?")
- (data $540 (i32.const 10232) "\08\89\08<")
- (data $541 (i32.const 10236) "\c1\a9*=")
- (data $542 (i32.const 10240) "giP9")
- (data $543 (i32.const 10244) "\ceC\b7:")
- (data $544 (i32.const 10250) "\80?")
- (data $545 (i32.const 10252) "\ff\ff\7f")
- (data $546 (i32.const 10258) "@")
- (data $547 (i32.const 10260) "\7f")
- (data $548 (i32.const 10264) "\7f")
- (data $549 (i32.const 10270) "\c0\7f")
- (data $550 (i32.const 10274) "\80?")
- (data $551 (i32.const 10278) "\c0\7f")
- (data $552 (i32.const 10282) "\80?")
- (data $553 (i32.const 10293) "P\87\c0")
- (data $554 (i32.const 10296) "\fe\82+eG\15\f7?")
- (data $555 (i32.const 10310) "8C")
- (data $556 (i32.const 10318) "8C")
- (data $557 (i32.const 10322) "\e0\feB.\e6?")
- (data $558 (i32.const 10328) "v<y5\ef9\ea=")
- (data $559 (i32.const 10342) "\f0?")
- (data $560 (i32.const 10350) "\e0?")
- (data $561 (i32.const 10352) "UUUUUU\c5?")
- (data $562 (i32.const 10360) "UUUUUU\a5?")
- (data $563 (i32.const 10368) "\11\11\11\11\11\11\81?")
- (data $564 (i32.const 10376) "\17l\c1\16l\c1V?")
- (data $565 (i32.const 10384) "\1a\a0\01\1a\a0\01*?")
- (data $566 (i32.const 10392) "\1a\a0\01\1a\a0\01\fa>")
- (data $567 (i32.const 10400) "4\c7V\a5\e3\1d\c7>")
- (data $568 (i32.const 10408) "\\\9fx\b7O~\92>")
- (data $569 (i32.const 10416) "\e4D\f5gE\e6Z>")
- (data $570 (i32.const 10424) "\98\d8\f8\ef\d8\ee!>")
- (data $571 (i32.const 10432) "\ff\ff\ff\ff\ff\ff\0f")
- (data $572 (i32.const 10446) "\08")
- (data $573 (i32.const 10448) "\ff\03")
- (data $574 (i32.const 10456) "\ff\03")
- (data $575 (i32.const 10469) "P\87\c0")
- (data $576 (i32.const 10472) "\fe\82+eG\15\f7?")
- (data $577 (i32.const 10486) "8C")
- (data $578 (i32.const 10494) "8C")
- (data $579 (i32.const 10498) "\e0\feB.\e6?")
- (data $580 (i32.const 10504) "v<y5\ef9\ea=")
- (data $581 (i32.const 10518) "\f0?")
- (data $582 (i32.const 10526) "\e0?")
- (data $583 (i32.const 10528) "UUUUUU\c5?")
- (data $584 (i32.const 10536) "UUUUUU\a5?")
- (data $585 (i32.const 10544) "\11\11\11\11\11\11\81?")
- (data $586 (i32.const 10552) "\17l\c1\16l\c1V?")
- (data $587 (i32.const 10560) "\1a\a0\01\1a\a0\01*?")
- (data $588 (i32.const 10568) "\1a\a0\01\1a\a0\01\fa>")
- (data $589 (i32.const 10576) "4\c7V\a5\e3\1d\c7>")
- (data $590 (i32.const 10584) "\\\9fx\b7O~\92>")
- (data $591 (i32.const 10592) "\e4D\f5gE\e6Z>")
- (data $592 (i32.const 10600) "\98\d8\f8\ef\d8\ee!>")
- (data $593 (i32.const 10608) "\ff\ff\ff\ff\ff\ff\0f")
- (data $594 (i32.const 10622) "\08")
- (data $595 (i32.const 10624) "\ff\03")
- (data $596 (i32.const 10632) "\ff\03")
- (data $597 (i32.const 10645) "P\87\c0")
- (data $598 (i32.const 10648) "\fe\82+eG\15\f7?")
- (data $599 (i32.const 10662) "8C")
- (data $600 (i32.const 10670) "8C")
- (data $601 (i32.const 10674) "\e0\feB.\e6?")
- (data $602 (i32.const 10680) "v<y5\ef9\ea=")
- (data $603 (i32.const 10694) "\f0?")
- (data $604 (i32.const 10702) "\e0?")
- (data $605 (i32.const 10704) "UUUUUU\c5?")
- (data $606 (i32.const 10712) "UUUUUU\a5?")
- (data $607 (i32.const 10720) "\11\11\11\11\11\11\81?")
- (data $608 (i32.const 10728) "\17l\c1\16l\c1V?")
- (data $609 (i32.const 10736) "\1a\a0\01\1a\a0\01*?")
- (data $610 (i32.const 10744) "\1a\a0\01\1a\a0\01\fa>")
- (data $611 (i32.const 10752) "4\c7V\a5\e3\1d\c7>")
- (data $612 (i32.const 10760) "\\\9fx\b7O~\92>")
- (data $613 (i32.const 10768) "\e4D\f5gE\e6Z>")
- (data $614 (i32.const 10776) "\98\d8\f8\ef\d8\ee!>")
- (data $615 (i32.const 10784) "\ff\ff\ff\ff\ff\ff\0f")
- (data $616 (i32.const 10798) "\08")
- (data $617 (i32.const 10800) "\ff\03")
- (data $618 (i32.const 10808) "\ff\03")
- (data $619 (i32.const 10821) "P\87\c0")
- (data $620 (i32.const 10824) "\fe\82+eG\15\f7?")
- (data $621 (i32.const 10838) "8C")
- (data $622 (i32.const 10846) "8C")
- (data $623 (i32.const 10850) "\e0\feB.\e6?")
- (data $624 (i32.const 10856) "v<y5\ef9\ea=")
- (data $625 (i32.const 10870) "\f0?")
- (data $626 (i32.const 10878) "\e0?")
- (data $627 (i32.const 10880) "UUUUUU\c5?")
- (data $628 (i32.const 10888) "UUUUUU\a5?")
- (data $629 (i32.const 10896) "\11\11\11\11\11\11\81?")
- (data $630 (i32.const 10904) "\17l\c1\16l\c1V?")
- (data $631 (i32.const 10912) "\1a\a0\01\1a\a0\01*?")
- (data $632 (i32.const 10920) "\1a\a0\01\1a\a0\01\fa>")
- (data $633 (i32.const 10928) "4\c7V\a5\e3\1d\c7>")
- (data $634 (i32.const 10936) "\\\9fx\b7O~\92>")
- (data $635 (i32.const 10944) "\e4D\f5gE\e6Z>")
- (data $636 (i32.const 10952) "\98\d8\f8\ef\d8\ee!>")
- (data $637 (i32.const 10960) "\ff\ff\ff\ff\ff\ff\0f")
- (data $638 (i32.const 10974) "\08")
- (data $639 (i32.const 10976) "\ff\03")
- (data $640 (i32.const 10984) "\ff\03")
- (data $641 (i32.const 10997) "P\87\c0")
- (data $642 (i32.const 11000) "\fe\82+eG\15\f7?")
- (data $643 (i32.const 11014) "8C")
- (data $644 (i32.const 11022) "8C")
- (data $645 (i32.const 11026) "\e0\feB.\e6?")
- (data $646 (i32.const 11032) "v<y5\ef9\ea=")
- (data $647 (i32.const 11046) "\f0?")
- (data $648 (i32.const 11054) "\e0?")
- (data $649 (i32.const 11056) "UUUUUU\c5?")
- (data $650 (i32.const 11064) "UUUUUU\a5?")
- (data $651 (i32.const 11072) "\11\11\11\11\11\11\81?")
- (data $652 (i32.const 11080) "\17l\c1\16l\c1V?")
- (data $653 (i32.const 11088) "\1a\a0\01\1a\a0\01*?")
- (data $654 (i32.const 11096) "\1a\a0\01\1a\a0\01\fa>")
- (data $655 (i32.const 11104) "4\c7V\a5\e3\1d\c7>")
- (data $656 (i32.const 11112) "\\\9fx\b7O~\92>")
- (data $657 (i32.const 11120) "\e4D\f5gE\e6Z>")
- (data $658 (i32.const 11128) "\98\d8\f8\ef\d8\ee!>")
- (data $659 (i32.const 11136) "\ff\ff\ff\ff\ff\ff\0f")
- (data $660 (i32.const 11150) "\08")
- (data $661 (i32.const 11152) "\ff\03")
- (data $662 (i32.const 11160) "\ff\03")
- (data $663 (i32.const 11173) "P\87\c0")
- (data $664 (i32.const 11176) "\fe\82+eG\15\f7?")
- (data $665 (i32.const 11190) "8C")
- (data $666 (i32.const 11198) "8C")
- (data $667 (i32.const 11202) "\e0\feB.\e6?")
- (data $668 (i32.const 11208) "v<y5\ef9\ea=")
- (data $669 (i32.const 11222) "\f0?")
- (data $670 (i32.const 11230) "\e0?")
- (data $671 (i32.const 11232) "UUUUUU\c5?")
- (data $672 (i32.const 11240) "UUUUUU\a5?")
- (data $673 (i32.const 11248) "\11\11\11\11\11\11\81?")
- (data $674 (i32.const 11256) "\17l\c1\16l\c1V?")
- (data $675 (i32.const 11264) "\1a\a0\01\1a\a0\01*?")
- (data $676 (i32.const 11272) "\1a\a0\01\1a\a0\01\fa>")
- (data $677 (i32.const 11280) "4\c7V\a5\e3\1d\c7>")
- (data $678 (i32.const 11288) "\\\9fx\b7O~\92>")
- (data $679 (i32.const 11296) "\e4D\f5gE\e6Z>")
- (data $680 (i32.const 11304) "\98\d8\f8\ef\d8\ee!>")
- (data $681 (i32.const 11312) "\ff\ff\ff\ff\ff\ff\0f")
- (data $682 (i32.const 11326) "\08")
- (data $683 (i32.const 11328) "\ff\03")
- (data $684 (i32.const 11336) "\ff\03")
- (data $685 (i32.const 11349) "P\87\c0")
- (data $686 (i32.const 11352) "\fe\82+eG\15\f7?")
- (data $687 (i32.const 11366) "8C")
- (data $688 (i32.const 11374) "8C")
- (data $689 (i32.const 11378) "\e0\feB.\e6?")
- (data $690 (i32.const 11384) "v<y5\ef9\ea=")
- (data $691 (i32.const 11398) "\f0?")
- (data $692 (i32.const 11406) "\e0?")
- (data $693 (i32.const 11408) "UUUUUU\c5?")
- (data $694 (i32.const 11416) "UUUUUU\a5?")
- (data $695 (i32.const 11424) "\11\11\11\11\11\11\81?")
- (data $696 (i32.const 11432) "\17l\c1\16l\c1V?")
- (data $697 (i32.const 11440) "\1a\a0\01\1a\a0\01*?")
- (data $698 (i32.const 11448) "\1a\a0\01\1a\a0\01\fa>")
- (data $699 (i32.const 11456) "4\c7V\a5\e3\1d\c7>")
- (data $700 (i32.const 11464) "\\\9fx\b7O~\92>")
- (data $701 (i32.const 11472) "\e4D\f5gE\e6Z>")
- (data $702 (i32.const 11480) "\98\d8\f8\ef\d8\ee!>")
- (data $703 (i32.const 11488) "\ff\ff\ff\ff\ff\ff\0f")
- (data $704 (i32.const 11502) "\08")
- (data $705 (i32.const 11504) "\ff\03")
- (data $706 (i32.const 11512) "\ff\03")
- (data $707 (i32.const 11526) "\f8\7f")
- (data $708 (i32.const 11534) "\f0?")
- (data $709 (i32.const 11542) "\f8\7f")
- (data $710 (i32.const 11550) "\f0?")
+ (data $26 (i32.const 7264) "\7f")
+ (data $27 (i32.const 7268) "\7f")
+ (data $28 (i32.const 7274) "\80\7f")
+ (data $29 (i32.const 7276) "\f3\045?")
+ (data $30 (i32.const 7282) "\80?")
+ (data $31 (i32.const 7284) "\fc\ff\7f\be")
+ (data $32 (i32.const 7288) "\aa\aa\aa>")
+ (data $33 (i32.const 7292) "P\ae*\be")
+ (data $34 (i32.const 7296) "\ac\ceL>")
+ (data $35 (i32.const 7300) "O]\fe\bd")
+ (data $36 (i32.const 7304) "\bf\e9\11>")
+ (data $37 (i32.const 7308) "\b8\d1\eb\bd")
+ (data $38 (i32.const 7312) "\1a%\ef=")
+ (data $39 (i32.const 7316) "\bb!\90=")
+ (data $40 (i32.const 7323) "?")
+ (data $41 (i32.const 7324) "\18r1?")
+ (data $42 (i32.const 7328) "\18r\b1B")
+ (data $43 (i32.const 7334) "\d0\c2")
+ (data $44 (i32.const 7336) ";\aa\b8?")
+ (data $45 (i32.const 7342) "@K")
+ (data $46 (i32.const 7346) "@K")
+ (data $47 (i32.const 7349) "\801?")
+ (data $48 (i32.const 7352) "\83\80^\b9")
+ (data $49 (i32.const 7356) "\aa\aa*>")
+ (data $50 (i32.const 7363) "?")
+ (data $51 (i32.const 7364) "\08\89\08<")
+ (data $52 (i32.const 7368) "\c1\a9*=")
+ (data $53 (i32.const 7372) "giP9")
+ (data $54 (i32.const 7376) "\ceC\b7:")
+ (data $55 (i32.const 7382) "\80?")
+ (data $56 (i32.const 7384) "\ff\ff\7f")
+ (data $57 (i32.const 7390) "@")
+ (data $58 (i32.const 7394) "\ae\c2")
+ (data $59 (i32.const 7396) "\7f")
+ (data $60 (i32.const 7400) "\7f")
+ (data $61 (i32.const 7404) "\7f")
+ (data $62 (i32.const 7410) "\80\7f")
+ (data $63 (i32.const 7412) "\f3\045?")
+ (data $64 (i32.const 7418) "\80?")
+ (data $65 (i32.const 7420) "\fc\ff\7f\be")
+ (data $66 (i32.const 7424) "\aa\aa\aa>")
+ (data $67 (i32.const 7428) "P\ae*\be")
+ (data $68 (i32.const 7432) "\ac\ceL>")
+ (data $69 (i32.const 7436) "O]\fe\bd")
+ (data $70 (i32.const 7440) "\bf\e9\11>")
+ (data $71 (i32.const 7444) "\b8\d1\eb\bd")
+ (data $72 (i32.const 7448) "\1a%\ef=")
+ (data $73 (i32.const 7452) "\bb!\90=")
+ (data $74 (i32.const 7459) "?")
+ (data $75 (i32.const 7460) "\18r1?")
+ (data $76 (i32.const 7464) "\18r\b1B")
+ (data $77 (i32.const 7470) "\d0\c2")
+ (data $78 (i32.const 7472) ";\aa\b8?")
+ (data $79 (i32.const 7478) "@K")
+ (data $80 (i32.const 7482) "@K")
+ (data $81 (i32.const 7485) "\801?")
+ (data $82 (i32.const 7488) "\83\80^\b9")
+ (data $83 (i32.const 7492) "\aa\aa*>")
+ (data $84 (i32.const 7499) "?")
+ (data $85 (i32.const 7500) "\08\89\08<")
+ (data $86 (i32.const 7504) "\c1\a9*=")
+ (data $87 (i32.const 7508) "giP9")
+ (data $88 (i32.const 7512) "\ceC\b7:")
+ (data $89 (i32.const 7518) "\80?")
+ (data $90 (i32.const 7520) "\ff\ff\7f")
+ (data $91 (i32.const 7526) "@")
+ (data $92 (i32.const 7530) "\ae\c2")
+ (data $93 (i32.const 7532) "\7f")
+ (data $94 (i32.const 7536) "\7f")
+ (data $95 (i32.const 7540) "\7f")
+ (data $96 (i32.const 7546) "\80\7f")
+ (data $97 (i32.const 7548) "\f3\045?")
+ (data $98 (i32.const 7554) "\80?")
+ (data $99 (i32.const 7556) "\fc\ff\7f\be")
+ (data $100 (i32.const 7560) "\aa\aa\aa>")
+ (data $101 (i32.const 7564) "P\ae*\be")
+ (data $102 (i32.const 7568) "\ac\ceL>")
+ (data $103 (i32.const 7572) "O]\fe\bd")
+ (data $104 (i32.const 7576) "\bf\e9\11>")
+ (data $105 (i32.const 7580) "\b8\d1\eb\bd")
+ (data $106 (i32.const 7584) "\1a%\ef=")
+ (data $107 (i32.const 7588) "\bb!\90=")
+ (data $108 (i32.const 7595) "?")
+ (data $109 (i32.const 7596) "\18r1?")
+ (data $110 (i32.const 7600) "\18r\b1B")
+ (data $111 (i32.const 7606) "\d0\c2")
+ (data $112 (i32.const 7608) ";\aa\b8?")
+ (data $113 (i32.const 7614) "@K")
+ (data $114 (i32.const 7618) "@K")
+ (data $115 (i32.const 7621) "\801?")
+ (data $116 (i32.const 7624) "\83\80^\b9")
+ (data $117 (i32.const 7628) "\aa\aa*>")
+ (data $118 (i32.const 7635) "?")
+ (data $119 (i32.const 7636) "\08\89\08<")
+ (data $120 (i32.const 7640) "\c1\a9*=")
+ (data $121 (i32.const 7644) "giP9")
+ (data $122 (i32.const 7648) "\ceC\b7:")
+ (data $123 (i32.const 7654) "\80?")
+ (data $124 (i32.const 7656) "\ff\ff\7f")
+ (data $125 (i32.const 7662) "@")
+ (data $126 (i32.const 7666) "\ae\c2")
+ (data $127 (i32.const 7668) "\7f")
+ (data $128 (i32.const 7672) "\7f")
+ (data $129 (i32.const 7676) "\7f")
+ (data $130 (i32.const 7682) "\80\7f")
+ (data $131 (i32.const 7684) "\f3\045?")
+ (data $132 (i32.const 7690) "\80?")
+ (data $133 (i32.const 7692) "\fc\ff\7f\be")
+ (data $134 (i32.const 7696) "\aa\aa\aa>")
+ (data $135 (i32.const 7700) "P\ae*\be")
+ (data $136 (i32.const 7704) "\ac\ceL>")
+ (data $137 (i32.const 7708) "O]\fe\bd")
+ (data $138 (i32.const 7712) "\bf\e9\11>")
+ (data $139 (i32.const 7716) "\b8\d1\eb\bd")
+ (data $140 (i32.const 7720) "\1a%\ef=")
+ (data $141 (i32.const 7724) "\bb!\90=")
+ (data $142 (i32.const 7731) "?")
+ (data $143 (i32.const 7732) "\18r1?")
+ (data $144 (i32.const 7738) "\80")
+ (data $145 (i32.const 7740) "\18r\b1B")
+ (data $146 (i32.const 7746) "\d0\c2")
+ (data $147 (i32.const 7748) ";\aa\b8?")
+ (data $148 (i32.const 7754) "@K")
+ (data $149 (i32.const 7758) "@K")
+ (data $150 (i32.const 7761) "\801?")
+ (data $151 (i32.const 7764) "\83\80^\b9")
+ (data $152 (i32.const 7768) "\aa\aa*>")
+ (data $153 (i32.const 7775) "?")
+ (data $154 (i32.const 7776) "\08\89\08<")
+ (data $155 (i32.const 7780) "\c1\a9*=")
+ (data $156 (i32.const 7784) "giP9")
+ (data $157 (i32.const 7788) "\ceC\b7:")
+ (data $158 (i32.const 7794) "\80?")
+ (data $159 (i32.const 7796) "\ff\ff\7f")
+ (data $160 (i32.const 7802) "@")
+ (data $161 (i32.const 7806) "\ae\c2")
+ (data $162 (i32.const 7808) "\7f")
+ (data $163 (i32.const 7812) "\7f")
+ (data $164 (i32.const 7816) "\7f")
+ (data $165 (i32.const 7822) "\80\7f")
+ (data $166 (i32.const 7824) "\f3\045?")
+ (data $167 (i32.const 7830) "\80?")
+ (data $168 (i32.const 7832) "\fc\ff\7f\be")
+ (data $169 (i32.const 7836) "\aa\aa\aa>")
+ (data $170 (i32.const 7840) "P\ae*\be")
+ (data $171 (i32.const 7844) "\ac\ceL>")
+ (data $172 (i32.const 7848) "O]\fe\bd")
+ (data $173 (i32.const 7852) "\bf\e9\11>")
+ (data $174 (i32.const 7856) "\b8\d1\eb\bd")
+ (data $175 (i32.const 7860) "\1a%\ef=")
+ (data $176 (i32.const 7864) "\bb!\90=")
+ (data $177 (i32.const 7871) "?")
+ (data $178 (i32.const 7872) "\18r1?")
+ (data $179 (i32.const 7878) "\80")
+ (data $180 (i32.const 7880) "\18r\b1B")
+ (data $181 (i32.const 7886) "\d0\c2")
+ (data $182 (i32.const 7888) ";\aa\b8?")
+ (data $183 (i32.const 7894) "@K")
+ (data $184 (i32.const 7898) "@K")
+ (data $185 (i32.const 7901) "\801?")
+ (data $186 (i32.const 7904) "\83\80^\b9")
+ (data $187 (i32.const 7908) "\aa\aa*>")
+ (data $188 (i32.const 7915) "?")
+ (data $189 (i32.const 7916) "\08\89\08<")
+ (data $190 (i32.const 7920) "\c1\a9*=")
+ (data $191 (i32.const 7924) "giP9")
+ (data $192 (i32.const 7928) "\ceC\b7:")
+ (data $193 (i32.const 7934) "\80?")
+ (data $194 (i32.const 7936) "\ff\ff\7f")
+ (data $195 (i32.const 7942) "@")
+ (data $196 (i32.const 7946) "\ae\c2")
+ (data $197 (i32.const 7948) "\7f")
+ (data $198 (i32.const 7952) "\7f")
+ (data $199 (i32.const 7956) "\7f")
+ (data $200 (i32.const 7962) "\80\7f")
+ (data $201 (i32.const 7964) "\f3\045?")
+ (data $202 (i32.const 7970) "\80?")
+ (data $203 (i32.const 7972) "\fc\ff\7f\be")
+ (data $204 (i32.const 7976) "\aa\aa\aa>")
+ (data $205 (i32.const 7980) "P\ae*\be")
+ (data $206 (i32.const 7984) "\ac\ceL>")
+ (data $207 (i32.const 7988) "O]\fe\bd")
+ (data $208 (i32.const 7992) "\bf\e9\11>")
+ (data $209 (i32.const 7996) "\b8\d1\eb\bd")
+ (data $210 (i32.const 8000) "\1a%\ef=")
+ (data $211 (i32.const 8004) "\bb!\90=")
+ (data $212 (i32.const 8011) "?")
+ (data $213 (i32.const 8012) "\18r1?")
+ (data $214 (i32.const 8022) "\10")
+ (data $215 (i32.const 8030) "\10")
+ (data $216 (i32.const 8038) "\10")
+ (data $217 (i32.const 8046) "\10")
+ (data $218 (i32.const 8048) "\ef9\fa\feB.\86@")
+ (data $219 (i32.const 8061) "P\87\c0")
+ (data $220 (i32.const 8064) "\fe\82+eG\15\f7?")
+ (data $221 (i32.const 8078) "8C")
+ (data $222 (i32.const 8086) "8C")
+ (data $223 (i32.const 8090) "\e0\feB.\e6?")
+ (data $224 (i32.const 8096) "v<y5\ef9\ea=")
+ (data $225 (i32.const 8110) "\f0?")
+ (data $226 (i32.const 8118) "\e0?")
+ (data $227 (i32.const 8120) "UUUUUU\c5?")
+ (data $228 (i32.const 8128) "UUUUUU\a5?")
+ (data $229 (i32.const 8136) "\11\11\11\11\11\11\81?")
+ (data $230 (i32.const 8144) "\17l\c1\16l\c1V?")
+ (data $231 (i32.const 8152) "\1a\a0\01\1a\a0\01*?")
+ (data $232 (i32.const 8160) "\1a\a0\01\1a\a0\01\fa>")
+ (data $233 (i32.const 8168) "4\c7V\a5\e3\1d\c7>")
+ (data $234 (i32.const 8176) "\\\9fx\b7O~\92>")
+ (data $235 (i32.const 8184) "\e4D\f5gE\e6Z>")
+ (data $236 (i32.const 8192) "\98\d8\f8\ef\d8\ee!>")
+ (data $237 (i32.const 8200) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $238 (i32.const 8214) "\08")
+ (data $239 (i32.const 8221) " \86\c0")
+ (data $240 (i32.const 8224) "\ff\03")
+ (data $241 (i32.const 8232) "\ff\03")
+ (data $242 (i32.const 8240) "\ff\03")
+ (data $243 (i32.const 8254) "\f0\7f")
+ (data $244 (i32.const 8256) "\cd;\7ff\9e\a0\e6?")
+ (data $245 (i32.const 8270) "\f0?")
+ (data $246 (i32.const 8279) "@")
+ (data $247 (i32.const 8280) "\9f\c6x\d0\t\9a\c3?")
+ (data $248 (i32.const 8288) "\afx\8e\1d\c5q\cc?")
+ (data $249 (i32.const 8296) "\04\fa\97\99\99\99\d9?")
+ (data $250 (i32.const 8304) "DR>\df\12\f1\c2?")
+ (data $251 (i32.const 8312) "\de\03\cb\96dF\c7?")
+ (data $252 (i32.const 8320) "Y\93\"\94$I\d2?")
+ (data $253 (i32.const 8328) "\93UUUUU\e5?")
+ (data $254 (i32.const 8342) "\e0?")
+ (data $255 (i32.const 8344) "v<y5\ef9\ea=")
+ (data $256 (i32.const 8354) "\e0\feB.\e6?")
+ (data $257 (i32.const 8360) "\ef9\fa\feB.\86@")
+ (data $258 (i32.const 8373) "P\87\c0")
+ (data $259 (i32.const 8376) "\fe\82+eG\15\f7?")
+ (data $260 (i32.const 8390) "8C")
+ (data $261 (i32.const 8398) "8C")
+ (data $262 (i32.const 8402) "\e0\feB.\e6?")
+ (data $263 (i32.const 8408) "v<y5\ef9\ea=")
+ (data $264 (i32.const 8422) "\f0?")
+ (data $265 (i32.const 8430) "\e0?")
+ (data $266 (i32.const 8432) "UUUUUU\c5?")
+ (data $267 (i32.const 8440) "UUUUUU\a5?")
+ (data $268 (i32.const 8448) "\11\11\11\11\11\11\81?")
+ (data $269 (i32.const 8456) "\17l\c1\16l\c1V?")
+ (data $270 (i32.const 8464) "\1a\a0\01\1a\a0\01*?")
+ (data $271 (i32.const 8472) "\1a\a0\01\1a\a0\01\fa>")
+ (data $272 (i32.const 8480) "4\c7V\a5\e3\1d\c7>")
+ (data $273 (i32.const 8488) "\\\9fx\b7O~\92>")
+ (data $274 (i32.const 8496) "\e4D\f5gE\e6Z>")
+ (data $275 (i32.const 8504) "\98\d8\f8\ef\d8\ee!>")
+ (data $276 (i32.const 8512) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $277 (i32.const 8526) "\08")
+ (data $278 (i32.const 8533) " \86\c0")
+ (data $279 (i32.const 8536) "\ff\03")
+ (data $280 (i32.const 8544) "\ff\03")
+ (data $281 (i32.const 8552) "\ff\03")
+ (data $282 (i32.const 8566) "\f0\7f")
+ (data $283 (i32.const 8568) "\cd;\7ff\9e\a0\e6?")
+ (data $284 (i32.const 8582) "\f0?")
+ (data $285 (i32.const 8591) "@")
+ (data $286 (i32.const 8592) "\9f\c6x\d0\t\9a\c3?")
+ (data $287 (i32.const 8600) "\afx\8e\1d\c5q\cc?")
+ (data $288 (i32.const 8608) "\04\fa\97\99\99\99\d9?")
+ (data $289 (i32.const 8616) "DR>\df\12\f1\c2?")
+ (data $290 (i32.const 8624) "\de\03\cb\96dF\c7?")
+ (data $291 (i32.const 8632) "Y\93\"\94$I\d2?")
+ (data $292 (i32.const 8640) "\93UUUUU\e5?")
+ (data $293 (i32.const 8654) "\e0?")
+ (data $294 (i32.const 8656) "v<y5\ef9\ea=")
+ (data $295 (i32.const 8666) "\e0\feB.\e6?")
+ (data $296 (i32.const 8672) "\ef9\fa\feB.\86@")
+ (data $297 (i32.const 8685) "P\87\c0")
+ (data $298 (i32.const 8688) "\fe\82+eG\15\f7?")
+ (data $299 (i32.const 8702) "8C")
+ (data $300 (i32.const 8710) "8C")
+ (data $301 (i32.const 8714) "\e0\feB.\e6?")
+ (data $302 (i32.const 8720) "v<y5\ef9\ea=")
+ (data $303 (i32.const 8734) "\f0?")
+ (data $304 (i32.const 8742) "\e0?")
+ (data $305 (i32.const 8744) "UUUUUU\c5?")
+ (data $306 (i32.const 8752) "UUUUUU\a5?")
+ (data $307 (i32.const 8760) "\11\11\11\11\11\11\81?")
+ (data $308 (i32.const 8768) "\17l\c1\16l\c1V?")
+ (data $309 (i32.const 8776) "\1a\a0\01\1a\a0\01*?")
+ (data $310 (i32.const 8784) "\1a\a0\01\1a\a0\01\fa>")
+ (data $311 (i32.const 8792) "4\c7V\a5\e3\1d\c7>")
+ (data $312 (i32.const 8800) "\\\9fx\b7O~\92>")
+ (data $313 (i32.const 8808) "\e4D\f5gE\e6Z>")
+ (data $314 (i32.const 8816) "\98\d8\f8\ef\d8\ee!>")
+ (data $315 (i32.const 8824) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $316 (i32.const 8838) "\08")
+ (data $317 (i32.const 8845) " \86\c0")
+ (data $318 (i32.const 8848) "\ff\03")
+ (data $319 (i32.const 8856) "\ff\03")
+ (data $320 (i32.const 8864) "\ff\03")
+ (data $321 (i32.const 8878) "\f0\7f")
+ (data $322 (i32.const 8880) "\cd;\7ff\9e\a0\e6?")
+ (data $323 (i32.const 8894) "\f0?")
+ (data $324 (i32.const 8903) "@")
+ (data $325 (i32.const 8904) "\9f\c6x\d0\t\9a\c3?")
+ (data $326 (i32.const 8912) "\afx\8e\1d\c5q\cc?")
+ (data $327 (i32.const 8920) "\04\fa\97\99\99\99\d9?")
+ (data $328 (i32.const 8928) "DR>\df\12\f1\c2?")
+ (data $329 (i32.const 8936) "\de\03\cb\96dF\c7?")
+ (data $330 (i32.const 8944) "Y\93\"\94$I\d2?")
+ (data $331 (i32.const 8952) "\93UUUUU\e5?")
+ (data $332 (i32.const 8966) "\e0?")
+ (data $333 (i32.const 8968) "v<y5\ef9\ea=")
+ (data $334 (i32.const 8978) "\e0\feB.\e6?")
+ (data $335 (i32.const 8984) "\ef9\fa\feB.\86@")
+ (data $336 (i32.const 8997) "P\87\c0")
+ (data $337 (i32.const 9000) "\fe\82+eG\15\f7?")
+ (data $338 (i32.const 9014) "8C")
+ (data $339 (i32.const 9022) "8C")
+ (data $340 (i32.const 9026) "\e0\feB.\e6?")
+ (data $341 (i32.const 9032) "v<y5\ef9\ea=")
+ (data $342 (i32.const 9046) "\f0?")
+ (data $343 (i32.const 9054) "\e0?")
+ (data $344 (i32.const 9056) "UUUUUU\c5?")
+ (data $345 (i32.const 9064) "UUUUUU\a5?")
+ (data $346 (i32.const 9072) "\11\11\11\11\11\11\81?")
+ (data $347 (i32.const 9080) "\17l\c1\16l\c1V?")
+ (data $348 (i32.const 9088) "\1a\a0\01\1a\a0\01*?")
+ (data $349 (i32.const 9096) "\1a\a0\01\1a\a0\01\fa>")
+ (data $350 (i32.const 9104) "4\c7V\a5\e3\1d\c7>")
+ (data $351 (i32.const 9112) "\\\9fx\b7O~\92>")
+ (data $352 (i32.const 9120) "\e4D\f5gE\e6Z>")
+ (data $353 (i32.const 9128) "\98\d8\f8\ef\d8\ee!>")
+ (data $354 (i32.const 9136) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $355 (i32.const 9150) "\08")
+ (data $356 (i32.const 9157) " \86\c0")
+ (data $357 (i32.const 9160) "\ff\03")
+ (data $358 (i32.const 9168) "\ff\03")
+ (data $359 (i32.const 9176) "\ff\03")
+ (data $360 (i32.const 9190) "\f0\7f")
+ (data $361 (i32.const 9192) "\cd;\7ff\9e\a0\e6?")
+ (data $362 (i32.const 9206) "\f0?")
+ (data $363 (i32.const 9215) "@")
+ (data $364 (i32.const 9216) "\9f\c6x\d0\t\9a\c3?")
+ (data $365 (i32.const 9224) "\afx\8e\1d\c5q\cc?")
+ (data $366 (i32.const 9232) "\04\fa\97\99\99\99\d9?")
+ (data $367 (i32.const 9240) "DR>\df\12\f1\c2?")
+ (data $368 (i32.const 9248) "\de\03\cb\96dF\c7?")
+ (data $369 (i32.const 9256) "Y\93\"\94$I\d2?")
+ (data $370 (i32.const 9264) "\93UUUUU\e5?")
+ (data $371 (i32.const 9278) "\e0?")
+ (data $372 (i32.const 9280) "v<y5\ef9\ea=")
+ (data $373 (i32.const 9290) "\e0\feB.\e6?")
+ (data $374 (i32.const 9302) "\10")
+ (data $375 (i32.const 9304) "\ef9\fa\feB.\86@")
+ (data $376 (i32.const 9317) "P\87\c0")
+ (data $377 (i32.const 9320) "\fe\82+eG\15\f7?")
+ (data $378 (i32.const 9334) "8C")
+ (data $379 (i32.const 9342) "8C")
+ (data $380 (i32.const 9346) "\e0\feB.\e6?")
+ (data $381 (i32.const 9352) "v<y5\ef9\ea=")
+ (data $382 (i32.const 9366) "\f0?")
+ (data $383 (i32.const 9374) "\e0?")
+ (data $384 (i32.const 9376) "UUUUUU\c5?")
+ (data $385 (i32.const 9384) "UUUUUU\a5?")
+ (data $386 (i32.const 9392) "\11\11\11\11\11\11\81?")
+ (data $387 (i32.const 9400) "\17l\c1\16l\c1V?")
+ (data $388 (i32.const 9408) "\1a\a0\01\1a\a0\01*?")
+ (data $389 (i32.const 9416) "\1a\a0\01\1a\a0\01\fa>")
+ (data $390 (i32.const 9424) "4\c7V\a5\e3\1d\c7>")
+ (data $391 (i32.const 9432) "\\\9fx\b7O~\92>")
+ (data $392 (i32.const 9440) "\e4D\f5gE\e6Z>")
+ (data $393 (i32.const 9448) "\98\d8\f8\ef\d8\ee!>")
+ (data $394 (i32.const 9456) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $395 (i32.const 9470) "\08")
+ (data $396 (i32.const 9477) " \86\c0")
+ (data $397 (i32.const 9480) "\ff\03")
+ (data $398 (i32.const 9488) "\ff\03")
+ (data $399 (i32.const 9496) "\ff\03")
+ (data $400 (i32.const 9510) "\f0\7f")
+ (data $401 (i32.const 9512) "\cd;\7ff\9e\a0\e6?")
+ (data $402 (i32.const 9526) "\f0?")
+ (data $403 (i32.const 9535) "@")
+ (data $404 (i32.const 9536) "\9f\c6x\d0\t\9a\c3?")
+ (data $405 (i32.const 9544) "\afx\8e\1d\c5q\cc?")
+ (data $406 (i32.const 9552) "\04\fa\97\99\99\99\d9?")
+ (data $407 (i32.const 9560) "DR>\df\12\f1\c2?")
+ (data $408 (i32.const 9568) "\de\03\cb\96dF\c7?")
+ (data $409 (i32.const 9576) "Y\93\"\94$I\d2?")
+ (data $410 (i32.const 9584) "\93UUUUU\e5?")
+ (data $411 (i32.const 9598) "\e0?")
+ (data $412 (i32.const 9600) "v<y5\ef9\ea=")
+ (data $413 (i32.const 9610) "\e0\feB.\e6?")
+ (data $414 (i32.const 9622) "\10")
+ (data $415 (i32.const 9624) "\ef9\fa\feB.\86@")
+ (data $416 (i32.const 9637) "P\87\c0")
+ (data $417 (i32.const 9640) "\fe\82+eG\15\f7?")
+ (data $418 (i32.const 9654) "8C")
+ (data $419 (i32.const 9662) "8C")
+ (data $420 (i32.const 9666) "\e0\feB.\e6?")
+ (data $421 (i32.const 9672) "v<y5\ef9\ea=")
+ (data $422 (i32.const 9686) "\f0?")
+ (data $423 (i32.const 9694) "\e0?")
+ (data $424 (i32.const 9696) "UUUUUU\c5?")
+ (data $425 (i32.const 9704) "UUUUUU\a5?")
+ (data $426 (i32.const 9712) "\11\11\11\11\11\11\81?")
+ (data $427 (i32.const 9720) "\17l\c1\16l\c1V?")
+ (data $428 (i32.const 9728) "\1a\a0\01\1a\a0\01*?")
+ (data $429 (i32.const 9736) "\1a\a0\01\1a\a0\01\fa>")
+ (data $430 (i32.const 9744) "4\c7V\a5\e3\1d\c7>")
+ (data $431 (i32.const 9752) "\\\9fx\b7O~\92>")
+ (data $432 (i32.const 9760) "\e4D\f5gE\e6Z>")
+ (data $433 (i32.const 9768) "\98\d8\f8\ef\d8\ee!>")
+ (data $434 (i32.const 9776) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $435 (i32.const 9790) "\08")
+ (data $436 (i32.const 9797) " \86\c0")
+ (data $437 (i32.const 9800) "\ff\03")
+ (data $438 (i32.const 9808) "\ff\03")
+ (data $439 (i32.const 9816) "\ff\03")
+ (data $440 (i32.const 9830) "\f0\7f")
+ (data $441 (i32.const 9832) "\cd;\7ff\9e\a0\e6?")
+ (data $442 (i32.const 9846) "\f0?")
+ (data $443 (i32.const 9855) "@")
+ (data $444 (i32.const 9856) "\9f\c6x\d0\t\9a\c3?")
+ (data $445 (i32.const 9864) "\afx\8e\1d\c5q\cc?")
+ (data $446 (i32.const 9872) "\04\fa\97\99\99\99\d9?")
+ (data $447 (i32.const 9880) "DR>\df\12\f1\c2?")
+ (data $448 (i32.const 9888) "\de\03\cb\96dF\c7?")
+ (data $449 (i32.const 9896) "Y\93\"\94$I\d2?")
+ (data $450 (i32.const 9904) "\93UUUUU\e5?")
+ (data $451 (i32.const 9918) "\e0?")
+ (data $452 (i32.const 9920) "v<y5\ef9\ea=")
+ (data $453 (i32.const 9930) "\e0\feB.\e6?")
+ (data $454 (i32.const 9938) "\d0\c2")
+ (data $455 (i32.const 9940) ";\aa\b8?")
+ (data $456 (i32.const 9946) "@K")
+ (data $457 (i32.const 9950) "@K")
+ (data $458 (i32.const 9953) "\801?")
+ (data $459 (i32.const 9956) "\83\80^\b9")
+ (data $460 (i32.const 9960) "\aa\aa*>")
+ (data $461 (i32.const 9967) "?")
+ (data $462 (i32.const 9968) "\08\89\08<")
+ (data $463 (i32.const 9972) "\c1\a9*=")
+ (data $464 (i32.const 9976) "giP9")
+ (data $465 (i32.const 9980) "\ceC\b7:")
+ (data $466 (i32.const 9986) "\80?")
+ (data $467 (i32.const 9988) "\ff\ff\7f")
+ (data $468 (i32.const 9994) "@")
+ (data $469 (i32.const 9998) "\ae\c2")
+ (data $470 (i32.const 10000) "\7f")
+ (data $471 (i32.const 10004) "\7f")
+ (data $472 (i32.const 10008) "\7f")
+ (data $473 (i32.const 10014) "\d0\c2")
+ (data $474 (i32.const 10016) ";\aa\b8?")
+ (data $475 (i32.const 10022) "@K")
+ (data $476 (i32.const 10026) "@K")
+ (data $477 (i32.const 10029) "\801?")
+ (data $478 (i32.const 10032) "\83\80^\b9")
+ (data $479 (i32.const 10036) "\aa\aa*>")
+ (data $480 (i32.const 10043) "?")
+ (data $481 (i32.const 10044) "\08\89\08<")
+ (data $482 (i32.const 10048) "\c1\a9*=")
+ (data $483 (i32.const 10052) "giP9")
+ (data $484 (i32.const 10056) "\ceC\b7:")
+ (data $485 (i32.const 10062) "\80?")
+ (data $486 (i32.const 10064) "\ff\ff\7f")
+ (data $487 (i32.const 10070) "@")
+ (data $488 (i32.const 10074) "\ae\c2")
+ (data $489 (i32.const 10076) "\7f")
+ (data $490 (i32.const 10080) "\7f")
+ (data $491 (i32.const 10084) "\7f")
+ (data $492 (i32.const 10090) "\d0\c2")
+ (data $493 (i32.const 10092) ";\aa\b8?")
+ (data $494 (i32.const 10098) "@K")
+ (data $495 (i32.const 10102) "@K")
+ (data $496 (i32.const 10105) "\801?")
+ (data $497 (i32.const 10108) "\83\80^\b9")
+ (data $498 (i32.const 10112) "\aa\aa*>")
+ (data $499 (i32.const 10119) "?")
+ (data $500 (i32.const 10120) "\08\89\08<")
+ (data $501 (i32.const 10124) "\c1\a9*=")
+ (data $502 (i32.const 10128) "giP9")
+ (data $503 (i32.const 10132) "\ceC\b7:")
+ (data $504 (i32.const 10138) "\80?")
+ (data $505 (i32.const 10140) "\ff\ff\7f")
+ (data $506 (i32.const 10146) "@")
+ (data $507 (i32.const 10150) "\ae\c2")
+ (data $508 (i32.const 10152) "\7f")
+ (data $509 (i32.const 10156) "\7f")
+ (data $510 (i32.const 10160) "\7f")
+ (data $511 (i32.const 10166) "\d0\c2")
+ (data $512 (i32.const 10168) ";\aa\b8?")
+ (data $513 (i32.const 10174) "@K")
+ (data $514 (i32.const 10178) "@K")
+ (data $515 (i32.const 10181) "\801?")
+ (data $516 (i32.const 10184) "\83\80^\b9")
+ (data $517 (i32.const 10188) "\aa\aa*>")
+ (data $518 (i32.const 10195) "?")
+ (data $519 (i32.const 10196) "\08\89\08<")
+ (data $520 (i32.const 10200) "\c1\a9*=")
+ (data $521 (i32.const 10204) "giP9")
+ (data $522 (i32.const 10208) "\ceC\b7:")
+ (data $523 (i32.const 10214) "\80?")
+ (data $524 (i32.const 10216) "\ff\ff\7f")
+ (data $525 (i32.const 10222) "@")
+ (data $526 (i32.const 10226) "\ae\c2")
+ (data $527 (i32.const 10228) "\7f")
+ (data $528 (i32.const 10232) "\7f")
+ (data $529 (i32.const 10236) "\7f")
+ (data $530 (i32.const 10242) "\d0\c2")
+ (data $531 (i32.const 10244) ";\aa\b8?")
+ (data $532 (i32.const 10250) "@K")
+ (data $533 (i32.const 10254) "@K")
+ (data $534 (i32.const 10257) "\801?")
+ (data $535 (i32.const 10260) "\83\80^\b9")
+ (data $536 (i32.const 10264) "\aa\aa*>")
+ (data $537 (i32.const 10271) "?")
+ (data $538 (i32.const 10272) "\08\89\08<")
+ (data $539 (i32.const 10276) "\c1\a9*=")
+ (data $540 (i32.const 10280) "giP9")
+ (data $541 (i32.const 10284) "\ceC\b7:")
+ (data $542 (i32.const 10290) "\80?")
+ (data $543 (i32.const 10292) "\ff\ff\7f")
+ (data $544 (i32.const 10298) "@")
+ (data $545 (i32.const 10302) "\ae\c2")
+ (data $546 (i32.const 10304) "\7f")
+ (data $547 (i32.const 10308) "\7f")
+ (data $548 (i32.const 10312) "\7f")
+ (data $549 (i32.const 10318) "\d0\c2")
+ (data $550 (i32.const 10320) ";\aa\b8?")
+ (data $551 (i32.const 10326) "@K")
+ (data $552 (i32.const 10330) "@K")
+ (data $553 (i32.const 10333) "\801?")
+ (data $554 (i32.const 10336) "\83\80^\b9")
+ (data $555 (i32.const 10340) "\aa\aa*>")
+ (data $556 (i32.const 10347) "?")
+ (data $557 (i32.const 10348) "\08\89\08<")
+ (data $558 (i32.const 10352) "\c1\a9*=")
+ (data $559 (i32.const 10356) "giP9")
+ (data $560 (i32.const 10360) "\ceC\b7:")
+ (data $561 (i32.const 10366) "\80?")
+ (data $562 (i32.const 10368) "\ff\ff\7f")
+ (data $563 (i32.const 10374) "@")
+ (data $564 (i32.const 10378) "\ae\c2")
+ (data $565 (i32.const 10380) "\7f")
+ (data $566 (i32.const 10384) "\7f")
+ (data $567 (i32.const 10388) "\7f")
+ (data $568 (i32.const 10394) "\d0\c2")
+ (data $569 (i32.const 10396) ";\aa\b8?")
+ (data $570 (i32.const 10402) "@K")
+ (data $571 (i32.const 10406) "@K")
+ (data $572 (i32.const 10409) "\801?")
+ (data $573 (i32.const 10412) "\83\80^\b9")
+ (data $574 (i32.const 10416) "\aa\aa*>")
+ (data $575 (i32.const 10423) "?")
+ (data $576 (i32.const 10424) "\08\89\08<")
+ (data $577 (i32.const 10428) "\c1\a9*=")
+ (data $578 (i32.const 10432) "giP9")
+ (data $579 (i32.const 10436) "\ceC\b7:")
+ (data $580 (i32.const 10442) "\80?")
+ (data $581 (i32.const 10444) "\ff\ff\7f")
+ (data $582 (i32.const 10450) "@")
+ (data $583 (i32.const 10454) "\ae\c2")
+ (data $584 (i32.const 10456) "\7f")
+ (data $585 (i32.const 10460) "\7f")
+ (data $586 (i32.const 10464) "\7f")
+ (data $587 (i32.const 10470) "\c0\7f")
+ (data $588 (i32.const 10474) "\80?")
+ (data $589 (i32.const 10478) "\c0\7f")
+ (data $590 (i32.const 10482) "\80?")
+ (data $591 (i32.const 10493) "P\87\c0")
+ (data $592 (i32.const 10496) "\fe\82+eG\15\f7?")
+ (data $593 (i32.const 10510) "8C")
+ (data $594 (i32.const 10518) "8C")
+ (data $595 (i32.const 10522) "\e0\feB.\e6?")
+ (data $596 (i32.const 10528) "v<y5\ef9\ea=")
+ (data $597 (i32.const 10542) "\f0?")
+ (data $598 (i32.const 10550) "\e0?")
+ (data $599 (i32.const 10552) "UUUUUU\c5?")
+ (data $600 (i32.const 10560) "UUUUUU\a5?")
+ (data $601 (i32.const 10568) "\11\11\11\11\11\11\81?")
+ (data $602 (i32.const 10576) "\17l\c1\16l\c1V?")
+ (data $603 (i32.const 10584) "\1a\a0\01\1a\a0\01*?")
+ (data $604 (i32.const 10592) "\1a\a0\01\1a\a0\01\fa>")
+ (data $605 (i32.const 10600) "4\c7V\a5\e3\1d\c7>")
+ (data $606 (i32.const 10608) "\\\9fx\b7O~\92>")
+ (data $607 (i32.const 10616) "\e4D\f5gE\e6Z>")
+ (data $608 (i32.const 10624) "\98\d8\f8\ef\d8\ee!>")
+ (data $609 (i32.const 10632) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $610 (i32.const 10646) "\08")
+ (data $611 (i32.const 10653) " \86\c0")
+ (data $612 (i32.const 10656) "\ff\03")
+ (data $613 (i32.const 10664) "\ff\03")
+ (data $614 (i32.const 10672) "\ff\03")
+ (data $615 (i32.const 10685) "P\87\c0")
+ (data $616 (i32.const 10688) "\fe\82+eG\15\f7?")
+ (data $617 (i32.const 10702) "8C")
+ (data $618 (i32.const 10710) "8C")
+ (data $619 (i32.const 10714) "\e0\feB.\e6?")
+ (data $620 (i32.const 10720) "v<y5\ef9\ea=")
+ (data $621 (i32.const 10734) "\f0?")
+ (data $622 (i32.const 10742) "\e0?")
+ (data $623 (i32.const 10744) "UUUUUU\c5?")
+ (data $624 (i32.const 10752) "UUUUUU\a5?")
+ (data $625 (i32.const 10760) "\11\11\11\11\11\11\81?")
+ (data $626 (i32.const 10768) "\17l\c1\16l\c1V?")
+ (data $627 (i32.const 10776) "\1a\a0\01\1a\a0\01*?")
+ (data $628 (i32.const 10784) "\1a\a0\01\1a\a0\01\fa>")
+ (data $629 (i32.const 10792) "4\c7V\a5\e3\1d\c7>")
+ (data $630 (i32.const 10800) "\\\9fx\b7O~\92>")
+ (data $631 (i32.const 10808) "\e4D\f5gE\e6Z>")
+ (data $632 (i32.const 10816) "\98\d8\f8\ef\d8\ee!>")
+ (data $633 (i32.const 10824) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $634 (i32.const 10838) "\08")
+ (data $635 (i32.const 10845) " \86\c0")
+ (data $636 (i32.const 10848) "\ff\03")
+ (data $637 (i32.const 10856) "\ff\03")
+ (data $638 (i32.const 10864) "\ff\03")
+ (data $639 (i32.const 10877) "P\87\c0")
+ (data $640 (i32.const 10880) "\fe\82+eG\15\f7?")
+ (data $641 (i32.const 10894) "8C")
+ (data $642 (i32.const 10902) "8C")
+ (data $643 (i32.const 10906) "\e0\feB.\e6?")
+ (data $644 (i32.const 10912) "v<y5\ef9\ea=")
+ (data $645 (i32.const 10926) "\f0?")
+ (data $646 (i32.const 10934) "\e0?")
+ (data $647 (i32.const 10936) "UUUUUU\c5?")
+ (data $648 (i32.const 10944) "UUUUUU\a5?")
+ (data $649 (i32.const 10952) "\11\11\11\11\11\11\81?")
+ (data $650 (i32.const 10960) "\17l\c1\16l\c1V?")
+ (data $651 (i32.const 10968) "\1a\a0\01\1a\a0\01*?")
+ (data $652 (i32.const 10976) "\1a\a0\01\1a\a0\01\fa>")
+ (data $653 (i32.const 10984) "4\c7V\a5\e3\1d\c7>")
+ (data $654 (i32.const 10992) "\\\9fx\b7O~\92>")
+ (data $655 (i32.const 11000) "\e4D\f5gE\e6Z>")
+ (data $656 (i32.const 11008) "\98\d8\f8\ef\d8\ee!>")
+ (data $657 (i32.const 11016) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $658 (i32.const 11030) "\08")
+ (data $659 (i32.const 11037) " \86\c0")
+ (data $660 (i32.const 11040) "\ff\03")
+ (data $661 (i32.const 11048) "\ff\03")
+ (data $662 (i32.const 11056) "\ff\03")
+ (data $663 (i32.const 11069) "P\87\c0")
+ (data $664 (i32.const 11072) "\fe\82+eG\15\f7?")
+ (data $665 (i32.const 11086) "8C")
+ (data $666 (i32.const 11094) "8C")
+ (data $667 (i32.const 11098) "\e0\feB.\e6?")
+ (data $668 (i32.const 11104) "v<y5\ef9\ea=")
+ (data $669 (i32.const 11118) "\f0?")
+ (data $670 (i32.const 11126) "\e0?")
+ (data $671 (i32.const 11128) "UUUUUU\c5?")
+ (data $672 (i32.const 11136) "UUUUUU\a5?")
+ (data $673 (i32.const 11144) "\11\11\11\11\11\11\81?")
+ (data $674 (i32.const 11152) "\17l\c1\16l\c1V?")
+ (data $675 (i32.const 11160) "\1a\a0\01\1a\a0\01*?")
+ (data $676 (i32.const 11168) "\1a\a0\01\1a\a0\01\fa>")
+ (data $677 (i32.const 11176) "4\c7V\a5\e3\1d\c7>")
+ (data $678 (i32.const 11184) "\\\9fx\b7O~\92>")
+ (data $679 (i32.const 11192) "\e4D\f5gE\e6Z>")
+ (data $680 (i32.const 11200) "\98\d8\f8\ef\d8\ee!>")
+ (data $681 (i32.const 11208) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $682 (i32.const 11222) "\08")
+ (data $683 (i32.const 11229) " \86\c0")
+ (data $684 (i32.const 11232) "\ff\03")
+ (data $685 (i32.const 11240) "\ff\03")
+ (data $686 (i32.const 11248) "\ff\03")
+ (data $687 (i32.const 11261) "P\87\c0")
+ (data $688 (i32.const 11264) "\fe\82+eG\15\f7?")
+ (data $689 (i32.const 11278) "8C")
+ (data $690 (i32.const 11286) "8C")
+ (data $691 (i32.const 11290) "\e0\feB.\e6?")
+ (data $692 (i32.const 11296) "v<y5\ef9\ea=")
+ (data $693 (i32.const 11310) "\f0?")
+ (data $694 (i32.const 11318) "\e0?")
+ (data $695 (i32.const 11320) "UUUUUU\c5?")
+ (data $696 (i32.const 11328) "UUUUUU\a5?")
+ (data $697 (i32.const 11336) "\11\11\11\11\11\11\81?")
+ (data $698 (i32.const 11344) "\17l\c1\16l\c1V?")
+ (data $699 (i32.const 11352) "\1a\a0\01\1a\a0\01*?")
+ (data $700 (i32.const 11360) "\1a\a0\01\1a\a0\01\fa>")
+ (data $701 (i32.const 11368) "4\c7V\a5\e3\1d\c7>")
+ (data $702 (i32.const 11376) "\\\9fx\b7O~\92>")
+ (data $703 (i32.const 11384) "\e4D\f5gE\e6Z>")
+ (data $704 (i32.const 11392) "\98\d8\f8\ef\d8\ee!>")
+ (data $705 (i32.const 11400) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $706 (i32.const 11414) "\08")
+ (data $707 (i32.const 11421) " \86\c0")
+ (data $708 (i32.const 11424) "\ff\03")
+ (data $709 (i32.const 11432) "\ff\03")
+ (data $710 (i32.const 11440) "\ff\03")
+ (data $711 (i32.const 11453) "P\87\c0")
+ (data $712 (i32.const 11456) "\fe\82+eG\15\f7?")
+ (data $713 (i32.const 11470) "8C")
+ (data $714 (i32.const 11478) "8C")
+ (data $715 (i32.const 11482) "\e0\feB.\e6?")
+ (data $716 (i32.const 11488) "v<y5\ef9\ea=")
+ (data $717 (i32.const 11502) "\f0?")
+ (data $718 (i32.const 11510) "\e0?")
+ (data $719 (i32.const 11512) "UUUUUU\c5?")
+ (data $720 (i32.const 11520) "UUUUUU\a5?")
+ (data $721 (i32.const 11528) "\11\11\11\11\11\11\81?")
+ (data $722 (i32.const 11536) "\17l\c1\16l\c1V?")
+ (data $723 (i32.const 11544) "\1a\a0\01\1a\a0\01*?")
+ (data $724 (i32.const 11552) "\1a\a0\01\1a\a0\01\fa>")
+ (data $725 (i32.const 11560) "4\c7V\a5\e3\1d\c7>")
+ (data $726 (i32.const 11568) "\\\9fx\b7O~\92>")
+ (data $727 (i32.const 11576) "\e4D\f5gE\e6Z>")
+ (data $728 (i32.const 11584) "\98\d8\f8\ef\d8\ee!>")
+ (data $729 (i32.const 11592) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $730 (i32.const 11606) "\08")
+ (data $731 (i32.const 11613) " \86\c0")
+ (data $732 (i32.const 11616) "\ff\03")
+ (data $733 (i32.const 11624) "\ff\03")
+ (data $734 (i32.const 11632) "\ff\03")
+ (data $735 (i32.const 11645) "P\87\c0")
+ (data $736 (i32.const 11648) "\fe\82+eG\15\f7?")
+ (data $737 (i32.const 11662) "8C")
+ (data $738 (i32.const 11670) "8C")
+ (data $739 (i32.const 11674) "\e0\feB.\e6?")
+ (data $740 (i32.const 11680) "v<y5\ef9\ea=")
+ (data $741 (i32.const 11694) "\f0?")
+ (data $742 (i32.const 11702) "\e0?")
+ (data $743 (i32.const 11704) "UUUUUU\c5?")
+ (data $744 (i32.const 11712) "UUUUUU\a5?")
+ (data $745 (i32.const 11720) "\11\11\11\11\11\11\81?")
+ (data $746 (i32.const 11728) "\17l\c1\16l\c1V?")
+ (data $747 (i32.const 11736) "\1a\a0\01\1a\a0\01*?")
+ (data $748 (i32.const 11744) "\1a\a0\01\1a\a0\01\fa>")
+ (data $749 (i32.const 11752) "4\c7V\a5\e3\1d\c7>")
+ (data $750 (i32.const 11760) "\\\9fx\b7O~\92>")
+ (data $751 (i32.const 11768) "\e4D\f5gE\e6Z>")
+ (data $752 (i32.const 11776) "\98\d8\f8\ef\d8\ee!>")
+ (data $753 (i32.const 11784) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $754 (i32.const 11798) "\08")
+ (data $755 (i32.const 11805) " \86\c0")
+ (data $756 (i32.const 11808) "\ff\03")
+ (data $757 (i32.const 11816) "\ff\03")
+ (data $758 (i32.const 11824) "\ff\03")
+ (data $759 (i32.const 11838) "\f8\7f")
+ (data $760 (i32.const 11846) "\f0?")
+ (data $761 (i32.const 11854) "\f8\7f")
+ (data $762 (i32.const 11862) "\f0?")
  (export "klSumF32" (func $wasm/kl-div/klSumF32))
  (export "klPointwiseF32" (func $wasm/kl-div/klPointwiseF32))
  (export "klBackwardF32" (func $wasm/kl-div/klBackwardF32))
@@ -1194,87 +1246,88 @@
  (func $wasm/kl-div/logitsRowForwardF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 f64) (param $6 i32) (param $7 f64) (result f64)
   (local $8 i32)
   (local $9 i32)
-  (local $10 i32)
-  (local $11 i32)
-  (local $12 f64)
-  (local $13 v128)
-  (local $14 v128)
-  (local $15 f64)
-  (local $16 f64)
+  (local $10 f64)
+  (local $11 v128)
+  (local $12 v128)
+  (local $13 f64)
+  (local $14 f64)
+  (local $15 v128)
+  (local $16 v128)
   (local $17 v128)
   (local $18 v128)
   (local $19 v128)
-  (local $20 v128)
-  (local $21 f64)
+  (local $20 f64)
+  (local $21 v128)
   (local $22 v128)
-  (local $23 v128)
+  (local $23 f64)
   (local $24 f64)
-  (local $25 f64)
+  (local $25 i32)
   (local $26 i32)
-  (local $27 f64)
-  (local $28 v128)
+  (local $27 i32)
+  (local $28 f64)
   (local $29 f64)
   (local $30 v128)
   (local $31 v128)
+  (local $32 v128)
   v128.const i32x4 0x00000000 0xfff00000 0x00000000 0xfff00000
-  local.set $31
+  local.set $32
   v128.const i32x4 0x00000000 0xfff00000 0x00000000 0xfff00000
-  local.set $18
+  local.set $16
   local.get $5
   f64x2.splat
-  local.set $17
+  local.set $15
   loop $for-loop|0
-   local.get $11
+   local.get $9
    i32.const 2
    i32.add
-   local.tee $10
+   local.tee $8
    local.get $0
    i32.le_s
    if
-    local.get $31
-    local.get $11
+    local.get $32
+    local.get $9
     i32.const 3
     i32.shl
-    local.tee $11
+    local.tee $9
     local.get $1
     i32.add
     v128.load
-    local.get $17
+    local.get $15
     f64x2.mul
-    local.tee $14
+    local.tee $12
     f64x2.pmax
-    local.set $31
-    local.get $18
+    local.set $32
+    local.get $16
     local.get $2
-    local.get $11
+    local.get $9
     i32.add
     v128.load
-    local.get $17
+    local.get $15
     f64x2.mul
-    local.tee $13
+    local.tee $11
     f64x2.pmax
-    local.set $18
+    local.set $16
     local.get $30
-    local.get $14
-    local.get $14
+    local.get $12
+    local.get $12
     f64x2.ne
     v128.or
     local.set $30
-    local.get $28
-    local.get $13
-    local.get $13
+    local.get $31
+    local.get $11
+    local.get $11
     f64x2.ne
     v128.or
-    local.set $28
-    local.get $10
-    local.set $11
+    local.set $31
+    local.get $8
+    local.set $9
     br $for-loop|0
    end
   end
   f64.const nan:0x8000000000000
-  local.get $31
+  local.get $32
   f64x2.extract_lane 0
-  local.get $31
+  local.get $32
   f64x2.extract_lane 1
   f64.max
   local.get $30
@@ -1282,25 +1335,25 @@
   select
   local.set $29
   f64.const nan:0x8000000000000
-  local.get $18
+  local.get $16
   f64x2.extract_lane 0
-  local.get $18
+  local.get $16
   f64x2.extract_lane 1
   f64.max
-  local.get $28
+  local.get $31
   v128.any_true
   select
-  local.set $27
+  local.set $28
   loop $for-loop|1
    local.get $0
-   local.get $11
+   local.get $9
    i32.gt_s
    if
     local.get $29
-    local.get $11
+    local.get $9
     i32.const 3
     i32.shl
-    local.tee $10
+    local.tee $8
     local.get $1
     i32.add
     f64.load
@@ -1308,30 +1361,30 @@
     f64.mul
     f64.max
     local.set $29
-    local.get $27
+    local.get $28
     local.get $2
-    local.get $10
+    local.get $8
     i32.add
     f64.load
     local.get $5
     f64.mul
     f64.max
-    local.set $27
-    local.get $11
+    local.set $28
+    local.get $9
     i32.const 1
     i32.add
-    local.set $11
+    local.set $9
     br $for-loop|1
    end
   end
   local.get $29
   global.set $wasm/kl-div/rowMaxSF64
-  local.get $27
+  local.get $28
   global.set $wasm/kl-div/rowMaxTF64
   global.get $wasm/kl-div/rowMaxSF64
-  local.set $21
+  local.set $20
   global.get $wasm/kl-div/rowMaxTF64
-  local.set $24
+  local.set $23
   local.get $6
   i32.eqz
   if
@@ -1341,166 +1394,187 @@
     f64.const 0
     return
    end
-   local.get $3
-   local.set $6
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
    local.set $30
    local.get $5
    f64x2.splat
-   local.set $20
-   local.get $21
-   f64x2.splat
    local.set $19
+   local.get $20
+   f64x2.splat
+   local.set $18
    loop $for-loop|2
-    local.get $9
+    local.get $27
     i32.const 2
     i32.add
-    local.tee $3
     local.get $0
     i32.le_s
     if
-     local.get $9
+     local.get $27
      i32.const 3
      i32.shl
-     local.tee $9
+     local.tee $6
      local.get $1
      i32.add
      v128.load
-     local.get $20
-     f64x2.mul
      local.get $19
+     f64x2.mul
+     local.get $18
      f64x2.sub
-     i32.const 10288
+     i32.const 10488
      v128.load64_splat
      f64x2.pmax
-     local.tee $14
-     i32.const 10296
-     v128.load64_splat
-     f64x2.mul
-     i32.const 10304
-     v128.load64_splat
-     f64x2.add
-     local.tee $18
-     i32.const 10312
-     v128.load64_splat
-     f64x2.sub
-     local.set $13
-     local.get $14
-     local.get $13
-     i32.const 10320
-     v128.load64_splat
-     f64x2.mul
-     f64x2.sub
-     local.get $13
-     i32.const 10328
-     v128.load64_splat
-     f64x2.mul
-     f64x2.sub
      local.tee $17
+     i32.const 10496
+     v128.load64_splat
+     f64x2.mul
+     i32.const 10504
+     v128.load64_splat
+     f64x2.add
+     local.tee $16
+     i32.const 10512
+     v128.load64_splat
+     f64x2.sub
+     local.set $11
      local.get $17
-     f64x2.mul
-     local.tee $14
-     local.get $14
-     f64x2.mul
-     local.set $13
-     local.get $6
-     local.get $9
-     i32.add
-     i32.const 10336
+     local.get $11
+     i32.const 10520
      v128.load64_splat
-     local.get $17
+     f64x2.mul
+     f64x2.sub
+     local.get $11
+     i32.const 10528
+     v128.load64_splat
+     f64x2.mul
+     f64x2.sub
+     local.tee $15
+     local.get $15
+     f64x2.mul
+     local.tee $12
+     local.get $12
+     f64x2.mul
+     local.set $11
+     i32.const 10536
+     v128.load64_splat
+     local.get $15
      f64x2.add
-     local.get $14
-     i32.const 10344
+     local.get $12
+     i32.const 10544
      v128.load64_splat
-     i32.const 10352
+     i32.const 10552
      v128.load64_splat
-     local.get $17
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $13
-     i32.const 10360
-     v128.load64_splat
-     i32.const 10368
-     v128.load64_splat
-     local.get $17
-     f64x2.mul
-     f64x2.add
-     local.get $14
-     i32.const 10376
-     v128.load64_splat
-     i32.const 10384
-     v128.load64_splat
-     local.get $17
+     local.get $15
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $13
-     local.get $13
-     f64x2.mul
-     i32.const 10392
+     local.get $11
+     i32.const 10560
      v128.load64_splat
-     i32.const 10400
+     i32.const 10568
      v128.load64_splat
-     local.get $17
+     local.get $15
      f64x2.mul
      f64x2.add
-     local.get $14
-     i32.const 10408
+     local.get $12
+     i32.const 10576
      v128.load64_splat
-     i32.const 10416
+     i32.const 10584
      v128.load64_splat
-     local.get $17
+     local.get $15
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     local.get $13
-     i32.const 10424
+     f64x2.mul
+     f64x2.add
+     local.get $11
+     local.get $11
+     f64x2.mul
+     i32.const 10592
+     v128.load64_splat
+     i32.const 10600
+     v128.load64_splat
+     local.get $15
+     f64x2.mul
+     f64x2.add
+     local.get $12
+     i32.const 10608
+     v128.load64_splat
+     i32.const 10616
+     v128.load64_splat
+     local.get $15
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $11
+     i32.const 10624
      v128.load64_splat
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     local.get $18
-     i32.const 10432
+     local.set $11
+     local.get $16
+     i32.const 10632
      v128.load64_splat
      v128.and
-     i32.const 10440
+     i32.const 10640
      v128.load64_splat
      i64x2.sub
-     local.tee $14
-     i32.const 1
-     i64x2.shr_s
-     local.tee $13
-     i32.const 10448
-     v128.load64_splat
-     i64x2.add
-     i32.const 52
-     i64x2.shl
-     f64x2.mul
-     local.get $14
-     local.get $13
-     i64x2.sub
-     i32.const 10456
-     v128.load64_splat
-     i64x2.add
-     i32.const 52
-     i64x2.shl
-     f64x2.mul
-     local.tee $13
+     local.set $12
+     local.get $3
+     local.get $6
+     i32.add
+     block $wasm/kl-div/expNotAboveF64x2|inlined.6 (result v128)
+      local.get $17
+      i32.const 10648
+      v128.load64_splat
+      f64x2.lt
+      v128.any_true
+      i32.eqz
+      if
+       local.get $11
+       local.get $12
+       i32.const 10656
+       v128.load64_splat
+       i64x2.add
+       i32.const 52
+       i64x2.shl
+       f64x2.mul
+       br $wasm/kl-div/expNotAboveF64x2|inlined.6
+      end
+      local.get $11
+      local.get $12
+      i32.const 1
+      i64x2.shr_s
+      local.tee $11
+      i32.const 10664
+      v128.load64_splat
+      i64x2.add
+      i32.const 52
+      i64x2.shl
+      f64x2.mul
+      local.get $12
+      local.get $11
+      i64x2.sub
+      i32.const 10672
+      v128.load64_splat
+      i64x2.add
+      i32.const 52
+      i64x2.shl
+      f64x2.mul
+     end
+     local.tee $11
      v128.store
      local.get $30
-     local.get $13
+     local.get $11
      f64x2.add
      local.set $30
-     local.get $3
-     local.set $9
+     local.get $27
+     i32.const 2
+     i32.add
+     local.set $27
      br $for-loop|2
     end
    end
@@ -1512,226 +1586,247 @@
    local.set $7
    loop $for-loop|3
     local.get $0
-    local.get $9
+    local.get $27
     i32.gt_s
     if
-     local.get $9
+     local.get $27
      i32.const 3
      i32.shl
-     local.tee $3
+     local.tee $6
      local.get $1
      i32.add
      f64.load
      local.get $5
      f64.mul
-     local.get $21
+     local.get $20
      f64.sub
      call $~lib/math/NativeMath.exp
-     local.set $12
+     local.set $10
      local.get $3
      local.get $6
      i32.add
-     local.get $12
+     local.get $10
      f64.store
      local.get $7
-     local.get $12
+     local.get $10
      f64.add
      local.set $7
-     local.get $9
+     local.get $27
      i32.const 1
      i32.add
-     local.set $9
+     local.set $27
      br $for-loop|3
     end
    end
-   local.get $0
-   local.set $3
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
    local.set $30
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $28
-   v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
    local.set $31
+   v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
+   local.set $32
    local.get $5
    f64x2.splat
-   local.set $22
-   local.get $24
+   local.set $19
+   local.get $23
    f64x2.splat
-   local.set $20
+   local.set $18
    loop $for-loop|4
-    local.get $8
+    local.get $26
     i32.const 2
     i32.add
-    local.tee $0
-    local.get $3
+    local.get $0
     i32.le_s
     if
-     local.get $8
+     local.get $26
      i32.const 3
      i32.shl
-     local.tee $6
+     local.tee $3
      local.get $2
      i32.add
      v128.load
-     local.set $19
+     local.set $17
      local.get $1
-     local.get $6
+     local.get $3
      i32.add
      v128.load
-     local.set $18
+     local.set $16
+     local.get $17
      local.get $19
-     local.get $22
      f64x2.mul
-     local.get $20
+     local.get $18
      f64x2.sub
-     i32.const 10464
+     i32.const 10680
      v128.load64_splat
      f64x2.pmax
-     local.tee $14
-     i32.const 10472
+     local.tee $15
+     i32.const 10688
      v128.load64_splat
      f64x2.mul
-     i32.const 10480
+     i32.const 10696
      v128.load64_splat
      f64x2.add
-     local.tee $17
-     i32.const 10488
+     local.tee $12
+     i32.const 10704
      v128.load64_splat
      f64x2.sub
-     local.set $13
-     local.get $14
-     local.get $13
-     i32.const 10496
-     v128.load64_splat
-     f64x2.mul
-     f64x2.sub
-     local.get $13
-     i32.const 10504
+     local.set $11
+     local.get $15
+     local.get $11
+     i32.const 10712
      v128.load64_splat
      f64x2.mul
      f64x2.sub
-     local.tee $14
-     local.get $14
-     f64x2.mul
-     local.tee $13
-     local.get $13
-     f64x2.mul
-     local.set $23
-     local.get $4
-     local.get $6
-     i32.add
-     i32.const 10512
+     local.get $11
+     i32.const 10720
      v128.load64_splat
-     local.get $14
+     f64x2.mul
+     f64x2.sub
+     local.tee $11
+     local.get $11
+     f64x2.mul
+     local.tee $22
+     local.get $22
+     f64x2.mul
+     local.set $21
+     i32.const 10728
+     v128.load64_splat
+     local.get $11
      f64x2.add
-     local.get $13
-     i32.const 10520
+     local.get $22
+     i32.const 10736
      v128.load64_splat
-     i32.const 10528
+     i32.const 10744
      v128.load64_splat
-     local.get $14
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $23
-     i32.const 10536
-     v128.load64_splat
-     i32.const 10544
-     v128.load64_splat
-     local.get $14
-     f64x2.mul
-     f64x2.add
-     local.get $13
-     i32.const 10552
-     v128.load64_splat
-     i32.const 10560
-     v128.load64_splat
-     local.get $14
+     local.get $11
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $23
-     local.get $23
-     f64x2.mul
-     i32.const 10568
+     local.get $21
+     i32.const 10752
      v128.load64_splat
-     i32.const 10576
+     i32.const 10760
      v128.load64_splat
-     local.get $14
+     local.get $11
      f64x2.mul
      f64x2.add
-     local.get $13
-     i32.const 10584
+     local.get $22
+     i32.const 10768
      v128.load64_splat
-     i32.const 10592
+     i32.const 10776
      v128.load64_splat
-     local.get $14
+     local.get $11
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     local.get $23
-     i32.const 10600
+     f64x2.mul
+     f64x2.add
+     local.get $21
+     local.get $21
+     f64x2.mul
+     i32.const 10784
+     v128.load64_splat
+     i32.const 10792
+     v128.load64_splat
+     local.get $11
+     f64x2.mul
+     f64x2.add
+     local.get $22
+     i32.const 10800
+     v128.load64_splat
+     i32.const 10808
+     v128.load64_splat
+     local.get $11
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $21
+     i32.const 10816
      v128.load64_splat
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     local.get $17
-     i32.const 10608
+     local.set $11
+     local.get $12
+     i32.const 10824
      v128.load64_splat
      v128.and
-     i32.const 10616
+     i32.const 10832
      v128.load64_splat
      i64x2.sub
-     local.tee $14
-     i32.const 1
-     i64x2.shr_s
-     local.tee $13
-     i32.const 10624
-     v128.load64_splat
-     i64x2.add
-     i32.const 52
-     i64x2.shl
-     f64x2.mul
-     local.get $14
-     local.get $13
-     i64x2.sub
-     i32.const 10632
-     v128.load64_splat
-     i64x2.add
-     i32.const 52
-     i64x2.shl
-     f64x2.mul
-     local.tee $13
+     local.set $12
+     local.get $3
+     local.get $4
+     i32.add
+     block $wasm/kl-div/expNotAboveF64x2|inlined.7 (result v128)
+      local.get $15
+      i32.const 10840
+      v128.load64_splat
+      f64x2.lt
+      v128.any_true
+      i32.eqz
+      if
+       local.get $11
+       local.get $12
+       i32.const 10848
+       v128.load64_splat
+       i64x2.add
+       i32.const 52
+       i64x2.shl
+       f64x2.mul
+       br $wasm/kl-div/expNotAboveF64x2|inlined.7
+      end
+      local.get $11
+      local.get $12
+      i32.const 1
+      i64x2.shr_s
+      local.tee $11
+      i32.const 10856
+      v128.load64_splat
+      i64x2.add
+      i32.const 52
+      i64x2.shl
+      f64x2.mul
+      local.get $12
+      local.get $11
+      i64x2.sub
+      i32.const 10864
+      v128.load64_splat
+      i64x2.add
+      i32.const 52
+      i64x2.shl
+      f64x2.mul
+     end
+     local.tee $11
      v128.store
      local.get $30
-     local.get $13
+     local.get $11
      f64x2.add
      local.set $30
-     local.get $31
-     local.get $13
+     local.get $32
+     local.get $11
      f64x2.pmin
-     local.set $31
-     local.get $28
-     local.get $13
-     local.get $18
-     local.get $19
-     local.get $18
+     local.set $32
+     local.get $31
+     local.get $11
+     local.get $16
+     local.get $17
+     local.get $16
      f64x2.sub
-     local.get $13
+     local.get $11
      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
      f64x2.eq
      v128.bitselect
      f64x2.mul
      f64x2.add
-     local.set $28
-     local.get $0
-     local.set $8
+     local.set $31
+     local.get $26
+     i32.const 2
+     i32.add
+     local.set $26
      br $for-loop|4
     end
    end
@@ -1741,256 +1836,277 @@
    f64x2.extract_lane 1
    f64.add
    local.set $29
-   local.get $28
+   local.get $31
    f64x2.extract_lane 0
-   local.get $28
+   local.get $31
    f64x2.extract_lane 1
    f64.add
-   local.set $27
-   local.get $31
+   local.set $28
+   local.get $32
    f64x2.extract_lane 0
-   local.get $31
+   local.get $32
    f64x2.extract_lane 1
    f64.min
-   local.set $25
+   local.set $24
    loop $for-loop|5
-    local.get $3
-    local.get $8
+    local.get $0
+    local.get $26
     i32.gt_s
     if
-     local.get $8
+     local.get $26
      i32.const 3
      i32.shl
-     local.tee $0
+     local.tee $3
      local.get $2
      i32.add
      f64.load
-     local.set $15
-     local.get $0
+     local.set $13
      local.get $1
+     local.get $3
      i32.add
      f64.load
-     local.set $12
-     local.get $0
+     local.set $10
+     local.get $3
      local.get $4
      i32.add
-     local.get $15
+     local.get $13
      local.get $5
      f64.mul
-     local.get $24
+     local.get $23
      f64.sub
      call $~lib/math/NativeMath.exp
-     local.tee $16
+     local.tee $14
      f64.store
      local.get $29
-     local.get $16
+     local.get $14
      f64.add
      local.set $29
-     local.get $16
-     local.get $25
+     local.get $14
+     local.get $24
      f64.min
-     local.set $25
-     local.get $27
-     local.get $16
-     local.get $12
-     local.get $15
-     local.get $12
+     local.set $24
+     local.get $28
+     local.get $14
+     local.get $10
+     local.get $13
+     local.get $10
      f64.sub
-     local.get $16
+     local.get $14
      f64.const 0
      f64.eq
      select
      f64.mul
      f64.add
-     local.set $27
-     local.get $8
+     local.set $28
+     local.get $26
      i32.const 1
      i32.add
-     local.set $8
+     local.set $26
      br $for-loop|5
     end
    end
-   local.get $27
+   local.get $28
    global.set $wasm/kl-div/rowDotF64
-   local.get $25
+   local.get $24
    global.set $wasm/kl-div/rowMinEF64
    local.get $5
    global.get $wasm/kl-div/rowDotF64
    f64.mul
    local.get $29
    f64.div
-   local.get $21
+   local.get $20
    local.get $7
    call $~lib/math/NativeMath.log
    f64.add
    f64.add
-   local.get $24
+   local.get $23
    local.get $29
    call $~lib/math/NativeMath.log
    f64.add
    f64.sub
    return
   end
-  local.get $1
-  local.set $10
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
   local.set $30
   local.get $5
   f64x2.splat
-  local.set $20
-  local.get $21
-  f64x2.splat
   local.set $19
+  local.get $20
+  f64x2.splat
+  local.set $18
   loop $for-loop|6
-   local.get $9
+   local.get $27
    i32.const 2
    i32.add
-   local.tee $1
    local.get $0
    i32.le_s
    if
-    local.get $9
+    local.get $27
     i32.const 3
     i32.shl
-    local.tee $9
-    local.get $10
+    local.tee $8
+    local.get $1
     i32.add
     v128.load
-    local.get $20
-    f64x2.mul
     local.get $19
+    f64x2.mul
+    local.get $18
     f64x2.sub
-    i32.const 10640
+    i32.const 10872
     v128.load64_splat
     f64x2.pmax
-    local.tee $14
-    i32.const 10648
-    v128.load64_splat
-    f64x2.mul
-    i32.const 10656
-    v128.load64_splat
-    f64x2.add
-    local.tee $18
-    i32.const 10664
-    v128.load64_splat
-    f64x2.sub
-    local.set $13
-    local.get $14
-    local.get $13
-    i32.const 10672
-    v128.load64_splat
-    f64x2.mul
-    f64x2.sub
-    local.get $13
-    i32.const 10680
-    v128.load64_splat
-    f64x2.mul
-    f64x2.sub
     local.tee $17
+    i32.const 10880
+    v128.load64_splat
+    f64x2.mul
+    i32.const 10888
+    v128.load64_splat
+    f64x2.add
+    local.tee $16
+    i32.const 10896
+    v128.load64_splat
+    f64x2.sub
+    local.set $11
     local.get $17
-    f64x2.mul
-    local.tee $14
-    local.get $14
-    f64x2.mul
-    local.set $13
-    local.get $3
-    local.get $9
-    i32.add
-    i32.const 10688
+    local.get $11
+    i32.const 10904
     v128.load64_splat
-    local.get $17
+    f64x2.mul
+    f64x2.sub
+    local.get $11
+    i32.const 10912
+    v128.load64_splat
+    f64x2.mul
+    f64x2.sub
+    local.tee $15
+    local.get $15
+    f64x2.mul
+    local.tee $12
+    local.get $12
+    f64x2.mul
+    local.set $11
+    i32.const 10920
+    v128.load64_splat
+    local.get $15
     f64x2.add
-    local.get $14
-    i32.const 10696
+    local.get $12
+    i32.const 10928
     v128.load64_splat
-    i32.const 10704
+    i32.const 10936
     v128.load64_splat
-    local.get $17
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $13
-    i32.const 10712
-    v128.load64_splat
-    i32.const 10720
-    v128.load64_splat
-    local.get $17
-    f64x2.mul
-    f64x2.add
-    local.get $14
-    i32.const 10728
-    v128.load64_splat
-    i32.const 10736
-    v128.load64_splat
-    local.get $17
+    local.get $15
     f64x2.mul
     f64x2.add
     f64x2.mul
     f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $13
-    local.get $13
-    f64x2.mul
-    i32.const 10744
+    local.get $11
+    i32.const 10944
     v128.load64_splat
-    i32.const 10752
+    i32.const 10952
     v128.load64_splat
-    local.get $17
+    local.get $15
     f64x2.mul
     f64x2.add
-    local.get $14
-    i32.const 10760
+    local.get $12
+    i32.const 10960
     v128.load64_splat
-    i32.const 10768
+    i32.const 10968
     v128.load64_splat
-    local.get $17
+    local.get $15
     f64x2.mul
     f64x2.add
     f64x2.mul
     f64x2.add
-    local.get $13
-    i32.const 10776
+    f64x2.mul
+    f64x2.add
+    local.get $11
+    local.get $11
+    f64x2.mul
+    i32.const 10976
+    v128.load64_splat
+    i32.const 10984
+    v128.load64_splat
+    local.get $15
+    f64x2.mul
+    f64x2.add
+    local.get $12
+    i32.const 10992
+    v128.load64_splat
+    i32.const 11000
+    v128.load64_splat
+    local.get $15
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $11
+    i32.const 11008
     v128.load64_splat
     f64x2.mul
     f64x2.add
     f64x2.mul
     f64x2.add
-    local.get $18
-    i32.const 10784
+    local.set $11
+    local.get $16
+    i32.const 11016
     v128.load64_splat
     v128.and
-    i32.const 10792
+    i32.const 11024
     v128.load64_splat
     i64x2.sub
-    local.tee $14
-    i32.const 1
-    i64x2.shr_s
-    local.tee $13
-    i32.const 10800
-    v128.load64_splat
-    i64x2.add
-    i32.const 52
-    i64x2.shl
-    f64x2.mul
-    local.get $14
-    local.get $13
-    i64x2.sub
-    i32.const 10808
-    v128.load64_splat
-    i64x2.add
-    i32.const 52
-    i64x2.shl
-    f64x2.mul
-    local.tee $13
+    local.set $12
+    local.get $3
+    local.get $8
+    i32.add
+    block $wasm/kl-div/expNotAboveF64x2|inlined.8 (result v128)
+     local.get $17
+     i32.const 11032
+     v128.load64_splat
+     f64x2.lt
+     v128.any_true
+     i32.eqz
+     if
+      local.get $11
+      local.get $12
+      i32.const 11040
+      v128.load64_splat
+      i64x2.add
+      i32.const 52
+      i64x2.shl
+      f64x2.mul
+      br $wasm/kl-div/expNotAboveF64x2|inlined.8
+     end
+     local.get $11
+     local.get $12
+     i32.const 1
+     i64x2.shr_s
+     local.tee $11
+     i32.const 11048
+     v128.load64_splat
+     i64x2.add
+     i32.const 52
+     i64x2.shl
+     f64x2.mul
+     local.get $12
+     local.get $11
+     i64x2.sub
+     i32.const 11056
+     v128.load64_splat
+     i64x2.add
+     i32.const 52
+     i64x2.shl
+     f64x2.mul
+    end
+    local.tee $11
     v128.store
     local.get $30
-    local.get $13
+    local.get $11
     f64x2.add
     local.set $30
-    local.get $1
-    local.set $9
+    local.get $27
+    i32.const 2
+    i32.add
+    local.set $27
     br $for-loop|6
    end
   end
@@ -2002,203 +2118,224 @@
   local.set $29
   loop $for-loop|7
    local.get $0
-   local.get $9
+   local.get $27
    i32.gt_s
    if
-    local.get $9
+    local.get $27
     i32.const 3
     i32.shl
-    local.tee $1
-    local.get $10
+    local.tee $8
+    local.get $1
     i32.add
     f64.load
     local.get $5
     f64.mul
-    local.get $21
+    local.get $20
     f64.sub
     call $~lib/math/NativeMath.exp
-    local.set $12
-    local.get $1
+    local.set $10
     local.get $3
+    local.get $8
     i32.add
-    local.get $12
+    local.get $10
     f64.store
     local.get $29
-    local.get $12
+    local.get $10
     f64.add
     local.set $29
-    local.get $9
+    local.get $27
     i32.const 1
     i32.add
-    local.set $9
+    local.set $27
     br $for-loop|7
    end
   end
-  local.get $21
+  local.get $20
   local.get $29
   call $~lib/math/NativeMath.log
   f64.add
-  local.set $21
-  local.get $0
-  local.set $1
+  local.set $20
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
   local.set $30
   local.get $5
   f64x2.splat
-  local.set $20
-  local.get $24
-  f64x2.splat
   local.set $19
+  local.get $23
+  f64x2.splat
+  local.set $18
   loop $for-loop|8
-   local.get $8
+   local.get $26
    i32.const 2
    i32.add
-   local.tee $0
-   local.get $1
+   local.get $0
    i32.le_s
    if
-    local.get $8
+    local.get $26
     i32.const 3
     i32.shl
     local.tee $3
     local.get $2
     i32.add
     v128.load
-    local.get $20
-    f64x2.mul
     local.get $19
+    f64x2.mul
+    local.get $18
     f64x2.sub
-    i32.const 10816
+    i32.const 11064
     v128.load64_splat
     f64x2.pmax
-    local.tee $14
-    i32.const 10824
+    local.tee $17
+    i32.const 11072
     v128.load64_splat
     f64x2.mul
-    i32.const 10832
+    i32.const 11080
     v128.load64_splat
     f64x2.add
-    local.tee $18
-    i32.const 10840
+    local.tee $16
+    i32.const 11088
     v128.load64_splat
     f64x2.sub
-    local.set $13
-    local.get $14
-    local.get $13
-    i32.const 10848
-    v128.load64_splat
-    f64x2.mul
-    f64x2.sub
-    local.get $13
-    i32.const 10856
-    v128.load64_splat
-    f64x2.mul
-    f64x2.sub
-    local.tee $17
+    local.set $11
     local.get $17
+    local.get $11
+    i32.const 11096
+    v128.load64_splat
     f64x2.mul
-    local.tee $14
-    local.get $14
+    f64x2.sub
+    local.get $11
+    i32.const 11104
+    v128.load64_splat
     f64x2.mul
-    local.set $13
+    f64x2.sub
+    local.tee $15
+    local.get $15
+    f64x2.mul
+    local.tee $12
+    local.get $12
+    f64x2.mul
+    local.set $11
+    i32.const 11112
+    v128.load64_splat
+    local.get $15
+    f64x2.add
+    local.get $12
+    i32.const 11120
+    v128.load64_splat
+    i32.const 11128
+    v128.load64_splat
+    local.get $15
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $11
+    i32.const 11136
+    v128.load64_splat
+    i32.const 11144
+    v128.load64_splat
+    local.get $15
+    f64x2.mul
+    f64x2.add
+    local.get $12
+    i32.const 11152
+    v128.load64_splat
+    i32.const 11160
+    v128.load64_splat
+    local.get $15
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $11
+    local.get $11
+    f64x2.mul
+    i32.const 11168
+    v128.load64_splat
+    i32.const 11176
+    v128.load64_splat
+    local.get $15
+    f64x2.mul
+    f64x2.add
+    local.get $12
+    i32.const 11184
+    v128.load64_splat
+    i32.const 11192
+    v128.load64_splat
+    local.get $15
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $11
+    i32.const 11200
+    v128.load64_splat
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.set $11
+    local.get $16
+    i32.const 11208
+    v128.load64_splat
+    v128.and
+    i32.const 11216
+    v128.load64_splat
+    i64x2.sub
+    local.set $12
     local.get $3
     local.get $4
     i32.add
-    i32.const 10864
-    v128.load64_splat
-    local.get $17
-    f64x2.add
-    local.get $14
-    i32.const 10872
-    v128.load64_splat
-    i32.const 10880
-    v128.load64_splat
-    local.get $17
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $13
-    i32.const 10888
-    v128.load64_splat
-    i32.const 10896
-    v128.load64_splat
-    local.get $17
-    f64x2.mul
-    f64x2.add
-    local.get $14
-    i32.const 10904
-    v128.load64_splat
-    i32.const 10912
-    v128.load64_splat
-    local.get $17
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $13
-    local.get $13
-    f64x2.mul
-    i32.const 10920
-    v128.load64_splat
-    i32.const 10928
-    v128.load64_splat
-    local.get $17
-    f64x2.mul
-    f64x2.add
-    local.get $14
-    i32.const 10936
-    v128.load64_splat
-    i32.const 10944
-    v128.load64_splat
-    local.get $17
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $13
-    i32.const 10952
-    v128.load64_splat
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $18
-    i32.const 10960
-    v128.load64_splat
-    v128.and
-    i32.const 10968
-    v128.load64_splat
-    i64x2.sub
-    local.tee $14
-    i32.const 1
-    i64x2.shr_s
-    local.tee $13
-    i32.const 10976
-    v128.load64_splat
-    i64x2.add
-    i32.const 52
-    i64x2.shl
-    f64x2.mul
-    local.get $14
-    local.get $13
-    i64x2.sub
-    i32.const 10984
-    v128.load64_splat
-    i64x2.add
-    i32.const 52
-    i64x2.shl
-    f64x2.mul
-    local.tee $13
+    block $wasm/kl-div/expNotAboveF64x2|inlined.9 (result v128)
+     local.get $17
+     i32.const 11224
+     v128.load64_splat
+     f64x2.lt
+     v128.any_true
+     i32.eqz
+     if
+      local.get $11
+      local.get $12
+      i32.const 11232
+      v128.load64_splat
+      i64x2.add
+      i32.const 52
+      i64x2.shl
+      f64x2.mul
+      br $wasm/kl-div/expNotAboveF64x2|inlined.9
+     end
+     local.get $11
+     local.get $12
+     i32.const 1
+     i64x2.shr_s
+     local.tee $11
+     i32.const 11240
+     v128.load64_splat
+     i64x2.add
+     i32.const 52
+     i64x2.shl
+     f64x2.mul
+     local.get $12
+     local.get $11
+     i64x2.sub
+     i32.const 11248
+     v128.load64_splat
+     i64x2.add
+     i32.const 52
+     i64x2.shl
+     f64x2.mul
+    end
+    local.tee $11
     v128.store
     local.get $30
-    local.get $13
+    local.get $11
     f64x2.add
     local.set $30
-    local.get $0
-    local.set $8
+    local.get $26
+    i32.const 2
+    i32.add
+    local.set $26
     br $for-loop|8
    end
   end
@@ -2209,183 +2346,183 @@
   f64.add
   local.set $29
   loop $for-loop|9
-   local.get $1
-   local.get $8
+   local.get $0
+   local.get $26
    i32.gt_s
    if
-    local.get $8
+    local.get $26
     i32.const 3
     i32.shl
-    local.tee $0
+    local.tee $3
     local.get $2
     i32.add
     f64.load
     local.get $5
     f64.mul
-    local.get $24
+    local.get $23
     f64.sub
     call $~lib/math/NativeMath.exp
-    local.set $12
-    local.get $0
+    local.set $10
+    local.get $3
     local.get $4
     i32.add
-    local.get $12
+    local.get $10
     f64.store
     local.get $29
-    local.get $12
+    local.get $10
     f64.add
     local.set $29
-    local.get $8
+    local.get $26
     i32.const 1
     i32.add
-    local.set $8
+    local.set $26
     br $for-loop|9
    end
   end
-  local.get $24
+  local.get $23
   local.get $29
   call $~lib/math/NativeMath.log
   f64.add
-  local.set $16
+  local.set $14
   f64.const 1
   local.get $29
   f64.div
-  local.set $15
+  local.set $13
   local.get $5
   f64x2.splat
-  local.set $14
+  local.set $12
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $31
+  local.set $32
   loop $for-loop|10
-   local.get $26
+   local.get $25
    i32.const 2
    i32.add
-   local.get $1
+   local.get $0
    i32.le_s
    if
-    local.get $31
-    local.get $26
+    local.get $32
+    local.get $25
     i32.const 3
     i32.shl
-    local.tee $0
+    local.tee $3
     local.get $4
     i32.add
     v128.load
-    local.get $15
+    local.get $13
     f64x2.splat
     f64x2.mul
-    local.tee $13
-    local.get $0
+    local.tee $11
     local.get $2
+    local.get $3
     i32.add
     v128.load
-    local.get $14
+    local.get $12
     f64x2.mul
-    local.get $16
+    local.get $14
     f64x2.splat
     f64x2.sub
     f64x2.mul
-    local.get $13
+    local.get $11
     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
     f64x2.eq
     v128.andnot
-    local.get $13
-    local.get $0
-    local.get $10
+    local.get $11
+    local.get $1
+    local.get $3
     i32.add
     v128.load
-    local.get $14
+    local.get $12
     f64x2.mul
-    local.get $21
+    local.get $20
     f64x2.splat
     f64x2.sub
     f64x2.mul
     f64x2.sub
-    local.tee $13
+    local.tee $11
     f64x2.add
-    local.set $31
+    local.set $32
     local.get $6
     if
-     local.get $0
+     local.get $3
      local.get $6
      i32.add
-     local.get $13
+     local.get $11
      local.get $7
      f64x2.splat
      f64x2.mul
      v128.store
     end
-    local.get $26
+    local.get $25
     i32.const 2
     i32.add
-    local.set $26
+    local.set $25
     br $for-loop|10
    end
   end
-  local.get $31
+  local.get $32
   f64x2.extract_lane 0
-  local.get $31
+  local.get $32
   f64x2.extract_lane 1
   f64.add
   local.set $29
   loop $for-loop|11
-   local.get $1
-   local.get $26
+   local.get $0
+   local.get $25
    i32.gt_s
    if
     local.get $29
     f64.const 0
-    local.get $26
+    local.get $25
     i32.const 3
     i32.shl
-    local.tee $0
+    local.tee $3
     local.get $4
     i32.add
     f64.load
-    local.get $15
+    local.get $13
     f64.mul
-    local.tee $12
-    local.get $0
+    local.tee $10
     local.get $2
+    local.get $3
     i32.add
     f64.load
     local.get $5
     f64.mul
-    local.get $16
+    local.get $14
     f64.sub
     f64.mul
-    local.get $12
+    local.get $10
     f64.const 0
     f64.eq
     select
-    local.get $12
-    local.get $0
     local.get $10
+    local.get $1
+    local.get $3
     i32.add
     f64.load
     local.get $5
     f64.mul
-    local.get $21
+    local.get $20
     f64.sub
     f64.mul
     f64.sub
-    local.tee $12
+    local.tee $10
     f64.add
     local.set $29
     local.get $6
     if
-     local.get $0
+     local.get $3
      local.get $6
      i32.add
-     local.get $12
+     local.get $10
      local.get $7
      f64.mul
      f64.store
     end
-    local.get $26
+    local.get $25
     i32.const 1
     i32.add
-    local.set $26
+    local.set $25
     br $for-loop|11
    end
   end
@@ -2394,155 +2531,156 @@
  (func $wasm/kl-div/logitsRowForwardF32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 f32) (param $6 i32) (param $7 f32) (result f64)
   (local $8 i32)
   (local $9 i32)
-  (local $10 i32)
-  (local $11 i32)
-  (local $12 f32)
-  (local $13 v128)
-  (local $14 v128)
-  (local $15 f32)
-  (local $16 f32)
+  (local $10 f32)
+  (local $11 v128)
+  (local $12 v128)
+  (local $13 f32)
+  (local $14 f32)
+  (local $15 v128)
+  (local $16 v128)
   (local $17 v128)
   (local $18 v128)
-  (local $19 v128)
+  (local $19 f32)
   (local $20 f32)
   (local $21 v128)
   (local $22 v128)
-  (local $23 f32)
+  (local $23 f64)
   (local $24 f64)
-  (local $25 f64)
+  (local $25 i32)
   (local $26 i32)
-  (local $27 f64)
-  (local $28 v128)
+  (local $27 i32)
+  (local $28 f64)
   (local $29 v128)
   (local $30 v128)
+  (local $31 v128)
   v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000
-  local.set $18
+  local.set $16
   v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000
-  local.set $30
+  local.set $31
   local.get $5
   f32x4.splat
-  local.set $17
+  local.set $15
   loop $for-loop|0
-   local.get $11
+   local.get $9
    i32.const 4
    i32.add
-   local.tee $10
+   local.tee $8
    local.get $0
    i32.le_s
    if
-    local.get $18
-    local.get $11
+    local.get $16
+    local.get $9
     i32.const 2
     i32.shl
-    local.tee $11
+    local.tee $9
     local.get $1
     i32.add
     v128.load
-    local.get $17
+    local.get $15
     f32x4.mul
-    local.tee $14
+    local.tee $12
     f32x4.pmax
-    local.set $18
-    local.get $30
+    local.set $16
+    local.get $31
     local.get $2
-    local.get $11
+    local.get $9
     i32.add
     v128.load
-    local.get $17
+    local.get $15
     f32x4.mul
-    local.tee $13
+    local.tee $11
     f32x4.pmax
-    local.set $30
+    local.set $31
     local.get $29
-    local.get $14
-    local.get $14
+    local.get $12
+    local.get $12
     f32x4.ne
     v128.or
     local.set $29
-    local.get $28
-    local.get $13
-    local.get $13
+    local.get $30
+    local.get $11
+    local.get $11
     f32x4.ne
     v128.or
-    local.set $28
-    local.get $10
-    local.set $11
+    local.set $30
+    local.get $8
+    local.set $9
     br $for-loop|0
    end
   end
   f32.const nan:0x400000
-  local.get $18
+  local.get $16
   f32x4.extract_lane 0
-  local.get $18
+  local.get $16
   f32x4.extract_lane 1
   f32.max
-  local.get $18
+  local.get $16
   f32x4.extract_lane 2
-  local.get $18
+  local.get $16
   f32x4.extract_lane 3
   f32.max
   f32.max
   local.get $29
   v128.any_true
   select
-  local.set $15
+  local.set $13
   f32.const nan:0x400000
-  local.get $30
+  local.get $31
   f32x4.extract_lane 0
-  local.get $30
+  local.get $31
   f32x4.extract_lane 1
   f32.max
-  local.get $30
+  local.get $31
   f32x4.extract_lane 2
-  local.get $30
+  local.get $31
   f32x4.extract_lane 3
   f32.max
   f32.max
-  local.get $28
+  local.get $30
   v128.any_true
   select
-  local.set $12
+  local.set $10
   loop $for-loop|1
    local.get $0
-   local.get $11
+   local.get $9
    i32.gt_s
    if
-    local.get $15
-    local.get $11
+    local.get $13
+    local.get $9
     i32.const 2
     i32.shl
-    local.tee $10
+    local.tee $8
     local.get $1
     i32.add
     f32.load
     local.get $5
     f32.mul
     f32.max
-    local.set $15
-    local.get $12
-    local.get $2
+    local.set $13
     local.get $10
+    local.get $2
+    local.get $8
     i32.add
     f32.load
     local.get $5
     f32.mul
     f32.max
-    local.set $12
-    local.get $11
+    local.set $10
+    local.get $9
     i32.const 1
     i32.add
-    local.set $11
+    local.set $9
     br $for-loop|1
    end
   end
-  local.get $15
+  local.get $13
   global.set $wasm/kl-div/rowMaxSF32
-  local.get $12
+  local.get $10
   global.set $wasm/kl-div/rowMaxTF32
   global.get $wasm/kl-div/rowMaxSF32
-  local.set $20
+  local.set $19
   global.get $wasm/kl-div/rowMaxTF32
-  local.set $16
+  local.set $14
   local.get $6
   i32.eqz
   if
@@ -2552,166 +2690,187 @@
     f64.const 0
     return
    end
-   local.get $3
-   local.set $6
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $30
+   local.set $31
    local.get $5
    f32x4.splat
-   local.set $19
-   local.get $20
-   f32x4.splat
    local.set $18
+   local.get $19
+   f32x4.splat
+   local.set $17
    loop $for-loop|2
-    local.get $9
+    local.get $27
     i32.const 4
     i32.add
-    local.tee $3
     local.get $0
     i32.le_s
     if
-     local.get $9
+     local.get $27
      i32.const 2
      i32.shl
-     local.tee $9
+     local.tee $6
      local.get $1
      i32.add
      v128.load
-     local.get $19
-     f32x4.mul
      local.get $18
+     f32x4.mul
+     local.get $17
      f32x4.sub
-     i32.const 9792
+     i32.const 9936
      v128.load32_splat
      f32x4.pmax
-     local.tee $14
-     i32.const 9796
+     local.tee $16
+     i32.const 9940
      v128.load32_splat
      f32x4.mul
-     i32.const 9800
+     i32.const 9944
      v128.load32_splat
      f32x4.add
-     local.tee $17
-     i32.const 9804
+     local.tee $15
+     i32.const 9948
      v128.load32_splat
      f32x4.sub
-     local.set $13
-     local.get $14
-     local.get $13
-     i32.const 9808
-     v128.load32_splat
-     f32x4.mul
-     f32x4.sub
-     local.get $13
-     i32.const 9812
+     local.set $11
+     local.get $16
+     local.get $11
+     i32.const 9952
      v128.load32_splat
      f32x4.mul
      f32x4.sub
-     local.tee $14
-     local.get $14
-     f32x4.mul
-     local.set $13
-     local.get $6
-     local.get $9
-     i32.add
-     i32.const 9816
+     local.get $11
+     i32.const 9956
      v128.load32_splat
-     local.get $14
      f32x4.mul
-     i32.const 9820
-     v128.load32_splat
-     f32x4.add
-     local.get $13
-     i32.const 9824
-     v128.load32_splat
-     local.get $14
+     f32x4.sub
+     local.tee $12
+     local.get $12
      f32x4.mul
-     i32.const 9828
+     local.set $11
+     i32.const 9960
+     v128.load32_splat
+     local.get $12
+     f32x4.mul
+     i32.const 9964
      v128.load32_splat
      f32x4.add
-     local.get $13
-     i32.const 9832
+     local.get $11
+     i32.const 9968
      v128.load32_splat
-     local.get $14
+     local.get $12
      f32x4.mul
-     i32.const 9836
-     v128.load32_splat
-     f32x4.add
-     f32x4.mul
-     f32x4.add
-     f32x4.mul
-     f32x4.add
-     local.get $13
-     f32x4.mul
-     local.get $14
-     f32x4.add
-     i32.const 9840
+     i32.const 9972
      v128.load32_splat
      f32x4.add
-     local.get $17
-     i32.const 9844
+     local.get $11
+     i32.const 9976
+     v128.load32_splat
+     local.get $12
+     f32x4.mul
+     i32.const 9980
+     v128.load32_splat
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     local.get $11
+     f32x4.mul
+     local.get $12
+     f32x4.add
+     i32.const 9984
+     v128.load32_splat
+     f32x4.add
+     local.set $11
+     local.get $15
+     i32.const 9988
      v128.load32_splat
      v128.and
-     i32.const 9848
+     i32.const 9992
      v128.load32_splat
      i32x4.sub
-     local.tee $14
-     i32.const 1
-     i32x4.shr_s
-     local.tee $13
-     i32.const 9852
-     v128.load32_splat
-     i32x4.add
-     i32.const 23
-     i32x4.shl
-     f32x4.mul
-     local.get $14
-     local.get $13
-     i32x4.sub
-     i32.const 9856
-     v128.load32_splat
-     i32x4.add
-     i32.const 23
-     i32x4.shl
-     f32x4.mul
-     local.tee $13
+     local.set $12
+     local.get $3
+     local.get $6
+     i32.add
+     block $wasm/kl-div/expNotAboveF32x4|inlined.6 (result v128)
+      local.get $16
+      i32.const 9996
+      v128.load32_splat
+      f32x4.lt
+      v128.any_true
+      i32.eqz
+      if
+       local.get $11
+       local.get $12
+       i32.const 10000
+       v128.load32_splat
+       i32x4.add
+       i32.const 23
+       i32x4.shl
+       f32x4.mul
+       br $wasm/kl-div/expNotAboveF32x4|inlined.6
+      end
+      local.get $11
+      local.get $12
+      i32.const 1
+      i32x4.shr_s
+      local.tee $11
+      i32.const 10004
+      v128.load32_splat
+      i32x4.add
+      i32.const 23
+      i32x4.shl
+      f32x4.mul
+      local.get $12
+      local.get $11
+      i32x4.sub
+      i32.const 10008
+      v128.load32_splat
+      i32x4.add
+      i32.const 23
+      i32x4.shl
+      f32x4.mul
+     end
+     local.tee $11
      v128.store
-     local.get $30
-     local.get $13
+     local.get $31
+     local.get $11
      f64x2.promote_low_f32x4
-     local.get $13
-     local.get $13
+     local.get $11
+     local.get $11
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
-     local.set $30
-     local.get $3
-     local.set $9
+     local.set $31
+     local.get $27
+     i32.const 4
+     i32.add
+     local.set $27
      br $for-loop|2
     end
    end
-   local.get $30
+   local.get $31
    f64x2.extract_lane 0
-   local.get $30
+   local.get $31
    f64x2.extract_lane 1
    f64.add
-   local.set $27
+   local.set $28
    loop $for-loop|3
     local.get $0
-    local.get $9
+    local.get $27
     i32.gt_s
     if
-     local.get $9
+     local.get $27
      i32.const 2
      i32.shl
-     local.tee $3
+     local.tee $6
      local.get $1
      i32.add
      f32.load
      local.get $5
      f32.mul
-     local.get $20
+     local.get $19
      f32.sub
      f64.promote_f32
      call $~lib/math/NativeMath.exp
@@ -2722,189 +2881,210 @@
      i32.add
      local.get $7
      f32.store
-     local.get $27
+     local.get $28
      local.get $7
      f64.promote_f32
      f64.add
-     local.set $27
-     local.get $9
+     local.set $28
+     local.get $27
      i32.const 1
      i32.add
-     local.set $9
+     local.set $27
      br $for-loop|3
     end
    end
-   local.get $0
-   local.set $3
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
    local.set $29
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $28
-   v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
    local.set $30
+   v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
+   local.set $31
    local.get $5
    f32x4.splat
-   local.set $22
-   local.get $16
+   local.set $18
+   local.get $14
    f32x4.splat
-   local.set $21
+   local.set $17
    loop $for-loop|4
-    local.get $8
+    local.get $26
     i32.const 4
     i32.add
-    local.tee $0
-    local.get $3
+    local.get $0
     i32.le_s
     if
-     local.get $8
+     local.get $26
      i32.const 2
      i32.shl
-     local.tee $6
+     local.tee $3
      local.get $2
      i32.add
      v128.load
-     local.set $19
+     local.set $22
      local.get $1
-     local.get $6
+     local.get $3
      i32.add
      v128.load
-     local.set $18
-     local.get $19
+     local.set $16
      local.get $22
+     local.get $18
      f32x4.mul
-     local.get $21
+     local.get $17
      f32x4.sub
-     i32.const 9860
+     i32.const 10012
      v128.load32_splat
      f32x4.pmax
-     local.tee $14
-     i32.const 9864
+     local.tee $15
+     i32.const 10016
      v128.load32_splat
      f32x4.mul
-     i32.const 9868
+     i32.const 10020
      v128.load32_splat
      f32x4.add
-     local.tee $17
-     i32.const 9872
+     local.tee $12
+     i32.const 10024
      v128.load32_splat
      f32x4.sub
-     local.set $13
-     local.get $14
-     local.get $13
-     i32.const 9876
-     v128.load32_splat
-     f32x4.mul
-     f32x4.sub
-     local.get $13
-     i32.const 9880
+     local.set $11
+     local.get $15
+     local.get $11
+     i32.const 10028
      v128.load32_splat
      f32x4.mul
      f32x4.sub
-     local.tee $14
-     local.get $14
-     f32x4.mul
-     local.set $13
-     local.get $4
-     local.get $6
-     i32.add
-     i32.const 9884
+     local.get $11
+     i32.const 10032
      v128.load32_splat
-     local.get $14
      f32x4.mul
-     i32.const 9888
-     v128.load32_splat
-     f32x4.add
-     local.get $13
-     i32.const 9892
-     v128.load32_splat
-     local.get $14
+     f32x4.sub
+     local.tee $11
+     local.get $11
      f32x4.mul
-     i32.const 9896
+     local.set $21
+     i32.const 10036
+     v128.load32_splat
+     local.get $11
+     f32x4.mul
+     i32.const 10040
      v128.load32_splat
      f32x4.add
-     local.get $13
-     i32.const 9900
+     local.get $21
+     i32.const 10044
      v128.load32_splat
-     local.get $14
+     local.get $11
      f32x4.mul
-     i32.const 9904
-     v128.load32_splat
-     f32x4.add
-     f32x4.mul
-     f32x4.add
-     f32x4.mul
-     f32x4.add
-     local.get $13
-     f32x4.mul
-     local.get $14
-     f32x4.add
-     i32.const 9908
+     i32.const 10048
      v128.load32_splat
      f32x4.add
-     local.get $17
-     i32.const 9912
+     local.get $21
+     i32.const 10052
+     v128.load32_splat
+     local.get $11
+     f32x4.mul
+     i32.const 10056
+     v128.load32_splat
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     local.get $21
+     f32x4.mul
+     local.get $11
+     f32x4.add
+     i32.const 10060
+     v128.load32_splat
+     f32x4.add
+     local.set $11
+     local.get $12
+     i32.const 10064
      v128.load32_splat
      v128.and
-     i32.const 9916
+     i32.const 10068
      v128.load32_splat
      i32x4.sub
-     local.tee $14
-     i32.const 1
-     i32x4.shr_s
-     local.tee $13
-     i32.const 9920
-     v128.load32_splat
-     i32x4.add
-     i32.const 23
-     i32x4.shl
-     f32x4.mul
-     local.get $14
-     local.get $13
-     i32x4.sub
-     i32.const 9924
-     v128.load32_splat
-     i32x4.add
-     i32.const 23
-     i32x4.shl
-     f32x4.mul
-     local.tee $13
+     local.set $12
+     local.get $3
+     local.get $4
+     i32.add
+     block $wasm/kl-div/expNotAboveF32x4|inlined.7 (result v128)
+      local.get $15
+      i32.const 10072
+      v128.load32_splat
+      f32x4.lt
+      v128.any_true
+      i32.eqz
+      if
+       local.get $11
+       local.get $12
+       i32.const 10076
+       v128.load32_splat
+       i32x4.add
+       i32.const 23
+       i32x4.shl
+       f32x4.mul
+       br $wasm/kl-div/expNotAboveF32x4|inlined.7
+      end
+      local.get $11
+      local.get $12
+      i32.const 1
+      i32x4.shr_s
+      local.tee $11
+      i32.const 10080
+      v128.load32_splat
+      i32x4.add
+      i32.const 23
+      i32x4.shl
+      f32x4.mul
+      local.get $12
+      local.get $11
+      i32x4.sub
+      i32.const 10084
+      v128.load32_splat
+      i32x4.add
+      i32.const 23
+      i32x4.shl
+      f32x4.mul
+     end
+     local.tee $11
      v128.store
      local.get $29
-     local.get $13
+     local.get $11
      f64x2.promote_low_f32x4
-     local.get $13
-     local.get $13
+     local.get $11
+     local.get $11
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
      local.set $29
-     local.get $30
-     local.get $13
+     local.get $31
+     local.get $11
      f32x4.pmin
-     local.set $30
-     local.get $28
-     local.get $13
-     local.get $18
-     local.get $19
-     local.get $18
+     local.set $31
+     local.get $30
+     local.get $11
+     local.get $16
+     local.get $22
+     local.get $16
      f32x4.sub
-     local.get $13
+     local.get $11
      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
      f32x4.eq
      v128.bitselect
      f32x4.mul
-     local.tee $13
+     local.tee $11
      f64x2.promote_low_f32x4
-     local.get $13
-     local.get $13
+     local.get $11
+     local.get $11
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
-     local.set $28
-     local.get $0
-     local.set $8
+     local.set $30
+     local.get $26
+     i32.const 4
+     i32.add
+     local.set $26
      br $for-loop|4
     end
    end
@@ -2913,87 +3093,87 @@
    local.get $29
    f64x2.extract_lane 1
    f64.add
-   local.set $25
-   local.get $28
-   f64x2.extract_lane 0
-   local.get $28
-   f64x2.extract_lane 1
-   f64.add
    local.set $24
    local.get $30
-   f32x4.extract_lane 0
+   f64x2.extract_lane 0
    local.get $30
+   f64x2.extract_lane 1
+   f64.add
+   local.set $23
+   local.get $31
+   f32x4.extract_lane 0
+   local.get $31
    f32x4.extract_lane 1
    f32.min
-   local.get $30
+   local.get $31
    f32x4.extract_lane 2
-   local.get $30
+   local.get $31
    f32x4.extract_lane 3
    f32.min
    f32.min
    local.set $7
    loop $for-loop|5
-    local.get $3
-    local.get $8
+    local.get $0
+    local.get $26
     i32.gt_s
     if
-     local.get $8
+     local.get $26
      i32.const 2
      i32.shl
-     local.tee $0
+     local.tee $3
      local.get $2
      i32.add
      f32.load
-     local.set $15
-     local.get $0
+     local.set $13
      local.get $1
+     local.get $3
      i32.add
      f32.load
-     local.set $12
-     local.get $0
+     local.set $10
+     local.get $3
      local.get $4
      i32.add
-     local.get $15
+     local.get $13
      local.get $5
      f32.mul
-     local.get $16
+     local.get $14
      f32.sub
      f64.promote_f32
      call $~lib/math/NativeMath.exp
      f32.demote_f64
-     local.tee $23
+     local.tee $20
      f32.store
-     local.get $25
-     local.get $23
+     local.get $24
+     local.get $20
      f64.promote_f32
      f64.add
-     local.set $25
+     local.set $24
      local.get $7
-     local.get $23
+     local.get $20
      f32.min
      local.set $7
-     local.get $24
      local.get $23
-     local.get $12
-     local.get $15
-     local.get $12
+     local.get $20
+     local.get $10
+     local.get $13
+     local.get $10
      f32.sub
-     local.get $23
+     local.get $20
      f32.const 0
      f32.eq
      select
      f32.mul
      f64.promote_f32
      f64.add
-     local.set $24
-     local.get $8
+     local.set $23
+     local.get $26
      i32.const 1
      i32.add
-     local.set $8
+     local.set $26
      br $for-loop|5
     end
    end
-   local.get $24
+   local.get $23
    global.set $wasm/kl-div/rowDotF32
    local.get $7
    global.set $wasm/kl-div/rowMinEF32
@@ -3001,581 +3181,623 @@
    f64.promote_f32
    global.get $wasm/kl-div/rowDotF32
    f64.mul
-   local.get $25
+   local.get $24
    f64.div
-   local.get $20
+   local.get $19
    f64.promote_f32
-   local.get $27
+   local.get $28
    call $~lib/math/NativeMath.log
    f64.add
    f64.add
-   local.get $16
+   local.get $14
    f64.promote_f32
-   local.get $25
+   local.get $24
    call $~lib/math/NativeMath.log
    f64.add
    f64.sub
    return
   end
-  local.get $1
-  local.set $10
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $30
+  local.set $31
   local.get $5
   f32x4.splat
-  local.set $19
-  local.get $20
-  f32x4.splat
   local.set $18
+  local.get $19
+  f32x4.splat
+  local.set $17
   loop $for-loop|6
-   local.get $9
+   local.get $27
    i32.const 4
    i32.add
-   local.tee $1
    local.get $0
    i32.le_s
    if
-    local.get $9
+    local.get $27
     i32.const 2
     i32.shl
-    local.tee $9
-    local.get $10
+    local.tee $8
+    local.get $1
     i32.add
     v128.load
-    local.get $19
-    f32x4.mul
     local.get $18
+    f32x4.mul
+    local.get $17
     f32x4.sub
-    i32.const 9928
+    i32.const 10088
     v128.load32_splat
     f32x4.pmax
-    local.tee $14
-    i32.const 9932
+    local.tee $16
+    i32.const 10092
     v128.load32_splat
     f32x4.mul
-    i32.const 9936
+    i32.const 10096
     v128.load32_splat
     f32x4.add
-    local.tee $17
-    i32.const 9940
+    local.tee $15
+    i32.const 10100
     v128.load32_splat
     f32x4.sub
-    local.set $13
-    local.get $14
-    local.get $13
-    i32.const 9944
-    v128.load32_splat
-    f32x4.mul
-    f32x4.sub
-    local.get $13
-    i32.const 9948
+    local.set $11
+    local.get $16
+    local.get $11
+    i32.const 10104
     v128.load32_splat
     f32x4.mul
     f32x4.sub
-    local.tee $14
-    local.get $14
-    f32x4.mul
-    local.set $13
-    local.get $3
-    local.get $9
-    i32.add
-    i32.const 9952
+    local.get $11
+    i32.const 10108
     v128.load32_splat
-    local.get $14
     f32x4.mul
-    i32.const 9956
-    v128.load32_splat
-    f32x4.add
-    local.get $13
-    i32.const 9960
-    v128.load32_splat
-    local.get $14
+    f32x4.sub
+    local.tee $12
+    local.get $12
     f32x4.mul
-    i32.const 9964
+    local.set $11
+    i32.const 10112
+    v128.load32_splat
+    local.get $12
+    f32x4.mul
+    i32.const 10116
     v128.load32_splat
     f32x4.add
-    local.get $13
-    i32.const 9968
+    local.get $11
+    i32.const 10120
     v128.load32_splat
-    local.get $14
+    local.get $12
     f32x4.mul
-    i32.const 9972
-    v128.load32_splat
-    f32x4.add
-    f32x4.mul
-    f32x4.add
-    f32x4.mul
-    f32x4.add
-    local.get $13
-    f32x4.mul
-    local.get $14
-    f32x4.add
-    i32.const 9976
+    i32.const 10124
     v128.load32_splat
     f32x4.add
-    local.get $17
-    i32.const 9980
+    local.get $11
+    i32.const 10128
+    v128.load32_splat
+    local.get $12
+    f32x4.mul
+    i32.const 10132
+    v128.load32_splat
+    f32x4.add
+    f32x4.mul
+    f32x4.add
+    f32x4.mul
+    f32x4.add
+    local.get $11
+    f32x4.mul
+    local.get $12
+    f32x4.add
+    i32.const 10136
+    v128.load32_splat
+    f32x4.add
+    local.set $11
+    local.get $15
+    i32.const 10140
     v128.load32_splat
     v128.and
-    i32.const 9984
+    i32.const 10144
     v128.load32_splat
     i32x4.sub
-    local.tee $14
-    i32.const 1
-    i32x4.shr_s
-    local.tee $13
-    i32.const 9988
-    v128.load32_splat
-    i32x4.add
-    i32.const 23
-    i32x4.shl
-    f32x4.mul
-    local.get $14
-    local.get $13
-    i32x4.sub
-    i32.const 9992
-    v128.load32_splat
-    i32x4.add
-    i32.const 23
-    i32x4.shl
-    f32x4.mul
-    local.tee $13
+    local.set $12
+    local.get $3
+    local.get $8
+    i32.add
+    block $wasm/kl-div/expNotAboveF32x4|inlined.8 (result v128)
+     local.get $16
+     i32.const 10148
+     v128.load32_splat
+     f32x4.lt
+     v128.any_true
+     i32.eqz
+     if
+      local.get $11
+      local.get $12
+      i32.const 10152
+      v128.load32_splat
+      i32x4.add
+      i32.const 23
+      i32x4.shl
+      f32x4.mul
+      br $wasm/kl-div/expNotAboveF32x4|inlined.8
+     end
+     local.get $11
+     local.get $12
+     i32.const 1
+     i32x4.shr_s
+     local.tee $11
+     i32.const 10156
+     v128.load32_splat
+     i32x4.add
+     i32.const 23
+     i32x4.shl
+     f32x4.mul
+     local.get $12
+     local.get $11
+     i32x4.sub
+     i32.const 10160
+     v128.load32_splat
+     i32x4.add
+     i32.const 23
+     i32x4.shl
+     f32x4.mul
+    end
+    local.tee $11
     v128.store
-    local.get $30
-    local.get $13
+    local.get $31
+    local.get $11
     f64x2.promote_low_f32x4
-    local.get $13
-    local.get $13
+    local.get $11
+    local.get $11
     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
     f64x2.promote_low_f32x4
     f64x2.add
     f64x2.add
-    local.set $30
-    local.get $1
-    local.set $9
+    local.set $31
+    local.get $27
+    i32.const 4
+    i32.add
+    local.set $27
     br $for-loop|6
    end
   end
-  local.get $30
+  local.get $31
   f64x2.extract_lane 0
-  local.get $30
+  local.get $31
   f64x2.extract_lane 1
   f64.add
-  local.set $27
+  local.set $28
   loop $for-loop|7
    local.get $0
-   local.get $9
+   local.get $27
    i32.gt_s
    if
-    local.get $9
+    local.get $27
     i32.const 2
     i32.shl
-    local.tee $1
-    local.get $10
+    local.tee $8
+    local.get $1
     i32.add
     f32.load
     local.get $5
     f32.mul
-    local.get $20
+    local.get $19
     f32.sub
     f64.promote_f32
     call $~lib/math/NativeMath.exp
     f32.demote_f64
-    local.set $12
-    local.get $1
+    local.set $10
     local.get $3
+    local.get $8
     i32.add
-    local.get $12
+    local.get $10
     f32.store
-    local.get $27
-    local.get $12
+    local.get $28
+    local.get $10
     f64.promote_f32
     f64.add
-    local.set $27
-    local.get $9
+    local.set $28
+    local.get $27
     i32.const 1
     i32.add
-    local.set $9
+    local.set $27
     br $for-loop|7
    end
   end
-  local.get $20
+  local.get $19
   f64.promote_f32
-  local.get $27
+  local.get $28
   call $~lib/math/NativeMath.log
   f64.add
   f32.demote_f64
-  local.set $20
-  local.get $0
-  local.set $1
+  local.set $19
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $30
+  local.set $31
   local.get $5
   f32x4.splat
-  local.set $19
-  local.get $16
-  f32x4.splat
   local.set $18
+  local.get $14
+  f32x4.splat
+  local.set $17
   loop $for-loop|8
-   local.get $8
+   local.get $26
    i32.const 4
    i32.add
-   local.tee $0
-   local.get $1
+   local.get $0
    i32.le_s
    if
-    local.get $8
+    local.get $26
     i32.const 2
     i32.shl
     local.tee $3
     local.get $2
     i32.add
     v128.load
-    local.get $19
-    f32x4.mul
     local.get $18
+    f32x4.mul
+    local.get $17
     f32x4.sub
-    i32.const 9996
+    i32.const 10164
     v128.load32_splat
     f32x4.pmax
-    local.tee $14
-    i32.const 10000
+    local.tee $16
+    i32.const 10168
     v128.load32_splat
     f32x4.mul
-    i32.const 10004
+    i32.const 10172
     v128.load32_splat
     f32x4.add
-    local.tee $17
-    i32.const 10008
+    local.tee $15
+    i32.const 10176
     v128.load32_splat
     f32x4.sub
-    local.set $13
-    local.get $14
-    local.get $13
-    i32.const 10012
-    v128.load32_splat
-    f32x4.mul
-    f32x4.sub
-    local.get $13
-    i32.const 10016
+    local.set $11
+    local.get $16
+    local.get $11
+    i32.const 10180
     v128.load32_splat
     f32x4.mul
     f32x4.sub
-    local.tee $14
-    local.get $14
+    local.get $11
+    i32.const 10184
+    v128.load32_splat
     f32x4.mul
-    local.set $13
+    f32x4.sub
+    local.tee $12
+    local.get $12
+    f32x4.mul
+    local.set $11
+    i32.const 10188
+    v128.load32_splat
+    local.get $12
+    f32x4.mul
+    i32.const 10192
+    v128.load32_splat
+    f32x4.add
+    local.get $11
+    i32.const 10196
+    v128.load32_splat
+    local.get $12
+    f32x4.mul
+    i32.const 10200
+    v128.load32_splat
+    f32x4.add
+    local.get $11
+    i32.const 10204
+    v128.load32_splat
+    local.get $12
+    f32x4.mul
+    i32.const 10208
+    v128.load32_splat
+    f32x4.add
+    f32x4.mul
+    f32x4.add
+    f32x4.mul
+    f32x4.add
+    local.get $11
+    f32x4.mul
+    local.get $12
+    f32x4.add
+    i32.const 10212
+    v128.load32_splat
+    f32x4.add
+    local.set $11
+    local.get $15
+    i32.const 10216
+    v128.load32_splat
+    v128.and
+    i32.const 10220
+    v128.load32_splat
+    i32x4.sub
+    local.set $12
     local.get $3
     local.get $4
     i32.add
-    i32.const 10020
-    v128.load32_splat
-    local.get $14
-    f32x4.mul
-    i32.const 10024
-    v128.load32_splat
-    f32x4.add
-    local.get $13
-    i32.const 10028
-    v128.load32_splat
-    local.get $14
-    f32x4.mul
-    i32.const 10032
-    v128.load32_splat
-    f32x4.add
-    local.get $13
-    i32.const 10036
-    v128.load32_splat
-    local.get $14
-    f32x4.mul
-    i32.const 10040
-    v128.load32_splat
-    f32x4.add
-    f32x4.mul
-    f32x4.add
-    f32x4.mul
-    f32x4.add
-    local.get $13
-    f32x4.mul
-    local.get $14
-    f32x4.add
-    i32.const 10044
-    v128.load32_splat
-    f32x4.add
-    local.get $17
-    i32.const 10048
-    v128.load32_splat
-    v128.and
-    i32.const 10052
-    v128.load32_splat
-    i32x4.sub
-    local.tee $14
-    i32.const 1
-    i32x4.shr_s
-    local.tee $13
-    i32.const 10056
-    v128.load32_splat
-    i32x4.add
-    i32.const 23
-    i32x4.shl
-    f32x4.mul
-    local.get $14
-    local.get $13
-    i32x4.sub
-    i32.const 10060
-    v128.load32_splat
-    i32x4.add
-    i32.const 23
-    i32x4.shl
-    f32x4.mul
-    local.tee $13
+    block $wasm/kl-div/expNotAboveF32x4|inlined.9 (result v128)
+     local.get $16
+     i32.const 10224
+     v128.load32_splat
+     f32x4.lt
+     v128.any_true
+     i32.eqz
+     if
+      local.get $11
+      local.get $12
+      i32.const 10228
+      v128.load32_splat
+      i32x4.add
+      i32.const 23
+      i32x4.shl
+      f32x4.mul
+      br $wasm/kl-div/expNotAboveF32x4|inlined.9
+     end
+     local.get $11
+     local.get $12
+     i32.const 1
+     i32x4.shr_s
+     local.tee $11
+     i32.const 10232
+     v128.load32_splat
+     i32x4.add
+     i32.const 23
+     i32x4.shl
+     f32x4.mul
+     local.get $12
+     local.get $11
+     i32x4.sub
+     i32.const 10236
+     v128.load32_splat
+     i32x4.add
+     i32.const 23
+     i32x4.shl
+     f32x4.mul
+    end
+    local.tee $11
     v128.store
-    local.get $30
-    local.get $13
+    local.get $31
+    local.get $11
     f64x2.promote_low_f32x4
-    local.get $13
-    local.get $13
+    local.get $11
+    local.get $11
     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
     f64x2.promote_low_f32x4
     f64x2.add
     f64x2.add
-    local.set $30
-    local.get $0
-    local.set $8
+    local.set $31
+    local.get $26
+    i32.const 4
+    i32.add
+    local.set $26
     br $for-loop|8
    end
   end
-  local.get $30
+  local.get $31
   f64x2.extract_lane 0
-  local.get $30
+  local.get $31
   f64x2.extract_lane 1
   f64.add
-  local.set $27
+  local.set $28
   loop $for-loop|9
-   local.get $1
-   local.get $8
+   local.get $0
+   local.get $26
    i32.gt_s
    if
-    local.get $8
+    local.get $26
     i32.const 2
     i32.shl
-    local.tee $0
+    local.tee $3
     local.get $2
     i32.add
     f32.load
     local.get $5
     f32.mul
-    local.get $16
+    local.get $14
     f32.sub
     f64.promote_f32
     call $~lib/math/NativeMath.exp
     f32.demote_f64
-    local.set $12
-    local.get $0
+    local.set $10
+    local.get $3
     local.get $4
     i32.add
-    local.get $12
+    local.get $10
     f32.store
-    local.get $27
-    local.get $12
+    local.get $28
+    local.get $10
     f64.promote_f32
     f64.add
-    local.set $27
-    local.get $8
+    local.set $28
+    local.get $26
     i32.const 1
     i32.add
-    local.set $8
+    local.set $26
     br $for-loop|9
    end
   end
-  local.get $16
+  local.get $14
   f64.promote_f32
-  local.get $27
+  local.get $28
   call $~lib/math/NativeMath.log
   f64.add
   f32.demote_f64
-  local.set $16
+  local.set $14
   f64.const 1
-  local.get $27
+  local.get $28
   f64.div
   f32.demote_f64
-  local.set $15
+  local.set $13
   local.get $5
   f32x4.splat
-  local.set $14
+  local.set $12
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $18
+  local.set $16
   loop $for-loop|10
-   local.get $26
+   local.get $25
    i32.const 4
    i32.add
-   local.get $1
+   local.get $0
    i32.le_s
    if
-    local.get $18
-    local.get $26
+    local.get $16
+    local.get $25
     i32.const 2
     i32.shl
-    local.tee $0
+    local.tee $3
     local.get $4
     i32.add
     v128.load
-    local.get $15
+    local.get $13
     f32x4.splat
     f32x4.mul
-    local.tee $13
-    local.get $0
+    local.tee $11
     local.get $2
+    local.get $3
     i32.add
     v128.load
-    local.get $14
+    local.get $12
     f32x4.mul
-    local.get $16
+    local.get $14
     f32x4.splat
     f32x4.sub
     f32x4.mul
-    local.get $13
+    local.get $11
     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
     f32x4.eq
     v128.andnot
-    local.get $13
-    local.get $0
-    local.get $10
+    local.get $11
+    local.get $1
+    local.get $3
     i32.add
     v128.load
-    local.get $14
+    local.get $12
     f32x4.mul
-    local.get $20
+    local.get $19
     f32x4.splat
     f32x4.sub
     f32x4.mul
     f32x4.sub
-    local.tee $13
+    local.tee $11
     f64x2.promote_low_f32x4
-    local.get $13
-    local.get $13
+    local.get $11
+    local.get $11
     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
     f64x2.promote_low_f32x4
     f64x2.add
     f64x2.add
-    local.set $18
+    local.set $16
     local.get $6
     if
-     local.get $0
+     local.get $3
      local.get $6
      i32.add
-     local.get $13
+     local.get $11
      local.get $7
      f32x4.splat
      f32x4.mul
      v128.store
     end
-    local.get $26
+    local.get $25
     i32.const 4
     i32.add
-    local.set $26
+    local.set $25
     br $for-loop|10
    end
   end
-  local.get $18
+  local.get $16
   f64x2.extract_lane 0
-  local.get $18
+  local.get $16
   f64x2.extract_lane 1
   f64.add
-  local.set $27
+  local.set $28
   loop $for-loop|11
-   local.get $1
-   local.get $26
+   local.get $0
+   local.get $25
    i32.gt_s
    if
-    local.get $27
+    local.get $28
     f32.const 0
-    local.get $26
+    local.get $25
     i32.const 2
     i32.shl
-    local.tee $0
+    local.tee $3
     local.get $4
     i32.add
     f32.load
-    local.get $15
+    local.get $13
     f32.mul
-    local.tee $12
-    local.get $0
+    local.tee $10
     local.get $2
+    local.get $3
     i32.add
     f32.load
     local.get $5
     f32.mul
-    local.get $16
+    local.get $14
     f32.sub
     f32.mul
-    local.get $12
+    local.get $10
     f32.const 0
     f32.eq
     select
-    local.get $12
-    local.get $0
     local.get $10
+    local.get $1
+    local.get $3
     i32.add
     f32.load
     local.get $5
     f32.mul
-    local.get $20
+    local.get $19
     f32.sub
     f32.mul
     f32.sub
-    local.tee $12
+    local.tee $10
     f64.promote_f32
     f64.add
-    local.set $27
+    local.set $28
     local.get $6
     if
-     local.get $0
+     local.get $3
      local.get $6
      i32.add
-     local.get $12
+     local.get $10
      local.get $7
      f32.mul
      f32.store
     end
-    local.get $26
+    local.get $25
     i32.const 1
     i32.add
-    local.set $26
+    local.set $25
     br $for-loop|11
    end
   end
-  local.get $27
+  local.get $28
  )
  (func $wasm/kl-div/logitsRowBackwardF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 f64) (param $4 i32) (param $5 i32) (param $6 f64) (param $7 i32) (param $8 i32) (result f64)
   (local $9 i32)
   (local $10 i32)
   (local $11 i32)
-  (local $12 i32)
-  (local $13 i32)
+  (local $12 f64)
+  (local $13 f64)
   (local $14 f64)
   (local $15 f64)
   (local $16 f64)
-  (local $17 f64)
-  (local $18 f64)
+  (local $17 v128)
+  (local $18 v128)
   (local $19 v128)
   (local $20 v128)
   (local $21 v128)
   (local $22 v128)
-  (local $23 v128)
+  (local $23 f64)
   (local $24 v128)
-  (local $25 f64)
+  (local $25 v128)
   (local $26 v128)
-  (local $27 v128)
-  (local $28 v128)
-  (local $29 f64)
-  (local $30 f64)
+  (local $27 f64)
+  (local $28 f64)
+  (local $29 v128)
+  (local $30 v128)
   (local $31 v128)
-  (local $32 v128)
-  (local $33 v128)
-  (local $34 i32)
+  (local $32 i32)
+  (local $33 i32)
+  (local $34 f64)
   (local $35 f64)
-  (local $36 f64)
+  (local $36 i32)
   (local $37 f64)
   (local $38 v128)
   (local $39 v128)
@@ -3587,74 +3809,74 @@
    return
   end
   v128.const i32x4 0x00000000 0xfff00000 0x00000000 0xfff00000
-  local.set $38
-  v128.const i32x4 0x00000000 0xfff00000 0x00000000 0xfff00000
   local.set $39
+  v128.const i32x4 0x00000000 0xfff00000 0x00000000 0xfff00000
+  local.set $38
   local.get $3
   f64x2.splat
-  local.set $21
+  local.set $19
   loop $for-loop|0
-   local.get $13
+   local.get $11
    i32.const 2
    i32.add
-   local.tee $10
+   local.tee $9
    local.get $0
    i32.le_s
    if
-    local.get $38
-    local.get $13
+    local.get $39
+    local.get $11
     i32.const 3
     i32.shl
-    local.tee $13
+    local.tee $11
     local.get $1
     i32.add
     v128.load
-    local.get $21
+    local.get $19
     f64x2.mul
-    local.tee $20
-    f64x2.pmax
-    local.set $38
-    local.get $39
-    local.get $2
-    local.get $13
-    i32.add
-    v128.load
-    local.get $21
-    f64x2.mul
-    local.tee $19
+    local.tee $18
     f64x2.pmax
     local.set $39
-    local.get $28
-    local.get $20
-    local.get $20
+    local.get $38
+    local.get $2
+    local.get $11
+    i32.add
+    v128.load
+    local.get $19
+    f64x2.mul
+    local.tee $17
+    f64x2.pmax
+    local.set $38
+    local.get $29
+    local.get $18
+    local.get $18
     f64x2.ne
     v128.or
-    local.set $28
+    local.set $29
     local.get $40
-    local.get $19
-    local.get $19
+    local.get $17
+    local.get $17
     f64x2.ne
     v128.or
     local.set $40
-    local.get $10
-    local.set $13
+    local.get $9
+    local.set $11
     br $for-loop|0
    end
   end
   f64.const nan:0x8000000000000
-  local.get $38
+  local.get $39
   f64x2.extract_lane 0
-  local.get $38
+  local.get $39
   f64x2.extract_lane 1
   f64.max
-  local.get $28
+  local.get $29
   v128.any_true
   select
-  local.set $15
+  local.set $13
   f64.const nan:0x8000000000000
-  local.get $39
+  local.get $38
   f64x2.extract_lane 0
-  local.get $39
+  local.get $38
   f64x2.extract_lane 1
   f64.max
   local.get $40
@@ -3663,219 +3885,242 @@
   local.set $37
   loop $for-loop|1
    local.get $0
-   local.get $13
+   local.get $11
    i32.gt_s
    if
-    local.get $15
     local.get $13
+    local.get $11
     i32.const 3
     i32.shl
-    local.tee $10
+    local.tee $9
     local.get $1
     i32.add
     f64.load
     local.get $3
     f64.mul
     f64.max
-    local.set $15
+    local.set $13
     local.get $37
     local.get $2
-    local.get $10
+    local.get $9
     i32.add
     f64.load
     local.get $3
     f64.mul
     f64.max
     local.set $37
-    local.get $13
+    local.get $11
     i32.const 1
     i32.add
-    local.set $13
+    local.set $11
     br $for-loop|1
    end
   end
-  local.get $15
+  local.get $13
   global.set $wasm/kl-div/rowMaxSF64
   local.get $37
   global.set $wasm/kl-div/rowMaxTF64
   global.get $wasm/kl-div/rowMaxTF64
-  local.set $25
+  local.set $23
   local.get $0
-  local.set $10
+  local.set $9
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $28
+  local.set $29
   local.get $3
   f64x2.splat
   local.set $24
   global.get $wasm/kl-div/rowMaxSF64
-  local.tee $18
+  local.tee $16
   f64x2.splat
-  local.set $23
+  local.set $22
   loop $for-loop|2
-   local.get $12
+   local.get $33
    i32.const 2
    i32.add
-   local.tee $0
-   local.get $10
+   local.get $9
    i32.le_s
    if
-    local.get $12
+    local.get $33
     i32.const 3
     i32.shl
-    local.tee $12
+    local.tee $0
     local.get $1
     i32.add
     v128.load
     local.get $24
     f64x2.mul
-    local.get $23
+    local.get $22
     f64x2.sub
-    i32.const 10992
+    i32.const 11256
     v128.load64_splat
     f64x2.pmax
-    local.tee $20
-    i32.const 11000
-    v128.load64_splat
-    f64x2.mul
-    i32.const 11008
-    v128.load64_splat
-    f64x2.add
-    local.tee $22
-    i32.const 11016
-    v128.load64_splat
-    f64x2.sub
-    local.set $19
-    local.get $20
-    local.get $19
-    i32.const 11024
-    v128.load64_splat
-    f64x2.mul
-    f64x2.sub
-    local.get $19
-    i32.const 11032
-    v128.load64_splat
-    f64x2.mul
-    f64x2.sub
     local.tee $21
-    local.get $21
+    i32.const 11264
+    v128.load64_splat
     f64x2.mul
+    i32.const 11272
+    v128.load64_splat
+    f64x2.add
     local.tee $20
-    local.get $20
-    f64x2.mul
-    local.set $19
-    local.get $7
-    local.get $12
-    i32.add
-    i32.const 11040
+    i32.const 11280
     v128.load64_splat
+    f64x2.sub
+    local.set $17
     local.get $21
-    f64x2.add
-    local.get $20
-    i32.const 11048
+    local.get $17
+    i32.const 11288
     v128.load64_splat
-    i32.const 11056
+    f64x2.mul
+    f64x2.sub
+    local.get $17
+    i32.const 11296
     v128.load64_splat
-    local.get $21
     f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $19
-    i32.const 11064
-    v128.load64_splat
-    i32.const 11072
-    v128.load64_splat
-    local.get $21
-    f64x2.mul
-    f64x2.add
-    local.get $20
-    i32.const 11080
-    v128.load64_splat
-    i32.const 11088
-    v128.load64_splat
-    local.get $21
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $19
+    f64x2.sub
+    local.tee $19
     local.get $19
     f64x2.mul
-    i32.const 11096
-    v128.load64_splat
-    i32.const 11104
-    v128.load64_splat
-    local.get $21
+    local.tee $18
+    local.get $18
     f64x2.mul
-    f64x2.add
-    local.get $20
-    i32.const 11112
+    local.set $17
+    i32.const 11304
     v128.load64_splat
-    i32.const 11120
-    v128.load64_splat
-    local.get $21
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
     local.get $19
-    i32.const 11128
+    f64x2.add
+    local.get $18
+    i32.const 11312
+    v128.load64_splat
+    i32.const 11320
+    v128.load64_splat
+    local.get $19
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $17
+    i32.const 11328
+    v128.load64_splat
+    i32.const 11336
+    v128.load64_splat
+    local.get $19
+    f64x2.mul
+    f64x2.add
+    local.get $18
+    i32.const 11344
+    v128.load64_splat
+    i32.const 11352
+    v128.load64_splat
+    local.get $19
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $17
+    local.get $17
+    f64x2.mul
+    i32.const 11360
+    v128.load64_splat
+    i32.const 11368
+    v128.load64_splat
+    local.get $19
+    f64x2.mul
+    f64x2.add
+    local.get $18
+    i32.const 11376
+    v128.load64_splat
+    i32.const 11384
+    v128.load64_splat
+    local.get $19
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $17
+    i32.const 11392
     v128.load64_splat
     f64x2.mul
     f64x2.add
     f64x2.mul
     f64x2.add
-    local.get $22
-    i32.const 11136
+    local.set $17
+    local.get $20
+    i32.const 11400
     v128.load64_splat
     v128.and
-    i32.const 11144
+    i32.const 11408
     v128.load64_splat
     i64x2.sub
-    local.tee $20
-    i32.const 1
-    i64x2.shr_s
-    local.tee $19
-    i32.const 11152
-    v128.load64_splat
-    i64x2.add
-    i32.const 52
-    i64x2.shl
-    f64x2.mul
-    local.get $20
-    local.get $19
-    i64x2.sub
-    i32.const 11160
-    v128.load64_splat
-    i64x2.add
-    i32.const 52
-    i64x2.shl
-    f64x2.mul
-    local.tee $19
-    v128.store
-    local.get $28
-    local.get $19
-    f64x2.add
-    local.set $28
+    local.set $18
     local.get $0
-    local.set $12
+    local.get $7
+    i32.add
+    block $wasm/kl-div/expNotAboveF64x2|inlined.10 (result v128)
+     local.get $21
+     i32.const 11416
+     v128.load64_splat
+     f64x2.lt
+     v128.any_true
+     i32.eqz
+     if
+      local.get $17
+      local.get $18
+      i32.const 11424
+      v128.load64_splat
+      i64x2.add
+      i32.const 52
+      i64x2.shl
+      f64x2.mul
+      br $wasm/kl-div/expNotAboveF64x2|inlined.10
+     end
+     local.get $17
+     local.get $18
+     i32.const 1
+     i64x2.shr_s
+     local.tee $17
+     i32.const 11432
+     v128.load64_splat
+     i64x2.add
+     i32.const 52
+     i64x2.shl
+     f64x2.mul
+     local.get $18
+     local.get $17
+     i64x2.sub
+     i32.const 11440
+     v128.load64_splat
+     i64x2.add
+     i32.const 52
+     i64x2.shl
+     f64x2.mul
+    end
+    local.tee $17
+    v128.store
+    local.get $29
+    local.get $17
+    f64x2.add
+    local.set $29
+    local.get $33
+    i32.const 2
+    i32.add
+    local.set $33
     br $for-loop|2
    end
   end
-  local.get $28
+  local.get $29
   f64x2.extract_lane 0
-  local.get $28
+  local.get $29
   f64x2.extract_lane 1
   f64.add
   local.set $37
   loop $for-loop|3
-   local.get $10
-   local.get $12
+   local.get $9
+   local.get $33
    i32.gt_s
    if
-    local.get $12
+    local.get $33
     i32.const 3
     i32.shl
     local.tee $0
@@ -3884,201 +4129,224 @@
     f64.load
     local.get $3
     f64.mul
-    local.get $18
+    local.get $16
     f64.sub
     call $~lib/math/NativeMath.exp
-    local.set $14
+    local.set $12
     local.get $0
     local.get $7
     i32.add
-    local.get $14
+    local.get $12
     f64.store
     local.get $37
-    local.get $14
+    local.get $12
     f64.add
     local.set $37
-    local.get $12
+    local.get $33
     i32.const 1
     i32.add
-    local.set $12
+    local.set $33
     br $for-loop|3
    end
   end
   local.get $5
   if
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $28
+   local.set $29
    local.get $3
    f64x2.splat
    local.set $24
-   local.get $25
+   local.get $23
    f64x2.splat
-   local.set $23
+   local.set $22
    loop $for-loop|6
-    local.get $9
+    local.get $36
     i32.const 2
     i32.add
-    local.tee $0
-    local.get $10
+    local.get $9
     i32.le_s
     if
-     local.get $9
+     local.get $36
      i32.const 3
      i32.shl
-     local.tee $9
+     local.tee $0
      local.get $2
      i32.add
      v128.load
      local.get $24
      f64x2.mul
-     local.get $23
+     local.get $22
      f64x2.sub
-     i32.const 11344
+     i32.const 11640
      v128.load64_splat
      f64x2.pmax
-     local.tee $20
-     i32.const 11352
-     v128.load64_splat
-     f64x2.mul
-     i32.const 11360
-     v128.load64_splat
-     f64x2.add
-     local.tee $22
-     i32.const 11368
-     v128.load64_splat
-     f64x2.sub
-     local.set $19
-     local.get $20
-     local.get $19
-     i32.const 11376
-     v128.load64_splat
-     f64x2.mul
-     f64x2.sub
-     local.get $19
-     i32.const 11384
-     v128.load64_splat
-     f64x2.mul
-     f64x2.sub
      local.tee $21
-     local.get $21
+     i32.const 11648
+     v128.load64_splat
      f64x2.mul
+     i32.const 11656
+     v128.load64_splat
+     f64x2.add
      local.tee $20
-     local.get $20
-     f64x2.mul
-     local.set $19
-     local.get $8
-     local.get $9
-     i32.add
-     i32.const 11392
+     i32.const 11664
      v128.load64_splat
+     f64x2.sub
+     local.set $17
      local.get $21
-     f64x2.add
-     local.get $20
-     i32.const 11400
+     local.get $17
+     i32.const 11672
      v128.load64_splat
-     i32.const 11408
+     f64x2.mul
+     f64x2.sub
+     local.get $17
+     i32.const 11680
      v128.load64_splat
-     local.get $21
      f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $19
-     i32.const 11416
-     v128.load64_splat
-     i32.const 11424
-     v128.load64_splat
-     local.get $21
-     f64x2.mul
-     f64x2.add
-     local.get $20
-     i32.const 11432
-     v128.load64_splat
-     i32.const 11440
-     v128.load64_splat
-     local.get $21
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $19
+     f64x2.sub
+     local.tee $19
      local.get $19
      f64x2.mul
-     i32.const 11448
-     v128.load64_splat
-     i32.const 11456
-     v128.load64_splat
-     local.get $21
+     local.tee $18
+     local.get $18
      f64x2.mul
-     f64x2.add
-     local.get $20
-     i32.const 11464
+     local.set $17
+     i32.const 11688
      v128.load64_splat
-     i32.const 11472
-     v128.load64_splat
-     local.get $21
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
      local.get $19
-     i32.const 11480
+     f64x2.add
+     local.get $18
+     i32.const 11696
+     v128.load64_splat
+     i32.const 11704
+     v128.load64_splat
+     local.get $19
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $17
+     i32.const 11712
+     v128.load64_splat
+     i32.const 11720
+     v128.load64_splat
+     local.get $19
+     f64x2.mul
+     f64x2.add
+     local.get $18
+     i32.const 11728
+     v128.load64_splat
+     i32.const 11736
+     v128.load64_splat
+     local.get $19
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $17
+     local.get $17
+     f64x2.mul
+     i32.const 11744
+     v128.load64_splat
+     i32.const 11752
+     v128.load64_splat
+     local.get $19
+     f64x2.mul
+     f64x2.add
+     local.get $18
+     i32.const 11760
+     v128.load64_splat
+     i32.const 11768
+     v128.load64_splat
+     local.get $19
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $17
+     i32.const 11776
      v128.load64_splat
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     local.get $22
-     i32.const 11488
+     local.set $17
+     local.get $20
+     i32.const 11784
      v128.load64_splat
      v128.and
-     i32.const 11496
+     i32.const 11792
      v128.load64_splat
      i64x2.sub
-     local.tee $20
-     i32.const 1
-     i64x2.shr_s
-     local.tee $19
-     i32.const 11504
-     v128.load64_splat
-     i64x2.add
-     i32.const 52
-     i64x2.shl
-     f64x2.mul
-     local.get $20
-     local.get $19
-     i64x2.sub
-     i32.const 11512
-     v128.load64_splat
-     i64x2.add
-     i32.const 52
-     i64x2.shl
-     f64x2.mul
-     local.tee $19
-     v128.store
-     local.get $28
-     local.get $19
-     f64x2.add
-     local.set $28
+     local.set $18
      local.get $0
-     local.set $9
+     local.get $8
+     i32.add
+     block $wasm/kl-div/expNotAboveF64x2|inlined.12 (result v128)
+      local.get $21
+      i32.const 11800
+      v128.load64_splat
+      f64x2.lt
+      v128.any_true
+      i32.eqz
+      if
+       local.get $17
+       local.get $18
+       i32.const 11808
+       v128.load64_splat
+       i64x2.add
+       i32.const 52
+       i64x2.shl
+       f64x2.mul
+       br $wasm/kl-div/expNotAboveF64x2|inlined.12
+      end
+      local.get $17
+      local.get $18
+      i32.const 1
+      i64x2.shr_s
+      local.tee $17
+      i32.const 11816
+      v128.load64_splat
+      i64x2.add
+      i32.const 52
+      i64x2.shl
+      f64x2.mul
+      local.get $18
+      local.get $17
+      i64x2.sub
+      i32.const 11824
+      v128.load64_splat
+      i64x2.add
+      i32.const 52
+      i64x2.shl
+      f64x2.mul
+     end
+     local.tee $17
+     v128.store
+     local.get $29
+     local.get $17
+     f64x2.add
+     local.set $29
+     local.get $36
+     i32.const 2
+     i32.add
+     local.set $36
      br $for-loop|6
     end
    end
-   local.get $28
+   local.get $29
    f64x2.extract_lane 0
-   local.get $28
+   local.get $29
    f64x2.extract_lane 1
    f64.add
-   local.set $15
+   local.set $13
    loop $for-loop|7
     local.get $9
-    local.get $10
-    i32.lt_s
+    local.get $36
+    i32.gt_s
     if
-     local.get $9
+     local.get $36
      i32.const 3
      i32.shl
      local.tee $0
@@ -4087,312 +4355,335 @@
      f64.load
      local.get $3
      f64.mul
-     local.get $25
+     local.get $23
      f64.sub
      call $~lib/math/NativeMath.exp
-     local.set $14
+     local.set $12
      local.get $0
      local.get $8
      i32.add
-     local.get $14
+     local.get $12
      f64.store
-     local.get $15
-     local.get $14
+     local.get $13
+     local.get $12
      f64.add
-     local.set $15
-     local.get $9
+     local.set $13
+     local.get $36
      i32.const 1
      i32.add
-     local.set $9
+     local.set $36
      br $for-loop|7
     end
    end
   else
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $28
+   local.set $29
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
    local.set $40
    v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
-   local.set $38
+   local.set $39
    local.get $3
    f64x2.splat
-   local.set $27
-   local.get $25
-   f64x2.splat
    local.set $26
+   local.get $23
+   f64x2.splat
+   local.set $25
    loop $for-loop|4
-    local.get $9
+    local.get $36
     i32.const 2
     i32.add
-    local.tee $0
-    local.get $10
+    local.get $9
     i32.le_s
     if
-     local.get $9
+     local.get $36
      i32.const 3
      i32.shl
-     local.tee $9
+     local.tee $0
      local.get $2
      i32.add
      v128.load
      local.set $24
+     local.get $0
      local.get $1
-     local.get $9
      i32.add
      v128.load
-     local.set $23
+     local.set $22
      local.get $24
-     local.get $27
-     f64x2.mul
      local.get $26
+     f64x2.mul
+     local.get $25
      f64x2.sub
-     i32.const 11168
+     i32.const 11448
      v128.load64_splat
      f64x2.pmax
-     local.tee $20
-     i32.const 11176
-     v128.load64_splat
-     f64x2.mul
-     i32.const 11184
-     v128.load64_splat
-     f64x2.add
-     local.tee $22
-     i32.const 11192
-     v128.load64_splat
-     f64x2.sub
-     local.set $19
-     local.get $20
-     local.get $19
-     i32.const 11200
-     v128.load64_splat
-     f64x2.mul
-     f64x2.sub
-     local.get $19
-     i32.const 11208
-     v128.load64_splat
-     f64x2.mul
-     f64x2.sub
      local.tee $21
-     local.get $21
+     i32.const 11456
+     v128.load64_splat
      f64x2.mul
+     i32.const 11464
+     v128.load64_splat
+     f64x2.add
      local.tee $20
-     local.get $20
-     f64x2.mul
-     local.set $19
-     local.get $8
-     local.get $9
-     i32.add
-     i32.const 11216
+     i32.const 11472
      v128.load64_splat
+     f64x2.sub
+     local.set $17
      local.get $21
-     f64x2.add
-     local.get $20
-     i32.const 11224
+     local.get $17
+     i32.const 11480
      v128.load64_splat
-     i32.const 11232
+     f64x2.mul
+     f64x2.sub
+     local.get $17
+     i32.const 11488
      v128.load64_splat
-     local.get $21
      f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $19
-     i32.const 11240
-     v128.load64_splat
-     i32.const 11248
-     v128.load64_splat
-     local.get $21
-     f64x2.mul
-     f64x2.add
-     local.get $20
-     i32.const 11256
-     v128.load64_splat
-     i32.const 11264
-     v128.load64_splat
-     local.get $21
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $19
+     f64x2.sub
+     local.tee $19
      local.get $19
      f64x2.mul
-     i32.const 11272
-     v128.load64_splat
-     i32.const 11280
-     v128.load64_splat
-     local.get $21
+     local.tee $18
+     local.get $18
      f64x2.mul
-     f64x2.add
-     local.get $20
-     i32.const 11288
+     local.set $17
+     i32.const 11496
      v128.load64_splat
-     i32.const 11296
-     v128.load64_splat
-     local.get $21
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
      local.get $19
-     i32.const 11304
+     f64x2.add
+     local.get $18
+     i32.const 11504
+     v128.load64_splat
+     i32.const 11512
+     v128.load64_splat
+     local.get $19
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $17
+     i32.const 11520
+     v128.load64_splat
+     i32.const 11528
+     v128.load64_splat
+     local.get $19
+     f64x2.mul
+     f64x2.add
+     local.get $18
+     i32.const 11536
+     v128.load64_splat
+     i32.const 11544
+     v128.load64_splat
+     local.get $19
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $17
+     local.get $17
+     f64x2.mul
+     i32.const 11552
+     v128.load64_splat
+     i32.const 11560
+     v128.load64_splat
+     local.get $19
+     f64x2.mul
+     f64x2.add
+     local.get $18
+     i32.const 11568
+     v128.load64_splat
+     i32.const 11576
+     v128.load64_splat
+     local.get $19
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $17
+     i32.const 11584
      v128.load64_splat
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     local.get $22
-     i32.const 11312
+     local.set $17
+     local.get $20
+     i32.const 11592
      v128.load64_splat
      v128.and
-     i32.const 11320
+     i32.const 11600
      v128.load64_splat
      i64x2.sub
-     local.tee $20
-     i32.const 1
-     i64x2.shr_s
-     local.tee $19
-     i32.const 11328
-     v128.load64_splat
-     i64x2.add
-     i32.const 52
-     i64x2.shl
-     f64x2.mul
-     local.get $20
-     local.get $19
-     i64x2.sub
-     i32.const 11336
-     v128.load64_splat
-     i64x2.add
-     i32.const 52
-     i64x2.shl
-     f64x2.mul
-     local.tee $19
+     local.set $18
+     local.get $0
+     local.get $8
+     i32.add
+     block $wasm/kl-div/expNotAboveF64x2|inlined.11 (result v128)
+      local.get $21
+      i32.const 11608
+      v128.load64_splat
+      f64x2.lt
+      v128.any_true
+      i32.eqz
+      if
+       local.get $17
+       local.get $18
+       i32.const 11616
+       v128.load64_splat
+       i64x2.add
+       i32.const 52
+       i64x2.shl
+       f64x2.mul
+       br $wasm/kl-div/expNotAboveF64x2|inlined.11
+      end
+      local.get $17
+      local.get $18
+      i32.const 1
+      i64x2.shr_s
+      local.tee $17
+      i32.const 11624
+      v128.load64_splat
+      i64x2.add
+      i32.const 52
+      i64x2.shl
+      f64x2.mul
+      local.get $18
+      local.get $17
+      i64x2.sub
+      i32.const 11632
+      v128.load64_splat
+      i64x2.add
+      i32.const 52
+      i64x2.shl
+      f64x2.mul
+     end
+     local.tee $17
      v128.store
-     local.get $28
-     local.get $19
+     local.get $29
+     local.get $17
      f64x2.add
-     local.set $28
-     local.get $38
-     local.get $19
+     local.set $29
+     local.get $39
+     local.get $17
      f64x2.pmin
-     local.set $38
+     local.set $39
      local.get $40
-     local.get $19
-     local.get $23
+     local.get $17
+     local.get $22
      local.get $24
-     local.get $23
+     local.get $22
      f64x2.sub
-     local.get $19
+     local.get $17
      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
      f64x2.eq
      v128.bitselect
      f64x2.mul
      f64x2.add
      local.set $40
-     local.get $0
-     local.set $9
+     local.get $36
+     i32.const 2
+     i32.add
+     local.set $36
      br $for-loop|4
     end
    end
-   local.get $28
+   local.get $29
    f64x2.extract_lane 0
-   local.get $28
+   local.get $29
    f64x2.extract_lane 1
    f64.add
-   local.set $15
+   local.set $13
    local.get $40
    f64x2.extract_lane 0
    local.get $40
    f64x2.extract_lane 1
    f64.add
-   local.set $36
-   local.get $38
+   local.set $35
+   local.get $39
    f64x2.extract_lane 0
-   local.get $38
+   local.get $39
    f64x2.extract_lane 1
    f64.min
-   local.set $35
+   local.set $34
    loop $for-loop|5
     local.get $9
-    local.get $10
-    i32.lt_s
+    local.get $36
+    i32.gt_s
     if
-     local.get $9
+     local.get $36
      i32.const 3
      i32.shl
      local.tee $0
      local.get $2
      i32.add
      f64.load
-     local.set $17
+     local.set $15
      local.get $0
      local.get $1
      i32.add
      f64.load
-     local.set $16
+     local.set $14
      local.get $0
      local.get $8
      i32.add
-     local.get $17
+     local.get $15
      local.get $3
      f64.mul
-     local.get $25
+     local.get $23
      f64.sub
      call $~lib/math/NativeMath.exp
-     local.tee $14
+     local.tee $12
      f64.store
+     local.get $13
+     local.get $12
+     f64.add
+     local.set $13
+     local.get $12
+     local.get $34
+     f64.min
+     local.set $34
+     local.get $35
+     local.get $12
+     local.get $14
      local.get $15
      local.get $14
-     f64.add
-     local.set $15
-     local.get $14
-     local.get $35
-     f64.min
-     local.set $35
-     local.get $36
-     local.get $14
-     local.get $16
-     local.get $17
-     local.get $16
      f64.sub
-     local.get $14
+     local.get $12
      f64.const 0
      f64.eq
      select
      f64.mul
      f64.add
-     local.set $36
-     local.get $9
+     local.set $35
+     local.get $36
      i32.const 1
      i32.add
-     local.set $9
+     local.set $36
      br $for-loop|5
     end
    end
-   local.get $36
-   global.set $wasm/kl-div/rowDotF64
    local.get $35
+   global.set $wasm/kl-div/rowDotF64
+   local.get $34
    global.set $wasm/kl-div/rowMinEF64
   end
-  local.get $18
+  local.get $16
   local.get $37
   call $~lib/math/NativeMath.log
   f64.add
-  local.set $30
-  local.get $25
-  local.get $15
+  local.set $28
+  local.get $23
+  local.get $13
   call $~lib/math/NativeMath.log
   f64.add
-  local.set $29
+  local.set $27
   local.get $3
   f64x2.splat
-  local.set $28
+  local.set $26
   local.get $6
   f64x2.splat
-  local.set $27
+  local.set $25
   local.get $5
   if (result f64)
    f64.const 0
@@ -4401,131 +4692,131 @@
    f64.load
   end
   f64x2.splat
-  local.set $26
+  local.set $24
   f64.const 1
   local.get $37
   f64.div
   f64x2.splat
-  local.set $39
+  local.set $38
   f64.const 1
-  local.get $15
+  local.get $13
   f64.div
-  local.tee $14
+  local.tee $12
   f64x2.splat
-  local.tee $23
+  local.tee $22
   local.set $40
   local.get $5
   if (result f64)
-   local.get $15
-   local.set $14
+   local.get $13
+   local.set $12
    local.get $3
    f64x2.splat
-   local.set $22
+   local.set $21
    local.get $6
    f64x2.splat
-   local.set $21
+   local.set $20
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
    local.set $40
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $38
+   local.set $39
    loop $for-loop|8
-    local.get $11
+    local.get $10
     i32.const 2
     i32.add
     local.tee $0
-    local.get $10
+    local.get $9
     i32.le_s
     if
      local.get $40
-     local.get $11
+     local.get $10
      i32.const 3
      i32.shl
-     local.tee $9
+     local.tee $10
      local.get $8
      i32.add
      local.tee $11
      v128.load
-     local.get $23
-     f64x2.mul
-     local.tee $20
-     local.get $2
-     local.get $9
-     i32.add
-     v128.load
      local.get $22
      f64x2.mul
-     local.get $29
-     f64x2.splat
-     f64x2.sub
      local.tee $19
-     f64x2.mul
-     local.get $20
-     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-     f64x2.eq
-     local.tee $32
-     v128.andnot
-     local.get $20
-     local.get $1
-     local.get $9
-     i32.add
-     v128.load
-     local.get $22
-     f64x2.mul
-     local.get $30
-     f64x2.splat
-     f64x2.sub
-     local.tee $31
-     f64x2.mul
-     f64x2.sub
-     f64x2.add
-     local.set $40
-     local.get $38
-     local.get $4
-     local.get $9
+     local.get $2
+     local.get $10
      i32.add
      v128.load
      local.get $21
      f64x2.mul
-     local.tee $24
+     local.get $27
+     f64x2.splat
+     f64x2.sub
+     local.tee $18
+     f64x2.mul
+     local.get $19
+     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+     f64x2.eq
+     local.tee $17
+     v128.andnot
+     local.get $19
+     local.get $1
+     local.get $10
+     i32.add
+     v128.load
+     local.get $21
+     f64x2.mul
+     local.get $28
+     f64x2.splat
+     f64x2.sub
+     local.tee $30
+     f64x2.mul
+     f64x2.sub
+     f64x2.add
+     local.set $40
+     local.get $39
+     local.get $4
+     local.get $10
+     i32.add
+     v128.load
      local.get $20
      f64x2.mul
-     f64x2.add
-     local.set $38
-     local.get $33
-     local.get $20
-     local.get $24
+     local.tee $29
      local.get $19
-     i32.const 11520
+     f64x2.mul
+     f64x2.add
+     local.set $39
+     local.get $31
+     local.get $19
+     local.get $29
+     local.get $18
+     i32.const 11832
      v128.load64_splat
-     i32.const 11528
+     i32.const 11840
      v128.load64_splat
-     local.get $32
-     local.get $20
-     local.get $20
+     local.get $17
+     local.get $19
+     local.get $19
      f64x2.ne
      v128.or
      v128.bitselect
      f64x2.add
-     local.get $31
+     local.get $30
      f64x2.sub
      f64x2.mul
      f64x2.mul
      f64x2.add
-     local.set $33
+     local.set $31
      local.get $7
-     local.get $9
+     local.get $10
      i32.add
-     local.tee $9
-     local.get $9
+     local.tee $10
+     local.get $10
      v128.load
-     local.get $39
+     local.get $38
      f64x2.mul
      v128.store
      local.get $11
-     local.get $20
+     local.get $19
      v128.store
      local.get $0
-     local.set $11
+     local.set $10
      br $for-loop|8
     end
    end
@@ -4534,91 +4825,91 @@
    local.get $40
    f64x2.extract_lane 1
    f64.add
-   local.set $15
-   local.get $38
+   local.set $13
+   local.get $39
    f64x2.extract_lane 0
-   local.get $38
+   local.get $39
+   f64x2.extract_lane 1
+   f64.add
+   local.set $34
+   local.get $31
+   f64x2.extract_lane 0
+   local.get $31
    f64x2.extract_lane 1
    f64.add
    local.set $35
-   local.get $33
-   f64x2.extract_lane 0
-   local.get $33
-   f64x2.extract_lane 1
-   f64.add
-   local.set $36
    loop $for-loop|9
+    local.get $9
     local.get $10
-    local.get $11
     i32.gt_s
     if
-     local.get $15
+     local.get $13
      f64.const 0
-     local.get $11
+     local.get $10
      i32.const 3
      i32.shl
      local.tee $0
      local.get $8
      i32.add
-     local.tee $9
+     local.tee $11
      f64.load
-     local.get $14
+     local.get $12
      f64.div
-     local.tee $25
+     local.tee $23
      local.get $0
      local.get $2
      i32.add
      f64.load
      local.get $3
      f64.mul
-     local.get $29
+     local.get $27
      f64.sub
-     local.tee $18
+     local.tee $16
      f64.mul
-     local.get $25
+     local.get $23
      f64.const 0
      f64.eq
      select
-     local.get $25
+     local.get $23
      local.get $0
      local.get $1
      i32.add
      f64.load
      local.get $3
      f64.mul
-     local.get $30
+     local.get $28
      f64.sub
-     local.tee $17
+     local.tee $15
      f64.mul
      f64.sub
      f64.add
-     local.set $15
-     local.get $35
+     local.set $13
+     local.get $34
      local.get $0
      local.get $4
      i32.add
      f64.load
      local.get $6
      f64.mul
-     local.tee $16
-     local.get $25
+     local.tee $14
+     local.get $23
      f64.mul
      f64.add
-     local.set $35
-     local.get $36
-     local.get $25
+     local.set $34
+     local.get $35
+     local.get $23
+     local.get $14
      local.get $16
-     local.get $18
-     local.get $25
-     local.get $25
+     local.get $23
+     local.get $23
      f64.div
      f64.add
-     local.get $17
+     local.get $15
      f64.sub
      f64.mul
      f64.mul
      f64.add
-     local.set $36
+     local.set $35
      local.get $0
      local.get $7
      i32.add
@@ -4628,24 +4919,24 @@
      local.get $37
      f64.div
      f64.store
-     local.get $9
-     local.get $25
-     f64.store
      local.get $11
+     local.get $23
+     f64.store
+     local.get $10
      i32.const 1
      i32.add
-     local.set $11
+     local.set $10
      br $for-loop|9
     end
    end
-   local.get $35
+   local.get $34
    global.set $wasm/kl-div/rowSumUF64
-   local.get $36
+   local.get $35
    global.set $wasm/kl-div/rowSumPWF64
    global.get $wasm/kl-div/rowSumUF64
-   local.set $36
+   local.set $35
    v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
-   local.set $39
+   local.set $38
    v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
    local.set $40
    global.get $wasm/kl-div/rowSumPWF64
@@ -4655,177 +4946,177 @@
    f64.load
    local.get $6
    f64.mul
-   local.tee $36
+   local.tee $35
    local.get $3
    global.get $wasm/kl-div/rowDotF64
    f64.mul
-   local.get $15
+   local.get $13
    f64.div
-   local.get $18
+   local.get $16
    local.get $37
    call $~lib/math/NativeMath.log
    f64.add
    f64.add
-   local.get $25
-   local.get $15
+   local.get $23
+   local.get $13
    call $~lib/math/NativeMath.log
    f64.add
    f64.sub
-   local.tee $15
+   local.tee $13
    f64.const 1
    f64.add
    f64.mul
    global.get $wasm/kl-div/rowMinEF64
-   local.get $14
+   local.get $12
    f64.mul
    f64.const 0
    f64.eq
    select
   end
-  local.set $25
-  local.get $36
-  f64x2.splat
-  local.set $24
-  local.get $25
-  f64x2.splat
   local.set $23
+  local.get $35
+  f64x2.splat
+  local.set $22
+  local.get $23
+  f64x2.splat
+  local.set $21
   loop $for-loop|10
-   local.get $34
+   local.get $32
    i32.const 2
    i32.add
-   local.get $10
+   local.get $9
    i32.le_s
    if
-    local.get $34
+    local.get $32
     i32.const 3
     i32.shl
-    local.tee $9
+    local.tee $10
     local.get $8
     i32.add
     v128.load
     local.get $40
     f64x2.mul
-    local.set $22
-    local.get $1
-    local.get $9
-    i32.add
-    v128.load
-    local.get $28
-    f64x2.mul
-    local.get $30
-    f64x2.splat
-    f64x2.sub
-    local.set $21
-    local.get $2
-    local.get $9
-    i32.add
-    v128.load
-    local.get $28
-    f64x2.mul
-    local.get $29
-    f64x2.splat
-    f64x2.sub
     local.set $20
+    local.get $1
+    local.get $10
+    i32.add
+    v128.load
+    local.get $26
+    f64x2.mul
+    local.get $28
+    f64x2.splat
+    f64x2.sub
+    local.set $19
+    local.get $2
+    local.get $10
+    i32.add
+    v128.load
+    local.get $26
+    f64x2.mul
+    local.get $27
+    f64x2.splat
+    f64x2.sub
+    local.set $18
     local.get $7
-    local.get $9
+    local.get $10
     i32.add
     local.tee $0
     v128.load
-    local.get $39
+    local.get $38
     f64x2.mul
-    local.get $24
+    local.get $22
     f64x2.mul
-    local.set $19
+    local.set $17
     local.get $0
-    local.get $28
-    local.get $19
+    local.get $26
+    local.get $17
     local.get $5
     if (result v128)
      local.get $4
-     local.get $9
+     local.get $10
      i32.add
      v128.load
     else
-     local.get $26
+     local.get $24
     end
-    local.get $27
+    local.get $25
     f64x2.mul
-    local.tee $19
-    local.get $22
+    local.tee $17
+    local.get $20
     f64x2.mul
     f64x2.sub
     f64x2.mul
     v128.store
     local.get $8
-    local.get $9
+    local.get $10
     i32.add
-    local.get $28
-    local.get $22
-    f64x2.mul
-    local.get $19
+    local.get $26
     local.get $20
-    i32.const 11536
+    f64x2.mul
+    local.get $17
+    local.get $18
+    i32.const 11848
     v128.load64_splat
-    i32.const 11544
+    i32.const 11856
     v128.load64_splat
-    local.get $22
+    local.get $20
     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
     f64x2.eq
-    local.get $22
-    local.get $22
+    local.get $20
+    local.get $20
     f64x2.ne
     v128.or
     v128.bitselect
     f64x2.add
+    local.get $19
+    f64x2.sub
+    f64x2.mul
     local.get $21
     f64x2.sub
     f64x2.mul
-    local.get $23
-    f64x2.sub
-    f64x2.mul
     v128.store
-    local.get $34
+    local.get $32
     i32.const 2
     i32.add
-    local.set $34
+    local.set $32
     br $for-loop|10
    end
   end
   loop $for-loop|11
-   local.get $10
-   local.get $34
+   local.get $9
+   local.get $32
    i32.gt_s
    if
-    local.get $34
+    local.get $32
     i32.const 3
     i32.shl
     local.tee $11
     local.get $8
     i32.add
-    local.tee $9
+    local.tee $10
     f64.load
     local.get $40
     f64x2.extract_lane 0
     f64.mul
-    local.set $18
+    local.set $16
     local.get $1
     local.get $11
     i32.add
     f64.load
     local.get $3
     f64.mul
-    local.get $30
+    local.get $28
     f64.sub
-    local.set $17
+    local.set $15
     local.get $2
     local.get $11
     i32.add
     f64.load
     local.get $3
     f64.mul
-    local.get $29
+    local.get $27
     f64.sub
-    local.set $16
+    local.set $14
     local.get $7
     local.get $11
     i32.add
@@ -4833,10 +5124,10 @@
     local.get $3
     local.get $0
     f64.load
-    local.get $39
+    local.get $38
     f64x2.extract_lane 0
     f64.mul
-    local.get $36
+    local.get $35
     f64.mul
     local.get $4
     local.get $11
@@ -4847,50 +5138,50 @@
     f64.load
     local.get $6
     f64.mul
-    local.tee $14
-    local.get $18
+    local.tee $12
+    local.get $16
     f64.mul
     f64.sub
     f64.mul
     f64.store
-    local.get $9
+    local.get $10
     local.get $3
-    local.get $18
+    local.get $16
     f64.mul
+    local.get $12
     local.get $14
     local.get $16
-    local.get $18
-    local.get $18
+    local.get $16
     f64.div
     f64.add
-    local.get $17
+    local.get $15
     f64.sub
     f64.mul
-    local.get $25
+    local.get $23
     f64.sub
     f64.mul
     f64.store
-    local.get $34
+    local.get $32
     i32.const 1
     i32.add
-    local.set $34
+    local.set $32
     br $for-loop|11
    end
   end
-  local.get $15
+  local.get $13
  )
  (func $wasm/kl-div/logitsRowBackwardF32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 f32) (param $4 i32) (param $5 i32) (param $6 f32) (param $7 i32) (param $8 i32) (result f64)
   (local $9 i32)
   (local $10 i32)
   (local $11 i32)
-  (local $12 i32)
-  (local $13 i32)
-  (local $14 f64)
-  (local $15 f64)
+  (local $12 f64)
+  (local $13 f64)
+  (local $14 f32)
+  (local $15 f32)
   (local $16 f32)
   (local $17 f32)
-  (local $18 f32)
-  (local $19 f32)
+  (local $18 v128)
+  (local $19 v128)
   (local $20 v128)
   (local $21 v128)
   (local $22 v128)
@@ -4899,19 +5190,19 @@
   (local $25 v128)
   (local $26 v128)
   (local $27 v128)
-  (local $28 v128)
+  (local $28 f32)
   (local $29 f32)
   (local $30 f32)
-  (local $31 f32)
+  (local $31 v128)
   (local $32 v128)
-  (local $33 v128)
-  (local $34 v128)
-  (local $35 f64)
-  (local $36 f64)
-  (local $37 v128)
-  (local $38 v128)
-  (local $39 i32)
-  (local $40 f64)
+  (local $33 f64)
+  (local $34 f64)
+  (local $35 v128)
+  (local $36 v128)
+  (local $37 i32)
+  (local $38 i32)
+  (local $39 f64)
+  (local $40 i32)
   (local $41 v128)
   (local $42 v128)
   local.get $0
@@ -4921,283 +5212,306 @@
    return
   end
   v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000
-  local.set $23
+  local.set $21
   v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000
-  local.set $41
+  local.set $42
   local.get $3
   f32x4.splat
-  local.set $22
+  local.set $20
   loop $for-loop|0
-   local.get $13
+   local.get $11
    i32.const 4
    i32.add
-   local.tee $10
+   local.tee $9
    local.get $0
    i32.le_s
    if
-    local.get $23
-    local.get $13
+    local.get $21
+    local.get $11
     i32.const 2
     i32.shl
-    local.tee $13
+    local.tee $11
     local.get $1
     i32.add
     v128.load
-    local.get $22
+    local.get $20
     f32x4.mul
-    local.tee $21
+    local.tee $19
     f32x4.pmax
-    local.set $23
-    local.get $41
+    local.set $21
+    local.get $42
     local.get $2
-    local.get $13
+    local.get $11
     i32.add
     v128.load
-    local.get $22
+    local.get $20
     f32x4.mul
-    local.tee $20
+    local.tee $18
     f32x4.pmax
-    local.set $41
-    local.get $27
-    local.get $21
-    local.get $21
-    f32x4.ne
-    v128.or
-    local.set $27
-    local.get $42
-    local.get $20
-    local.get $20
-    f32x4.ne
-    v128.or
     local.set $42
-    local.get $10
-    local.set $13
+    local.get $26
+    local.get $19
+    local.get $19
+    f32x4.ne
+    v128.or
+    local.set $26
+    local.get $41
+    local.get $18
+    local.get $18
+    f32x4.ne
+    v128.or
+    local.set $41
+    local.get $9
+    local.set $11
     br $for-loop|0
    end
   end
   f32.const nan:0x400000
-  local.get $23
+  local.get $21
   f32x4.extract_lane 0
-  local.get $23
+  local.get $21
   f32x4.extract_lane 1
   f32.max
-  local.get $23
+  local.get $21
   f32x4.extract_lane 2
-  local.get $23
+  local.get $21
   f32x4.extract_lane 3
   f32.max
   f32.max
-  local.get $27
+  local.get $26
   v128.any_true
   select
-  local.set $29
+  local.set $28
   f32.const nan:0x400000
-  local.get $41
+  local.get $42
   f32x4.extract_lane 0
-  local.get $41
+  local.get $42
   f32x4.extract_lane 1
-  f32.max
-  local.get $41
-  f32x4.extract_lane 2
-  local.get $41
-  f32x4.extract_lane 3
-  f32.max
   f32.max
   local.get $42
+  f32x4.extract_lane 2
+  local.get $42
+  f32x4.extract_lane 3
+  f32.max
+  f32.max
+  local.get $41
   v128.any_true
   select
-  local.set $16
+  local.set $14
   loop $for-loop|1
    local.get $0
-   local.get $13
+   local.get $11
    i32.gt_s
    if
-    local.get $29
-    local.get $13
+    local.get $28
+    local.get $11
     i32.const 2
     i32.shl
-    local.tee $10
+    local.tee $9
     local.get $1
     i32.add
     f32.load
     local.get $3
     f32.mul
     f32.max
-    local.set $29
-    local.get $16
+    local.set $28
+    local.get $14
     local.get $2
-    local.get $10
+    local.get $9
     i32.add
     f32.load
     local.get $3
     f32.mul
     f32.max
-    local.set $16
-    local.get $13
+    local.set $14
+    local.get $11
     i32.const 1
     i32.add
-    local.set $13
+    local.set $11
     br $for-loop|1
    end
   end
-  local.get $29
+  local.get $28
   global.set $wasm/kl-div/rowMaxSF32
-  local.get $16
+  local.get $14
   global.set $wasm/kl-div/rowMaxTF32
   global.get $wasm/kl-div/rowMaxTF32
-  local.set $31
+  local.set $30
   local.get $0
-  local.set $10
+  local.set $9
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $41
+  local.set $42
   local.get $3
   f32x4.splat
-  local.set $24
-  global.get $wasm/kl-div/rowMaxSF32
-  local.tee $19
-  f32x4.splat
   local.set $23
+  global.get $wasm/kl-div/rowMaxSF32
+  local.tee $17
+  f32x4.splat
+  local.set $22
   loop $for-loop|2
-   local.get $12
+   local.get $38
    i32.const 4
    i32.add
-   local.tee $0
-   local.get $10
+   local.get $9
    i32.le_s
    if
-    local.get $12
+    local.get $38
     i32.const 2
     i32.shl
-    local.tee $12
+    local.tee $0
     local.get $1
     i32.add
     v128.load
-    local.get $24
-    f32x4.mul
     local.get $23
+    f32x4.mul
+    local.get $22
     f32x4.sub
-    i32.const 10064
+    i32.const 10240
     v128.load32_splat
     f32x4.pmax
     local.tee $21
-    i32.const 10068
+    i32.const 10244
     v128.load32_splat
     f32x4.mul
-    i32.const 10072
+    i32.const 10248
     v128.load32_splat
     f32x4.add
-    local.tee $22
-    i32.const 10076
+    local.tee $20
+    i32.const 10252
     v128.load32_splat
     f32x4.sub
-    local.set $20
+    local.set $18
     local.get $21
-    local.get $20
-    i32.const 10080
-    v128.load32_splat
-    f32x4.mul
-    f32x4.sub
-    local.get $20
-    i32.const 10084
+    local.get $18
+    i32.const 10256
     v128.load32_splat
     f32x4.mul
     f32x4.sub
-    local.tee $21
-    local.get $21
-    f32x4.mul
-    local.set $20
-    local.get $7
-    local.get $12
-    i32.add
-    i32.const 10088
+    local.get $18
+    i32.const 10260
     v128.load32_splat
-    local.get $21
     f32x4.mul
-    i32.const 10092
+    f32x4.sub
+    local.tee $19
+    local.get $19
+    f32x4.mul
+    local.set $18
+    i32.const 10264
+    v128.load32_splat
+    local.get $19
+    f32x4.mul
+    i32.const 10268
     v128.load32_splat
     f32x4.add
+    local.get $18
+    i32.const 10272
+    v128.load32_splat
+    local.get $19
+    f32x4.mul
+    i32.const 10276
+    v128.load32_splat
+    f32x4.add
+    local.get $18
+    i32.const 10280
+    v128.load32_splat
+    local.get $19
+    f32x4.mul
+    i32.const 10284
+    v128.load32_splat
+    f32x4.add
+    f32x4.mul
+    f32x4.add
+    f32x4.mul
+    f32x4.add
+    local.get $18
+    f32x4.mul
+    local.get $19
+    f32x4.add
+    i32.const 10288
+    v128.load32_splat
+    f32x4.add
+    local.set $18
     local.get $20
-    i32.const 10096
-    v128.load32_splat
-    local.get $21
-    f32x4.mul
-    i32.const 10100
-    v128.load32_splat
-    f32x4.add
-    local.get $20
-    i32.const 10104
-    v128.load32_splat
-    local.get $21
-    f32x4.mul
-    i32.const 10108
-    v128.load32_splat
-    f32x4.add
-    f32x4.mul
-    f32x4.add
-    f32x4.mul
-    f32x4.add
-    local.get $20
-    f32x4.mul
-    local.get $21
-    f32x4.add
-    i32.const 10112
-    v128.load32_splat
-    f32x4.add
-    local.get $22
-    i32.const 10116
+    i32.const 10292
     v128.load32_splat
     v128.and
-    i32.const 10120
+    i32.const 10296
     v128.load32_splat
     i32x4.sub
-    local.tee $21
-    i32.const 1
-    i32x4.shr_s
-    local.tee $20
-    i32.const 10124
-    v128.load32_splat
-    i32x4.add
-    i32.const 23
-    i32x4.shl
-    f32x4.mul
-    local.get $21
-    local.get $20
-    i32x4.sub
-    i32.const 10128
-    v128.load32_splat
-    i32x4.add
-    i32.const 23
-    i32x4.shl
-    f32x4.mul
-    local.tee $20
+    local.set $19
+    local.get $0
+    local.get $7
+    i32.add
+    block $wasm/kl-div/expNotAboveF32x4|inlined.10 (result v128)
+     local.get $21
+     i32.const 10300
+     v128.load32_splat
+     f32x4.lt
+     v128.any_true
+     i32.eqz
+     if
+      local.get $18
+      local.get $19
+      i32.const 10304
+      v128.load32_splat
+      i32x4.add
+      i32.const 23
+      i32x4.shl
+      f32x4.mul
+      br $wasm/kl-div/expNotAboveF32x4|inlined.10
+     end
+     local.get $18
+     local.get $19
+     i32.const 1
+     i32x4.shr_s
+     local.tee $18
+     i32.const 10308
+     v128.load32_splat
+     i32x4.add
+     i32.const 23
+     i32x4.shl
+     f32x4.mul
+     local.get $19
+     local.get $18
+     i32x4.sub
+     i32.const 10312
+     v128.load32_splat
+     i32x4.add
+     i32.const 23
+     i32x4.shl
+     f32x4.mul
+    end
+    local.tee $18
     v128.store
-    local.get $41
-    local.get $20
+    local.get $42
+    local.get $18
     f64x2.promote_low_f32x4
-    local.get $20
-    local.get $20
+    local.get $18
+    local.get $18
     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
     f64x2.promote_low_f32x4
     f64x2.add
     f64x2.add
-    local.set $41
-    local.get $0
-    local.set $12
+    local.set $42
+    local.get $38
+    i32.const 4
+    i32.add
+    local.set $38
     br $for-loop|2
    end
   end
-  local.get $41
+  local.get $42
   f64x2.extract_lane 0
-  local.get $41
+  local.get $42
   f64x2.extract_lane 1
   f64.add
-  local.set $40
+  local.set $39
   loop $for-loop|3
-   local.get $10
-   local.get $12
+   local.get $9
+   local.get $38
    i32.gt_s
    if
-    local.get $12
+    local.get $38
     i32.const 2
     i32.shl
     local.tee $0
@@ -5206,494 +5520,540 @@
     f32.load
     local.get $3
     f32.mul
-    local.get $19
+    local.get $17
     f32.sub
     f64.promote_f32
     call $~lib/math/NativeMath.exp
     f32.demote_f64
-    local.set $16
+    local.set $14
     local.get $0
     local.get $7
     i32.add
-    local.get $16
+    local.get $14
     f32.store
-    local.get $40
-    local.get $16
+    local.get $39
+    local.get $14
     f64.promote_f32
     f64.add
-    local.set $40
-    local.get $12
+    local.set $39
+    local.get $38
     i32.const 1
     i32.add
-    local.set $12
+    local.set $38
     br $for-loop|3
    end
   end
   local.get $5
   if
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $41
+   local.set $42
    local.get $3
    f32x4.splat
-   local.set $24
-   local.get $31
-   f32x4.splat
    local.set $23
+   local.get $30
+   f32x4.splat
+   local.set $22
    loop $for-loop|6
-    local.get $9
+    local.get $40
     i32.const 4
     i32.add
-    local.tee $0
-    local.get $10
+    local.get $9
     i32.le_s
     if
-     local.get $9
-     i32.const 2
-     i32.shl
-     local.tee $9
-     local.get $2
-     i32.add
-     v128.load
-     local.get $24
-     f32x4.mul
-     local.get $23
-     f32x4.sub
-     i32.const 10200
-     v128.load32_splat
-     f32x4.pmax
-     local.tee $21
-     i32.const 10204
-     v128.load32_splat
-     f32x4.mul
-     i32.const 10208
-     v128.load32_splat
-     f32x4.add
-     local.tee $22
-     i32.const 10212
-     v128.load32_splat
-     f32x4.sub
-     local.set $20
-     local.get $21
-     local.get $20
-     i32.const 10216
-     v128.load32_splat
-     f32x4.mul
-     f32x4.sub
-     local.get $20
-     i32.const 10220
-     v128.load32_splat
-     f32x4.mul
-     f32x4.sub
-     local.tee $21
-     local.get $21
-     f32x4.mul
-     local.set $20
-     local.get $8
-     local.get $9
-     i32.add
-     i32.const 10224
-     v128.load32_splat
-     local.get $21
-     f32x4.mul
-     i32.const 10228
-     v128.load32_splat
-     f32x4.add
-     local.get $20
-     i32.const 10232
-     v128.load32_splat
-     local.get $21
-     f32x4.mul
-     i32.const 10236
-     v128.load32_splat
-     f32x4.add
-     local.get $20
-     i32.const 10240
-     v128.load32_splat
-     local.get $21
-     f32x4.mul
-     i32.const 10244
-     v128.load32_splat
-     f32x4.add
-     f32x4.mul
-     f32x4.add
-     f32x4.mul
-     f32x4.add
-     local.get $20
-     f32x4.mul
-     local.get $21
-     f32x4.add
-     i32.const 10248
-     v128.load32_splat
-     f32x4.add
-     local.get $22
-     i32.const 10252
-     v128.load32_splat
-     v128.and
-     i32.const 10256
-     v128.load32_splat
-     i32x4.sub
-     local.tee $21
-     i32.const 1
-     i32x4.shr_s
-     local.tee $20
-     i32.const 10260
-     v128.load32_splat
-     i32x4.add
-     i32.const 23
-     i32x4.shl
-     f32x4.mul
-     local.get $21
-     local.get $20
-     i32x4.sub
-     i32.const 10264
-     v128.load32_splat
-     i32x4.add
-     i32.const 23
-     i32x4.shl
-     f32x4.mul
-     local.tee $20
-     v128.store
-     local.get $41
-     local.get $20
-     f64x2.promote_low_f32x4
-     local.get $20
-     local.get $20
-     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-     f64x2.promote_low_f32x4
-     f64x2.add
-     f64x2.add
-     local.set $41
-     local.get $0
-     local.set $9
-     br $for-loop|6
-    end
-   end
-   local.get $41
-   f64x2.extract_lane 0
-   local.get $41
-   f64x2.extract_lane 1
-   f64.add
-   local.set $15
-   loop $for-loop|7
-    local.get $9
-    local.get $10
-    i32.lt_s
-    if
-     local.get $9
+     local.get $40
      i32.const 2
      i32.shl
      local.tee $0
      local.get $2
      i32.add
-     f32.load
-     local.get $3
-     f32.mul
-     local.get $31
-     f32.sub
-     f64.promote_f32
-     call $~lib/math/NativeMath.exp
-     f32.demote_f64
-     local.set $16
-     local.get $0
-     local.get $8
-     i32.add
-     local.get $16
-     f32.store
-     local.get $15
-     local.get $16
-     f64.promote_f32
-     f64.add
-     local.set $15
-     local.get $9
-     i32.const 1
-     i32.add
-     local.set $9
-     br $for-loop|7
-    end
-   end
-  else
-   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $27
-   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $42
-   v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
-   local.set $41
-   local.get $3
-   f32x4.splat
-   local.set $26
-   local.get $31
-   f32x4.splat
-   local.set $25
-   loop $for-loop|4
-    local.get $9
-    i32.const 4
-    i32.add
-    local.tee $0
-    local.get $10
-    i32.le_s
-    if
-     local.get $9
-     i32.const 2
-     i32.shl
-     local.tee $9
-     local.get $2
-     i32.add
      v128.load
-     local.set $24
-     local.get $1
-     local.get $9
-     i32.add
-     v128.load
-     local.set $23
-     local.get $24
-     local.get $26
+     local.get $23
      f32x4.mul
-     local.get $25
+     local.get $22
      f32x4.sub
-     i32.const 10132
+     i32.const 10392
      v128.load32_splat
      f32x4.pmax
      local.tee $21
-     i32.const 10136
+     i32.const 10396
      v128.load32_splat
      f32x4.mul
-     i32.const 10140
+     i32.const 10400
      v128.load32_splat
      f32x4.add
-     local.tee $22
-     i32.const 10144
+     local.tee $20
+     i32.const 10404
      v128.load32_splat
      f32x4.sub
-     local.set $20
+     local.set $18
      local.get $21
-     local.get $20
-     i32.const 10148
-     v128.load32_splat
-     f32x4.mul
-     f32x4.sub
-     local.get $20
-     i32.const 10152
+     local.get $18
+     i32.const 10408
      v128.load32_splat
      f32x4.mul
      f32x4.sub
-     local.tee $21
-     local.get $21
-     f32x4.mul
-     local.set $20
-     local.get $8
-     local.get $9
-     i32.add
-     i32.const 10156
+     local.get $18
+     i32.const 10412
      v128.load32_splat
-     local.get $21
      f32x4.mul
-     i32.const 10160
+     f32x4.sub
+     local.tee $19
+     local.get $19
+     f32x4.mul
+     local.set $18
+     i32.const 10416
+     v128.load32_splat
+     local.get $19
+     f32x4.mul
+     i32.const 10420
      v128.load32_splat
      f32x4.add
+     local.get $18
+     i32.const 10424
+     v128.load32_splat
+     local.get $19
+     f32x4.mul
+     i32.const 10428
+     v128.load32_splat
+     f32x4.add
+     local.get $18
+     i32.const 10432
+     v128.load32_splat
+     local.get $19
+     f32x4.mul
+     i32.const 10436
+     v128.load32_splat
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     local.get $18
+     f32x4.mul
+     local.get $19
+     f32x4.add
+     i32.const 10440
+     v128.load32_splat
+     f32x4.add
+     local.set $18
      local.get $20
-     i32.const 10164
-     v128.load32_splat
-     local.get $21
-     f32x4.mul
-     i32.const 10168
-     v128.load32_splat
-     f32x4.add
-     local.get $20
-     i32.const 10172
-     v128.load32_splat
-     local.get $21
-     f32x4.mul
-     i32.const 10176
-     v128.load32_splat
-     f32x4.add
-     f32x4.mul
-     f32x4.add
-     f32x4.mul
-     f32x4.add
-     local.get $20
-     f32x4.mul
-     local.get $21
-     f32x4.add
-     i32.const 10180
-     v128.load32_splat
-     f32x4.add
-     local.get $22
-     i32.const 10184
+     i32.const 10444
      v128.load32_splat
      v128.and
-     i32.const 10188
+     i32.const 10448
      v128.load32_splat
      i32x4.sub
-     local.tee $21
-     i32.const 1
-     i32x4.shr_s
-     local.tee $20
-     i32.const 10192
-     v128.load32_splat
-     i32x4.add
-     i32.const 23
-     i32x4.shl
-     f32x4.mul
-     local.get $21
-     local.get $20
-     i32x4.sub
-     i32.const 10196
-     v128.load32_splat
-     i32x4.add
-     i32.const 23
-     i32x4.shl
-     f32x4.mul
-     local.tee $20
+     local.set $19
+     local.get $0
+     local.get $8
+     i32.add
+     block $wasm/kl-div/expNotAboveF32x4|inlined.12 (result v128)
+      local.get $21
+      i32.const 10452
+      v128.load32_splat
+      f32x4.lt
+      v128.any_true
+      i32.eqz
+      if
+       local.get $18
+       local.get $19
+       i32.const 10456
+       v128.load32_splat
+       i32x4.add
+       i32.const 23
+       i32x4.shl
+       f32x4.mul
+       br $wasm/kl-div/expNotAboveF32x4|inlined.12
+      end
+      local.get $18
+      local.get $19
+      i32.const 1
+      i32x4.shr_s
+      local.tee $18
+      i32.const 10460
+      v128.load32_splat
+      i32x4.add
+      i32.const 23
+      i32x4.shl
+      f32x4.mul
+      local.get $19
+      local.get $18
+      i32x4.sub
+      i32.const 10464
+      v128.load32_splat
+      i32x4.add
+      i32.const 23
+      i32x4.shl
+      f32x4.mul
+     end
+     local.tee $18
      v128.store
-     local.get $27
-     local.get $20
-     f64x2.promote_low_f32x4
-     local.get $20
-     local.get $20
-     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-     f64x2.promote_low_f32x4
-     f64x2.add
-     f64x2.add
-     local.set $27
-     local.get $41
-     local.get $20
-     f32x4.pmin
-     local.set $41
      local.get $42
-     local.get $20
-     local.get $23
-     local.get $24
-     local.get $23
-     f32x4.sub
-     local.get $20
-     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-     f32x4.eq
-     v128.bitselect
-     f32x4.mul
-     local.tee $20
+     local.get $18
      f64x2.promote_low_f32x4
-     local.get $20
-     local.get $20
+     local.get $18
+     local.get $18
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
      local.set $42
-     local.get $0
-     local.set $9
-     br $for-loop|4
+     local.get $40
+     i32.const 4
+     i32.add
+     local.set $40
+     br $for-loop|6
     end
    end
-   local.get $27
-   f64x2.extract_lane 0
-   local.get $27
-   f64x2.extract_lane 1
-   f64.add
-   local.set $15
    local.get $42
    f64x2.extract_lane 0
    local.get $42
    f64x2.extract_lane 1
    f64.add
-   local.set $14
-   local.get $41
-   f32x4.extract_lane 0
-   local.get $41
-   f32x4.extract_lane 1
-   f32.min
-   local.get $41
-   f32x4.extract_lane 2
-   local.get $41
-   f32x4.extract_lane 3
-   f32.min
-   f32.min
-   local.set $29
-   loop $for-loop|5
+   local.set $13
+   loop $for-loop|7
     local.get $9
-    local.get $10
-    i32.lt_s
+    local.get $40
+    i32.gt_s
     if
-     local.get $9
+     local.get $40
      i32.const 2
      i32.shl
      local.tee $0
      local.get $2
      i32.add
      f32.load
-     local.set $18
-     local.get $0
-     local.get $1
-     i32.add
-     f32.load
-     local.set $17
-     local.get $0
-     local.get $8
-     i32.add
-     local.get $18
      local.get $3
      f32.mul
-     local.get $31
+     local.get $30
      f32.sub
      f64.promote_f32
      call $~lib/math/NativeMath.exp
      f32.demote_f64
-     local.tee $16
+     local.set $14
+     local.get $0
+     local.get $8
+     i32.add
+     local.get $14
      f32.store
-     local.get $15
-     local.get $16
+     local.get $13
+     local.get $14
      f64.promote_f32
      f64.add
-     local.set $15
-     local.get $16
-     local.get $29
-     f32.min
-     local.set $29
-     local.get $14
-     local.get $16
-     local.get $17
+     local.set $13
+     local.get $40
+     i32.const 1
+     i32.add
+     local.set $40
+     br $for-loop|7
+    end
+   end
+  else
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $26
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $41
+   v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
+   local.set $42
+   local.get $3
+   f32x4.splat
+   local.set $25
+   local.get $30
+   f32x4.splat
+   local.set $24
+   loop $for-loop|4
+    local.get $40
+    i32.const 4
+    i32.add
+    local.get $9
+    i32.le_s
+    if
+     local.get $40
+     i32.const 2
+     i32.shl
+     local.tee $0
+     local.get $2
+     i32.add
+     v128.load
+     local.set $23
+     local.get $0
+     local.get $1
+     i32.add
+     v128.load
+     local.set $22
+     local.get $23
+     local.get $25
+     f32x4.mul
+     local.get $24
+     f32x4.sub
+     i32.const 10316
+     v128.load32_splat
+     f32x4.pmax
+     local.tee $21
+     i32.const 10320
+     v128.load32_splat
+     f32x4.mul
+     i32.const 10324
+     v128.load32_splat
+     f32x4.add
+     local.tee $20
+     i32.const 10328
+     v128.load32_splat
+     f32x4.sub
+     local.set $18
+     local.get $21
      local.get $18
-     local.get $17
-     f32.sub
+     i32.const 10332
+     v128.load32_splat
+     f32x4.mul
+     f32x4.sub
+     local.get $18
+     i32.const 10336
+     v128.load32_splat
+     f32x4.mul
+     f32x4.sub
+     local.tee $19
+     local.get $19
+     f32x4.mul
+     local.set $18
+     i32.const 10340
+     v128.load32_splat
+     local.get $19
+     f32x4.mul
+     i32.const 10344
+     v128.load32_splat
+     f32x4.add
+     local.get $18
+     i32.const 10348
+     v128.load32_splat
+     local.get $19
+     f32x4.mul
+     i32.const 10352
+     v128.load32_splat
+     f32x4.add
+     local.get $18
+     i32.const 10356
+     v128.load32_splat
+     local.get $19
+     f32x4.mul
+     i32.const 10360
+     v128.load32_splat
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     local.get $18
+     f32x4.mul
+     local.get $19
+     f32x4.add
+     i32.const 10364
+     v128.load32_splat
+     f32x4.add
+     local.set $18
+     local.get $20
+     i32.const 10368
+     v128.load32_splat
+     v128.and
+     i32.const 10372
+     v128.load32_splat
+     i32x4.sub
+     local.set $19
+     local.get $0
+     local.get $8
+     i32.add
+     block $wasm/kl-div/expNotAboveF32x4|inlined.11 (result v128)
+      local.get $21
+      i32.const 10376
+      v128.load32_splat
+      f32x4.lt
+      v128.any_true
+      i32.eqz
+      if
+       local.get $18
+       local.get $19
+       i32.const 10380
+       v128.load32_splat
+       i32x4.add
+       i32.const 23
+       i32x4.shl
+       f32x4.mul
+       br $wasm/kl-div/expNotAboveF32x4|inlined.11
+      end
+      local.get $18
+      local.get $19
+      i32.const 1
+      i32x4.shr_s
+      local.tee $18
+      i32.const 10384
+      v128.load32_splat
+      i32x4.add
+      i32.const 23
+      i32x4.shl
+      f32x4.mul
+      local.get $19
+      local.get $18
+      i32x4.sub
+      i32.const 10388
+      v128.load32_splat
+      i32x4.add
+      i32.const 23
+      i32x4.shl
+      f32x4.mul
+     end
+     local.tee $18
+     v128.store
+     local.get $26
+     local.get $18
+     f64x2.promote_low_f32x4
+     local.get $18
+     local.get $18
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     local.set $26
+     local.get $42
+     local.get $18
+     f32x4.pmin
+     local.set $42
+     local.get $41
+     local.get $18
+     local.get $22
+     local.get $23
+     local.get $22
+     f32x4.sub
+     local.get $18
+     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+     f32x4.eq
+     v128.bitselect
+     f32x4.mul
+     local.tee $18
+     f64x2.promote_low_f32x4
+     local.get $18
+     local.get $18
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     local.set $41
+     local.get $40
+     i32.const 4
+     i32.add
+     local.set $40
+     br $for-loop|4
+    end
+   end
+   local.get $26
+   f64x2.extract_lane 0
+   local.get $26
+   f64x2.extract_lane 1
+   f64.add
+   local.set $13
+   local.get $41
+   f64x2.extract_lane 0
+   local.get $41
+   f64x2.extract_lane 1
+   f64.add
+   local.set $12
+   local.get $42
+   f32x4.extract_lane 0
+   local.get $42
+   f32x4.extract_lane 1
+   f32.min
+   local.get $42
+   f32x4.extract_lane 2
+   local.get $42
+   f32x4.extract_lane 3
+   f32.min
+   f32.min
+   local.set $28
+   loop $for-loop|5
+    local.get $9
+    local.get $40
+    i32.gt_s
+    if
+     local.get $40
+     i32.const 2
+     i32.shl
+     local.tee $0
+     local.get $2
+     i32.add
+     f32.load
+     local.set $16
+     local.get $0
+     local.get $1
+     i32.add
+     f32.load
+     local.set $15
+     local.get $0
+     local.get $8
+     i32.add
      local.get $16
+     local.get $3
+     f32.mul
+     local.get $30
+     f32.sub
+     f64.promote_f32
+     call $~lib/math/NativeMath.exp
+     f32.demote_f64
+     local.tee $14
+     f32.store
+     local.get $13
+     local.get $14
+     f64.promote_f32
+     f64.add
+     local.set $13
+     local.get $14
+     local.get $28
+     f32.min
+     local.set $28
+     local.get $12
+     local.get $14
+     local.get $15
+     local.get $16
+     local.get $15
+     f32.sub
+     local.get $14
      f32.const 0
      f32.eq
      select
      f32.mul
      f64.promote_f32
      f64.add
-     local.set $14
-     local.get $9
+     local.set $12
+     local.get $40
      i32.const 1
      i32.add
-     local.set $9
+     local.set $40
      br $for-loop|5
     end
    end
-   local.get $14
+   local.get $12
    global.set $wasm/kl-div/rowDotF32
-   local.get $29
+   local.get $28
    global.set $wasm/kl-div/rowMinEF32
   end
-  local.get $19
+  local.get $17
   f64.promote_f32
-  local.get $40
-  call $~lib/math/NativeMath.log
-  f64.add
-  f32.demote_f64
-  local.set $30
-  local.get $31
-  f64.promote_f32
-  local.get $15
+  local.get $39
   call $~lib/math/NativeMath.log
   f64.add
   f32.demote_f64
   local.set $29
+  local.get $30
+  f64.promote_f32
+  local.get $13
+  call $~lib/math/NativeMath.log
+  f64.add
+  f32.demote_f64
+  local.set $28
   local.get $3
   f32x4.splat
-  local.set $28
+  local.set $27
   local.get $6
   f32x4.splat
-  local.set $27
+  local.set $26
   local.get $5
   if (result f32)
    f32.const 0
@@ -5702,461 +6062,452 @@
    f32.load
   end
   f32x4.splat
-  local.set $26
+  local.set $25
   f64.const 1
-  local.get $40
+  local.get $39
   f64.div
   f32.demote_f64
   f32x4.splat
-  local.set $41
-  f64.const 1
-  local.get $15
-  f64.div
-  f32.demote_f64
-  local.tee $17
-  f32x4.splat
-  local.tee $25
   local.set $42
+  f64.const 1
+  local.get $13
+  f64.div
+  f32.demote_f64
+  local.tee $15
+  f32x4.splat
+  local.tee $24
+  local.set $41
   local.get $5
   if (result f64)
-   local.get $15
-   local.set $14
+   local.get $13
+   local.set $12
    local.get $3
    f32x4.splat
-   local.set $24
+   local.set $23
    local.get $6
    f32x4.splat
-   local.set $23
+   local.set $22
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $42
+   local.set $41
    loop $for-loop|8
-    local.get $11
+    local.get $10
     i32.const 4
     i32.add
     local.tee $0
-    local.get $10
+    local.get $9
     i32.le_s
     if
-     local.get $42
-     local.get $11
+     local.get $41
+     local.get $10
      i32.const 2
      i32.shl
-     local.tee $9
+     local.tee $10
      local.get $8
      i32.add
      local.tee $11
      v128.load
-     local.get $25
-     f32x4.mul
-     local.tee $22
-     local.get $2
-     local.get $9
-     i32.add
-     v128.load
      local.get $24
      f32x4.mul
-     local.get $29
-     f32x4.splat
-     f32x4.sub
      local.tee $21
-     f32x4.mul
-     local.get $22
-     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-     f32x4.eq
-     local.tee $34
-     v128.andnot
-     local.get $22
-     local.get $1
-     local.get $9
-     i32.add
-     v128.load
-     local.get $24
-     f32x4.mul
-     local.get $30
-     f32x4.splat
-     f32x4.sub
-     local.tee $33
-     f32x4.mul
-     f32x4.sub
-     local.tee $20
-     f64x2.promote_low_f32x4
-     local.get $20
-     local.get $20
-     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-     f64x2.promote_low_f32x4
-     f64x2.add
-     f64x2.add
-     local.set $42
-     local.get $38
-     local.get $4
-     local.get $9
+     local.get $2
+     local.get $10
      i32.add
      v128.load
      local.get $23
      f32x4.mul
-     local.tee $32
-     local.get $22
-     f32x4.mul
+     local.get $28
+     f32x4.splat
+     f32x4.sub
      local.tee $20
+     f32x4.mul
+     local.get $21
+     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+     f32x4.eq
+     local.tee $19
+     v128.andnot
+     local.get $21
+     local.get $1
+     local.get $10
+     i32.add
+     v128.load
+     local.get $23
+     f32x4.mul
+     local.get $29
+     f32x4.splat
+     f32x4.sub
+     local.tee $32
+     f32x4.mul
+     f32x4.sub
+     local.tee $18
      f64x2.promote_low_f32x4
-     local.get $20
-     local.get $20
+     local.get $18
+     local.get $18
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
-     local.set $38
-     local.get $37
+     local.set $41
+     local.get $36
+     local.get $4
+     local.get $10
+     i32.add
+     v128.load
      local.get $22
-     local.get $32
+     f32x4.mul
+     local.tee $31
      local.get $21
-     i32.const 10268
+     f32x4.mul
+     local.tee $18
+     f64x2.promote_low_f32x4
+     local.get $18
+     local.get $18
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     local.set $36
+     local.get $35
+     local.get $21
+     local.get $31
+     local.get $20
+     i32.const 10468
      v128.load32_splat
-     i32.const 10272
+     i32.const 10472
      v128.load32_splat
-     local.get $34
-     local.get $22
-     local.get $22
+     local.get $19
+     local.get $21
+     local.get $21
      f32x4.ne
      v128.or
      v128.bitselect
      f32x4.add
-     local.get $33
+     local.get $32
      f32x4.sub
      f32x4.mul
      f32x4.mul
-     local.tee $20
+     local.tee $18
      f64x2.promote_low_f32x4
-     local.get $20
-     local.get $20
+     local.get $18
+     local.get $18
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
-     local.set $37
+     local.set $35
      local.get $7
-     local.get $9
+     local.get $10
      i32.add
-     local.tee $9
-     local.get $9
+     local.tee $10
+     local.get $10
      v128.load
-     local.get $41
+     local.get $42
      f32x4.mul
      v128.store
      local.get $11
-     local.get $22
+     local.get $21
      v128.store
      local.get $0
-     local.set $11
+     local.set $10
      br $for-loop|8
     end
    end
-   local.get $42
+   local.get $41
    f64x2.extract_lane 0
-   local.get $42
+   local.get $41
    f64x2.extract_lane 1
    f64.add
-   local.set $15
-   local.get $38
+   local.set $13
+   local.get $36
    f64x2.extract_lane 0
-   local.get $38
+   local.get $36
    f64x2.extract_lane 1
    f64.add
-   local.set $36
-   local.get $37
+   local.set $34
+   local.get $35
    f64x2.extract_lane 0
-   local.get $37
+   local.get $35
    f64x2.extract_lane 1
    f64.add
-   local.set $35
+   local.set $33
    loop $for-loop|9
+    local.get $9
     local.get $10
-    local.get $11
     i32.gt_s
     if
-     local.get $15
+     local.get $13
      f32.const 0
-     local.get $11
+     local.get $10
      i32.const 2
      i32.shl
      local.tee $0
      local.get $8
      i32.add
-     local.tee $9
+     local.tee $11
      f32.load
-     local.get $14
+     local.get $12
      f32.demote_f64
      f32.div
-     local.tee $19
+     local.tee $17
      local.get $0
      local.get $2
      i32.add
      f32.load
      local.get $3
      f32.mul
-     local.get $29
+     local.get $28
      f32.sub
-     local.tee $18
+     local.tee $16
      f32.mul
-     local.get $19
+     local.get $17
      f32.const 0
      f32.eq
      select
-     local.get $19
+     local.get $17
      local.get $0
      local.get $1
      i32.add
      f32.load
      local.get $3
      f32.mul
-     local.get $30
+     local.get $29
      f32.sub
-     local.tee $17
+     local.tee $15
      f32.mul
      f32.sub
      f64.promote_f32
      f64.add
-     local.set $15
-     local.get $36
+     local.set $13
+     local.get $34
      local.get $0
      local.get $4
      i32.add
      f32.load
      local.get $6
      f32.mul
-     local.tee $16
-     local.get $19
+     local.tee $14
+     local.get $17
      f32.mul
      f64.promote_f32
      f64.add
-     local.set $36
-     local.get $35
-     local.get $19
+     local.set $34
+     local.get $33
+     local.get $17
+     local.get $14
      local.get $16
-     local.get $18
-     local.get $19
-     local.get $19
+     local.get $17
+     local.get $17
      f32.div
      f32.add
-     local.get $17
+     local.get $15
      f32.sub
      f32.mul
      f32.mul
      f64.promote_f32
      f64.add
-     local.set $35
+     local.set $33
      local.get $0
      local.get $7
      i32.add
      local.tee $0
      local.get $0
      f32.load
-     local.get $40
+     local.get $39
      f32.demote_f64
      f32.div
      f32.store
-     local.get $9
-     local.get $19
-     f32.store
      local.get $11
+     local.get $17
+     f32.store
+     local.get $10
      i32.const 1
      i32.add
-     local.set $11
+     local.set $10
      br $for-loop|9
     end
    end
-   local.get $36
+   local.get $34
    global.set $wasm/kl-div/rowSumUF32
-   local.get $35
+   local.get $33
    global.set $wasm/kl-div/rowSumPWF32
    global.get $wasm/kl-div/rowSumUF32
-   local.set $40
-   v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
-   local.set $41
+   local.set $39
    v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
    local.set $42
+   v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
+   local.set $41
    global.get $wasm/kl-div/rowSumPWF32
   else
    local.get $3
    f64.promote_f32
    global.get $wasm/kl-div/rowDotF32
    f64.mul
-   local.get $15
+   local.get $13
    f64.div
-   local.get $19
+   local.get $17
    f64.promote_f32
-   local.get $40
+   local.get $39
    call $~lib/math/NativeMath.log
    f64.add
    f64.add
-   local.get $31
+   local.get $30
    f64.promote_f32
-   local.get $15
+   local.get $13
    call $~lib/math/NativeMath.log
    f64.add
    f64.sub
-   local.set $15
+   local.set $13
    local.get $4
    f32.load
    local.get $6
    f32.mul
-   local.tee $16
+   local.tee $14
    f64.promote_f32
-   local.set $40
+   local.set $39
    global.get $wasm/kl-div/rowMinEF32
-   local.get $17
+   local.get $15
    f32.mul
    f32.const 0
    f32.eq
    if (result f64)
     f64.const nan:0x8000000000000
    else
-    local.get $16
+    local.get $14
     f64.promote_f32
-    local.get $15
+    local.get $13
     f64.const 1
     f64.add
     f64.mul
    end
   end
-  local.set $14
-  local.get $40
+  local.set $12
+  local.get $39
   f32.demote_f64
   f32x4.splat
-  local.set $25
-  local.get $14
+  local.set $23
+  local.get $12
   f32.demote_f64
   f32x4.splat
-  local.set $24
+  local.set $22
   loop $for-loop|10
-   local.get $39
+   local.get $37
    i32.const 4
    i32.add
-   local.get $10
+   local.get $9
    i32.le_s
    if
-    local.get $39
+    local.get $37
     i32.const 2
     i32.shl
-    local.tee $9
+    local.tee $10
     local.get $8
     i32.add
     v128.load
-    local.get $42
+    local.get $41
     f32x4.mul
-    local.set $23
+    local.set $21
     local.get $1
-    local.get $9
+    local.get $10
     i32.add
     v128.load
-    local.get $28
-    f32x4.mul
-    local.get $30
-    f32x4.splat
-    f32x4.sub
-    local.set $22
-    local.get $2
-    local.get $9
-    i32.add
-    v128.load
-    local.get $28
+    local.get $27
     f32x4.mul
     local.get $29
     f32x4.splat
     f32x4.sub
-    local.set $21
+    local.set $20
+    local.get $2
+    local.get $10
+    i32.add
+    v128.load
+    local.get $27
+    f32x4.mul
+    local.get $28
+    f32x4.splat
+    f32x4.sub
+    local.set $19
     local.get $7
-    local.get $9
+    local.get $10
     i32.add
     local.tee $0
     v128.load
-    local.get $41
+    local.get $42
     f32x4.mul
-    local.get $25
+    local.get $23
     f32x4.mul
-    local.set $20
+    local.set $18
     local.get $0
-    local.get $28
-    local.get $20
+    local.get $27
+    local.get $18
     local.get $5
     if (result v128)
      local.get $4
-     local.get $9
+     local.get $10
      i32.add
      v128.load
     else
-     local.get $26
+     local.get $25
     end
-    local.get $27
+    local.get $26
     f32x4.mul
-    local.tee $20
-    local.get $23
+    local.tee $18
+    local.get $21
     f32x4.mul
     f32x4.sub
     f32x4.mul
     v128.store
     local.get $8
-    local.get $9
+    local.get $10
     i32.add
-    local.get $28
-    local.get $23
-    f32x4.mul
-    local.get $20
+    local.get $27
     local.get $21
-    i32.const 10276
+    f32x4.mul
+    local.get $18
+    local.get $19
+    i32.const 10476
     v128.load32_splat
-    i32.const 10280
+    i32.const 10480
     v128.load32_splat
-    local.get $23
+    local.get $21
     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
     f32x4.eq
-    local.get $23
-    local.get $23
+    local.get $21
+    local.get $21
     f32x4.ne
     v128.or
     v128.bitselect
     f32x4.add
+    local.get $20
+    f32x4.sub
+    f32x4.mul
     local.get $22
     f32x4.sub
     f32x4.mul
-    local.get $24
-    f32x4.sub
-    f32x4.mul
     v128.store
-    local.get $39
+    local.get $37
     i32.const 4
     i32.add
-    local.set $39
+    local.set $37
     br $for-loop|10
    end
   end
   loop $for-loop|11
-   local.get $10
-   local.get $39
+   local.get $9
+   local.get $37
    i32.gt_s
    if
-    local.get $39
+    local.get $37
     i32.const 2
     i32.shl
     local.tee $11
     local.get $8
     i32.add
-    local.tee $9
+    local.tee $10
     f32.load
-    local.get $42
+    local.get $41
     f32x4.extract_lane 0
     f32.mul
-    local.set $19
+    local.set $17
     local.get $1
-    local.get $11
-    i32.add
-    f32.load
-    local.get $3
-    f32.mul
-    local.get $30
-    f32.sub
-    local.set $18
-    local.get $2
     local.get $11
     i32.add
     f32.load
@@ -6164,7 +6515,16 @@
     f32.mul
     local.get $29
     f32.sub
-    local.set $17
+    local.set $16
+    local.get $2
+    local.get $11
+    i32.add
+    f32.load
+    local.get $3
+    f32.mul
+    local.get $28
+    f32.sub
+    local.set $15
     local.get $7
     local.get $11
     i32.add
@@ -6172,10 +6532,10 @@
     local.get $3
     local.get $0
     f32.load
-    local.get $41
+    local.get $42
     f32x4.extract_lane 0
     f32.mul
-    local.get $40
+    local.get $39
     f32.demote_f64
     f32.mul
     local.get $4
@@ -6187,38 +6547,38 @@
     f32.load
     local.get $6
     f32.mul
-    local.tee $16
-    local.get $19
+    local.tee $14
+    local.get $17
     f32.mul
     f32.sub
     f32.mul
     f32.store
-    local.get $9
+    local.get $10
     local.get $3
-    local.get $19
-    f32.mul
-    local.get $16
     local.get $17
-    local.get $19
-    local.get $19
-    f32.div
-    f32.add
-    local.get $18
-    f32.sub
     f32.mul
     local.get $14
+    local.get $15
+    local.get $17
+    local.get $17
+    f32.div
+    f32.add
+    local.get $16
+    f32.sub
+    f32.mul
+    local.get $12
     f32.demote_f64
     f32.sub
     f32.mul
     f32.store
-    local.get $39
+    local.get $37
     i32.const 1
     i32.add
-    local.set $39
+    local.set $37
     br $for-loop|11
    end
   end
-  local.get $15
+  local.get $13
  )
  (func $wasm/kl-div/klSumF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (result f64)
   (local $4 v128)
@@ -6275,7 +6635,7 @@
      i32.eqz
      if
       local.get $15
-      i32.const 7968
+      i32.const 8016
       v128.load64_splat
       i64x2.lt_s
       local.get $15
@@ -6283,7 +6643,7 @@
       i64x2.ne
       v128.and
       local.get $16
-      i32.const 7976
+      i32.const 8024
       v128.load64_splat
       i64x2.lt_s
       local.get $16
@@ -6292,7 +6652,7 @@
       v128.and
       v128.or
       local.get $17
-      i32.const 7984
+      i32.const 8032
       v128.load64_splat
       i64x2.lt_s
       local.get $17
@@ -6300,7 +6660,7 @@
       i64x2.ne
       v128.and
       local.get $6
-      i32.const 7992
+      i32.const 8040
       v128.load64_splat
       i64x2.lt_s
       local.get $6
@@ -6380,132 +6740,154 @@
       local.get $3
       if
        local.get $15
-       i32.const 8000
+       i32.const 8048
        v128.load64_splat
        local.tee $4
        f64x2.pmin
-       i32.const 8008
+       i32.const 8056
        v128.load64_splat
        f64x2.pmax
        local.tee $20
-       i32.const 8016
+       i32.const 8064
        v128.load64_splat
        f64x2.mul
-       i32.const 8024
+       i32.const 8072
        v128.load64_splat
        f64x2.add
        local.tee $21
-       i32.const 8032
+       i32.const 8080
        v128.load64_splat
        f64x2.sub
        local.set $22
        local.get $20
        local.get $22
-       i32.const 8040
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.get $22
-       i32.const 8048
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.tee $20
-       local.get $20
-       f64x2.mul
-       local.tee $22
-       local.get $22
-       f64x2.mul
-       local.set $23
-       i32.const 8184
-       v128.load64_splat
-       i32.const 8056
-       v128.load64_splat
-       local.get $20
-       f64x2.add
-       local.get $22
-       i32.const 8064
-       v128.load64_splat
-       i32.const 8072
-       v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $23
-       i32.const 8080
-       v128.load64_splat
        i32.const 8088
        v128.load64_splat
-       local.get $20
        f64x2.mul
-       f64x2.add
+       f64x2.sub
        local.get $22
        i32.const 8096
        v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.tee $22
+       local.get $22
+       f64x2.mul
+       local.tee $23
+       local.get $23
+       f64x2.mul
+       local.set $24
        i32.const 8104
        v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
+       local.get $22
        f64x2.add
        local.get $23
-       local.get $23
-       f64x2.mul
        i32.const 8112
        v128.load64_splat
        i32.const 8120
        v128.load64_splat
-       local.get $20
+       local.get $22
        f64x2.mul
        f64x2.add
-       local.get $22
+       f64x2.mul
+       f64x2.add
+       local.get $24
        i32.const 8128
        v128.load64_splat
        i32.const 8136
        v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
+       local.get $22
        f64x2.mul
        f64x2.add
        local.get $23
        i32.const 8144
        v128.load64_splat
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $21
        i32.const 8152
        v128.load64_splat
-       v128.and
+       local.get $22
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $24
+       local.get $24
+       f64x2.mul
        i32.const 8160
        v128.load64_splat
-       i64x2.sub
-       local.tee $20
-       i32.const 1
-       i64x2.shr_s
-       local.tee $21
        i32.const 8168
        v128.load64_splat
-       i64x2.add
-       i32.const 52
-       i64x2.shl
+       local.get $22
        f64x2.mul
-       local.get $20
-       local.get $21
-       i64x2.sub
+       f64x2.add
+       local.get $23
        i32.const 8176
        v128.load64_splat
-       i64x2.add
-       i32.const 52
-       i64x2.shl
+       i32.const 8184
+       v128.load64_splat
+       local.get $22
        f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $24
+       i32.const 8192
+       v128.load64_splat
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.set $22
+       local.get $21
+       i32.const 8200
+       v128.load64_splat
+       v128.and
+       i32.const 8208
+       v128.load64_splat
+       i64x2.sub
+       local.set $21
+       i32.const 8248
+       v128.load64_splat
+       block $wasm/kl-div/expNotAboveF64x2|inlined.0 (result v128)
+        local.get $20
+        i32.const 8216
+        v128.load64_splat
+        f64x2.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $22
+         local.get $21
+         i32.const 8224
+         v128.load64_splat
+         i64x2.add
+         i32.const 52
+         i64x2.shl
+         f64x2.mul
+         br $wasm/kl-div/expNotAboveF64x2|inlined.0
+        end
+        local.get $22
+        local.get $21
+        i32.const 1
+        i64x2.shr_s
+        local.tee $20
+        i32.const 8232
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+        local.get $21
+        local.get $20
+        i64x2.sub
+        i32.const 8240
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+       end
        local.get $15
        local.get $4
        f64x2.gt
@@ -6517,7 +6899,7 @@
        br $wasm/kl-div/lossF64x2|inlined.0
       end
       local.get $15
-      i32.const 8192
+      i32.const 8256
       v128.load64_splat
       i64x2.sub
       i32.const 52
@@ -6532,66 +6914,66 @@
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 8200
+      i32.const 8264
       v128.load64_splat
       f64x2.sub
-      local.tee $21
-      i32.const 8208
+      local.tee $4
+      i32.const 8272
       v128.load64_splat
-      local.get $21
+      local.get $4
       f64x2.add
       f64x2.div
+      local.tee $21
+      local.get $21
+      f64x2.mul
       local.tee $22
       local.get $22
       f64x2.mul
-      local.tee $23
-      local.get $23
-      f64x2.mul
-      local.set $24
+      local.set $23
       local.get $15
       local.get $20
+      i32.const 8352
+      v128.load64_splat
+      f64x2.mul
+      i32.const 8336
+      v128.load64_splat
+      local.get $4
+      f64x2.mul
+      local.get $4
+      f64x2.mul
+      local.tee $24
+      local.get $21
+      local.get $24
+      local.get $22
+      local.get $23
+      local.get $23
+      local.get $23
+      i32.const 8304
+      v128.load64_splat
+      f64x2.mul
+      i32.const 8312
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 8320
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 8328
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      local.get $23
+      local.get $23
+      local.get $23
+      i32.const 8280
+      v128.load64_splat
+      f64x2.mul
       i32.const 8288
       v128.load64_splat
-      f64x2.mul
-      i32.const 8272
-      v128.load64_splat
-      local.get $21
-      f64x2.mul
-      local.get $21
-      f64x2.mul
-      local.tee $4
-      local.get $22
-      local.get $4
-      local.get $23
-      local.get $24
-      local.get $24
-      local.get $24
-      i32.const 8240
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8248
-      v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 8256
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8264
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      local.get $24
-      local.get $24
-      local.get $24
-      i32.const 8216
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8224
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8232
+      i32.const 8296
       v128.load64_splat
       f64x2.add
       f64x2.mul
@@ -6599,12 +6981,12 @@
       f64x2.add
       f64x2.mul
       local.get $20
-      i32.const 8280
+      i32.const 8344
       v128.load64_splat
       f64x2.mul
       f64x2.add
       f64x2.sub
-      local.get $21
+      local.get $4
       f64x2.sub
       f64x2.sub
       f64x2.mul
@@ -6617,132 +6999,154 @@
       local.get $3
       if
        local.get $16
-       i32.const 8296
+       i32.const 8360
        v128.load64_splat
        local.tee $4
        f64x2.pmin
-       i32.const 8304
+       i32.const 8368
        v128.load64_splat
        f64x2.pmax
        local.tee $15
-       i32.const 8312
+       i32.const 8376
        v128.load64_splat
        f64x2.mul
-       i32.const 8320
+       i32.const 8384
        v128.load64_splat
        f64x2.add
        local.tee $18
-       i32.const 8328
+       i32.const 8392
        v128.load64_splat
        f64x2.sub
        local.set $20
        local.get $15
        local.get $20
-       i32.const 8336
+       i32.const 8400
        v128.load64_splat
        f64x2.mul
        f64x2.sub
        local.get $20
-       i32.const 8344
+       i32.const 8408
        v128.load64_splat
        f64x2.mul
        f64x2.sub
-       local.tee $15
-       local.get $15
-       f64x2.mul
        local.tee $20
        local.get $20
        f64x2.mul
-       local.set $21
-       i32.const 8480
-       v128.load64_splat
-       i32.const 8352
-       v128.load64_splat
-       local.get $15
-       f64x2.add
-       local.get $20
-       i32.const 8360
-       v128.load64_splat
-       i32.const 8368
-       v128.load64_splat
-       local.get $15
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $21
-       i32.const 8376
-       v128.load64_splat
-       i32.const 8384
-       v128.load64_splat
-       local.get $15
-       f64x2.mul
-       f64x2.add
-       local.get $20
-       i32.const 8392
-       v128.load64_splat
-       i32.const 8400
-       v128.load64_splat
-       local.get $15
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $21
+       local.tee $21
        local.get $21
        f64x2.mul
-       i32.const 8408
-       v128.load64_splat
+       local.set $22
        i32.const 8416
        v128.load64_splat
-       local.get $15
-       f64x2.mul
-       f64x2.add
        local.get $20
+       f64x2.add
+       local.get $21
        i32.const 8424
        v128.load64_splat
        i32.const 8432
        v128.load64_splat
-       local.get $15
+       local.get $20
        f64x2.mul
        f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $22
+       i32.const 8440
+       v128.load64_splat
+       i32.const 8448
+       v128.load64_splat
+       local.get $20
        f64x2.mul
        f64x2.add
        local.get $21
-       i32.const 8440
-       v128.load64_splat
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $18
-       i32.const 8448
-       v128.load64_splat
-       v128.and
        i32.const 8456
        v128.load64_splat
-       i64x2.sub
-       local.tee $15
-       i32.const 1
-       i64x2.shr_s
-       local.tee $18
        i32.const 8464
        v128.load64_splat
-       i64x2.add
-       i32.const 52
-       i64x2.shl
+       local.get $20
        f64x2.mul
-       local.get $15
-       local.get $18
-       i64x2.sub
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $22
+       local.get $22
+       f64x2.mul
        i32.const 8472
        v128.load64_splat
-       i64x2.add
-       i32.const 52
-       i64x2.shl
+       i32.const 8480
+       v128.load64_splat
+       local.get $20
        f64x2.mul
+       f64x2.add
+       local.get $21
+       i32.const 8488
+       v128.load64_splat
+       i32.const 8496
+       v128.load64_splat
+       local.get $20
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $22
+       i32.const 8504
+       v128.load64_splat
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.set $20
+       local.get $18
+       i32.const 8512
+       v128.load64_splat
+       v128.and
+       i32.const 8520
+       v128.load64_splat
+       i64x2.sub
+       local.set $18
+       i32.const 8560
+       v128.load64_splat
+       block $wasm/kl-div/expNotAboveF64x2|inlined.1 (result v128)
+        local.get $15
+        i32.const 8528
+        v128.load64_splat
+        f64x2.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $20
+         local.get $18
+         i32.const 8536
+         v128.load64_splat
+         i64x2.add
+         i32.const 52
+         i64x2.shl
+         f64x2.mul
+         br $wasm/kl-div/expNotAboveF64x2|inlined.1
+        end
+        local.get $20
+        local.get $18
+        i32.const 1
+        i64x2.shr_s
+        local.tee $15
+        i32.const 8544
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+        local.get $18
+        local.get $15
+        i64x2.sub
+        i32.const 8552
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+       end
        local.get $16
        local.get $4
        f64x2.gt
@@ -6754,7 +7158,7 @@
        br $wasm/kl-div/lossF64x2|inlined.1
       end
       local.get $16
-      i32.const 8488
+      i32.const 8568
       v128.load64_splat
       i64x2.sub
       i32.const 52
@@ -6769,11 +7173,11 @@
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 8496
+      i32.const 8576
       v128.load64_splat
       f64x2.sub
       local.tee $4
-      i32.const 8504
+      i32.const 8584
       v128.load64_splat
       local.get $4
       f64x2.add
@@ -6787,10 +7191,10 @@
       local.set $21
       local.get $16
       local.get $15
-      i32.const 8584
+      i32.const 8664
       v128.load64_splat
       f64x2.mul
-      i32.const 8568
+      i32.const 8648
       v128.load64_splat
       local.get $4
       f64x2.mul
@@ -6803,32 +7207,32 @@
       local.get $21
       local.get $21
       local.get $21
-      i32.const 8536
+      i32.const 8616
       v128.load64_splat
       f64x2.mul
-      i32.const 8544
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8552
+      i32.const 8624
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 8560
+      i32.const 8632
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 8640
       v128.load64_splat
       f64x2.add
       f64x2.mul
       local.get $21
       local.get $21
       local.get $21
-      i32.const 8512
+      i32.const 8592
       v128.load64_splat
       f64x2.mul
-      i32.const 8520
+      i32.const 8600
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 8528
+      i32.const 8608
       v128.load64_splat
       f64x2.add
       f64x2.mul
@@ -6836,7 +7240,7 @@
       f64x2.add
       f64x2.mul
       local.get $15
-      i32.const 8576
+      i32.const 8656
       v128.load64_splat
       f64x2.mul
       f64x2.add
@@ -6855,132 +7259,154 @@
       local.get $3
       if
        local.get $17
-       i32.const 8592
+       i32.const 8672
        v128.load64_splat
        local.tee $4
        f64x2.pmin
-       i32.const 8600
+       i32.const 8680
        v128.load64_splat
        f64x2.pmax
        local.tee $15
-       i32.const 8608
+       i32.const 8688
        v128.load64_splat
        f64x2.mul
-       i32.const 8616
+       i32.const 8696
        v128.load64_splat
        f64x2.add
        local.tee $16
-       i32.const 8624
+       i32.const 8704
        v128.load64_splat
        f64x2.sub
        local.set $18
        local.get $15
        local.get $18
-       i32.const 8632
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.get $18
-       i32.const 8640
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.tee $15
-       local.get $15
-       f64x2.mul
-       local.tee $18
-       local.get $18
-       f64x2.mul
-       local.set $19
-       i32.const 8776
-       v128.load64_splat
-       i32.const 8648
-       v128.load64_splat
-       local.get $15
-       f64x2.add
-       local.get $18
-       i32.const 8656
-       v128.load64_splat
-       i32.const 8664
-       v128.load64_splat
-       local.get $15
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $19
-       i32.const 8672
-       v128.load64_splat
-       i32.const 8680
-       v128.load64_splat
-       local.get $15
-       f64x2.mul
-       f64x2.add
-       local.get $18
-       i32.const 8688
-       v128.load64_splat
-       i32.const 8696
-       v128.load64_splat
-       local.get $15
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $19
-       local.get $19
-       f64x2.mul
-       i32.const 8704
-       v128.load64_splat
        i32.const 8712
        v128.load64_splat
-       local.get $15
        f64x2.mul
-       f64x2.add
+       f64x2.sub
        local.get $18
        i32.const 8720
        v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.tee $18
+       local.get $18
+       f64x2.mul
+       local.tee $19
+       local.get $19
+       f64x2.mul
+       local.set $20
        i32.const 8728
        v128.load64_splat
-       local.get $15
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
+       local.get $18
        f64x2.add
        local.get $19
        i32.const 8736
        v128.load64_splat
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $16
        i32.const 8744
        v128.load64_splat
-       v128.and
+       local.get $18
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $20
        i32.const 8752
        v128.load64_splat
-       i64x2.sub
-       local.tee $15
-       i32.const 1
-       i64x2.shr_s
-       local.tee $16
        i32.const 8760
        v128.load64_splat
-       i64x2.add
-       i32.const 52
-       i64x2.shl
+       local.get $18
        f64x2.mul
-       local.get $15
-       local.get $16
-       i64x2.sub
+       f64x2.add
+       local.get $19
        i32.const 8768
        v128.load64_splat
-       i64x2.add
-       i32.const 52
-       i64x2.shl
+       i32.const 8776
+       v128.load64_splat
+       local.get $18
        f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $20
+       local.get $20
+       f64x2.mul
+       i32.const 8784
+       v128.load64_splat
+       i32.const 8792
+       v128.load64_splat
+       local.get $18
+       f64x2.mul
+       f64x2.add
+       local.get $19
+       i32.const 8800
+       v128.load64_splat
+       i32.const 8808
+       v128.load64_splat
+       local.get $18
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $20
+       i32.const 8816
+       v128.load64_splat
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.set $18
+       local.get $16
+       i32.const 8824
+       v128.load64_splat
+       v128.and
+       i32.const 8832
+       v128.load64_splat
+       i64x2.sub
+       local.set $16
+       i32.const 8872
+       v128.load64_splat
+       block $wasm/kl-div/expNotAboveF64x2|inlined.2 (result v128)
+        local.get $15
+        i32.const 8840
+        v128.load64_splat
+        f64x2.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $18
+         local.get $16
+         i32.const 8848
+         v128.load64_splat
+         i64x2.add
+         i32.const 52
+         i64x2.shl
+         f64x2.mul
+         br $wasm/kl-div/expNotAboveF64x2|inlined.2
+        end
+        local.get $18
+        local.get $16
+        i32.const 1
+        i64x2.shr_s
+        local.tee $15
+        i32.const 8856
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+        local.get $16
+        local.get $15
+        i64x2.sub
+        i32.const 8864
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+       end
        local.get $17
        local.get $4
        f64x2.gt
@@ -6992,7 +7418,7 @@
        br $wasm/kl-div/lossF64x2|inlined.2
       end
       local.get $17
-      i32.const 8784
+      i32.const 8880
       v128.load64_splat
       i64x2.sub
       i32.const 52
@@ -7007,11 +7433,11 @@
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 8792
+      i32.const 8888
       v128.load64_splat
       f64x2.sub
       local.tee $4
-      i32.const 8800
+      i32.const 8896
       v128.load64_splat
       local.get $4
       f64x2.add
@@ -7025,10 +7451,10 @@
       local.set $19
       local.get $17
       local.get $15
-      i32.const 8880
+      i32.const 8976
       v128.load64_splat
       f64x2.mul
-      i32.const 8864
+      i32.const 8960
       v128.load64_splat
       local.get $4
       f64x2.mul
@@ -7041,32 +7467,32 @@
       local.get $19
       local.get $19
       local.get $19
-      i32.const 8832
+      i32.const 8928
       v128.load64_splat
       f64x2.mul
-      i32.const 8840
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8848
+      i32.const 8936
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 8856
+      i32.const 8944
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 8952
       v128.load64_splat
       f64x2.add
       f64x2.mul
       local.get $19
       local.get $19
       local.get $19
-      i32.const 8808
+      i32.const 8904
       v128.load64_splat
       f64x2.mul
-      i32.const 8816
+      i32.const 8912
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 8824
+      i32.const 8920
       v128.load64_splat
       f64x2.add
       f64x2.mul
@@ -7074,7 +7500,7 @@
       f64x2.add
       f64x2.mul
       local.get $15
-      i32.const 8872
+      i32.const 8968
       v128.load64_splat
       f64x2.mul
       f64x2.add
@@ -7092,132 +7518,154 @@
       local.get $3
       if
        local.get $6
-       i32.const 8888
+       i32.const 8984
        v128.load64_splat
        local.tee $4
        f64x2.pmin
-       i32.const 8896
+       i32.const 8992
        v128.load64_splat
        f64x2.pmax
        local.tee $13
-       i32.const 8904
+       i32.const 9000
        v128.load64_splat
        f64x2.mul
-       i32.const 8912
+       i32.const 9008
        v128.load64_splat
        f64x2.add
        local.tee $15
-       i32.const 8920
+       i32.const 9016
        v128.load64_splat
        f64x2.sub
        local.set $16
        local.get $13
        local.get $16
-       i32.const 8928
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.get $16
-       i32.const 8936
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.tee $13
-       local.get $13
-       f64x2.mul
-       local.tee $16
-       local.get $16
-       f64x2.mul
-       local.set $17
-       i32.const 9072
-       v128.load64_splat
-       i32.const 8944
-       v128.load64_splat
-       local.get $13
-       f64x2.add
-       local.get $16
-       i32.const 8952
-       v128.load64_splat
-       i32.const 8960
-       v128.load64_splat
-       local.get $13
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $17
-       i32.const 8968
-       v128.load64_splat
-       i32.const 8976
-       v128.load64_splat
-       local.get $13
-       f64x2.mul
-       f64x2.add
-       local.get $16
-       i32.const 8984
-       v128.load64_splat
-       i32.const 8992
-       v128.load64_splat
-       local.get $13
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $17
-       local.get $17
-       f64x2.mul
-       i32.const 9000
-       v128.load64_splat
-       i32.const 9008
-       v128.load64_splat
-       local.get $13
-       f64x2.mul
-       f64x2.add
-       local.get $16
-       i32.const 9016
-       v128.load64_splat
        i32.const 9024
        v128.load64_splat
-       local.get $13
        f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $17
+       f64x2.sub
+       local.get $16
        i32.const 9032
        v128.load64_splat
        f64x2.mul
-       f64x2.add
+       f64x2.sub
+       local.tee $16
+       local.get $16
        f64x2.mul
-       f64x2.add
-       local.get $15
+       local.tee $17
+       local.get $17
+       f64x2.mul
+       local.set $18
        i32.const 9040
        v128.load64_splat
-       v128.and
+       local.get $16
+       f64x2.add
+       local.get $17
        i32.const 9048
        v128.load64_splat
-       i64x2.sub
-       local.tee $13
-       i32.const 1
-       i64x2.shr_s
-       local.tee $15
        i32.const 9056
        v128.load64_splat
-       i64x2.add
-       i32.const 52
-       i64x2.shl
+       local.get $16
        f64x2.mul
-       local.get $13
-       local.get $15
-       i64x2.sub
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $18
        i32.const 9064
        v128.load64_splat
-       i64x2.add
-       i32.const 52
-       i64x2.shl
+       i32.const 9072
+       v128.load64_splat
+       local.get $16
        f64x2.mul
+       f64x2.add
+       local.get $17
+       i32.const 9080
+       v128.load64_splat
+       i32.const 9088
+       v128.load64_splat
+       local.get $16
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $18
+       local.get $18
+       f64x2.mul
+       i32.const 9096
+       v128.load64_splat
+       i32.const 9104
+       v128.load64_splat
+       local.get $16
+       f64x2.mul
+       f64x2.add
+       local.get $17
+       i32.const 9112
+       v128.load64_splat
+       i32.const 9120
+       v128.load64_splat
+       local.get $16
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $18
+       i32.const 9128
+       v128.load64_splat
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.set $16
+       local.get $15
+       i32.const 9136
+       v128.load64_splat
+       v128.and
+       i32.const 9144
+       v128.load64_splat
+       i64x2.sub
+       local.set $15
+       i32.const 9184
+       v128.load64_splat
+       block $wasm/kl-div/expNotAboveF64x2|inlined.3 (result v128)
+        local.get $13
+        i32.const 9152
+        v128.load64_splat
+        f64x2.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $16
+         local.get $15
+         i32.const 9160
+         v128.load64_splat
+         i64x2.add
+         i32.const 52
+         i64x2.shl
+         f64x2.mul
+         br $wasm/kl-div/expNotAboveF64x2|inlined.3
+        end
+        local.get $16
+        local.get $15
+        i32.const 1
+        i64x2.shr_s
+        local.tee $13
+        i32.const 9168
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+        local.get $15
+        local.get $13
+        i64x2.sub
+        i32.const 9176
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+       end
        local.get $6
        local.get $4
        f64x2.gt
@@ -7229,7 +7677,7 @@
        br $wasm/kl-div/lossF64x2|inlined.3
       end
       local.get $6
-      i32.const 9080
+      i32.const 9192
       v128.load64_splat
       i64x2.sub
       i32.const 52
@@ -7244,11 +7692,11 @@
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 9088
+      i32.const 9200
       v128.load64_splat
       f64x2.sub
       local.tee $4
-      i32.const 9096
+      i32.const 9208
       v128.load64_splat
       local.get $4
       f64x2.add
@@ -7262,10 +7710,10 @@
       local.set $17
       local.get $6
       local.get $13
-      i32.const 9176
+      i32.const 9288
       v128.load64_splat
       f64x2.mul
-      i32.const 9160
+      i32.const 9272
       v128.load64_splat
       local.get $4
       f64x2.mul
@@ -7278,32 +7726,32 @@
       local.get $17
       local.get $17
       local.get $17
-      i32.const 9128
+      i32.const 9240
       v128.load64_splat
       f64x2.mul
-      i32.const 9136
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 9144
+      i32.const 9248
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 9152
+      i32.const 9256
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 9264
       v128.load64_splat
       f64x2.add
       f64x2.mul
       local.get $17
       local.get $17
       local.get $17
-      i32.const 9104
+      i32.const 9216
       v128.load64_splat
       f64x2.mul
-      i32.const 9112
+      i32.const 9224
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 9120
+      i32.const 9232
       v128.load64_splat
       f64x2.add
       f64x2.mul
@@ -7311,7 +7759,7 @@
       f64x2.add
       f64x2.mul
       local.get $13
-      i32.const 9168
+      i32.const 9280
       v128.load64_splat
       f64x2.mul
       f64x2.add
@@ -7410,8 +7858,8 @@
   (local $10 i32)
   (local $11 i32)
   (local $12 v128)
-  (local $13 v128)
-  (local $14 f64)
+  (local $13 f64)
+  (local $14 v128)
   (local $15 v128)
   (local $16 v128)
   (local $17 v128)
@@ -7420,7 +7868,8 @@
   (local $20 v128)
   (local $21 v128)
   (local $22 v128)
-  (local $23 f64)
+  (local $23 v128)
+  (local $24 f64)
   local.get $0
   i32.const -16
   i32.and
@@ -7438,14 +7887,14 @@
     i32.add
     local.tee $8
     v128.load
-    local.tee $15
+    local.tee $14
     local.get $8
     v128.load offset=16
-    local.tee $16
+    local.tee $15
     i32x4.min_s
     local.get $8
     v128.load offset=32
-    local.tee $17
+    local.tee $16
     local.get $8
     v128.load offset=48
     local.tee $6
@@ -7464,28 +7913,28 @@
       v128.any_true
      end
      if
-      local.get $15
+      local.get $14
       i32.const 1028
       v128.load32_splat
       i32x4.lt_s
-      local.get $15
+      local.get $14
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i32x4.ne
       v128.and
-      local.get $16
+      local.get $15
       i32.const 1032
       v128.load32_splat
       i32x4.lt_s
-      local.get $16
+      local.get $15
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i32x4.ne
       v128.and
       v128.or
-      local.get $17
+      local.get $16
       i32.const 1036
       v128.load32_splat
       i32x4.lt_s
-      local.get $17
+      local.get $16
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i32x4.ne
       v128.and
@@ -7518,7 +7967,7 @@
          i32.add
          f32.load
          f64.promote_f32
-         local.set $14
+         local.set $13
          local.get $5
          local.get $2
          local.get $11
@@ -7537,7 +7986,7 @@
           f64.mul
          end
          local.get $5
-         local.get $14
+         local.get $13
          f64.mul
          f64.sub
          f64.add
@@ -7557,13 +8006,13 @@
      i32.add
      local.tee $8
      v128.load
-     local.set $18
+     local.set $17
      local.get $8
      v128.load offset=16
-     local.set $12
+     local.set $18
      local.get $8
      v128.load offset=32
-     local.set $13
+     local.set $12
      local.get $8
      v128.load offset=48
      local.set $19
@@ -7571,62 +8020,60 @@
      block $wasm/kl-div/lossF32x4|inlined.0 (result v128)
       local.get $3
       if
-       local.get $15
+       local.get $14
        i32.const 7192
        v128.load32_splat
-       local.tee $4
+       local.tee $20
        f32x4.pmin
        i32.const 7196
        v128.load32_splat
        f32x4.pmax
-       local.tee $20
+       local.tee $21
        i32.const 7200
        v128.load32_splat
        f32x4.mul
        i32.const 7204
        v128.load32_splat
        f32x4.add
-       local.tee $21
+       local.tee $22
        i32.const 7208
        v128.load32_splat
        f32x4.sub
-       local.set $22
-       local.get $20
-       local.get $22
+       local.set $4
+       local.get $21
+       local.get $4
        i32.const 7212
        v128.load32_splat
        f32x4.mul
        f32x4.sub
-       local.get $22
+       local.get $4
        i32.const 7216
        v128.load32_splat
        f32x4.mul
        f32x4.sub
-       local.tee $20
-       local.get $20
+       local.tee $23
+       local.get $23
        f32x4.mul
-       local.set $22
-       i32.const 7264
-       v128.load32_splat
+       local.set $4
        i32.const 7220
        v128.load32_splat
-       local.get $20
+       local.get $23
        f32x4.mul
        i32.const 7224
        v128.load32_splat
        f32x4.add
-       local.get $22
+       local.get $4
        i32.const 7228
        v128.load32_splat
-       local.get $20
+       local.get $23
        f32x4.mul
        i32.const 7232
        v128.load32_splat
        f32x4.add
-       local.get $22
+       local.get $4
        i32.const 7236
        v128.load32_splat
-       local.get $20
+       local.get $23
        f32x4.mul
        i32.const 7240
        v128.load32_splat
@@ -7635,52 +8082,76 @@
        f32x4.add
        f32x4.mul
        f32x4.add
-       local.get $22
+       local.get $4
        f32x4.mul
-       local.get $20
+       local.get $23
        f32x4.add
        i32.const 7244
        v128.load32_splat
        f32x4.add
-       local.get $21
+       local.set $4
+       local.get $22
        i32.const 7248
        v128.load32_splat
        v128.and
        i32.const 7252
        v128.load32_splat
        i32x4.sub
-       local.tee $20
-       i32.const 1
-       i32x4.shr_s
-       local.tee $21
-       i32.const 7256
+       local.set $22
+       i32.const 7272
        v128.load32_splat
-       i32x4.add
-       i32.const 23
-       i32x4.shl
-       f32x4.mul
+       block $wasm/kl-div/expNotAboveF32x4|inlined.0 (result v128)
+        local.get $21
+        i32.const 7256
+        v128.load32_splat
+        f32x4.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $4
+         local.get $22
+         i32.const 7260
+         v128.load32_splat
+         i32x4.add
+         i32.const 23
+         i32x4.shl
+         f32x4.mul
+         br $wasm/kl-div/expNotAboveF32x4|inlined.0
+        end
+        local.get $4
+        local.get $22
+        i32.const 1
+        i32x4.shr_s
+        local.tee $4
+        i32.const 7264
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+        local.get $22
+        local.get $4
+        i32x4.sub
+        i32.const 7268
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+       end
+       local.get $14
        local.get $20
-       local.get $21
-       i32x4.sub
-       i32.const 7260
-       v128.load32_splat
-       i32x4.add
-       i32.const 23
-       i32x4.shl
-       f32x4.mul
-       local.get $15
-       local.get $4
        f32x4.gt
        v128.bitselect
-       local.get $15
-       local.get $18
+       local.get $14
+       local.get $17
        f32x4.sub
        f32x4.mul
        br $wasm/kl-div/lossF32x4|inlined.0
       end
-      local.get $15
-      local.get $15
-      i32.const 7268
+      local.get $14
+      local.get $14
+      i32.const 7276
       v128.load32_splat
       i32x4.sub
       i32.const 23
@@ -7689,7 +8160,7 @@
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7272
+      i32.const 7280
       v128.load32_splat
       f32x4.sub
       local.tee $20
@@ -7699,19 +8170,11 @@
       local.get $21
       f32x4.mul
       local.set $22
-      local.get $15
+      local.get $14
       local.get $20
       local.get $20
       local.get $21
       f32x4.mul
-      i32.const 7276
-      v128.load32_splat
-      local.get $20
-      f32x4.mul
-      i32.const 7280
-      v128.load32_splat
-      f32x4.add
-      local.get $21
       i32.const 7284
       v128.load32_splat
       local.get $20
@@ -7719,9 +8182,7 @@
       i32.const 7288
       v128.load32_splat
       f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $22
+      local.get $21
       i32.const 7292
       v128.load32_splat
       local.get $20
@@ -7729,7 +8190,9 @@
       i32.const 7296
       v128.load32_splat
       f32x4.add
-      local.get $21
+      f32x4.mul
+      f32x4.add
+      local.get $22
       i32.const 7300
       v128.load32_splat
       local.get $20
@@ -7737,33 +8200,41 @@
       i32.const 7304
       v128.load32_splat
       f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $22
-      local.get $22
-      f32x4.mul
+      local.get $21
       i32.const 7308
+      v128.load32_splat
+      local.get $20
+      f32x4.mul
+      i32.const 7312
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $22
+      local.get $22
+      f32x4.mul
+      i32.const 7316
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
       local.get $21
-      i32.const 7312
+      i32.const 7320
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $4
       f32x4.convert_i32x4_s
-      i32.const 7316
+      i32.const 7324
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $15
-      local.get $18
+      local.get $14
+      local.get $17
       f32x4.mul
       f32x4.sub
      end
@@ -7778,116 +8249,138 @@
      block $wasm/kl-div/lossF32x4|inlined.1 (result v128)
       local.get $3
       if
-       local.get $16
-       i32.const 7320
+       local.get $15
+       i32.const 7328
        v128.load32_splat
        local.tee $4
        f32x4.pmin
-       i32.const 7324
-       v128.load32_splat
-       f32x4.pmax
-       local.tee $15
-       i32.const 7328
-       v128.load32_splat
-       f32x4.mul
        i32.const 7332
        v128.load32_splat
-       f32x4.add
-       local.tee $18
+       f32x4.pmax
+       local.tee $14
        i32.const 7336
        v128.load32_splat
-       f32x4.sub
-       local.set $20
-       local.get $15
-       local.get $20
+       f32x4.mul
        i32.const 7340
        v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.get $20
+       f32x4.add
+       local.tee $17
        i32.const 7344
        v128.load32_splat
-       f32x4.mul
        f32x4.sub
-       local.tee $15
-       local.get $15
-       f32x4.mul
        local.set $20
-       i32.const 7392
-       v128.load32_splat
+       local.get $14
+       local.get $20
        i32.const 7348
        v128.load32_splat
-       local.get $15
        f32x4.mul
+       f32x4.sub
+       local.get $20
        i32.const 7352
        v128.load32_splat
-       f32x4.add
+       f32x4.mul
+       f32x4.sub
+       local.tee $20
        local.get $20
+       f32x4.mul
+       local.set $21
        i32.const 7356
        v128.load32_splat
-       local.get $15
+       local.get $20
        f32x4.mul
        i32.const 7360
        v128.load32_splat
        f32x4.add
-       local.get $20
+       local.get $21
        i32.const 7364
        v128.load32_splat
-       local.get $15
+       local.get $20
        f32x4.mul
        i32.const 7368
        v128.load32_splat
        f32x4.add
-       f32x4.mul
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       local.get $20
-       f32x4.mul
-       local.get $15
-       f32x4.add
+       local.get $21
        i32.const 7372
        v128.load32_splat
-       f32x4.add
-       local.get $18
+       local.get $20
+       f32x4.mul
        i32.const 7376
        v128.load32_splat
-       v128.and
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $21
+       f32x4.mul
+       local.get $20
+       f32x4.add
        i32.const 7380
        v128.load32_splat
-       i32x4.sub
-       local.tee $15
-       i32.const 1
-       i32x4.shr_s
-       local.tee $18
+       f32x4.add
+       local.set $20
+       local.get $17
        i32.const 7384
        v128.load32_splat
-       i32x4.add
-       i32.const 23
-       i32x4.shl
-       f32x4.mul
-       local.get $15
-       local.get $18
-       i32x4.sub
+       v128.and
        i32.const 7388
        v128.load32_splat
-       i32x4.add
-       i32.const 23
-       i32x4.shl
-       f32x4.mul
-       local.get $16
+       i32x4.sub
+       local.set $17
+       i32.const 7408
+       v128.load32_splat
+       block $wasm/kl-div/expNotAboveF32x4|inlined.1 (result v128)
+        local.get $14
+        i32.const 7392
+        v128.load32_splat
+        f32x4.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $20
+         local.get $17
+         i32.const 7396
+         v128.load32_splat
+         i32x4.add
+         i32.const 23
+         i32x4.shl
+         f32x4.mul
+         br $wasm/kl-div/expNotAboveF32x4|inlined.1
+        end
+        local.get $20
+        local.get $17
+        i32.const 1
+        i32x4.shr_s
+        local.tee $14
+        i32.const 7400
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+        local.get $17
+        local.get $14
+        i32x4.sub
+        i32.const 7404
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+       end
+       local.get $15
        local.get $4
        f32x4.gt
        v128.bitselect
-       local.get $16
-       local.get $12
+       local.get $15
+       local.get $18
        f32x4.sub
        f32x4.mul
        br $wasm/kl-div/lossF32x4|inlined.1
       end
-      local.get $16
-      local.get $16
-      i32.const 7396
+      local.get $15
+      local.get $15
+      i32.const 7412
       v128.load32_splat
       i32x4.sub
       i32.const 23
@@ -7896,81 +8389,81 @@
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7400
-      v128.load32_splat
-      f32x4.sub
-      local.tee $15
-      local.get $15
-      f32x4.mul
-      local.tee $18
-      local.get $18
-      f32x4.mul
-      local.set $20
-      local.get $16
-      local.get $15
-      local.get $15
-      local.get $18
-      f32x4.mul
-      i32.const 7404
-      v128.load32_splat
-      local.get $15
-      f32x4.mul
-      i32.const 7408
-      v128.load32_splat
-      f32x4.add
-      local.get $18
-      i32.const 7412
-      v128.load32_splat
-      local.get $15
-      f32x4.mul
       i32.const 7416
       v128.load32_splat
-      f32x4.add
+      f32x4.sub
+      local.tee $14
+      local.get $14
       f32x4.mul
-      f32x4.add
-      local.get $20
+      local.tee $17
+      local.get $17
+      f32x4.mul
+      local.set $20
+      local.get $15
+      local.get $14
+      local.get $14
+      local.get $17
+      f32x4.mul
       i32.const 7420
       v128.load32_splat
-      local.get $15
+      local.get $14
       f32x4.mul
       i32.const 7424
       v128.load32_splat
       f32x4.add
-      local.get $18
+      local.get $17
       i32.const 7428
       v128.load32_splat
-      local.get $15
+      local.get $14
       f32x4.mul
       i32.const 7432
       v128.load32_splat
       f32x4.add
       f32x4.mul
       f32x4.add
+      local.get $20
+      i32.const 7436
+      v128.load32_splat
+      local.get $14
+      f32x4.mul
+      i32.const 7440
+      v128.load32_splat
+      f32x4.add
+      local.get $17
+      i32.const 7444
+      v128.load32_splat
+      local.get $14
+      f32x4.mul
+      i32.const 7448
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
       f32x4.mul
       f32x4.add
       local.get $20
       local.get $20
       f32x4.mul
-      i32.const 7436
+      i32.const 7452
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $18
-      i32.const 7440
+      local.get $17
+      i32.const 7456
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $4
       f32x4.convert_i32x4_s
-      i32.const 7444
+      i32.const 7460
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $16
-      local.get $12
+      local.get $15
+      local.get $18
       f32x4.mul
       f32x4.sub
      end
@@ -7985,116 +8478,138 @@
      block $wasm/kl-div/lossF32x4|inlined.2 (result v128)
       local.get $3
       if
-       local.get $17
-       i32.const 7448
+       local.get $16
+       i32.const 7464
        v128.load32_splat
        local.tee $4
        f32x4.pmin
-       i32.const 7452
-       v128.load32_splat
-       f32x4.pmax
-       local.tee $12
-       i32.const 7456
-       v128.load32_splat
-       f32x4.mul
-       i32.const 7460
-       v128.load32_splat
-       f32x4.add
-       local.tee $15
-       i32.const 7464
-       v128.load32_splat
-       f32x4.sub
-       local.set $16
-       local.get $12
-       local.get $16
        i32.const 7468
        v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.get $16
+       f32x4.pmax
+       local.tee $14
        i32.const 7472
        v128.load32_splat
        f32x4.mul
-       f32x4.sub
-       local.tee $12
-       local.get $12
-       f32x4.mul
-       local.set $16
-       i32.const 7520
-       v128.load32_splat
        i32.const 7476
        v128.load32_splat
-       local.get $12
-       f32x4.mul
+       f32x4.add
+       local.tee $15
        i32.const 7480
        v128.load32_splat
-       f32x4.add
-       local.get $16
+       f32x4.sub
+       local.set $17
+       local.get $14
+       local.get $17
        i32.const 7484
        v128.load32_splat
-       local.get $12
        f32x4.mul
+       f32x4.sub
+       local.get $17
        i32.const 7488
        v128.load32_splat
-       f32x4.add
-       local.get $16
+       f32x4.mul
+       f32x4.sub
+       local.tee $17
+       local.get $17
+       f32x4.mul
+       local.set $18
        i32.const 7492
        v128.load32_splat
-       local.get $12
+       local.get $17
        f32x4.mul
        i32.const 7496
        v128.load32_splat
        f32x4.add
-       f32x4.mul
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       local.get $16
-       f32x4.mul
-       local.get $12
-       f32x4.add
+       local.get $18
        i32.const 7500
        v128.load32_splat
-       f32x4.add
-       local.get $15
+       local.get $17
+       f32x4.mul
        i32.const 7504
        v128.load32_splat
-       v128.and
+       f32x4.add
+       local.get $18
        i32.const 7508
        v128.load32_splat
-       i32x4.sub
-       local.tee $12
-       i32.const 1
-       i32x4.shr_s
-       local.tee $15
+       local.get $17
+       f32x4.mul
        i32.const 7512
        v128.load32_splat
-       i32x4.add
-       i32.const 23
-       i32x4.shl
+       f32x4.add
        f32x4.mul
-       local.get $12
-       local.get $15
-       i32x4.sub
-       i32.const 7516
-       v128.load32_splat
-       i32x4.add
-       i32.const 23
-       i32x4.shl
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $18
        f32x4.mul
        local.get $17
+       f32x4.add
+       i32.const 7516
+       v128.load32_splat
+       f32x4.add
+       local.set $17
+       local.get $15
+       i32.const 7520
+       v128.load32_splat
+       v128.and
+       i32.const 7524
+       v128.load32_splat
+       i32x4.sub
+       local.set $15
+       i32.const 7544
+       v128.load32_splat
+       block $wasm/kl-div/expNotAboveF32x4|inlined.2 (result v128)
+        local.get $14
+        i32.const 7528
+        v128.load32_splat
+        f32x4.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $17
+         local.get $15
+         i32.const 7532
+         v128.load32_splat
+         i32x4.add
+         i32.const 23
+         i32x4.shl
+         f32x4.mul
+         br $wasm/kl-div/expNotAboveF32x4|inlined.2
+        end
+        local.get $17
+        local.get $15
+        i32.const 1
+        i32x4.shr_s
+        local.tee $14
+        i32.const 7536
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+        local.get $15
+        local.get $14
+        i32x4.sub
+        i32.const 7540
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+       end
+       local.get $16
        local.get $4
        f32x4.gt
        v128.bitselect
-       local.get $17
-       local.get $13
+       local.get $16
+       local.get $12
        f32x4.sub
        f32x4.mul
        br $wasm/kl-div/lossF32x4|inlined.2
       end
-      local.get $17
-      local.get $17
-      i32.const 7524
+      local.get $16
+      local.get $16
+      i32.const 7548
       v128.load32_splat
       i32x4.sub
       i32.const 23
@@ -8103,81 +8618,81 @@
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7528
+      i32.const 7552
       v128.load32_splat
       f32x4.sub
-      local.tee $12
-      local.get $12
+      local.tee $14
+      local.get $14
       f32x4.mul
       local.tee $15
       local.get $15
       f32x4.mul
-      local.set $16
-      local.get $17
-      local.get $12
-      local.get $12
-      local.get $15
-      f32x4.mul
-      i32.const 7532
-      v128.load32_splat
-      local.get $12
-      f32x4.mul
-      i32.const 7536
-      v128.load32_splat
-      f32x4.add
-      local.get $15
-      i32.const 7540
-      v128.load32_splat
-      local.get $12
-      f32x4.mul
-      i32.const 7544
-      v128.load32_splat
-      f32x4.add
-      f32x4.mul
-      f32x4.add
+      local.set $17
       local.get $16
-      i32.const 7548
-      v128.load32_splat
-      local.get $12
-      f32x4.mul
-      i32.const 7552
-      v128.load32_splat
-      f32x4.add
+      local.get $14
+      local.get $14
       local.get $15
+      f32x4.mul
       i32.const 7556
       v128.load32_splat
-      local.get $12
+      local.get $14
       f32x4.mul
       i32.const 7560
       v128.load32_splat
       f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $16
-      local.get $16
-      f32x4.mul
+      local.get $15
       i32.const 7564
+      v128.load32_splat
+      local.get $14
+      f32x4.mul
+      i32.const 7568
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $17
+      i32.const 7572
+      v128.load32_splat
+      local.get $14
+      f32x4.mul
+      i32.const 7576
+      v128.load32_splat
+      f32x4.add
+      local.get $15
+      i32.const 7580
+      v128.load32_splat
+      local.get $14
+      f32x4.mul
+      i32.const 7584
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $17
+      local.get $17
+      f32x4.mul
+      i32.const 7588
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
       local.get $15
-      i32.const 7568
+      i32.const 7592
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $4
       f32x4.convert_i32x4_s
-      i32.const 7572
+      i32.const 7596
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $17
-      local.get $13
+      local.get $16
+      local.get $12
       f32x4.mul
       f32x4.sub
      end
@@ -8193,102 +8708,124 @@
       local.get $3
       if
        local.get $6
-       i32.const 7576
+       i32.const 7600
        v128.load32_splat
        local.tee $4
        f32x4.pmin
-       i32.const 7580
+       i32.const 7604
        v128.load32_splat
        f32x4.pmax
        local.tee $12
-       i32.const 7584
-       v128.load32_splat
-       f32x4.mul
-       i32.const 7588
-       v128.load32_splat
-       f32x4.add
-       local.tee $13
-       i32.const 7592
-       v128.load32_splat
-       f32x4.sub
-       local.set $15
-       local.get $12
-       local.get $15
-       i32.const 7596
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.get $15
-       i32.const 7600
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.tee $12
-       local.get $12
-       f32x4.mul
-       local.set $15
-       i32.const 7648
-       v128.load32_splat
-       i32.const 7604
-       v128.load32_splat
-       local.get $12
-       f32x4.mul
        i32.const 7608
        v128.load32_splat
-       f32x4.add
-       local.get $15
+       f32x4.mul
        i32.const 7612
        v128.load32_splat
-       local.get $12
-       f32x4.mul
+       f32x4.add
+       local.tee $14
        i32.const 7616
        v128.load32_splat
-       f32x4.add
+       f32x4.sub
+       local.set $15
+       local.get $12
        local.get $15
        i32.const 7620
        v128.load32_splat
-       local.get $12
        f32x4.mul
+       f32x4.sub
+       local.get $15
        i32.const 7624
        v128.load32_splat
-       f32x4.add
        f32x4.mul
-       f32x4.add
-       f32x4.mul
-       f32x4.add
+       f32x4.sub
+       local.tee $15
        local.get $15
        f32x4.mul
-       local.get $12
-       f32x4.add
+       local.set $16
        i32.const 7628
        v128.load32_splat
-       f32x4.add
-       local.get $13
+       local.get $15
+       f32x4.mul
        i32.const 7632
        v128.load32_splat
-       v128.and
+       f32x4.add
+       local.get $16
        i32.const 7636
        v128.load32_splat
-       i32x4.sub
-       local.tee $12
-       i32.const 1
-       i32x4.shr_s
-       local.tee $13
+       local.get $15
+       f32x4.mul
        i32.const 7640
        v128.load32_splat
-       i32x4.add
-       i32.const 23
-       i32x4.shl
-       f32x4.mul
-       local.get $12
-       local.get $13
-       i32x4.sub
+       f32x4.add
+       local.get $16
        i32.const 7644
        v128.load32_splat
-       i32x4.add
-       i32.const 23
-       i32x4.shl
+       local.get $15
        f32x4.mul
+       i32.const 7648
+       v128.load32_splat
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $16
+       f32x4.mul
+       local.get $15
+       f32x4.add
+       i32.const 7652
+       v128.load32_splat
+       f32x4.add
+       local.set $15
+       local.get $14
+       i32.const 7656
+       v128.load32_splat
+       v128.and
+       i32.const 7660
+       v128.load32_splat
+       i32x4.sub
+       local.set $14
+       i32.const 7680
+       v128.load32_splat
+       block $wasm/kl-div/expNotAboveF32x4|inlined.3 (result v128)
+        local.get $12
+        i32.const 7664
+        v128.load32_splat
+        f32x4.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $15
+         local.get $14
+         i32.const 7668
+         v128.load32_splat
+         i32x4.add
+         i32.const 23
+         i32x4.shl
+         f32x4.mul
+         br $wasm/kl-div/expNotAboveF32x4|inlined.3
+        end
+        local.get $15
+        local.get $14
+        i32.const 1
+        i32x4.shr_s
+        local.tee $12
+        i32.const 7672
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+        local.get $14
+        local.get $12
+        i32x4.sub
+        i32.const 7676
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+       end
        local.get $6
        local.get $4
        f32x4.gt
@@ -8301,7 +8838,7 @@
       end
       local.get $6
       local.get $6
-      i32.const 7652
+      i32.const 7684
       v128.load32_splat
       i32x4.sub
       i32.const 23
@@ -8310,75 +8847,75 @@
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7656
+      i32.const 7688
       v128.load32_splat
       f32x4.sub
       local.tee $12
       local.get $12
       f32x4.mul
-      local.tee $13
-      local.get $13
+      local.tee $14
+      local.get $14
       f32x4.mul
       local.set $15
       local.get $6
       local.get $12
       local.get $12
-      local.get $13
-      f32x4.mul
-      i32.const 7660
-      v128.load32_splat
-      local.get $12
-      f32x4.mul
-      i32.const 7664
-      v128.load32_splat
-      f32x4.add
-      local.get $13
-      i32.const 7668
-      v128.load32_splat
-      local.get $12
-      f32x4.mul
-      i32.const 7672
-      v128.load32_splat
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $15
-      i32.const 7676
-      v128.load32_splat
-      local.get $12
-      f32x4.mul
-      i32.const 7680
-      v128.load32_splat
-      f32x4.add
-      local.get $13
-      i32.const 7684
-      v128.load32_splat
-      local.get $12
-      f32x4.mul
-      i32.const 7688
-      v128.load32_splat
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $15
-      local.get $15
+      local.get $14
       f32x4.mul
       i32.const 7692
       v128.load32_splat
+      local.get $12
+      f32x4.mul
+      i32.const 7696
+      v128.load32_splat
+      f32x4.add
+      local.get $14
+      i32.const 7700
+      v128.load32_splat
+      local.get $12
+      f32x4.mul
+      i32.const 7704
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $15
+      i32.const 7708
+      v128.load32_splat
+      local.get $12
+      f32x4.mul
+      i32.const 7712
+      v128.load32_splat
+      f32x4.add
+      local.get $14
+      i32.const 7716
+      v128.load32_splat
+      local.get $12
+      f32x4.mul
+      i32.const 7720
+      v128.load32_splat
+      f32x4.add
       f32x4.mul
       f32x4.add
       f32x4.mul
-      local.get $13
-      i32.const 7696
+      f32x4.add
+      local.get $15
+      local.get $15
+      f32x4.mul
+      i32.const 7724
+      v128.load32_splat
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      local.get $14
+      i32.const 7728
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $4
       f32x4.convert_i32x4_s
-      i32.const 7700
+      i32.const 7732
       v128.load32_splat
       f32x4.mul
       f32x4.add
@@ -8418,38 +8955,38 @@
     i32.add
     f32.load
     f64.promote_f32
-    local.set $23
+    local.set $24
     local.get $2
     local.get $8
     i32.add
     f32.load
     f64.promote_f32
-    local.set $14
+    local.set $13
     local.get $5
     block $wasm/kl-div/lossScalar|inlined.1 (result f64)
      local.get $3
      if
-      local.get $14
+      local.get $13
       call $~lib/math/NativeMath.exp
-      local.get $14
-      local.get $23
+      local.get $13
+      local.get $24
       f64.sub
       f64.mul
       br $wasm/kl-div/lossScalar|inlined.1
      end
-     local.get $14
+     local.get $13
      f64.const 0
      f64.eq
      if (result f64)
       f64.const 0
      else
-      local.get $14
-      local.get $14
+      local.get $13
+      local.get $13
       call $~lib/math/NativeMath.log
       f64.mul
      end
-     local.get $14
-     local.get $23
+     local.get $13
+     local.get $24
      f64.mul
      f64.sub
     end
@@ -8479,9 +9016,9 @@
   (local $11 i32)
   (local $12 i32)
   (local $13 v128)
-  (local $14 v128)
+  (local $14 f64)
   (local $15 f64)
-  (local $16 f64)
+  (local $16 v128)
   (local $17 v128)
   (local $18 v128)
   (local $19 v128)
@@ -8518,7 +9055,7 @@
       i32.const 0
      else
       local.get $13
-      i32.const 9184
+      i32.const 9296
       v128.load64_splat
       i64x2.lt_s
       local.get $13
@@ -8544,7 +9081,7 @@
         local.get $1
         i32.add
         f64.load
-        local.set $15
+        local.set $14
         local.get $3
         local.get $9
         i32.add
@@ -8552,19 +9089,19 @@
         local.get $9
         i32.add
         f64.load
-        local.tee $16
+        local.tee $15
         f64.const 0
         f64.eq
         if (result f64)
          f64.const 0
         else
-         local.get $16
-         local.get $16
+         local.get $15
+         local.get $15
          call $~lib/math/NativeMath.log
          f64.mul
         end
-        local.get $16
         local.get $15
+        local.get $14
         f64.mul
         f64.sub
         local.get $5
@@ -8583,7 +9120,7 @@
      local.get $12
      i32.add
      v128.load
-     local.set $17
+     local.set $16
      local.get $3
      local.get $12
      i32.add
@@ -8591,236 +9128,258 @@
       local.get $4
       if
        local.get $13
-       i32.const 9192
+       i32.const 9304
        v128.load64_splat
-       local.tee $14
+       local.tee $17
        f64x2.pmin
-       i32.const 9200
+       i32.const 9312
        v128.load64_splat
        f64x2.pmax
        local.tee $18
-       i32.const 9208
+       i32.const 9320
        v128.load64_splat
        f64x2.mul
-       i32.const 9216
+       i32.const 9328
        v128.load64_splat
        f64x2.add
        local.tee $19
-       i32.const 9224
+       i32.const 9336
        v128.load64_splat
        f64x2.sub
        local.set $20
        local.get $18
        local.get $20
-       i32.const 9232
+       i32.const 9344
        v128.load64_splat
        f64x2.mul
        f64x2.sub
        local.get $20
-       i32.const 9240
+       i32.const 9352
        v128.load64_splat
        f64x2.mul
        f64x2.sub
-       local.tee $18
-       local.get $18
-       f64x2.mul
        local.tee $20
        local.get $20
        f64x2.mul
-       local.set $21
-       i32.const 9376
-       v128.load64_splat
-       i32.const 9248
-       v128.load64_splat
-       local.get $18
-       f64x2.add
-       local.get $20
-       i32.const 9256
-       v128.load64_splat
-       i32.const 9264
-       v128.load64_splat
-       local.get $18
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $21
-       i32.const 9272
-       v128.load64_splat
-       i32.const 9280
-       v128.load64_splat
-       local.get $18
-       f64x2.mul
-       f64x2.add
-       local.get $20
-       i32.const 9288
-       v128.load64_splat
-       i32.const 9296
-       v128.load64_splat
-       local.get $18
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $21
+       local.tee $21
        local.get $21
        f64x2.mul
-       i32.const 9304
-       v128.load64_splat
-       i32.const 9312
-       v128.load64_splat
-       local.get $18
-       f64x2.mul
-       f64x2.add
-       local.get $20
-       i32.const 9320
-       v128.load64_splat
-       i32.const 9328
-       v128.load64_splat
-       local.get $18
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $21
-       i32.const 9336
-       v128.load64_splat
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $19
-       i32.const 9344
-       v128.load64_splat
-       v128.and
-       i32.const 9352
-       v128.load64_splat
-       i64x2.sub
-       local.tee $18
-       i32.const 1
-       i64x2.shr_s
-       local.tee $19
+       local.set $22
        i32.const 9360
        v128.load64_splat
-       i64x2.add
-       i32.const 52
-       i64x2.shl
-       f64x2.mul
-       local.get $18
-       local.get $19
-       i64x2.sub
+       local.get $20
+       f64x2.add
+       local.get $21
        i32.const 9368
        v128.load64_splat
-       i64x2.add
-       i32.const 52
-       i64x2.shl
+       i32.const 9376
+       v128.load64_splat
+       local.get $20
        f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $22
+       i32.const 9384
+       v128.load64_splat
+       i32.const 9392
+       v128.load64_splat
+       local.get $20
+       f64x2.mul
+       f64x2.add
+       local.get $21
+       i32.const 9400
+       v128.load64_splat
+       i32.const 9408
+       v128.load64_splat
+       local.get $20
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $22
+       local.get $22
+       f64x2.mul
+       i32.const 9416
+       v128.load64_splat
+       i32.const 9424
+       v128.load64_splat
+       local.get $20
+       f64x2.mul
+       f64x2.add
+       local.get $21
+       i32.const 9432
+       v128.load64_splat
+       i32.const 9440
+       v128.load64_splat
+       local.get $20
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $22
+       i32.const 9448
+       v128.load64_splat
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.set $20
+       local.get $19
+       i32.const 9456
+       v128.load64_splat
+       v128.and
+       i32.const 9464
+       v128.load64_splat
+       i64x2.sub
+       local.set $19
+       i32.const 9504
+       v128.load64_splat
+       block $wasm/kl-div/expNotAboveF64x2|inlined.4 (result v128)
+        local.get $18
+        i32.const 9472
+        v128.load64_splat
+        f64x2.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $20
+         local.get $19
+         i32.const 9480
+         v128.load64_splat
+         i64x2.add
+         i32.const 52
+         i64x2.shl
+         f64x2.mul
+         br $wasm/kl-div/expNotAboveF64x2|inlined.4
+        end
+        local.get $20
+        local.get $19
+        i32.const 1
+        i64x2.shr_s
+        local.tee $18
+        i32.const 9488
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+        local.get $19
+        local.get $18
+        i64x2.sub
+        i32.const 9496
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+       end
        local.get $13
-       local.get $14
+       local.get $17
        f64x2.gt
        v128.bitselect
        local.get $13
-       local.get $17
+       local.get $16
        f64x2.sub
        f64x2.mul
        br $wasm/kl-div/lossF64x2|inlined.4
       end
       local.get $13
-      i32.const 9384
+      i32.const 9512
       v128.load64_splat
       i64x2.sub
       i32.const 52
       i64x2.shr_s
-      local.tee $14
-      local.get $14
+      local.tee $17
+      local.get $17
       i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
       f64x2.convert_low_i32x4_s
       local.set $18
       local.get $13
-      local.get $14
+      local.get $17
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 9392
+      i32.const 9520
       v128.load64_splat
       f64x2.sub
-      local.tee $19
-      i32.const 9400
+      local.tee $17
+      i32.const 9528
       v128.load64_splat
-      local.get $19
+      local.get $17
       f64x2.add
       f64x2.div
+      local.tee $19
+      local.get $19
+      f64x2.mul
       local.tee $20
       local.get $20
       f64x2.mul
-      local.tee $21
-      local.get $21
-      f64x2.mul
-      local.set $22
+      local.set $21
       local.get $13
       local.get $18
-      i32.const 9480
+      i32.const 9608
       v128.load64_splat
       f64x2.mul
-      i32.const 9464
+      i32.const 9592
       v128.load64_splat
-      local.get $19
-      f64x2.mul
-      local.get $19
-      f64x2.mul
-      local.tee $14
-      local.get $20
-      local.get $14
-      local.get $21
-      local.get $22
-      local.get $22
-      local.get $22
-      i32.const 9432
-      v128.load64_splat
-      f64x2.mul
-      i32.const 9440
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 9448
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 9456
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      local.get $22
-      local.get $22
-      local.get $22
-      i32.const 9408
-      v128.load64_splat
-      f64x2.mul
-      i32.const 9416
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 9424
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      f64x2.add
-      f64x2.mul
-      local.get $18
-      i32.const 9472
-      v128.load64_splat
-      f64x2.mul
-      f64x2.add
-      f64x2.sub
-      local.get $19
-      f64x2.sub
-      f64x2.sub
-      f64x2.mul
-      local.get $13
       local.get $17
+      f64x2.mul
+      local.get $17
+      f64x2.mul
+      local.tee $22
+      local.get $19
+      local.get $22
+      local.get $20
+      local.get $21
+      local.get $21
+      local.get $21
+      i32.const 9560
+      v128.load64_splat
+      f64x2.mul
+      i32.const 9568
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 9576
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 9584
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      local.get $21
+      local.get $21
+      local.get $21
+      i32.const 9536
+      v128.load64_splat
+      f64x2.mul
+      i32.const 9544
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 9552
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      f64x2.add
+      f64x2.mul
+      local.get $18
+      i32.const 9600
+      v128.load64_splat
+      f64x2.mul
+      f64x2.add
+      f64x2.sub
+      local.get $17
+      f64x2.sub
+      f64x2.sub
+      f64x2.mul
+      local.get $13
+      local.get $16
       f64x2.mul
       f64x2.sub
      end
@@ -8851,39 +9410,39 @@
     local.get $1
     i32.add
     f64.load
-    local.set $15
+    local.set $14
     local.get $2
     local.get $8
     i32.add
     f64.load
-    local.set $16
+    local.set $15
     local.get $3
     local.get $8
     i32.add
     block $wasm/kl-div/lossScalar|inlined.9 (result f64)
      local.get $4
      if
-      local.get $16
-      call $~lib/math/NativeMath.exp
-      local.get $16
       local.get $15
+      call $~lib/math/NativeMath.exp
+      local.get $15
+      local.get $14
       f64.sub
       f64.mul
       br $wasm/kl-div/lossScalar|inlined.9
      end
-     local.get $16
+     local.get $15
      f64.const 0
      f64.eq
      if (result f64)
       f64.const 0
      else
-      local.get $16
-      local.get $16
+      local.get $15
+      local.get $15
       call $~lib/math/NativeMath.log
       f64.mul
      end
-     local.get $16
      local.get $15
+     local.get $14
      f64.mul
      f64.sub
     end
@@ -8907,13 +9466,14 @@
   (local $11 i32)
   (local $12 i32)
   (local $13 v128)
-  (local $14 f64)
+  (local $14 v128)
   (local $15 f64)
-  (local $16 v128)
+  (local $16 f64)
   (local $17 v128)
   (local $18 v128)
   (local $19 v128)
   (local $20 v128)
+  (local $21 v128)
   local.get $5
   f32.demote_f64
   f32x4.splat
@@ -8945,7 +9505,7 @@
       i32.const 0
      else
       local.get $13
-      i32.const 7704
+      i32.const 7736
       v128.load32_splat
       i32x4.lt_s
       local.get $13
@@ -8972,7 +9532,7 @@
         i32.add
         f32.load
         f64.promote_f32
-        local.set $14
+        local.set $15
         local.get $3
         local.get $9
         i32.add
@@ -8981,19 +9541,19 @@
         i32.add
         f32.load
         f64.promote_f32
-        local.tee $15
+        local.tee $16
         f64.const 0
         f64.eq
         if (result f64)
          f64.const 0
         else
-         local.get $15
-         local.get $15
+         local.get $16
+         local.get $16
          call $~lib/math/NativeMath.log
          f64.mul
         end
+        local.get $16
         local.get $15
-        local.get $14
         f64.mul
         f64.sub
         local.get $5
@@ -9013,7 +9573,7 @@
      local.get $12
      i32.add
      v128.load
-     local.set $16
+     local.set $17
      local.get $3
      local.get $12
      i32.add
@@ -9021,124 +9581,146 @@
       local.get $4
       if
        local.get $13
-       i32.const 7708
-       v128.load32_splat
-       local.tee $17
-       f32x4.pmin
-       i32.const 7712
-       v128.load32_splat
-       f32x4.pmax
-       local.tee $18
-       i32.const 7716
-       v128.load32_splat
-       f32x4.mul
-       i32.const 7720
-       v128.load32_splat
-       f32x4.add
-       local.tee $19
-       i32.const 7724
-       v128.load32_splat
-       f32x4.sub
-       local.set $20
-       local.get $18
-       local.get $20
-       i32.const 7728
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.get $20
-       i32.const 7732
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.tee $18
-       local.get $18
-       f32x4.mul
-       local.set $20
-       i32.const 7780
-       v128.load32_splat
-       i32.const 7736
-       v128.load32_splat
-       local.get $18
-       f32x4.mul
        i32.const 7740
        v128.load32_splat
-       f32x4.add
-       local.get $20
+       local.tee $18
+       f32x4.pmin
        i32.const 7744
        v128.load32_splat
-       local.get $18
-       f32x4.mul
+       f32x4.pmax
+       local.tee $19
        i32.const 7748
        v128.load32_splat
-       f32x4.add
-       local.get $20
+       f32x4.mul
        i32.const 7752
        v128.load32_splat
-       local.get $18
-       f32x4.mul
+       f32x4.add
+       local.tee $20
        i32.const 7756
        v128.load32_splat
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       local.get $20
-       f32x4.mul
-       local.get $18
-       f32x4.add
+       f32x4.sub
+       local.set $14
+       local.get $19
+       local.get $14
        i32.const 7760
        v128.load32_splat
-       f32x4.add
-       local.get $19
+       f32x4.mul
+       f32x4.sub
+       local.get $14
        i32.const 7764
        v128.load32_splat
-       v128.and
+       f32x4.mul
+       f32x4.sub
+       local.tee $21
+       local.get $21
+       f32x4.mul
+       local.set $14
        i32.const 7768
        v128.load32_splat
-       i32x4.sub
-       local.tee $18
-       i32.const 1
-       i32x4.shr_s
-       local.tee $19
+       local.get $21
+       f32x4.mul
        i32.const 7772
        v128.load32_splat
-       i32x4.add
-       i32.const 23
-       i32x4.shl
-       f32x4.mul
-       local.get $18
-       local.get $19
-       i32x4.sub
+       f32x4.add
+       local.get $14
        i32.const 7776
        v128.load32_splat
-       i32x4.add
-       i32.const 23
-       i32x4.shl
+       local.get $21
        f32x4.mul
+       i32.const 7780
+       v128.load32_splat
+       f32x4.add
+       local.get $14
+       i32.const 7784
+       v128.load32_splat
+       local.get $21
+       f32x4.mul
+       i32.const 7788
+       v128.load32_splat
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $14
+       f32x4.mul
+       local.get $21
+       f32x4.add
+       i32.const 7792
+       v128.load32_splat
+       f32x4.add
+       local.set $14
+       local.get $20
+       i32.const 7796
+       v128.load32_splat
+       v128.and
+       i32.const 7800
+       v128.load32_splat
+       i32x4.sub
+       local.set $20
+       i32.const 7820
+       v128.load32_splat
+       block $wasm/kl-div/expNotAboveF32x4|inlined.4 (result v128)
+        local.get $19
+        i32.const 7804
+        v128.load32_splat
+        f32x4.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $14
+         local.get $20
+         i32.const 7808
+         v128.load32_splat
+         i32x4.add
+         i32.const 23
+         i32x4.shl
+         f32x4.mul
+         br $wasm/kl-div/expNotAboveF32x4|inlined.4
+        end
+        local.get $14
+        local.get $20
+        i32.const 1
+        i32x4.shr_s
+        local.tee $14
+        i32.const 7812
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+        local.get $20
+        local.get $14
+        i32x4.sub
+        i32.const 7816
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+       end
        local.get $13
-       local.get $17
+       local.get $18
        f32x4.gt
        v128.bitselect
        local.get $13
-       local.get $16
+       local.get $17
        f32x4.sub
        f32x4.mul
        br $wasm/kl-div/lossF32x4|inlined.4
       end
       local.get $13
       local.get $13
-      i32.const 7784
+      i32.const 7824
       v128.load32_splat
       i32x4.sub
       i32.const 23
       i32x4.shr_s
-      local.tee $17
+      local.tee $14
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7788
+      i32.const 7828
       v128.load32_splat
       f32x4.sub
       local.tee $18
@@ -9153,37 +9735,37 @@
       local.get $18
       local.get $19
       f32x4.mul
-      i32.const 7792
+      i32.const 7832
       v128.load32_splat
       local.get $18
       f32x4.mul
-      i32.const 7796
+      i32.const 7836
       v128.load32_splat
       f32x4.add
       local.get $19
-      i32.const 7800
+      i32.const 7840
       v128.load32_splat
       local.get $18
       f32x4.mul
-      i32.const 7804
+      i32.const 7844
       v128.load32_splat
       f32x4.add
       f32x4.mul
       f32x4.add
       local.get $20
-      i32.const 7808
+      i32.const 7848
       v128.load32_splat
       local.get $18
       f32x4.mul
-      i32.const 7812
+      i32.const 7852
       v128.load32_splat
       f32x4.add
       local.get $19
-      i32.const 7816
+      i32.const 7856
       v128.load32_splat
       local.get $18
       f32x4.mul
-      i32.const 7820
+      i32.const 7860
       v128.load32_splat
       f32x4.add
       f32x4.mul
@@ -9193,26 +9775,26 @@
       local.get $20
       local.get $20
       f32x4.mul
-      i32.const 7824
+      i32.const 7864
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
       local.get $19
-      i32.const 7828
+      i32.const 7868
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
-      local.get $17
+      local.get $14
       f32x4.convert_i32x4_s
-      i32.const 7832
+      i32.const 7872
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
       local.get $13
-      local.get $16
+      local.get $17
       f32x4.mul
       f32x4.sub
      end
@@ -9244,40 +9826,40 @@
     i32.add
     f32.load
     f64.promote_f32
-    local.set $14
+    local.set $15
     local.get $2
     local.get $8
     i32.add
     f32.load
     f64.promote_f32
-    local.set $15
+    local.set $16
     local.get $3
     local.get $8
     i32.add
     block $wasm/kl-div/lossScalar|inlined.3 (result f64)
      local.get $4
      if
-      local.get $15
+      local.get $16
       call $~lib/math/NativeMath.exp
+      local.get $16
       local.get $15
-      local.get $14
       f64.sub
       f64.mul
       br $wasm/kl-div/lossScalar|inlined.3
      end
-     local.get $15
+     local.get $16
      f64.const 0
      f64.eq
      if (result f64)
       f64.const 0
      else
-      local.get $15
-      local.get $15
+      local.get $16
+      local.get $16
       call $~lib/math/NativeMath.log
       f64.mul
      end
+     local.get $16
      local.get $15
-     local.get $14
      f64.mul
      f64.sub
     end
@@ -9305,9 +9887,9 @@
   (local $17 v128)
   (local $18 v128)
   (local $19 v128)
-  (local $20 f64)
+  (local $20 v128)
   (local $21 f64)
-  (local $22 v128)
+  (local $22 f64)
   (local $23 v128)
   (local $24 v128)
   (local $25 i32)
@@ -9359,7 +9941,7 @@
       i32.const 0
      else
       local.get $24
-      i32.const 9488
+      i32.const 9616
       v128.load64_splat
       i64x2.lt_s
       local.get $24
@@ -9490,33 +10072,33 @@
      local.get $7
      if (result v128)
       local.get $24
-      i32.const 9496
+      i32.const 9624
       v128.load64_splat
-      local.tee $19
+      local.tee $20
       f64x2.pmin
-      i32.const 9504
+      i32.const 9632
       v128.load64_splat
       f64x2.pmax
-      local.tee $16
-      i32.const 9512
+      local.tee $19
+      i32.const 9640
       v128.load64_splat
       f64x2.mul
-      i32.const 9520
+      i32.const 9648
       v128.load64_splat
       f64x2.add
       local.tee $18
-      i32.const 9528
+      i32.const 9656
       v128.load64_splat
       f64x2.sub
       local.set $15
-      local.get $16
+      local.get $19
       local.get $15
-      i32.const 9536
+      i32.const 9664
       v128.load64_splat
       f64x2.mul
       f64x2.sub
       local.get $15
-      i32.const 9544
+      i32.const 9672
       v128.load64_splat
       f64x2.mul
       f64x2.sub
@@ -9527,101 +10109,123 @@
       local.get $16
       f64x2.mul
       local.set $15
+      i32.const 9680
+      v128.load64_splat
+      local.get $17
+      f64x2.add
+      local.get $16
+      i32.const 9688
+      v128.load64_splat
+      i32.const 9696
+      v128.load64_splat
+      local.get $17
+      f64x2.mul
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      local.get $15
+      i32.const 9704
+      v128.load64_splat
+      i32.const 9712
+      v128.load64_splat
+      local.get $17
+      f64x2.mul
+      f64x2.add
+      local.get $16
+      i32.const 9720
+      v128.load64_splat
+      i32.const 9728
+      v128.load64_splat
+      local.get $17
+      f64x2.mul
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      local.get $15
+      local.get $15
+      f64x2.mul
+      i32.const 9736
+      v128.load64_splat
+      i32.const 9744
+      v128.load64_splat
+      local.get $17
+      f64x2.mul
+      f64x2.add
+      local.get $16
+      i32.const 9752
+      v128.load64_splat
+      i32.const 9760
+      v128.load64_splat
+      local.get $17
+      f64x2.mul
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      local.get $15
+      i32.const 9768
+      v128.load64_splat
+      f64x2.mul
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      local.set $15
+      local.get $18
+      i32.const 9776
+      v128.load64_splat
+      v128.and
+      i32.const 9784
+      v128.load64_splat
+      i64x2.sub
+      local.set $16
       local.get $5
       local.get $25
       i32.add
       local.get $11
-      i32.const 9680
+      i32.const 9824
       v128.load64_splat
-      i32.const 9552
-      v128.load64_splat
-      local.get $17
-      f64x2.add
-      local.get $16
-      i32.const 9560
-      v128.load64_splat
-      i32.const 9568
-      v128.load64_splat
-      local.get $17
-      f64x2.mul
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      local.get $15
-      i32.const 9576
-      v128.load64_splat
-      i32.const 9584
-      v128.load64_splat
-      local.get $17
-      f64x2.mul
-      f64x2.add
-      local.get $16
-      i32.const 9592
-      v128.load64_splat
-      i32.const 9600
-      v128.load64_splat
-      local.get $17
-      f64x2.mul
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      local.get $15
-      local.get $15
-      f64x2.mul
-      i32.const 9608
-      v128.load64_splat
-      i32.const 9616
-      v128.load64_splat
-      local.get $17
-      f64x2.mul
-      f64x2.add
-      local.get $16
-      i32.const 9624
-      v128.load64_splat
-      i32.const 9632
-      v128.load64_splat
-      local.get $17
-      f64x2.mul
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      local.get $15
-      i32.const 9640
-      v128.load64_splat
-      f64x2.mul
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      local.get $18
-      i32.const 9648
-      v128.load64_splat
-      v128.and
-      i32.const 9656
-      v128.load64_splat
-      i64x2.sub
-      local.tee $16
-      i32.const 1
-      i64x2.shr_s
-      local.tee $15
-      i32.const 9664
-      v128.load64_splat
-      i64x2.add
-      i32.const 52
-      i64x2.shl
-      f64x2.mul
-      local.get $16
-      local.get $15
-      i64x2.sub
-      i32.const 9672
-      v128.load64_splat
-      i64x2.add
-      i32.const 52
-      i64x2.shl
-      f64x2.mul
+      block $wasm/kl-div/expNotAboveF64x2|inlined.5 (result v128)
+       local.get $19
+       i32.const 9792
+       v128.load64_splat
+       f64x2.lt
+       v128.any_true
+       i32.eqz
+       if
+        local.get $15
+        local.get $16
+        i32.const 9800
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+        br $wasm/kl-div/expNotAboveF64x2|inlined.5
+       end
+       local.get $15
+       local.get $16
+       i32.const 1
+       i64x2.shr_s
+       local.tee $15
+       i32.const 9808
+       v128.load64_splat
+       i64x2.add
+       i32.const 52
+       i64x2.shl
+       f64x2.mul
+       local.get $16
+       local.get $15
+       i64x2.sub
+       i32.const 9816
+       v128.load64_splat
+       i64x2.add
+       i32.const 52
+       i64x2.shl
+       f64x2.mul
+      end
       local.get $24
-      local.get $19
+      local.get $20
       f64x2.gt
       v128.bitselect
       local.tee $16
@@ -9655,11 +10259,11 @@
       local.get $11
       local.get $24
       f64x2.mul
-      local.tee $19
+      local.tee $20
       f64x2.neg
       v128.store
       local.get $24
-      i32.const 9688
+      i32.const 9832
       v128.load64_splat
       i64x2.sub
       i32.const 52
@@ -9668,93 +10272,93 @@
       local.get $15
       i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
       f64x2.convert_low_i32x4_s
-      local.set $18
+      local.set $19
       local.get $24
       local.get $15
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 9696
+      i32.const 9840
       v128.load64_splat
       f64x2.sub
-      local.tee $17
-      i32.const 9704
+      local.tee $18
+      i32.const 9848
       v128.load64_splat
-      local.get $17
+      local.get $18
       f64x2.add
       f64x2.div
+      local.tee $17
+      local.get $17
+      f64x2.mul
       local.tee $16
       local.get $16
       f64x2.mul
-      local.tee $23
-      local.get $23
-      f64x2.mul
-      local.set $22
+      local.set $23
       local.get $6
       local.get $25
       i32.add
       local.get $11
+      local.get $19
+      i32.const 9928
+      v128.load64_splat
+      f64x2.mul
+      i32.const 9912
+      v128.load64_splat
       local.get $18
-      i32.const 9784
-      v128.load64_splat
       f64x2.mul
-      i32.const 9768
-      v128.load64_splat
-      local.get $17
-      f64x2.mul
-      local.get $17
+      local.get $18
       f64x2.mul
       local.tee $15
-      local.get $16
+      local.get $17
       local.get $15
+      local.get $16
       local.get $23
-      local.get $22
-      local.get $22
-      local.get $22
-      i32.const 9736
+      local.get $23
+      local.get $23
+      i32.const 9880
       v128.load64_splat
       f64x2.mul
-      i32.const 9744
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 9752
+      i32.const 9888
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 9760
+      i32.const 9896
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      local.get $22
-      local.get $22
-      local.get $22
-      i32.const 9712
-      v128.load64_splat
-      f64x2.mul
-      i32.const 9720
+      i32.const 9904
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 9728
+      local.get $23
+      local.get $23
+      local.get $23
+      i32.const 9856
+      v128.load64_splat
+      f64x2.mul
+      i32.const 9864
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 9872
       v128.load64_splat
       f64x2.add
       f64x2.mul
       f64x2.add
       f64x2.add
-      f64x2.mul
-      local.get $18
-      i32.const 9776
-      v128.load64_splat
-      f64x2.mul
-      f64x2.add
-      f64x2.sub
-      local.get $17
-      f64x2.sub
-      f64x2.sub
-      local.tee $15
       f64x2.mul
       local.get $19
+      i32.const 9920
+      v128.load64_splat
+      f64x2.mul
+      f64x2.add
+      f64x2.sub
+      local.get $18
+      f64x2.sub
+      f64x2.sub
+      local.tee $15
+      f64x2.mul
+      local.get $20
       local.get $24
       f64x2.div
       f64x2.add
@@ -9807,19 +10411,19 @@
     local.get $3
     i32.add
     f64.load
-    local.set $21
+    local.set $22
     local.get $2
     local.get $4
     i32.add
     f64.load
-    local.set $20
+    local.set $21
     local.get $7
     if
      local.get $2
      local.get $5
      i32.add
      local.get $10
-     local.get $20
+     local.get $21
      call $~lib/math/NativeMath.exp
      local.tee $14
      f64.mul
@@ -9830,8 +10434,8 @@
      local.get $6
      i32.add
      local.get $10
-     local.get $20
      local.get $21
+     local.get $22
      f64.sub
      f64.mul
      local.get $14
@@ -9844,7 +10448,7 @@
      local.get $5
      i32.add
      local.get $10
-     local.get $20
+     local.get $21
      f64.mul
      f64.neg
      f64.store
@@ -9852,24 +10456,24 @@
      local.get $6
      i32.add
      local.get $10
-     local.get $20
+     local.get $21
      f64.const 0
      f64.eq
      if (result f64)
       f64.const 0
      else
-      local.get $20
+      local.get $21
       call $~lib/math/NativeMath.log
      end
      f64.mul
      local.get $10
-     local.get $20
+     local.get $21
      f64.mul
-     local.get $20
+     local.get $21
      f64.div
      f64.add
      local.get $10
-     local.get $21
+     local.get $22
      f64.mul
      f64.sub
      f64.store
@@ -9944,9 +10548,9 @@
   (local $20 v128)
   (local $21 i32)
   (local $22 v128)
-  (local $23 v128)
+  (local $23 f64)
   (local $24 f64)
-  (local $25 f64)
+  (local $25 v128)
   (local $26 v128)
   (local $27 v128)
   (local $28 v128)
@@ -9996,7 +10600,7 @@
       i32.const 0
      else
       local.get $22
-      i32.const 7836
+      i32.const 7876
       v128.load32_splat
       i32x4.lt_s
       local.get $22
@@ -10023,7 +10627,7 @@
         i32.add
         f32.load
         f64.promote_f32
-        local.set $24
+        local.set $23
         local.get $5
         local.get $15
         i32.add
@@ -10045,7 +10649,7 @@
         i32.add
         f32.load
         f64.promote_f32
-        local.tee $25
+        local.tee $24
         f64.mul
         f64.neg
         f32.demote_f64
@@ -10054,24 +10658,24 @@
         local.get $15
         i32.add
         local.get $11
-        local.get $25
+        local.get $24
         f64.const 0
         f64.eq
         if (result f64)
          f64.const 0
         else
-         local.get $25
+         local.get $24
          call $~lib/math/NativeMath.log
         end
         f64.mul
         local.get $11
-        local.get $25
+        local.get $24
         f64.mul
-        local.get $25
+        local.get $24
         f64.div
         f64.add
         local.get $11
-        local.get $24
+        local.get $23
         f64.mul
         f64.sub
         f32.demote_f64
@@ -10134,111 +10738,133 @@
      local.get $7
      if (result v128)
       local.get $22
-      i32.const 7840
+      i32.const 7880
       v128.load32_splat
-      local.tee $23
+      local.tee $25
       f32x4.pmin
-      i32.const 7844
+      i32.const 7884
       v128.load32_splat
       f32x4.pmax
       local.tee $26
-      i32.const 7848
+      i32.const 7888
       v128.load32_splat
       f32x4.mul
-      i32.const 7852
+      i32.const 7892
       v128.load32_splat
       f32x4.add
       local.tee $27
-      i32.const 7856
+      i32.const 7896
       v128.load32_splat
       f32x4.sub
       local.set $28
       local.get $26
       local.get $28
-      i32.const 7860
+      i32.const 7900
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       local.get $28
-      i32.const 7864
+      i32.const 7904
       v128.load32_splat
       f32x4.mul
       f32x4.sub
-      local.tee $26
-      local.get $26
+      local.tee $28
+      local.get $28
       f32x4.mul
+      local.set $29
+      i32.const 7908
+      v128.load32_splat
+      local.get $28
+      f32x4.mul
+      i32.const 7912
+      v128.load32_splat
+      f32x4.add
+      local.get $29
+      i32.const 7916
+      v128.load32_splat
+      local.get $28
+      f32x4.mul
+      i32.const 7920
+      v128.load32_splat
+      f32x4.add
+      local.get $29
+      i32.const 7924
+      v128.load32_splat
+      local.get $28
+      f32x4.mul
+      i32.const 7928
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $29
+      f32x4.mul
+      local.get $28
+      f32x4.add
+      i32.const 7932
+      v128.load32_splat
+      f32x4.add
       local.set $28
+      local.get $27
+      i32.const 7936
+      v128.load32_splat
+      v128.and
+      i32.const 7940
+      v128.load32_splat
+      i32x4.sub
+      local.set $27
       local.get $5
       local.get $14
       i32.add
       local.get $12
-      i32.const 7912
+      i32.const 7960
       v128.load32_splat
-      i32.const 7868
-      v128.load32_splat
-      local.get $26
-      f32x4.mul
-      i32.const 7872
-      v128.load32_splat
-      f32x4.add
-      local.get $28
-      i32.const 7876
-      v128.load32_splat
-      local.get $26
-      f32x4.mul
-      i32.const 7880
-      v128.load32_splat
-      f32x4.add
-      local.get $28
-      i32.const 7884
-      v128.load32_splat
-      local.get $26
-      f32x4.mul
-      i32.const 7888
-      v128.load32_splat
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $28
-      f32x4.mul
-      local.get $26
-      f32x4.add
-      i32.const 7892
-      v128.load32_splat
-      f32x4.add
-      local.get $27
-      i32.const 7896
-      v128.load32_splat
-      v128.and
-      i32.const 7900
-      v128.load32_splat
-      i32x4.sub
-      local.tee $26
-      i32.const 1
-      i32x4.shr_s
-      local.tee $27
-      i32.const 7904
-      v128.load32_splat
-      i32x4.add
-      i32.const 23
-      i32x4.shl
-      f32x4.mul
-      local.get $26
-      local.get $27
-      i32x4.sub
-      i32.const 7908
-      v128.load32_splat
-      i32x4.add
-      i32.const 23
-      i32x4.shl
-      f32x4.mul
+      block $wasm/kl-div/expNotAboveF32x4|inlined.5 (result v128)
+       local.get $26
+       i32.const 7944
+       v128.load32_splat
+       f32x4.lt
+       v128.any_true
+       i32.eqz
+       if
+        local.get $28
+        local.get $27
+        i32.const 7948
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+        br $wasm/kl-div/expNotAboveF32x4|inlined.5
+       end
+       local.get $28
+       local.get $27
+       i32.const 1
+       i32x4.shr_s
+       local.tee $26
+       i32.const 7952
+       v128.load32_splat
+       i32x4.add
+       i32.const 23
+       i32x4.shl
+       f32x4.mul
+       local.get $27
+       local.get $26
+       i32x4.sub
+       i32.const 7956
+       v128.load32_splat
+       i32x4.add
+       i32.const 23
+       i32x4.shl
+       f32x4.mul
+      end
       local.get $22
-      local.get $23
+      local.get $25
       f32x4.gt
       v128.bitselect
-      local.tee $23
+      local.tee $25
       f32x4.mul
       local.tee $26
       f32x4.neg
@@ -10252,13 +10878,13 @@
       f32x4.sub
       local.tee $12
       f32x4.mul
-      local.get $23
+      local.get $25
       f32x4.mul
       local.get $26
       f32x4.add
       v128.store
       local.get $17
-      local.get $23
+      local.get $25
       local.get $12
       f32x4.mul
       local.tee $12
@@ -10276,98 +10902,98 @@
       local.get $12
       local.get $22
       f32x4.mul
-      local.tee $26
+      local.tee $25
       f32x4.neg
       v128.store
       local.get $22
       local.get $22
-      i32.const 7916
+      i32.const 7964
       v128.load32_splat
       i32x4.sub
       i32.const 23
       i32x4.shr_s
-      local.tee $27
+      local.tee $26
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7920
+      i32.const 7968
       v128.load32_splat
       f32x4.sub
+      local.tee $27
+      local.get $27
+      f32x4.mul
       local.tee $28
       local.get $28
       f32x4.mul
-      local.tee $29
-      local.get $29
-      f32x4.mul
-      local.set $23
+      local.set $29
       local.get $6
       local.get $14
       i32.add
       local.get $12
+      local.get $27
+      local.get $27
       local.get $28
-      local.get $28
-      local.get $29
       f32x4.mul
-      i32.const 7924
+      i32.const 7972
       v128.load32_splat
-      local.get $28
+      local.get $27
       f32x4.mul
-      i32.const 7928
+      i32.const 7976
       v128.load32_splat
       f32x4.add
-      local.get $29
-      i32.const 7932
-      v128.load32_splat
       local.get $28
+      i32.const 7980
+      v128.load32_splat
+      local.get $27
       f32x4.mul
-      i32.const 7936
+      i32.const 7984
       v128.load32_splat
       f32x4.add
       f32x4.mul
-      f32x4.add
-      local.get $23
-      i32.const 7940
-      v128.load32_splat
-      local.get $28
-      f32x4.mul
-      i32.const 7944
-      v128.load32_splat
       f32x4.add
       local.get $29
-      i32.const 7948
+      i32.const 7988
       v128.load32_splat
+      local.get $27
+      f32x4.mul
+      i32.const 7992
+      v128.load32_splat
+      f32x4.add
       local.get $28
+      i32.const 7996
+      v128.load32_splat
+      local.get $27
       f32x4.mul
-      i32.const 7952
+      i32.const 8000
       v128.load32_splat
       f32x4.add
       f32x4.mul
       f32x4.add
       f32x4.mul
       f32x4.add
-      local.get $23
-      local.get $23
-      f32x4.mul
-      i32.const 7956
-      v128.load32_splat
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
       local.get $29
-      i32.const 7960
+      local.get $29
+      f32x4.mul
+      i32.const 8004
+      v128.load32_splat
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      local.get $28
+      i32.const 8008
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
-      local.get $27
+      local.get $26
       f32x4.convert_i32x4_s
-      i32.const 7964
+      i32.const 8012
       v128.load32_splat
       f32x4.mul
       f32x4.add
-      local.tee $23
+      local.tee $26
       f32x4.mul
-      local.get $26
+      local.get $25
       local.get $22
       f32x4.div
       f32x4.add
@@ -10378,7 +11004,7 @@
       v128.store
       local.get $17
       local.get $22
-      local.get $23
+      local.get $26
       f32x4.mul
       local.get $22
       local.get $19
@@ -10429,20 +11055,20 @@
     i32.add
     f32.load
     f64.promote_f32
-    local.set $24
+    local.set $23
     local.get $2
     local.get $4
     i32.add
     f32.load
     f64.promote_f32
-    local.set $25
+    local.set $24
     local.get $7
     if
      local.get $2
      local.get $5
      i32.add
      local.get $11
-     local.get $25
+     local.get $24
      call $~lib/math/NativeMath.exp
      local.tee $30
      f64.mul
@@ -10454,8 +11080,8 @@
      local.get $6
      i32.add
      local.get $11
-     local.get $25
      local.get $24
+     local.get $23
      f64.sub
      f64.mul
      local.get $30
@@ -10469,7 +11095,7 @@
      local.get $5
      i32.add
      local.get $11
-     local.get $25
+     local.get $24
      f64.mul
      f64.neg
      f32.demote_f64
@@ -10478,24 +11104,24 @@
      local.get $6
      i32.add
      local.get $11
-     local.get $25
+     local.get $24
      f64.const 0
      f64.eq
      if (result f64)
       f64.const 0
      else
-      local.get $25
+      local.get $24
       call $~lib/math/NativeMath.log
      end
      f64.mul
      local.get $11
-     local.get $25
+     local.get $24
      f64.mul
-     local.get $25
+     local.get $24
      f64.div
      f64.add
      local.get $11
-     local.get $24
+     local.get $23
      f64.mul
      f64.sub
      f32.demote_f64
@@ -10512,31 +11138,31 @@
     i32.add
     f32.load
     f64.promote_f32
-    local.set $24
+    local.set $23
     local.get $16
     block $wasm/kl-div/lossScalar|inlined.5 (result f64)
      local.get $7
      if
-      local.get $24
+      local.get $23
       call $~lib/math/NativeMath.exp
-      local.get $24
+      local.get $23
       local.get $11
       f64.sub
       f64.mul
       br $wasm/kl-div/lossScalar|inlined.5
      end
-     local.get $24
+     local.get $23
      f64.const 0
      f64.eq
      if (result f64)
       f64.const 0
      else
-      local.get $24
-      local.get $24
+      local.get $23
+      local.get $23
       call $~lib/math/NativeMath.log
       f64.mul
      end
-     local.get $24
+     local.get $23
      local.get $11
      f64.mul
      f64.sub
