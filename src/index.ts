@@ -34,6 +34,7 @@ export type { Backend } from './kernels/dispatch.js';
 export {
   getBackend,
   getNumThreads,
+  initThreads,
   PARALLEL_THRESHOLD,
   setBackend,
   setNumThreads,

@@ -8,8 +8,8 @@
 
 import { ArgumentError, describe, KLDivError } from '../errors.js';
 import { klBackward, klPointwise, klSum } from './js/kl-div.js';
-import { availableThreads } from './threads/pool.js';
-import { wasmFailure, wasmScratch } from './wasm/instance.js';
+import { availableThreads, startWorkers } from './threads/pool.js';
+import { sharedWasm, wasmFailure, wasmScratch } from './wasm/instance.js';
 import { threadPolicy, wasmBackward, wasmPointwise, wasmSum } from './wasm/kernels.js';
 
 /** The KL kernels a backend provides (signatures of `kernels/js/kl-div.ts`). */
@@ -133,4 +133,25 @@ export function setNumThreads(n: number): void {
     );
   }
   numThreads = Math.min(n, availableThreads());
+}
+
+/**
+ * Starts the worker threads that large calls may use ({@link getNumThreads} in all, the
+ * calling thread included) and resolves to how many threads calls can now use. Node starts
+ * workers on first use, so this is optional there. In a browser, threads work inside a
+ * cross-origin-isolated Web Worker (a page's main thread may not block), whose workers can
+ * only start asynchronously: await this (after `initWasm()`) before the first large call.
+ * Elsewhere it resolves to 1.
+ *
+ * @example
+ * ```ts
+ * import { initThreads } from 'kldiv';
+ * console.log((await initThreads()) >= 1); // true
+ * ```
+ */
+export async function initThreads(): Promise<number> {
+  const shared = sharedWasm();
+  const threads = getNumThreads();
+  if (shared === undefined || threads < 2) return 1;
+  return 1 + (await startWorkers(threads - 1, shared));
 }

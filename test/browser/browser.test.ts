@@ -2,7 +2,8 @@
  * The built package in a real browser: headless Chromium (Debian's `chromium`, driven by
  * playwright-core) loads dist/ as plain ES modules from a local server, compiles the
  * WebAssembly kernels with `initWasm()` and computes. `.ci/run` installs Chromium; elsewhere
- * the test is skipped with a note when /usr/bin/chromium is missing.
+ * the test is skipped with a note when /usr/bin/chromium is missing. A second page, served
+ * cross-origin isolated, runs kldiv inside a Web Worker that starts threads of its own.
  */
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -43,6 +44,38 @@ test.skipIf(!browserAvailable)(
       expect(out.normalKL).toBe(0.5);
     } finally {
       await browser.close();
+    }
+  },
+  60_000,
+);
+
+test.skipIf(!browserAvailable)(
+  'inside a cross-origin-isolated Web Worker, initThreads() starts a worker that computes chunks',
+  async () => {
+    const isolated = await serveStatic(root, join(root, 'test', 'browser', 'threads.html'), {
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+      'cross-origin-resource-policy': 'same-origin',
+    });
+    const browser = await launchChromium(['--disable-gpu', '--disable-quic']);
+    try {
+      const page = await browser.newPage();
+      await page.goto(isolated.url);
+      await page.waitForFunction(() => document.title === 'done', null, { timeout: 30_000 });
+      const out = JSON.parse((await page.textContent('#out')) ?? '{}');
+      expect(out.error).toBeUndefined();
+      expect(out.crossOriginIsolated).toBe(true);
+      expect(out.initWasm).toBe(true);
+      expect(out.numThreads).toBe(2);
+      expect(out.threads).toBe(2);
+      // 2^20 elements are 128 chunks: the worker took some of them, and results did not change
+      expect(out.workerChunks).toBeGreaterThan(0);
+      expect(out.sameSum).toBe(true);
+      expect(out.sameGrads).toBe(true);
+      expect(Number.isFinite(out.sum)).toBe(true);
+    } finally {
+      await browser.close();
+      isolated.server.close();
     }
   },
   60_000,

@@ -21,10 +21,14 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** Serves files below `root` (`/` is `index`); returns the base URL and a closer. */
+/**
+ * Serves files below `root` (`/` is `index`) with extra response `headers`; returns the base URL
+ * and the server.
+ */
 export async function serveStatic(
   root: string,
   index: string,
+  headers: Record<string, string> = {},
 ): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -33,7 +37,10 @@ export async function serveStatic(
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      ...headers,
+    });
     res.end(readFileSync(file));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -2,12 +2,14 @@ import { afterEach, describe, expect, test } from 'vitest';
 import {
   getBackend,
   getNumThreads,
+  initThreads,
   klDiv,
   PARALLEL_THRESHOLD,
   setBackend,
   setNumThreads,
   terminateThreads,
 } from '../../src/index.js';
+import { threadStats } from '../../src/kernels/threads/pool.js';
 
 afterEach(() => {
   setBackend('wasm');
@@ -49,5 +51,16 @@ describe('backend and thread controls', () => {
     expect(klDiv(x, y, { reduction: 'sum' }).item()).toBe(a);
     setNumThreads(1);
     expect(klDiv(x, y, { reduction: 'sum' }).item()).toBe(a);
+  });
+
+  test('initThreads() resolves to the threads calls can use, and the worker takes chunks', async () => {
+    setNumThreads(1);
+    expect(await initThreads()).toBe(1);
+    setNumThreads(2);
+    expect(await initThreads()).toBe(getNumThreads());
+    const before = threadStats.workerChunks;
+    const n = PARALLEL_THRESHOLD * 8;
+    klDiv(new Float32Array(n).fill(-1.5), new Float32Array(n).fill(0.25), { reduction: 'sum' });
+    if (getNumThreads() > 1) expect(threadStats.workerChunks).toBeGreaterThan(before);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Worker threads for large contiguous jobs (Node `worker_threads`). kldiv's API is
+ * Worker threads for large contiguous jobs: Node `worker_threads`, and Web Workers inside a
+ * browser's cross-origin-isolated worker (a page's main thread may not block). kldiv's API is
  * synchronous, so the calling thread takes part in the work and blocks with `Atomics.wait`
  * for the rest.
  *
@@ -10,7 +11,9 @@
  * caller computes the next chunk itself, so the split balances itself. Sums are kept per chunk
  * and added in chunk order: results never depend on the thread count.
  *
- * Workers are created on first use, `unref()`ed (they never keep a process alive) and reused.
+ * In Node, workers are created on first use, `unref()`ed (they never keep a process alive)
+ * and reused. A browser worker can only be started asynchronously: `initThreads()` starts
+ * them, and calls use those that exist.
  *
  * @module
  */
@@ -59,7 +62,7 @@ interface NodeWorker {
 }
 
 interface Ring {
-  worker: NodeWorker;
+  stop(): Promise<unknown> | void;
   memory: WebAssembly.Memory;
   base: number; // byte offset of slot 0 in the memory
   header: Int32Array[];
@@ -77,6 +80,8 @@ let rings: Ring[] = [];
 /** Ring areas of terminated workers, reused by the next ones (shared memory never shrinks). */
 const freeBases: number[] = [];
 let broken: string | undefined;
+/** @internal Chunks computed by worker threads since the process started (diagnostics, tests). */
+export const threadStats = { workerChunks: 0 };
 
 /**
  * The worker's program, stringified into the worker: self-contained (hence the literal slot
@@ -90,6 +95,9 @@ function workerMain(): void {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   // biome-ignore lint/suspicious/noExplicitAny: injected beside this function
   const run = (globalThis as any).__kldivRunKernel;
+  // a browser parent waits for this before it relies on the worker (Node's parent need not)
+  // biome-ignore lint/suspicious/noExplicitAny: injected beside this function
+  (globalThis as any).__kldivReady?.();
   const i32s: Int32Array[] = [];
   const f64s: Float64Array[] = [];
   for (let slot = 0; slot < slots; slot++) {
@@ -137,58 +145,126 @@ function builtin<T>(name: string): T | undefined {
   return proc?.getBuiltinModule?.(name) as T | undefined;
 }
 
-/** Threads this runtime can use: cores in Node (with `process.getBuiltinModule`), else 1. */
+/** A browser worker that may block (`Atomics.wait`) and share memory with its own workers. */
+export function isolatedBrowserWorker(): boolean {
+  const g = globalThis as { WorkerGlobalScope?: unknown; crossOriginIsolated?: boolean };
+  return (
+    typeof g.WorkerGlobalScope === 'function' &&
+    globalThis instanceof (g.WorkerGlobalScope as new () => object) &&
+    g.crossOriginIsolated === true &&
+    typeof Worker === 'function'
+  );
+}
+
+/**
+ * Threads this runtime can use: cores in Node (with `process.getBuiltinModule`) and in a
+ * cross-origin-isolated browser worker; 1 elsewhere (a page's main thread may not block).
+ */
 export function availableThreads(): number {
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return 1;
+  if (isolatedBrowserWorker()) return Math.max(1, navigator.hardwareConcurrency ?? 1);
   const os = builtin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
   if (os === undefined || builtin('node:worker_threads') === undefined) return 1;
-  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return 1;
   return os.availableParallelism?.() ?? os.cpus().length;
 }
 
-function startRing(wasm: SharedWasm): Ring {
-  const { Worker } = builtin<{ Worker: new (src: string, opts: object) => NodeWorker }>(
-    'node:worker_threads',
-  )!;
-  const { memory, module } = wasm;
+/** A ring's area of the shared memory, its slots marked free. */
+function ringArea(memory: WebAssembly.Memory): number {
   const base = freeBases.pop() ?? memory.grow(Math.ceil((SLOTS * SLOT_BYTES) / 65536)) * 65536;
   // a reused area may hold a terminated ring's states
   for (let s = 0; s < SLOTS; s++) new Int32Array(memory.buffer, base + s * SLOT_BYTES, 1)[0] = FREE;
-  // esbuild (tsx, vitest) may wrap nested functions in __name(); the shim makes that a no-op.
-  const source = `var __name = (f) => f;
-globalThis.__kldivWorkerData = require('node:worker_threads').workerData;
+  return base;
+}
+
+function makeRing(memory: WebAssembly.Memory, base: number, stop: Ring['stop']): Ring {
+  const header = Array.from(
+    { length: SLOTS },
+    (_, s) => new Int32Array(memory.buffer, base + s * SLOT_BYTES, HEADER / 4),
+  );
+  return { stop, memory, base, header, next: 0, pending: new Array(SLOTS).fill(undefined) };
+}
+
+/** What a worker is given: the module, the memory, its ring and the layout. */
+function workerData(wasm: SharedWasm, base: number) {
+  return {
+    module: wasm.module,
+    memory: wasm.memory,
+    base,
+    slots: SLOTS,
+    slotBytes: SLOT_BYTES,
+    header: HEADER,
+    chunkBytes: CHUNK_BYTES,
+  };
+}
+
+// esbuild (tsx, vitest) may wrap nested functions in __name(); the shim makes that a no-op.
+const WORKER_PROGRAM = `var __name = (f) => f;
 globalThis.__kldivRunKernel = ${runKernel.toString()};
-(${workerMain.toString()})();`;
+var __kldivMain = ${workerMain.toString()};`;
+
+function startNodeRing(wasm: SharedWasm): Ring {
+  const { Worker } = builtin<{ Worker: new (src: string, opts: object) => NodeWorker }>(
+    'node:worker_threads',
+  )!;
+  const base = ringArea(wasm.memory);
+  const source = `${WORKER_PROGRAM}
+globalThis.__kldivWorkerData = require('node:worker_threads').workerData;
+__kldivMain();`;
   const worker = new Worker(source, {
     eval: true,
     // not the parent's flags: `--input-type=module` (node -e) would make this CommonJS source
     // an ES module without `require`, and loaders like `--import tsx` only slow the start
     execArgv: [],
-    workerData: {
-      module,
-      memory,
-      base,
-      slots: SLOTS,
-      slotBytes: SLOT_BYTES,
-      header: HEADER,
-      chunkBytes: CHUNK_BYTES,
-    },
+    workerData: workerData(wasm, base),
   });
   worker.unref();
   worker.on('error', (e) => {
     broken = `a kldiv worker thread failed: ${(e as Error)?.message ?? e}`;
   });
-  const header = Array.from(
-    { length: SLOTS },
-    (_, s) => new Int32Array(memory.buffer, base + s * SLOT_BYTES, HEADER / 4),
-  );
-  return { worker, memory, base, header, next: 0, pending: new Array(SLOTS).fill(undefined) };
+  return makeRing(wasm.memory, base, () => worker.terminate());
 }
 
-/** @internal Ensures `count` worker rings exist; false when threads cannot be used. */
-export function ensureWorkers(count: number, wasm: SharedWasm): boolean {
-  if (broken !== undefined) return false;
-  while (rings.length < count) rings.push(startRing(wasm));
-  return true;
+/** Starts a Web Worker on a ring; resolves once its instance exists. */
+function startBrowserRing(wasm: SharedWasm): Promise<Ring> {
+  const base = ringArea(wasm.memory);
+  const source = `${WORKER_PROGRAM}
+self.onmessage = (event) => {
+  self.onmessage = null;
+  globalThis.__kldivWorkerData = event.data;
+  globalThis.__kldivReady = () => self.postMessage('ready');
+  __kldivMain();
+};`;
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  return new Promise<Ring>((resolve, reject) => {
+    worker.onmessage = () => {
+      URL.revokeObjectURL(url);
+      resolve(makeRing(wasm.memory, base, () => worker.terminate()));
+    };
+    worker.onerror = (e) => {
+      URL.revokeObjectURL(url);
+      freeBases.push(base);
+      reject(new Error(`a kldiv worker failed to start: ${e.message}`));
+    };
+    worker.postMessage(workerData(wasm, base));
+  });
+}
+
+/**
+ * @internal Up to `count` worker rings, started here in Node; in a browser only those that
+ * {@link startWorkers} started. Returns how many there are (0 when threads are disabled).
+ */
+export function ensureWorkers(count: number, wasm: SharedWasm): number {
+  if (broken !== undefined) return 0;
+  if (!isolatedBrowserWorker()) while (rings.length < count) rings.push(startNodeRing(wasm));
+  return Math.min(count, rings.length);
+}
+
+/** @internal Starts `count` worker rings where that must be asynchronous (browsers). */
+export async function startWorkers(count: number, wasm: SharedWasm): Promise<number> {
+  if (!isolatedBrowserWorker()) return ensureWorkers(count, wasm);
+  while (rings.length < count) rings.push(await startBrowserRing(wasm));
+  return Math.min(count, rings.length);
 }
 
 /**
@@ -210,7 +286,7 @@ export async function terminateThreads(): Promise<void> {
       Atomics.notify(h, STATE);
     }
   }
-  await Promise.all(old.map((r) => r.worker.terminate()));
+  await Promise.all(old.map((r) => r.stop()));
   for (const ring of old) freeBases.push(ring.base);
 }
 
@@ -288,6 +364,7 @@ export function runParallel(
     if (job.kind >= 1) out1!.set(at(3, p.count), oo + p.outStart);
     if (job.kind === 2) out2!.set(at(4, p.count), oo + p.outStart);
     ring.pending[slot] = undefined;
+    threadStats.workerChunks++;
     Atomics.store(h, STATE, FREE);
   };
   const tryDispatch = (c: number): boolean => {

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { isolatedBrowserWorker } from '../threads/pool.js';
 import { makeScratch, type Scratch, type WasmExports } from './chunk.js';
 import { SHARED_MAX_PAGES, WASM_BASE64, WASM_SHARED_BASE64 } from './module.generated.js';
 
@@ -97,9 +98,9 @@ export interface SharedWasm {
 let shared: SharedWasm | null | undefined;
 
 /**
- * The shared-memory instance (created on first use), or undefined where there is none: no
- * SharedArrayBuffer (a browser page that is not cross-origin isolated) or no threads support.
- * Only Node uses it: browsers keep one instance, as their main thread cannot block on workers.
+ * The shared-memory instance (created on first use), or undefined where there is none: a
+ * browser page's main thread (it may not block on workers, so it keeps one instance), a page
+ * that is not cross-origin isolated (no shared memory), or an engine without threads.
  */
 export function sharedWasm(): SharedWasm | undefined {
   if (shared !== undefined) return shared ?? undefined;
@@ -107,7 +108,11 @@ export function sharedWasm(): SharedWasm | undefined {
   const isNode =
     typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions
       ?.node === 'string';
-  if (!isNode || typeof SharedArrayBuffer === 'undefined' || wasmScratch() === undefined) {
+  if (
+    !(isNode || isolatedBrowserWorker()) ||
+    typeof SharedArrayBuffer === 'undefined' ||
+    wasmScratch() === undefined
+  ) {
     return undefined;
   }
   try {

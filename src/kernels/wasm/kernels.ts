@@ -48,8 +48,7 @@ function runJob(
   const partials = new Float64Array(chunks);
   const threads = threadPolicy.threads(n);
   // with no worker rings, runParallel computes every chunk on this thread
-  const workers =
-    shared !== undefined && threads > 1 && ensureWorkers(threads - 1, shared) ? threads - 1 : 0;
+  const workers = shared !== undefined && threads > 1 ? ensureWorkers(threads - 1, shared) : 0;
   runParallel(local, job, n, workers, x, ox, y, oy, g, gStride, og, out1, out2, oo, partials);
   let total = 0;
   for (let c = 0; c < chunks; c++) total += partials[c];

@@ -1,0 +1,37 @@
+// A cross-origin-isolated module worker using kldiv's threads: the built package as plain ESM.
+import {
+  getNumThreads,
+  initThreads,
+  initWasm,
+  klDiv,
+  klDivBackward,
+  setNumThreads,
+  terminateThreads,
+} from '/dist/index.js';
+import { threadStats } from '/dist/kernels/threads/pool.js';
+
+const out = {};
+try {
+  out.crossOriginIsolated = self.crossOriginIsolated;
+  out.initWasm = await initWasm();
+  setNumThreads(2);
+  out.numThreads = getNumThreads();
+  out.threads = await initThreads();
+  const n = 1 << 20;
+  const x = Float32Array.from({ length: n }, (_, i) => -8 + (i % 1000) / 126);
+  const y = Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) / 5000);
+  const before = threadStats.workerChunks;
+  const two = klDiv(x, y, { reduction: 'sum' }).item();
+  const grads2 = klDivBackward(x, y, { reduction: 'sum' });
+  out.workerChunks = threadStats.workerChunks - before;
+  setNumThreads(1);
+  const one = klDiv(x, y, { reduction: 'sum' }).item();
+  const grads1 = klDivBackward(x, y, { reduction: 'sum' });
+  out.sameSum = Object.is(one, two);
+  out.sameGrads = grads1.gradTarget.data.every((v, i) => Object.is(v, grads2.gradTarget.data[i]));
+  out.sum = two;
+  await terminateThreads();
+} catch (e) {
+  out.error = String(e?.stack ?? e);
+}
+self.postMessage(out);
