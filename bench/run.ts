@@ -44,8 +44,15 @@ const { values: args } = parseArgs({
     'tfjs-wasm-max': { type: 'string', default: '1e8' },
     out: { type: 'string', default: join(here, 'results.json') },
     distill: { type: 'string', default: '64x32000,8x128000' },
+    rounds: { type: 'string', default: '3' },
   },
 });
+/**
+ * Repetitions are split into rounds that alternate kldiv and PyTorch (a subprocess, so not
+ * timed round-robin with kldiv): a slow phase of this shared machine then falls on both
+ * instead of on one whole series, which moved ratios by 30 % and more between runs.
+ */
+const ROUNDS = Math.max(1, Number(args.rounds));
 const sizes = args.sizes.split(',').map(Number);
 const dtypes = args.dtypes.split(',') as DType[];
 const ops = args.ops.split(',') as Op[];
@@ -181,8 +188,16 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length
  * Times stateless peers round-robin: each repetition runs every peer once, so a slow phase of
  * this shared machine hits all of them alike instead of one peer's whole series.
  */
-function timeInterleaved(group: Peer[], op: Op, x: FloatArray, y: FloatArray, reps: number) {
-  for (const peer of group) peer.run(op, x, y); // warm-up (JIT, wasm tier-up, worker start)
+function timeInterleaved(
+  group: Peer[],
+  op: Op,
+  x: FloatArray,
+  y: FloatArray,
+  reps: number,
+  round = 0,
+) {
+  // warm-up (JIT, wasm tier-up, worker start) in the first round only
+  if (round === 0) for (const peer of group) peer.run(op, x, y);
   const times = group.map(() => [] as number[]);
   for (let r = 0; r < reps; r++) {
     group.forEach((peer, i) => {
@@ -191,10 +206,33 @@ function timeInterleaved(group: Peer[], op: Op, x: FloatArray, y: FloatArray, re
       times[i].push((performance.now() - t0) / 1000);
     });
   }
+  // peak memory once, in the last round
   return group.map((peer, i) => ({
     times: times[i],
-    peakBytes: measurePeak(() => peer.run(op, x, y)).peakBytes,
+    peakBytes: round === ROUNDS - 1 ? measurePeak(() => peer.run(op, x, y)).peakBytes : undefined,
   }));
+}
+
+/**
+ * Joins the rows of every round: one row per peer and op, the median of all its times, the
+ * largest peak.
+ */
+function joinRounds(rows: Row[]): Row[] {
+  const joined = new Map<string, Row>();
+  for (const r of rows) {
+    const key = `${r.shape}|${r.size}|${r.dtype}|${r.op}|${r.peer}`;
+    const j = joined.get(key);
+    if (j === undefined) {
+      joined.set(key, { ...r, times: [...(r.times ?? [])] });
+      continue;
+    }
+    j.times!.push(...(r.times ?? []));
+    if (r.peakExtraBytes !== undefined)
+      j.peakExtraBytes = Math.max(j.peakExtraBytes ?? 0, r.peakExtraBytes);
+  }
+  return [...joined.values()].map(({ times, ...r }) =>
+    times !== undefined && times.length > 0 ? { ...r, medianSeconds: median(times) } : r,
+  );
 }
 
 function timePeer(peer: Peer, op: Op, x: FloatArray, y: FloatArray, reps: number) {
@@ -216,6 +254,8 @@ interface Row {
   dtype: DType;
   op: Op;
   peer: string;
+  /** Raw times of one round (joined by joinRounds, not written out). */
+  times?: number[];
   medianSeconds?: number;
   nsPerElement?: number;
   melemPerSecond?: number;
@@ -256,7 +296,7 @@ function torchRows(n: number, dtype: DType, x: FloatArray, y: FloatArray, reps: 
         dtype,
         op: r.op,
         peer: `PyTorch ${r.torch}, ${r.threads} thread${r.threads > 1 ? 's' : ''}`,
-        medianSeconds: median(r.times),
+        times: r.times,
         peakExtraBytes: r.peakBytes,
       }));
   } finally {
@@ -306,21 +346,19 @@ async function main() {
   for (const dtype of dtypes) {
     for (const n of sizes) {
       const { x, y } = inputs(n, dtype);
-      const reps = repsFor(n);
-      const caseRows: Row[] = [];
+      const perRound = Math.ceil(repsFor(n) / ROUNDS);
+      const roundRows: Row[] = [];
       const stateless = peers.filter((p) => p.stateless && !p.skip?.(n, dtype));
-      for (const op of ops) {
-        timeInterleaved(stateless, op, x, y, reps).forEach(({ times, peakBytes }, i) => {
-          caseRows.push({
-            size: n,
-            dtype,
-            op,
-            peer: stateless[i].name,
-            medianSeconds: median(times),
-            peakExtraBytes: peakBytes,
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const op of ops) {
+          timeInterleaved(stateless, op, x, y, perRound, round).forEach((r, i) => {
+            roundRows.push({ size: n, dtype, op, peer: stateless[i].name, ...toRow(r) });
           });
-        });
+        }
+        if (torchVersion !== undefined) roundRows.push(...torchRows(n, dtype, x, y, perRound));
       }
+      const caseRows = joinRounds(roundRows);
+      const reps = perRound * ROUNDS;
       for (const peer of peers.filter((p) => !p.stateless)) {
         const skipped = peer.skip?.(n, dtype);
         if (skipped) {
@@ -355,7 +393,6 @@ async function main() {
           }
         }
       }
-      if (torchVersion !== undefined) caseRows.push(...torchRows(n, dtype, x, y, reps));
       for (const op of ops) {
         const group = caseRows.filter((r) => r.op === op);
         const ref = group.find((r) => r.peer === 'kldiv wasm, 1 thread')?.medianSeconds;
@@ -378,6 +415,55 @@ async function main() {
   console.log(`\nwrote ${args.out}`);
   await terminateThreads();
   await stopSampler();
+}
+
+/** A timing result as the fields of a row. */
+function toRow(r: { times: number[]; peakBytes: number | undefined }) {
+  return { times: r.times, peakExtraBytes: r.peakBytes };
+}
+
+/** PyTorch's unfused distillation loss on the same logits (a python3 subprocess), `reps` times. */
+function torchDistillRows(
+  spec: string,
+  s: FloatArray,
+  t: FloatArray,
+  B: number,
+  V: number,
+  reps: number,
+): Row[] {
+  const dir = mkdtempSync(join(tmpdir(), 'kldiv-distill-'));
+  try {
+    writeFileSync(join(dir, 's.bin'), new Uint8Array(s.buffer));
+    writeFileSync(join(dir, 't.bin'), new Uint8Array(t.buffer));
+    const out = execFileSync(
+      '/usr/bin/python3',
+      [
+        join(here, 'torch_distill.py'),
+        join(dir, 's.bin'),
+        join(dir, 't.bin'),
+        String(B),
+        String(V),
+        String(reps),
+      ],
+      { encoding: 'utf8' },
+    );
+    return out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((r) => ops.includes(r.op))
+      .map((r) => ({
+        shape: spec,
+        size: B * V,
+        dtype: 'float32' as const,
+        op: r.op,
+        peer: `PyTorch ${r.torch} (unfused), 1 thread`,
+        times: r.times,
+        peakExtraBytes: r.peakBytes,
+      }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -411,55 +497,25 @@ function distillation(torchVersion: string | undefined): Row[] {
           : klDivWithLogitsBackward(student, teacher, { ...opts, gradTeacher });
       },
     }));
-    const caseRows: Row[] = [];
-    for (const op of ops) {
-      timeInterleaved(peers, op, s, t, 7).forEach(({ times, peakBytes }, i) => {
-        caseRows.push({
-          shape: spec,
-          size: n,
-          dtype: 'float32',
-          op,
-          peer: peers[i].name,
-          medianSeconds: median(times),
-          peakExtraBytes: peakBytes,
+    const roundRows: Row[] = [];
+    const perRound = Math.ceil(9 / ROUNDS);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const op of ops) {
+        timeInterleaved(peers, op, s, t, perRound, round).forEach((r, i) => {
+          roundRows.push({
+            shape: spec,
+            size: n,
+            dtype: 'float32',
+            op,
+            peer: peers[i].name,
+            ...toRow(r),
+          });
         });
-      });
-    }
-    if (torchVersion !== undefined) {
-      const dir = mkdtempSync(join(tmpdir(), 'kldiv-distill-'));
-      try {
-        writeFileSync(join(dir, 's.bin'), new Uint8Array(s.buffer));
-        writeFileSync(join(dir, 't.bin'), new Uint8Array(t.buffer));
-        const out = execFileSync(
-          '/usr/bin/python3',
-          [
-            join(here, 'torch_distill.py'),
-            join(dir, 's.bin'),
-            join(dir, 't.bin'),
-            String(B),
-            String(V),
-            '5',
-          ],
-          { encoding: 'utf8' },
-        );
-        for (const line of out.trim().split('\n')) {
-          const r = JSON.parse(line);
-          if (ops.includes(r.op)) {
-            caseRows.push({
-              shape: spec,
-              size: n,
-              dtype: 'float32',
-              op: r.op,
-              peer: `PyTorch ${r.torch} (unfused), 1 thread`,
-              medianSeconds: median(r.times),
-              peakExtraBytes: r.peakBytes,
-            });
-          }
-        }
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
       }
+      if (torchVersion !== undefined)
+        roundRows.push(...torchDistillRows(spec, s, t, B, V, perRound));
     }
+    const caseRows = joinRounds(roundRows);
     for (const op of ops) {
       const group = caseRows.filter((r) => r.op === op);
       const ref = group.find((r) => r.peer === 'kldiv wasm, 1 thread')?.medianSeconds;
