@@ -71,6 +71,23 @@ target(
   (v) => v <= 0.43,
   x,
 );
+for (const [n, ceiling] of [
+  [1e6, 600],
+  [1e7, 500],
+  [1e8, 500],
+] as const) {
+  target(
+    `float32 sum, 1 thread, ${n.toExponential(0)}: >= 90 % of the hand-written SIMD128 kernel's ${ceiling} Melem/s`,
+    find(n, 'float32', 'forward', 'kldiv wasm, 1 thread')?.melemPerSecond,
+    (v) => v >= 0.9 * ceiling,
+    (v) => {
+      const alone = find(n, 'float32', 'forward', 'kldiv wasm kernel alone')?.melemPerSecond;
+      const note =
+        alone === undefined ? '' : ` (kernel alone, data in its memory: ${alone.toFixed(0)})`;
+      return `${v.toFixed(0)} Melem/s${note}`;
+    },
+  );
+}
 target(
   'float32 sum, 2 threads, 1e7: kldiv / PyTorch (2 threads) <= 0.25',
   ratio(1e7, 'forward', 'kldiv wasm, 2 threads', torch(2)),

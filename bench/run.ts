@@ -26,6 +26,7 @@ import {
   tensor,
   terminateThreads,
 } from '../src/index.js';
+import { wasmScratch } from '../src/kernels/wasm/instance.js';
 import { measurePeak, stopSampler } from './memory.js';
 
 type DType = 'float32' | 'float64';
@@ -78,6 +79,47 @@ function kldivPeer(backend: 'wasm' | 'js', threads: number): Peer {
       if (op === 'forward') return klDiv(x, y, { reduction: 'sum' }).item();
       const { loss, gradInput, gradTarget } = klDivBackward(x, y, { reduction: 'sum' });
       return [loss.item(), gradInput, gradTarget];
+    },
+  };
+}
+
+/**
+ * The SIMD kernel alone, on data already in WebAssembly memory (copied in during the untimed
+ * warm-up): the ceiling the library's own calls approach, which must copy each chunk of the
+ * caller's arrays in and out. A diagnostic row, up to 1e7 elements (the inputs and gradients
+ * of 1e8 float64 would not fit a 32-bit WebAssembly memory beside everything else).
+ */
+function kernelPeer(): Peer {
+  let held: FloatArray | undefined;
+  let base = 0;
+  let capacity = 0;
+  return {
+    name: 'kldiv wasm kernel alone (data in its memory)',
+    stateless: true,
+    skip: (n) => (n > 1e7 ? 'diagnostic row, up to 1e7 elements' : undefined),
+    run(op, x, y) {
+      const e = wasmScratch()!.exports;
+      const f64 = x instanceof Float64Array;
+      const bytes = x.byteLength;
+      if (bytes > capacity) {
+        base = e.memory.grow(Math.ceil((4 * bytes) / 65536)) * 65536;
+        capacity = bytes;
+      }
+      const [px, py, pgx, pgy] = [0, 1, 2, 3].map((k) => base + k * capacity);
+      const T = f64 ? Float64Array : Float32Array;
+      if (held !== x) {
+        new T(e.memory.buffer, px, x.length).set(x);
+        new T(e.memory.buffer, py, y.length).set(y);
+        held = x;
+      }
+      const n = x.length;
+      if (op === 'forward')
+        return f64 ? e.klSumF64(n, px, py, false) : e.klSumF32(n, px, py, false);
+      // the scalar upstream gradient, 1, sits in the gradInput area: read before it is overwritten
+      new T(e.memory.buffer, pgx, 1)[0] = 1;
+      return f64
+        ? e.klBackwardF64(n, pgx, 0, px, py, pgx, pgy, false, 1)
+        : e.klBackwardF32(n, pgx, 0, px, py, pgx, pgy, false, 1);
     },
   };
 }
@@ -271,42 +313,61 @@ function torchAvailable(): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-function torchRows(n: number, dtype: DType, x: FloatArray, y: FloatArray, reps: number): Row[] {
+interface TorchLine {
+  op: Op;
+  threads?: number;
+  times: number[];
+  peakBytes: number;
+  torch: string;
+}
+
+/**
+ * Writes `x` and `y` to temporary files, runs the PyTorch peer `script` on them (a python3
+ * subprocess; `extra` arguments after the two files) and returns its JSON lines for the ops
+ * this run times.
+ */
+function torchPeer(script: string, x: FloatArray, y: FloatArray, extra: string[]): TorchLine[] {
   const dir = mkdtempSync(join(tmpdir(), 'kldiv-bench-'));
   try {
     const xf = join(dir, 'x.bin');
     const yf = join(dir, 'y.bin');
     writeFileSync(xf, new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
     writeFileSync(yf, new Uint8Array(y.buffer, y.byteOffset, y.byteLength));
-    const out = execFileSync(
-      '/usr/bin/python3',
-      [join(here, 'torch_peer.py'), xf, yf, String(n), dtype, String(reps), '1', '2'],
-      {
-        encoding: 'utf8',
-        maxBuffer: 1 << 24,
-      },
-    );
+    const out = execFileSync('/usr/bin/python3', [join(here, script), xf, yf, ...extra], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
     return out
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line))
-      .filter((r) => ops.includes(r.op))
-      .map((r) => ({
-        size: n,
-        dtype,
-        op: r.op,
-        peer: `PyTorch ${r.torch}, ${r.threads} thread${r.threads > 1 ? 's' : ''}`,
-        times: r.times,
-        peakExtraBytes: r.peakBytes,
-      }));
+      .map((line) => JSON.parse(line) as TorchLine)
+      .filter((r) => ops.includes(r.op));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+function torchRows(n: number, dtype: DType, x: FloatArray, y: FloatArray, reps: number): Row[] {
+  const lines = torchPeer('torch_peer.py', x, y, [String(n), dtype, String(reps), '1', '2']);
+  return lines.map((r) => ({
+    size: n,
+    dtype,
+    op: r.op,
+    peer: `PyTorch ${r.torch}, ${r.threads} thread${r.threads! > 1 ? 's' : ''}`,
+    times: r.times,
+    peakExtraBytes: r.peakBytes,
+  }));
+}
+
 async function main() {
   const torchVersion = args['no-torch'] ? undefined : torchAvailable();
-  const peers: Peer[] = [kldivPeer('wasm', 1), kldivPeer('wasm', 2), kldivPeer('js', 1), naivePeer];
+  const peers: Peer[] = [
+    kldivPeer('wasm', 1),
+    kldivPeer('wasm', 2),
+    kldivPeer('js', 1),
+    naivePeer,
+    kernelPeer(),
+  ];
   if (!args['no-tfjs']) {
     const require = createRequire(import.meta.url);
     const log = console.log;
@@ -422,7 +483,7 @@ function toRow(r: { times: number[]; peakBytes: number | undefined }) {
   return { times: r.times, peakExtraBytes: r.peakBytes };
 }
 
-/** PyTorch's unfused distillation loss on the same logits (a python3 subprocess), `reps` times. */
+/** PyTorch's unfused distillation loss on the same logits, `reps` times. */
 function torchDistillRows(
   spec: string,
   s: FloatArray,
@@ -431,39 +492,15 @@ function torchDistillRows(
   V: number,
   reps: number,
 ): Row[] {
-  const dir = mkdtempSync(join(tmpdir(), 'kldiv-distill-'));
-  try {
-    writeFileSync(join(dir, 's.bin'), new Uint8Array(s.buffer));
-    writeFileSync(join(dir, 't.bin'), new Uint8Array(t.buffer));
-    const out = execFileSync(
-      '/usr/bin/python3',
-      [
-        join(here, 'torch_distill.py'),
-        join(dir, 's.bin'),
-        join(dir, 't.bin'),
-        String(B),
-        String(V),
-        String(reps),
-      ],
-      { encoding: 'utf8' },
-    );
-    return out
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line))
-      .filter((r) => ops.includes(r.op))
-      .map((r) => ({
-        shape: spec,
-        size: B * V,
-        dtype: 'float32' as const,
-        op: r.op,
-        peer: `PyTorch ${r.torch} (unfused), 1 thread`,
-        times: r.times,
-        peakExtraBytes: r.peakBytes,
-      }));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return torchPeer('torch_distill.py', s, t, [String(B), String(V), String(reps)]).map((r) => ({
+    shape: spec,
+    size: B * V,
+    dtype: 'float32' as const,
+    op: r.op,
+    peer: `PyTorch ${r.torch} (unfused), 1 thread`,
+    times: r.times,
+    peakExtraBytes: r.peakBytes,
+  }));
 }
 
 /**
