@@ -105,13 +105,10 @@
 
 // Accumulation is float64 from the first addition: each float32 lane is widened, then added.
 // @ts-expect-error: decorator
-@inline function widenF32x4(v: v128): v128 {
-  return f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
-}
-
-// @ts-expect-error: decorator
 @inline function addF32x4ToF64x2(acc: v128, v: v128): v128 {
-  return f64x2.add(acc, widenF32x4(v));
+  // the halves first: one addition on the accumulator's dependency chain, not two
+  const halves = f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+  return f64x2.add(acc, halves);
 }
 
 // The JS kernel's arithmetic, element by element (float64).
