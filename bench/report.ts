@@ -176,6 +176,11 @@ for (const [name, value, ok] of targets)
   lines.push(`| ${name} | ${value} | ${ok === undefined ? '-' : ok ? 'yes' : 'no'} |`);
 lines.push(
   '',
+  'What two threads of this machine can reach at most: `node bench/parallel-ceiling.mjs` runs the kernel',
+  'alone on private data in two workers, with no copies and no hand-offs (docs/decisions.md 46 has the',
+  "figures). A kldiv call must also copy every input from the caller's arrays into WebAssembly memory on",
+  'the calling thread, as a worker cannot read them.',
+  '',
   'Memory figures are resident-set increases sampled during the call: memory the allocator reuses',
   '(for example a gradient buffer freed by the previous repetition) does not show, so they are lower',
   'bounds. By construction, `klDivWithLogitsBackward` with `gradTeacher: false` allocates the student',
