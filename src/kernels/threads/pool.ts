@@ -244,7 +244,13 @@ self.onmessage = (event) => {
     worker.onerror = (e) => {
       URL.revokeObjectURL(url);
       freeBases.push(base);
-      reject(new Error(`a kldiv worker failed to start: ${e.message}`));
+      reject(
+        new KLDivError(`initThreads: a kldiv worker failed to start (${e.message}).`, {
+          code: 'E_THREAD_FAILURE',
+          fn: 'initThreads',
+          argument: 'threads',
+        }),
+      );
     };
     worker.postMessage(workerData(wasm, base));
   });
