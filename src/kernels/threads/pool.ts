@@ -239,6 +239,10 @@ self.onmessage = (event) => {
   return new Promise<Ring>((resolve, reject) => {
     worker.onmessage = () => {
       URL.revokeObjectURL(url);
+      // from now on a failure disables threads, as in Node; the ring's area stays taken
+      worker.onerror = (e) => {
+        broken = `a kldiv worker thread failed: ${e.message}`;
+      };
       resolve(makeRing(wasm.memory, base, () => worker.terminate()));
     };
     worker.onerror = (e) => {
