@@ -227,8 +227,9 @@ function repsFor(n: number): number {
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 /**
- * Times stateless peers round-robin: each repetition runs every peer once, so a slow phase of
- * this shared machine hits all of them alike instead of one peer's whole series.
+ * Times stateless peers round-robin: each repetition runs every peer once, in a rotating
+ * order, so a slow phase of this shared machine hits all of them alike instead of one peer's
+ * whole series.
  */
 function timeInterleaved(
   group: Peer[],
@@ -242,11 +243,14 @@ function timeInterleaved(
   if (round === 0) for (const peer of group) peer.run(op, x, y);
   const times = group.map(() => [] as number[]);
   for (let r = 0; r < reps; r++) {
-    group.forEach((peer, i) => {
+    // the order rotates, so no peer always runs right after the same one (the 2-thread peer
+    // leaves its worker spinning for a moment on the other core)
+    for (let k = 0; k < group.length; k++) {
+      const i = (k + r) % group.length;
       const t0 = performance.now();
-      peer.run(op, x, y);
+      group[i].run(op, x, y);
       times[i].push((performance.now() - t0) / 1000);
-    });
+    }
   }
   // peak memory once, in the last round
   return group.map((peer, i) => ({
