@@ -30,7 +30,9 @@ export type ErrorCode =
   | 'E_INVALID_PARAMETER'
   | 'E_MISSING_PARAMETER'
   | 'E_OUT_OF_SUPPORT'
-  | 'E_NOT_IMPLEMENTED';
+  | 'E_NOT_IMPLEMENTED'
+  | 'E_OUT_OF_MEMORY'
+  | 'E_INVALID_FREE';
 
 /** Which Python exception PyTorch raises for the same fault (`'none'` where PyTorch has no equivalent check). */
 export type TorchErrorType =

@@ -40,6 +40,8 @@ export {
   setNumThreads,
 } from './kernels/dispatch.js';
 export { terminateThreads } from './kernels/threads/pool.js';
+export type { WasmArrayDType } from './kernels/wasm/heap.js';
+export { freeWasmArray, wasmArray } from './kernels/wasm/heap.js';
 export { initWasm } from './kernels/wasm/instance.js';
 export { KLDivLoss } from './modules/kl-div-loss.js';
 export type {

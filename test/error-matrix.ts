@@ -303,6 +303,32 @@ export const LIBRARY_ROWS: LibraryRow[] = [
     message: "setBackend: argument 'backend' must be 'wasm' or 'js'; received 'gpu'.",
   },
   {
+    input: 'wasmArray(-1)',
+    run: () => k.wasmArray(-1),
+    code: 'E_OPTION_TYPE',
+    message: "wasmArray: argument 'length' must be a non-negative integer; received -1.",
+  },
+  {
+    input: "wasmArray(4, 'int32')",
+    run: () => k.wasmArray(4, 'int32' as never),
+    code: 'E_INVALID_DTYPE',
+    message: "wasmArray: argument 'dtype' must be 'float32' or 'float64'; received 'int32'.",
+  },
+  {
+    input: 'wasmArray(2 ** 29) (2 GiB)',
+    run: () => k.wasmArray(2 ** 29),
+    code: 'E_OUT_OF_MEMORY',
+    message:
+      "wasmArray: cannot allocate 536870912 float32 elements (2147483648 bytes): kldiv's WebAssembly memory is full (1 GiB)",
+  },
+  {
+    input: 'freeWasmArray(new Float32Array(4))',
+    run: () => k.freeWasmArray(new Float32Array(4)),
+    code: 'E_INVALID_FREE',
+    message:
+      "freeWasmArray: argument 'array' must be an array returned by wasmArray and not yet freed; received Float32Array(4).",
+  },
+  {
     input: 'setPrintOptions({ precision: -1 })',
     run: () => k.setPrintOptions({ precision: -1 }),
     code: 'E_OPTION_TYPE',

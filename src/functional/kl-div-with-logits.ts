@@ -129,7 +129,7 @@ export function logitsKlSum(p: PreparedLogitsKl): number {
 /** The WebAssembly kernels when they apply: contiguous rows (the class dim last). */
 function wasmRows(p: PreparedLogitsKl, outputs: boolean) {
   if (p.layout.inner !== 1 || getBackend() !== 'wasm') return undefined;
-  return logitsExports(outputs);
+  return logitsExports(outputs, p.s.data, p.t.data);
 }
 
 /** Sum of every kept row's loss; writes `l * scale` per element to `out` when given. */

@@ -1,10 +1,10 @@
 /**
  * Every case of torch-kl-div.json (PyTorch 1.13.1): outputs, warnings, both gradients, reprs
- * and errors, on every backend and thread count. A failure lists case, index, actual,
+ * and errors, on every backend and thread count, and with the inputs in `wasmArray`s. A failure lists case, index, actual,
  * expected and tolerance.
  */
 import { describe, expect, test } from 'vitest';
-import { CONFIGS, withConfig } from '../helpers/backends.js';
+import { CONFIGS, WASM_ARRAYS, withConfig } from '../helpers/backends.js';
 import { loadFixture } from '../helpers/fixtures.js';
 import { type KlDivCase, runKlDivCase } from '../helpers/runners.js';
 
@@ -14,9 +14,12 @@ test('torch-kl-div.json holds the full reference set', () => {
   expect(cases.length).toBe(165);
 });
 
-describe.each(CONFIGS)('torch-kl-div.json (PyTorch 1.13.1 F.kl_div), backend $name', (config) => {
-  test.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const problems = withConfig(config, () => runKlDivCase(c));
-    expect(problems, `case ${c.name} (${config.name}):\n${problems.join('\n')}`).toEqual([]);
-  });
-});
+describe.each([...CONFIGS, WASM_ARRAYS])(
+  'torch-kl-div.json (PyTorch 1.13.1 F.kl_div), backend $name',
+  (config) => {
+    test.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+      const problems = withConfig(config, () => runKlDivCase(c));
+      expect(problems, `case ${c.name} (${config.name}):\n${problems.join('\n')}`).toEqual([]);
+    });
+  },
+);

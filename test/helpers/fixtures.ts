@@ -8,7 +8,14 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DType, Tensor } from '../../src/index.js';
+import {
+  type DType,
+  type FloatArray,
+  freeWasmArray,
+  Tensor,
+  type TensorData,
+  wasmArray,
+} from '../../src/index.js';
 
 /** A tensor as the fixtures store it. */
 export interface TensorSpec {
@@ -63,16 +70,36 @@ export function specValues(spec: TensorSpec): Float64Array {
   return Float64Array.from((spec.data ?? []).map(decodeNumber));
 }
 
+/**
+ * Where {@link specTensor} puts float data: in `wasmArray`s while `wasmArrays` is set (a
+ * configuration of helpers/backends.ts), freed together by `free()`, which also resets it.
+ */
+export const placement = {
+  wasmArrays: false,
+  placed: [] as FloatArray[],
+  free() {
+    for (const a of this.placed) freeWasmArray(a);
+    this.placed = [];
+    this.wasmArrays = false;
+  },
+};
+
 /** The fixture tensor as a kldiv Tensor (int64 becomes int32: fixtures hold small integers). */
 export function specTensor(spec: TensorSpec): Tensor {
   const values = specValues(spec);
   const dtype: DType = spec.dtype === 'int64' ? 'int32' : spec.dtype;
-  const data =
+  let data: TensorData =
     dtype === 'float64'
       ? values
       : dtype === 'int32'
         ? Int32Array.from(values)
         : Float32Array.from(values);
+  if (placement.wasmArrays && dtype !== 'int32') {
+    const placed = wasmArray(values.length, dtype);
+    placed.set(data);
+    placement.placed.push(placed);
+    data = placed;
+  }
   return new Tensor(data, spec.shape, dtype);
 }
 

@@ -22,6 +22,8 @@ import { KLDivError } from '../../errors.js';
 import {
   CHUNK_BYTES,
   type ChunkJob,
+  type Direct,
+  directAt,
   floatView,
   runChunk,
   runKernel,
@@ -42,6 +44,10 @@ const G_STRIDE = 2;
 const KIND = 3;
 const F64 = 4;
 const LOG_TARGET = 5;
+// byte addresses of inputs read in place (-1: in the slot); Int32 6-9 hold DIVISOR and RESULT
+const PX = 10;
+const PY = 11;
+const PG = 12;
 // header Float64 indices
 const DIVISOR = 3;
 const RESULT = 4;
@@ -62,7 +68,7 @@ interface NodeWorker {
 }
 
 interface Ring {
-  stop(): Promise<unknown> | void;
+  stop(): unknown; // a promise in Node (awaited), nothing in browsers
   memory: WebAssembly.Memory;
   base: number; // byte offset of slot 0 in the memory
   header: Int32Array[];
@@ -85,8 +91,8 @@ export const threadStats = { workerChunks: 0 };
 
 /**
  * The worker's program, stringified into the worker: self-contained (hence the literal slot
- * states: 1 ready, 2 done, 3 failed, 4 exit), given the module, the memory and its ring by
- * the prelude.
+ * states: 1 ready, 2 done, 3 failed, 4 exit, and header indices: 10-12 the addresses of inputs
+ * read in place), given the module, the memory and its ring by the prelude.
  */
 function workerMain(): void {
   // biome-ignore lint/suspicious/noExplicitAny: set by the worker's prelude
@@ -125,9 +131,9 @@ function workerMain(): void {
         instance.exports,
         job,
         i32[1],
-        p,
-        p + chunkBytes,
-        p + 2 * chunkBytes,
+        i32[10] >= 0 ? i32[10] : p,
+        i32[11] >= 0 ? i32[11] : p + chunkBytes,
+        i32[12] >= 0 ? i32[12] : p + 2 * chunkBytes,
         i32[2],
         p + 3 * chunkBytes,
         p + 4 * chunkBytes,
@@ -330,8 +336,9 @@ function waitWhile(h: Int32Array, state: number): void {
 
 /**
  * @internal Runs a contiguous job chunk by chunk on `workers` worker rings plus the calling
- * thread (0 workers: all on the calling thread). Arguments as {@link runChunk}, offsets at
- * element 0 of the job; each chunk's loss sum (sum and backward jobs) lands in `partials` at its index.
+ * thread (0 workers: all on the calling thread). Arguments as {@link runChunk}, offsets and
+ * `direct` addresses at element 0 of the job; each chunk's loss sum (sum and backward jobs)
+ * lands in `partials` at its index.
  */
 export function runParallel(
   local: Scratch,
@@ -348,6 +355,7 @@ export function runParallel(
   out1: FloatArray | null,
   out2: FloatArray | null,
   oo: number,
+  direct: Direct,
   partials: Float64Array,
 ): void {
   const bpe = job.f64 ? 8 : 4;
@@ -389,9 +397,12 @@ export function runParallel(
       const buffer = ring.memory.buffer;
       const at = (k: number, count: number) =>
         floatView(job.f64, buffer, ring.base + slot * SLOT_BYTES + HEADER + k * CHUNK_BYTES, count);
-      at(0, count).set(x.subarray(ox + start, ox + start + count));
-      at(1, count).set(y.subarray(oy + start, oy + start + count));
-      if (job.kind === 2) {
+      const dx = directAt(direct.x, job.f64, start);
+      const dy = directAt(direct.y, job.f64, start);
+      const dg = directAt(direct.g, job.f64, start);
+      if (dx < 0) at(0, count).set(x.subarray(ox + start, ox + start + count));
+      if (dy < 0) at(1, count).set(y.subarray(oy + start, oy + start + count));
+      if (dg < 0 && job.kind === 2) {
         const gCount = gStride === 0 ? 1 : count;
         const gStart = og + (gStride === 0 ? 0 : start);
         at(2, gCount).set(g!.subarray(gStart, gStart + gCount));
@@ -403,6 +414,9 @@ export function runParallel(
       h[KIND] = job.kind;
       h[F64] = job.f64 ? 1 : 0;
       h[LOG_TARGET] = job.logTarget ? 1 : 0;
+      h[PX] = dx;
+      h[PY] = dy;
+      h[PG] = dg;
       ring.pending[slot] = { chunk: c, count, outStart: start };
       ring.next = (slot + 1) % SLOTS;
       Atomics.store(h, STATE, READY);
@@ -431,6 +445,9 @@ export function runParallel(
         out1,
         out2,
         oo + start,
+        directAt(direct.x, job.f64, start),
+        directAt(direct.y, job.f64, start),
+        directAt(direct.g, job.f64, start),
       );
     }
   } finally {

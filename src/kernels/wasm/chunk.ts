@@ -132,10 +132,26 @@ export function floatView(f64: boolean, buffer: ArrayBufferLike, p: number, n: n
 }
 
 /**
+ * Byte addresses, in the shared memory, of a job's inputs at the job's element 0: where an input
+ * is a view of that memory (`wasmArray`) the kernels read it in place; -1 where it is copied in.
+ */
+export interface Direct {
+  x: number;
+  y: number;
+  g: number;
+}
+
+/** Address of element `start` of an operand at byte address `base` (-1 stays -1). */
+export function directAt(base: number, f64: boolean, start: number): number {
+  return base < 0 ? -1 : base + start * (f64 ? 8 : 4);
+}
+
+/**
  * Runs `count` elements (at most one chunk) of a job on the calling thread: inputs copied from
- * `x[xStart..]`, `y[yStart..]` and `g[gStart..]` into the scratch buffers, outputs copied to
- * `out1[outStart..]` (loss or gradInput) and `out2[outStart..]` (gradTarget). Returns the
- * chunk's loss sum for sum and backward jobs, else 0.
+ * `x[xStart..]`, `y[yStart..]` and `g[gStart..]` into the scratch buffers, or read in place at
+ * byte addresses `dx`, `dy`, `dg` (-1: copy), outputs copied to `out1[outStart..]` (loss or
+ * gradInput) and `out2[outStart..]` (gradTarget). Returns the chunk's loss sum for sum and
+ * backward jobs, else 0.
  */
 export function runChunk(
   s: Scratch,
@@ -151,12 +167,19 @@ export function runChunk(
   out1: FloatArray | null,
   out2: FloatArray | null,
   outStart: number,
+  dx: number,
+  dy: number,
+  dg: number,
 ): number {
   const buffer = s.exports.memory.buffer;
-  const { px, py, pg, p1, p2 } = s;
-  floatView(job.f64, buffer, px, count).set(x.subarray(xStart, xStart + count));
-  floatView(job.f64, buffer, py, count).set(y.subarray(yStart, yStart + count));
-  if (job.kind === 2) {
+  let { px, py, pg } = s;
+  const { p1, p2 } = s;
+  if (dx >= 0) px = dx;
+  else floatView(job.f64, buffer, px, count).set(x.subarray(xStart, xStart + count));
+  if (dy >= 0) py = dy;
+  else floatView(job.f64, buffer, py, count).set(y.subarray(yStart, yStart + count));
+  if (dg >= 0) pg = dg;
+  else if (job.kind === 2) {
     const gCount = gStride === 0 ? 1 : count;
     floatView(job.f64, buffer, pg, gCount).set((g as AnyArray).subarray(gStart, gStart + gCount));
   }

@@ -9,7 +9,8 @@
 import type { TensorData } from '../../tensor/dtype.js';
 import { klBackward, klPointwise, klSum } from '../js/kl-div.js';
 import { ensureWorkers, runParallel } from '../threads/pool.js';
-import { CHUNK_BYTES, type ChunkJob } from './chunk.js';
+import { CHUNK_BYTES, type ChunkJob, type Direct } from './chunk.js';
+import { wasmAddress } from './heap.js';
 import { sharedWasm, wasmScratch } from './instance.js';
 
 type FloatArray = Float32Array | Float64Array;
@@ -40,16 +41,42 @@ function runJob(
   oo: number,
 ): number {
   const shared = sharedWasm();
-  // sums read only: the unshared memory takes copies in faster; outputs come out of the shared
+  // inputs in the shared memory (wasmArray) are read in place; a scalar upstream gradient is
+  // copied (one element)
+  const direct: Direct = {
+    x: wasmAddress(x, job.f64, ox),
+    y: wasmAddress(y, job.f64, oy),
+    g: g !== null && gStride === 1 ? wasmAddress(g, job.f64, og) : -1,
+  };
+  const inPlace = direct.x >= 0 || direct.y >= 0 || direct.g >= 0;
+  // sums that copy: the unshared memory takes copies in faster; outputs come out of the shared
   // one faster (instance.ts)
-  const local = job.kind === 0 || shared === undefined ? wasmScratch()! : shared.scratch;
+  const local =
+    shared !== undefined && (inPlace || job.kind !== 0) ? shared.scratch : wasmScratch()!;
   const chunk = CHUNK_BYTES / (job.f64 ? 8 : 4);
   const chunks = Math.ceil(n / chunk);
   const partials = new Float64Array(chunks);
   const threads = threadPolicy.threads(n);
   // with no worker rings, runParallel computes every chunk on this thread
   const workers = shared !== undefined && threads > 1 ? ensureWorkers(threads - 1, shared) : 0;
-  runParallel(local, job, n, workers, x, ox, y, oy, g, gStride, og, out1, out2, oo, partials);
+  runParallel(
+    local,
+    job,
+    n,
+    workers,
+    x,
+    ox,
+    y,
+    oy,
+    g,
+    gStride,
+    og,
+    out1,
+    out2,
+    oo,
+    direct,
+    partials,
+  );
   let total = 0;
   for (let c = 0; c < chunks; c++) total += partials[c];
   return total;

@@ -8,6 +8,7 @@
 
 import type { FloatArray, TensorData } from '../../tensor/dtype.js';
 import type { WasmExports } from './chunk.js';
+import { wasmAddress } from './heap.js';
 import { sharedWasm, wasmScratch } from './instance.js';
 
 interface LogitsExports extends WasmExports {
@@ -77,12 +78,39 @@ function view(e: LogitsExports, f64: boolean, p: number, n: number): FloatArray 
 }
 
 /**
- * @internal The kernels, when the WebAssembly backend is loaded: for rows with B x V outputs
- * the shared-memory instance where there is one (outputs copy out of it faster, instance.ts).
+ * @internal The kernels, when the WebAssembly backend is loaded: the shared-memory instance
+ * where there is one, for rows with B x V outputs (they copy out of it faster, instance.ts) or
+ * logits in `wasmArray`s (read in place).
  */
-export function logitsExports(outputs: boolean): LogitsExports | undefined {
-  const e = (outputs ? sharedWasm()?.scratch.exports : undefined) ?? wasmScratch()?.exports;
+export function logitsExports(
+  outputs: boolean,
+  s: TensorData,
+  t: TensorData,
+): LogitsExports | undefined {
+  const shared = sharedWasm()?.scratch.exports;
+  const inPlace =
+    wasmAddress(s, s instanceof Float64Array, 0) >= 0 ||
+    wasmAddress(t, t instanceof Float64Array, 0) >= 0;
+  const e = (outputs || inPlace ? shared : undefined) ?? wasmScratch()?.exports;
   return e as LogitsExports | undefined;
+}
+
+/**
+ * Byte address of row `[o, o + V)` of `a` to pass to the kernel: in place when `a` is a
+ * `wasmArray` and `e` the shared instance, else copied into the row buffer at `p`.
+ */
+function rowAddress(
+  e: LogitsExports,
+  f64: boolean,
+  a: TensorData,
+  o: number,
+  V: number,
+  p: number,
+): number {
+  const at = e === sharedWasm()?.scratch.exports ? wasmAddress(a, f64, o) : -1;
+  if (at >= 0) return at;
+  view(e, f64, p, V).set(a.subarray(o, o + V));
+  return p;
 }
 
 /**
@@ -99,9 +127,9 @@ export function wasmLogitsRowForward(
   out: FloatArray | null,
   scale: number,
 ): number {
-  const [ps, pt, pes, pet, po] = rowBuffers(e, V * (f64 ? 8 : 4));
-  view(e, f64, ps, V).set(s.subarray(o, o + V));
-  view(e, f64, pt, V).set(t.subarray(o, o + V));
+  const [bs, bt, pes, pet, po] = rowBuffers(e, V * (f64 ? 8 : 4));
+  const ps = rowAddress(e, f64, s, o, V, bs);
+  const pt = rowAddress(e, f64, t, o, V, bt);
   const fn = f64 ? e.logitsRowForwardF64 : e.logitsRowForwardF32;
   const total = fn(V, ps, pt, pes, pet, k, out === null ? 0 : po, scale);
   if (out !== null) out.set(view(e, f64, po, V), o);
@@ -123,9 +151,9 @@ export function wasmLogitsRowBackward(
   gs: FloatArray,
   gt: FloatArray | null,
 ): number {
-  const [ps, pt, pg, p1, p2] = rowBuffers(e, V * (f64 ? 8 : 4));
-  view(e, f64, ps, V).set(s.subarray(o, o + V));
-  view(e, f64, pt, V).set(t.subarray(o, o + V));
+  const [bs, bt, pg, p1, p2] = rowBuffers(e, V * (f64 ? 8 : 4));
+  const ps = rowAddress(e, f64, s, o, V, bs);
+  const pt = rowAddress(e, f64, t, o, V, bt);
   view(e, f64, pg, perElement ? V : 1).set(perElement ? g.subarray(o, o + V) : g.subarray(0, 1));
   const fn = f64 ? e.logitsRowBackwardF64 : e.logitsRowBackwardF32;
   const total = fn(V, ps, pt, k, pg, perElement ? 1 : 0, coef, p1, p2);
