@@ -109,9 +109,8 @@ function wasmArrayCopies() {
  * public-API call, on data placed where the kernels (and the issue's hand-written ceiling) read
  * it. Up to what kldiv's 1 GiB memory holds beside its scratch.
  */
-function kldivWasmArrayPeer(threads: number): Peer {
+function kldivWasmArrayPeer(threads: number, place: ReturnType<typeof wasmArrayCopies>): Peer {
   const inner = kldivPeer('wasm', threads);
-  const place = wasmArrayCopies();
   return {
     name: `kldiv wasm, inputs in wasmArray, ${threads} thread${threads > 1 ? 's' : ''}`,
     stateless: true,
@@ -408,11 +407,13 @@ function torchRows(n: number, dtype: DType, x: FloatArray, y: FloatArray, reps: 
 
 async function main() {
   const torchVersion = args['no-torch'] ? undefined : torchAvailable();
+  // one copy of the inputs for both wasmArray peers: two of a 1e8 float32 pair exceed 1 GiB
+  const placed = wasmArrayCopies();
   const peers: Peer[] = [
     kldivPeer('wasm', 1),
     kldivPeer('wasm', 2),
-    kldivWasmArrayPeer(1),
-    kldivWasmArrayPeer(2),
+    kldivWasmArrayPeer(1, placed),
+    kldivWasmArrayPeer(2, placed),
     kldivPeer('js', 1),
     naivePeer,
     kernelPeer(),

@@ -78,7 +78,8 @@ function release(start: number, bytes: number): void {
  * and worker threads read it directly (docs/decisions.md, decision 51). It is an ordinary typed
  * array otherwise. Free it with {@link freeWasmArray} when done: the memory is kldiv's and is
  * not garbage-collected. Where there is no shared memory (a browser page's main thread, a page
- * that is not cross-origin isolated, the `'js'` backend's engines) it returns an ordinary array.
+ * that is not cross-origin isolated, an engine without WebAssembly threads) it returns an
+ * ordinary array, which {@link freeWasmArray} accepts.
  *
  * @param length - number of elements
  * @param dtype - `'float32'` (default) or `'float64'`
