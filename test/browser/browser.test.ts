@@ -40,6 +40,11 @@ test.skipIf(!browserAvailable)(
       // 1e5 * (0.25 ln 0.25 + 0.25 * 1.5), computed in float32 lanes
       expect(out.bigSum).toBeCloseTo(1e5 * (0.25 * Math.log(0.25) + 0.375), 1);
       expect(out.logits).toBe('tensor([[ 0.2500, -0.2500]])');
+      expect(out.wasmArrayPlain).toBe(true);
+      expect(out.wasmArraySum).toBeCloseTo(
+        [0.2, 0.3, 0.5].reduce((a, t) => a + t * (Math.log(t) + 1), 0),
+        6,
+      );
       expect(out.entropyBits).toBe(1);
       expect(out.normalKL).toBe(0.5);
     } finally {
@@ -73,6 +78,9 @@ test.skipIf(!browserAvailable)(
       expect(out.sameSum).toBe(true);
       expect(out.sameGrads).toBe(true);
       expect(Number.isFinite(out.sum)).toBe(true);
+      expect(out.wasmArrayShared).toBe(true);
+      expect(out.wasmArraySameSum).toBe(true);
+      expect(out.wasmArrayWorkerChunks).toBeGreaterThan(0);
     } finally {
       await browser.close();
       isolated.server.close();

@@ -1,5 +1,6 @@
 // A cross-origin-isolated module worker using kldiv's threads: the built package as plain ESM.
 import {
+  freeWasmArray,
   getNumThreads,
   initThreads,
   initWasm,
@@ -7,6 +8,7 @@ import {
   klDivBackward,
   setNumThreads,
   terminateThreads,
+  wasmArray,
 } from '/dist/index.js';
 import { threadStats } from '/dist/kernels/threads/pool.js';
 
@@ -30,6 +32,17 @@ try {
   out.sameSum = Object.is(one, two);
   out.sameGrads = grads1.gradTarget.data.every((v, i) => Object.is(v, grads2.gradTarget.data[i]));
   out.sum = two;
+  // the same inputs in wasmArrays, read in place by both threads: the same bits
+  setNumThreads(2);
+  const [wx, wy] = [wasmArray(n), wasmArray(n)];
+  wx.set(x);
+  wy.set(y);
+  out.wasmArrayShared = wx.buffer instanceof SharedArrayBuffer;
+  const chunksBefore = threadStats.workerChunks;
+  out.wasmArraySameSum = Object.is(klDiv(wx, wy, { reduction: 'sum' }).item(), one);
+  out.wasmArrayWorkerChunks = threadStats.workerChunks - chunksBefore;
+  freeWasmArray(wx);
+  freeWasmArray(wy);
   await terminateThreads();
 } catch (e) {
   out.error = String(e?.stack ?? e);
