@@ -32,7 +32,8 @@ export type ErrorCode =
   | 'E_OUT_OF_SUPPORT'
   | 'E_NOT_IMPLEMENTED'
   | 'E_OUT_OF_MEMORY'
-  | 'E_INVALID_FREE';
+  | 'E_INVALID_FREE'
+  | 'E_OUT_BUFFER';
 
 /** Which Python exception PyTorch raises for the same fault (`'none'` where PyTorch has no equivalent check). */
 export type TorchErrorType =

@@ -19,7 +19,7 @@ export {
 } from './functional/js-divergence.js';
 export { klDiv } from './functional/kl-div.js';
 export type { KLDivOptions } from './functional/kl-div-args.js';
-export type { KLDivGradients } from './functional/kl-div-backward.js';
+export type { KLDivBackwardOptions, KLDivGradients } from './functional/kl-div-backward.js';
 export { klDivBackward } from './functional/kl-div-backward.js';
 export type {
   KLDivWithLogitsBackwardOptions,

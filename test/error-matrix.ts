@@ -303,6 +303,34 @@ export const LIBRARY_ROWS: LibraryRow[] = [
     message: "setBackend: argument 'backend' must be 'wasm' or 'js'; received 'gpu'.",
   },
   {
+    input: 'klDivBackward(x, y, { out: { gradInput: new Float64Array(2) } })',
+    run: () => k.klDivBackward(x, y, { out: { gradInput: new Float64Array(2) } }),
+    code: 'E_OUT_BUFFER',
+    message:
+      "klDivBackward: option 'out.gradInput' must be a Float32Array of 2 elements (the float32 gradient of shape [1, 2]); received Float64Array(2).",
+  },
+  {
+    input: 'klDivBackward(xs, ys, { out: { gradInput: xs } })',
+    run: () => {
+      const xs = new Float32Array([-1.2, -0.4]);
+      return k.klDivBackward(xs, new Float32Array([0.3, 0.7]), { out: { gradInput: xs } });
+    },
+    code: 'E_OUT_BUFFER',
+    message:
+      "klDivBackward: option 'out.gradInput' must not share memory with the inputs, gradOutput or the other gradient buffer; received Float32Array(2).",
+  },
+  {
+    input: 'klDivWithLogitsBackward(s, t, { gradTeacher: false, out: { gradTeacher } })',
+    run: () =>
+      k.klDivWithLogitsBackward(x, y, {
+        gradTeacher: false,
+        out: { gradTeacher: new Float32Array(2) },
+      }),
+    code: 'E_OUT_BUFFER',
+    message:
+      "klDivWithLogitsBackward: option 'out.gradTeacher' is given but option 'gradTeacher' is false: no teacher gradient is computed.",
+  },
+  {
     input: 'wasmArray(-1)',
     run: () => k.wasmArray(-1),
     code: 'E_OPTION_TYPE',

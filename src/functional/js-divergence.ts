@@ -117,12 +117,19 @@ function forward(p: Prepared, logits: boolean): Tensor<FloatDType> {
   return new Tensor(value, [], p.dtype);
 }
 
-/** Student gradient; through log_softmax(x / T) when `logits`. */
-function backward(p: Prepared, g: TensorData, logits: boolean): Tensor<FloatDType> {
+/**
+ * Student gradient; through log_softmax(x / T) when `logits`. `g` holds one upstream value per
+ * element when `perElement` (a given `gradOutput` of a `'none'` loss), else one for all.
+ */
+function backward(
+  p: Prepared,
+  g: TensorData,
+  perElement: boolean,
+  logits: boolean,
+): Tensor<FloatDType> {
   const { a, b, beta, k } = p;
   const V = p.layout.V;
   const grad = allocate(a.dtype as FloatDType, a.numel);
-  const perElement = p.reduction === 'none';
   const coef = 1 / p.divisor;
   eachRow(p, (o, st) => {
     const lseA = logits ? logSumExpRow(V, a.data, st, o, k) : 0;
@@ -194,8 +201,9 @@ export function jsDivergenceBackward(
 ): { gradStudent: Tensor<FloatDType> } {
   const fn = 'jsDivergenceBackward';
   const p = prepare(fn, studentLogProbs, teacherLogProbs, options, false);
-  const g = upstreamGradient(gradOutput, p.reduction === 'none' ? p.a.shape : [], fn);
-  return { gradStudent: backward(p, g, false) };
+  const none = p.reduction === 'none';
+  const g = upstreamGradient(gradOutput, none ? p.a.shape : [], fn);
+  return { gradStudent: backward(p, g, none && gradOutput !== undefined, false) };
 }
 
 /**
@@ -237,6 +245,7 @@ export function jsDivergenceWithLogitsBackward(
 ): { gradStudent: Tensor<FloatDType> } {
   const fn = 'jsDivergenceWithLogitsBackward';
   const p = prepare(fn, studentLogits, teacherLogits, options, true);
-  const g = upstreamGradient(gradOutput, p.reduction === 'none' ? p.a.shape : [], fn);
-  return { gradStudent: backward(p, g, true) };
+  const none = p.reduction === 'none';
+  const g = upstreamGradient(gradOutput, none ? p.a.shape : [], fn);
+  return { gradStudent: backward(p, g, none && gradOutput !== undefined, true) };
 }

@@ -41,9 +41,13 @@ export interface KlDivCall {
 }
 
 /** @internal Validates options only (used where they are given ahead of the tensors). */
-export function checkKlDivOptions(options: unknown, fn: string): KLDivOptions {
+export function checkKlDivOptions(
+  options: unknown,
+  fn: string,
+  keys: readonly string[] = KL_DIV_OPTION_KEYS,
+): KLDivOptions {
   const opts = checkOptionsObject<KLDivOptions>(options, fn);
-  checkOptionKeys(opts, KL_DIV_OPTION_KEYS, fn);
+  checkOptionKeys(opts, keys, fn);
   if (opts.logTarget !== undefined) checkBoolean(opts.logTarget, fn, 'logTarget');
   checkBoolean(opts.sizeAverage, fn, 'sizeAverage', true);
   checkBoolean(opts.reduce, fn, 'reduce', true);
@@ -60,8 +64,9 @@ export function prepareKlDiv(
   target: unknown,
   options: unknown,
   emitWarnings: boolean,
+  keys?: readonly string[],
 ): KlDivCall {
-  const opts = checkKlDivOptions(options, fn);
+  const opts = checkKlDivOptions(options, fn, keys);
   const x = toTensor(input, fn, 'input');
   const y = toTensor(target, fn, 'target');
   const reduction = resolveKlDivReduction(opts, fn, emitWarnings);

@@ -5,12 +5,26 @@
  */
 
 import { kernels } from '../kernels/dispatch.js';
-import { allocate, type FloatDType } from '../tensor/dtype.js';
+import { allocate, type FloatArray, type FloatDType } from '../tensor/dtype.js';
 import { contiguousStrides, forEachRun, sameShape } from '../tensor/shape.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import { givenGradBuffer, outOption } from './grad-buffers.js';
 import { upstreamGradient } from './grad-output.js';
 import { klDivNone, reducedLoss } from './kl-div.js';
-import { type KLDivOptions, prepareKlDiv } from './kl-div-args.js';
+import { KL_DIV_OPTION_KEYS, type KLDivOptions, prepareKlDiv } from './kl-div-args.js';
+
+/** Options of {@link klDivBackward}. */
+export interface KLDivBackwardOptions extends KLDivOptions {
+  /**
+   * Buffers to write the gradients into instead of fresh arrays (kldiv's extension): each a
+   * typed array of its operand's dtype and element count that shares no memory with the inputs.
+   * The returned tensors wrap them. A training loop that passes the same buffers every step
+   * allocates nothing; `wasmArray` buffers are written in place by the WebAssembly kernels.
+   */
+  out?: { gradInput?: FloatArray; gradTarget?: FloatArray };
+}
+
+const BACKWARD_KEYS = [...KL_DIV_OPTION_KEYS, 'out'] as const;
 
 /** Gradients returned by {@link klDivBackward}, with the loss. */
 export interface KLDivGradients {
@@ -31,13 +45,18 @@ export interface KLDivGradients {
  * (no broadcasting), else a -0-filled accumulator (-0 is the identity of +=, so a first write
  * stays exact, PyTorch's -0 included), float64 whatever the dtype so that sums round once.
  */
-function gradientBuffer(t: Tensor, overwrite: boolean): Float32Array | Float64Array {
-  if (overwrite) return allocate(t.dtype as FloatDType, t.numel);
+function gradientBuffer(t: Tensor, overwrite: boolean, given?: FloatArray): FloatArray {
+  if (overwrite) return given ?? allocate(t.dtype as FloatDType, t.numel);
   return new Float64Array(t.numel).fill(-0);
 }
 
-function finish(buffer: Float32Array | Float64Array, t: Tensor): Tensor<FloatDType> {
+/** The gradient tensor: `buffer` itself, or the accumulator rounded into `given` or a new array. */
+function finish(buffer: FloatArray, t: Tensor, given?: FloatArray): Tensor<FloatDType> {
   const dtype = t.dtype as FloatDType;
+  if (given !== undefined) {
+    if (buffer !== given) given.set(buffer);
+    return new Tensor(given, t.shape, dtype);
+  }
   const data =
     buffer instanceof Float64Array && dtype === 'float32' ? Float32Array.from(buffer) : buffer;
   return new Tensor(data, t.shape, dtype);
@@ -56,7 +75,8 @@ function finish(buffer: Float32Array | Float64Array, t: Tensor): Tensor<FloatDTy
  *
  * @param gradOutput - upstream gradient shaped like the loss (0-d unless `'none'`); default ones.
  * @throws {ShapeError} `E_GRAD_SHAPE` when `gradOutput` does not have the loss's shape
- *   (PyTorch: "Mismatch in shape: grad_output[0] has a shape of ..."), and everything
+ *   (PyTorch: "Mismatch in shape: grad_output[0] has a shape of ..."), `E_OUT_BUFFER` for an
+ *   `out` buffer of the wrong dtype or size or that overlaps an input, and everything
  *   {@link klDiv} throws. Warnings are left to the forward call.
  *
  * @example
@@ -66,20 +86,34 @@ function finish(buffer: Float32Array | Float64Array, t: Tensor): Tensor<FloatDTy
  * console.log(gradInput.tolist()); // [ [ -0.25, -0.75 ] ]
  * console.log(gradTarget.shape); // [ 1, 2 ]
  * console.log(loss.item().toFixed(4)); // 1.1877
+ * // reused buffers: nothing allocated for the gradients
+ * const out = { gradInput: new Float32Array(2), gradTarget: new Float32Array(2) };
+ * const step = klDivBackward([[-1, -2]], [[0.25, 0.75]], { reduction: 'sum', out });
+ * console.log(step.gradInput.data === out.gradInput, out.gradInput); // true Float32Array(2) [ -0.25, -0.75 ]
  * ```
  */
 export function klDivBackward(
   input: TensorLike,
   target: TensorLike,
-  options?: KLDivOptions,
+  options?: KLDivBackwardOptions,
   gradOutput?: TensorLike,
 ): KLDivGradients {
   const fn = 'klDivBackward';
-  const call = prepareKlDiv(fn, input, target, options, false);
+  const call = prepareKlDiv(fn, input, target, options, false, BACKWARD_KEYS);
   const { x, y, logTarget, reduction, shape, numel } = call;
   const outShape = reduction.base === 'none' ? shape : [];
 
   const g = upstreamGradient(gradOutput, outShape, fn);
+  const out = outOption(options?.out, ['gradInput', 'gradTarget'], fn);
+  const operands = [x.data, y.data, g];
+  const givenX = givenGradBuffer(fn, 'gradInput', out.gradInput, x.dtype as FloatDType, x.shape, [
+    ...operands,
+    out.gradTarget as ArrayBufferView | undefined,
+  ]);
+  const givenY = givenGradBuffer(fn, 'gradTarget', out.gradTarget, y.dtype as FloatDType, y.shape, [
+    ...operands,
+    givenX,
+  ]);
   // per element for 'none' with a given gradOutput; else one scalar read everywhere
   const gStrides =
     gradOutput !== undefined && reduction.base === 'none'
@@ -90,8 +124,8 @@ export function klDivBackward(
 
   // Without broadcasting every gradient element is written exactly once.
   const overwrite = sameShape(x.shape, shape) && sameShape(y.shape, shape);
-  const gx = gradientBuffer(x, overwrite);
-  const gy = gradientBuffer(y, overwrite);
+  const gx = gradientBuffer(x, overwrite, givenX);
+  const gy = gradientBuffer(y, overwrite, givenY);
   const k = kernels();
   let total = 0;
   forEachRun(shape, [gStrides, call.xStrides, call.yStrides], (n, o, s) => {
@@ -118,5 +152,5 @@ export function klDivBackward(
     );
   });
   const loss = reduction.base === 'none' ? klDivNone(call) : reducedLoss(call, total);
-  return { loss, gradInput: finish(gx, x), gradTarget: finish(gy, y) };
+  return { loss, gradInput: finish(gx, x, givenX), gradTarget: finish(gy, y, givenY) };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { ArgumentError } from '../errors.js';
 import { getBackend } from '../kernels/dispatch.js';
 import { logitsKlRow, logitsKlRowBackward, logSumExpRow } from '../kernels/js/softmax-kl.js';
 import {
@@ -16,6 +17,7 @@ import { checkBoolean } from '../options.js';
 import type { Reduction } from '../reduction.js';
 import { allocate, type FloatArray, type FloatDType } from '../tensor/dtype.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import { givenGradBuffer, outOption } from './grad-buffers.js';
 import { upstreamGradient } from './grad-output.js';
 import {
   eachRow,
@@ -45,7 +47,7 @@ export interface KLDivWithLogitsOptions {
 
 /** @internal Option keys of the forward logits KL functions. */
 export const KEYS = ['temperature', 'dim', 'reduction', 'mask'] as const;
-const BACKWARD_KEYS = [...KEYS, 'gradTeacher'] as const;
+const BACKWARD_KEYS = [...KEYS, 'gradTeacher', 'out'] as const;
 
 /** Options of {@link klDivWithLogitsBackward}. */
 export interface KLDivWithLogitsBackwardOptions extends KLDivWithLogitsOptions {
@@ -54,6 +56,13 @@ export interface KLDivWithLogitsBackwardOptions extends KLDivWithLogitsOptions {
    * PyTorch, its logits do not require grad): `false` skips it, saving a full-size output.
    */
   gradTeacher?: boolean;
+  /**
+   * Buffers to write the gradients into instead of fresh arrays (kldiv's extension): each a
+   * typed array of its logits' dtype and element count that shares no memory with the inputs.
+   * The returned tensors wrap them. A training loop that passes the same buffers every step
+   * allocates nothing; `wasmArray` buffers are written in place by the WebAssembly kernels.
+   */
+  out?: { gradStudent?: FloatArray; gradTeacher?: FloatArray };
 }
 
 /** @internal A validated call of the logits KL functions. */
@@ -168,12 +177,20 @@ export interface KLDivWithLogitsGradients {
  * below the row's maximum) makes that row's teacher gradient NaN; the student gradient is
  * unaffected, and it is the one distillation trains.
  *
+ * @throws {ArgumentError} `E_OUT_BUFFER` for an `out` buffer of the wrong dtype or size, one
+ *   that overlaps an input, or `out.gradTeacher` with `gradTeacher: false`; and everything
+ *   {@link klDivWithLogits} throws.
+ *
  * @example
  * ```ts
  * import { klDivWithLogitsBackward } from 'kldiv';
  * // q = softmax([0, 0]) = [0.5, 0.5], p = softmax([0, log 3]) = [0.25, 0.75]: gradient q - p
  * const { gradStudent } = klDivWithLogitsBackward([[0, 0]], [[0, Math.log(3)]], { reduction: 'sum' });
  * console.log(gradStudent.toString()); // tensor([[ 0.2500, -0.2500]])
+ * // a training loop reuses one student-gradient buffer (the teacher is frozen)
+ * const grad = new Float32Array(2); // nested arrays are float32, as in PyTorch
+ * klDivWithLogitsBackward([[0, 0]], [[0, Math.log(3)]], { reduction: 'sum', gradTeacher: false, out: { gradStudent: grad } });
+ * console.log(Array.from(grad, (v) => v.toFixed(4))); // [ '0.2500', '-0.2500' ]
  * ```
  */
 export function klDivWithLogitsBackward(
@@ -190,12 +207,33 @@ export function klDivWithLogitsBackward(
   const V = layout.V;
   const outShape = p.reduction === 'none' ? s.shape : [];
   const g = upstreamGradient(gradOutput, outShape, fn);
-  const gs = allocate(s.dtype as FloatDType, s.numel);
+  const out = outOption(options?.out, ['gradStudent', 'gradTeacher'], fn);
+  if (!wantTeacher && out.gradTeacher !== undefined) {
+    throw new ArgumentError(
+      `${fn}: option 'out.gradTeacher' is given but option 'gradTeacher' is false: no teacher gradient is computed.`,
+      { code: 'E_OUT_BUFFER', fn, argument: 'out.gradTeacher', received: out.gradTeacher },
+    );
+  }
+  const [sType, tType] = [s.dtype as FloatDType, t.dtype as FloatDType];
+  const givenS = givenGradBuffer(fn, 'gradStudent', out.gradStudent, sType, s.shape, [
+    s.data,
+    t.data,
+    g,
+    out.gradTeacher as ArrayBufferView | undefined,
+  ]);
+  const givenT = givenGradBuffer(fn, 'gradTeacher', out.gradTeacher, tType, t.shape, [
+    s.data,
+    t.data,
+    g,
+    givenS,
+  ]);
+  const gs = givenS ?? allocate(sType, s.numel);
   // without a teacher gradient, one row of scratch stands in for its buffer
-  const gtch = wantTeacher ? allocate(t.dtype as FloatDType, t.numel) : null;
+  const gtch = wantTeacher ? (givenT ?? allocate(tType, t.numel)) : null;
   const rowScratch = wantTeacher ? null : new Float64Array(V);
   const coef = tt / p.divisor;
-  const perElement = p.reduction === 'none';
+  // one upstream value per element only when gradOutput is given; by default ones everywhere
+  const perElement = p.reduction === 'none' && gradOutput !== undefined;
   const wasm = wasmRows(p, true);
   const f64 = p.dtype === 'float64';
   let total = 0;
@@ -240,8 +278,8 @@ export function klDivWithLogitsBackward(
   });
   // the loss comes with the gradients (same passes), except for 'none', which needs it per element
   let loss: Tensor<FloatDType>;
-  if (perElement) {
-    const { gradTeacher: _, ...forwardOptions } = options ?? {};
+  if (p.reduction === 'none') {
+    const { gradTeacher: _, out: __, ...forwardOptions } = options ?? {};
     loss = klDivWithLogits(studentLogits, teacherLogits, { ...forwardOptions, reduction: 'none' });
   } else {
     const value = allocate(p.dtype, 1);
@@ -250,7 +288,7 @@ export function klDivWithLogitsBackward(
   }
   return {
     loss,
-    gradStudent: new Tensor(gs, s.shape, s.dtype as FloatDType),
-    gradTeacher: gtch === null ? undefined : new Tensor(gtch, t.shape, t.dtype as FloatDType),
+    gradStudent: new Tensor(gs, s.shape, sType),
+    gradTeacher: gtch === null ? undefined : new Tensor(gtch, t.shape, tType),
   };
 }

@@ -107,10 +107,12 @@ export function klEstimateBackward(
   const gp = allocate(p.dtype as FloatDType, n);
   const gq = allocate(q.dtype as FloatDType, n);
   const scale = reduction === 'mean' ? 1 / n : 1;
+  // one upstream value per element only when gradOutput is given; by default ones everywhere
+  const perElement = reduction === 'none' && gradOutput !== undefined;
   for (let i = 0; i < n; i++) {
     const lr = q.data[i] - p.data[i];
     const d = estimator === 'k1' ? -1 : estimator === 'k2' ? lr : Math.expm1(lr); // d/d(log r)
-    const c = (reduction === 'none' ? g[i] : g[0]) * scale * d;
+    const c = (perElement ? g[i] : g[0]) * scale * d;
     gq[i] = c;
     gp[i] = -c;
   }

@@ -49,8 +49,11 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return -1;
 }
 
-/** How many `set` calls copy from one of `sources` while `fn` runs (copies into wasm memory). */
-function copiesFrom(sources: FloatArray[], fn: () => void): number {
+/**
+ * How many `set` calls copy from or into one of `arrays` while `fn` runs (copies into or out of
+ * WebAssembly memory).
+ */
+function copiesOf(arrays: FloatArray[], fn: () => void): number {
   let copies = 0;
   const protos = [Float32Array.prototype, Float64Array.prototype];
   const original = Object.getPrototypeOf(Float32Array.prototype).set;
@@ -58,7 +61,16 @@ function copiesFrom(sources: FloatArray[], fn: () => void): number {
     Object.defineProperty(proto, 'set', {
       configurable: true,
       value(this: FloatArray, source: ArrayLike<number>, offset?: number) {
-        if (ArrayBuffer.isView(source) && sources.some((s) => s.buffer === source.buffer)) copies++;
+        // bytes of one of `arrays` (the scratch shares their buffer, not their bytes)
+        const ours = (v: unknown) =>
+          ArrayBuffer.isView(v) &&
+          arrays.some(
+            (a) =>
+              a.buffer === v.buffer &&
+              v.byteOffset < a.byteOffset + a.byteLength &&
+              a.byteOffset < v.byteOffset + v.byteLength,
+          );
+        if (ours(source) || ours(this)) copies++;
         return original.call(this, source, offset);
       },
     });
@@ -187,10 +199,34 @@ describe.each([1, 2])('inputs in wasmArrays, %i thread(s)', (threads) => {
     const n = 300_000;
     const [x, y] = [fill(new Float32Array(n), 5, 'log'), fill(new Float32Array(n), 6, 'prob')];
     const [wx, wy] = [placed(x), placed(y)];
-    expect(copiesFrom([wx, wy], () => klDiv(wx, wy, { reduction: 'sum' }))).toBe(0);
-    expect(copiesFrom([x, y], () => klDiv(x, y, { reduction: 'sum' }))).toBeGreaterThan(0);
+    expect(copiesOf([wx, wy], () => klDiv(wx, wy, { reduction: 'sum' }))).toBe(0);
+    expect(copiesOf([x, y], () => klDiv(x, y, { reduction: 'sum' }))).toBeGreaterThan(0);
     freeWasmArray(wx);
     freeWasmArray(wy);
+  });
+
+  test('gradients into wasmArray out buffers: written in place (no copy), the same bits', () => {
+    setNumThreads(threads);
+    const n = 300_000;
+    const [x, y] = [fill(new Float32Array(n), 13, 'log'), fill(new Float32Array(n), 14, 'prob')];
+    const [wx, wy] = [placed(x), placed(y)];
+    const out = { gradInput: wasmArray(n), gradTarget: wasmArray(n) };
+    const fresh = klDivBackward(x, y, { reduction: 'batchmean' });
+    const copies = copiesOf([out.gradInput, out.gradTarget, wx, wy], () =>
+      klDivBackward(wx, wy, { reduction: 'batchmean', out }),
+    );
+    expect(copies).toBe(0);
+    expect(firstDifference(out.gradInput, fresh.gradInput.data), 'gradInput').toBe(-1);
+    expect(firstDifference(out.gradTarget, fresh.gradTarget.data), 'gradTarget').toBe(-1);
+    // ordinary inputs, wasmArray buffers: the inputs are copied in, the gradients are not copied out
+    const outCopies = copiesOf([out.gradInput, out.gradTarget], () =>
+      klDivBackward(x, y, { reduction: 'batchmean', out }),
+    );
+    expect(outCopies).toBe(0);
+    expect(firstDifference(out.gradTarget, fresh.gradTarget.data), 'gradTarget, copied in').toBe(
+      -1,
+    );
+    for (const a of [wx, wy, out.gradInput, out.gradTarget]) freeWasmArray(a);
   });
 
   test('mixed placements, offsets into a wasmArray and mixed dtypes give the ordinary result', () => {
@@ -232,10 +268,23 @@ test('logits in wasmArrays: klDivWithLogits and its backward are bitwise those o
       expect(firstDifference(ga.gradTeacher!.data, gb.gradTeacher!.data), 'gradTeacher').toBe(-1);
     }
     expect(
-      copiesFrom([ws, wt], () =>
+      copiesOf([ws, wt], () =>
         klDivWithLogits(tensor(ws, shape), tensor(wt, shape), { reduction: 'batchmean' }),
       ),
     ).toBe(0);
+    // gradients into wasmArray out buffers: written in place, the same bits
+    const out = { gradStudent: wasmArray(B * V, dtype), gradTeacher: wasmArray(B * V, dtype) };
+    const options = { temperature: 2 };
+    const fresh = klDivWithLogitsBackward(tensor(s, shape), tensor(t, shape), options);
+    const copies = copiesOf([ws, wt, out.gradStudent, out.gradTeacher], () =>
+      klDivWithLogitsBackward(tensor(ws, shape), tensor(wt, shape), { ...options, out }),
+    );
+    expect(copies).toBe(0);
+    expect(out.gradStudent).toBeInstanceOf(Ctor);
+    expect(firstDifference(out.gradStudent, fresh.gradStudent.data), 'gradStudent').toBe(-1);
+    expect(firstDifference(out.gradTeacher, fresh.gradTeacher!.data), 'gradTeacher').toBe(-1);
+    freeWasmArray(out.gradStudent);
+    freeWasmArray(out.gradTeacher);
     freeWasmArray(ws);
     freeWasmArray(wt);
   }

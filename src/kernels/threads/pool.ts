@@ -44,10 +44,13 @@ const G_STRIDE = 2;
 const KIND = 3;
 const F64 = 4;
 const LOG_TARGET = 5;
-// byte addresses of inputs read in place (-1: in the slot); Int32 6-9 hold DIVISOR and RESULT
+// byte addresses of operands read or written in place (-1: in the slot); Int32 6-9 hold
+// DIVISOR and RESULT
 const PX = 10;
 const PY = 11;
 const PG = 12;
+const P1 = 13;
+const P2 = 14;
 // header Float64 indices
 const DIVISOR = 3;
 const RESULT = 4;
@@ -80,6 +83,9 @@ interface PendingChunk {
   chunk: number;
   count: number;
   outStart: number;
+  /** Outputs written in place by the worker: nothing to copy out. */
+  direct1: boolean;
+  direct2: boolean;
 }
 
 let rings: Ring[] = [];
@@ -91,8 +97,8 @@ export const threadStats = { workerChunks: 0 };
 
 /**
  * The worker's program, stringified into the worker: self-contained (hence the literal slot
- * states: 1 ready, 2 done, 3 failed, 4 exit, and header indices: 10-12 the addresses of inputs
- * read in place), given the module, the memory and its ring by the prelude.
+ * states: 1 ready, 2 done, 3 failed, 4 exit, and header indices: 10-14 the addresses of operands
+ * read or written in place), given the module, the memory and its ring by the prelude.
  */
 function workerMain(): void {
   // biome-ignore lint/suspicious/noExplicitAny: set by the worker's prelude
@@ -135,8 +141,8 @@ function workerMain(): void {
         i32[11] >= 0 ? i32[11] : p + chunkBytes,
         i32[12] >= 0 ? i32[12] : p + 2 * chunkBytes,
         i32[2],
-        p + 3 * chunkBytes,
-        p + 4 * chunkBytes,
+        i32[13] >= 0 ? i32[13] : p + 3 * chunkBytes,
+        i32[14] >= 0 ? i32[14] : p + 4 * chunkBytes,
       );
       Atomics.store(i32, 0, 2);
     } catch {
@@ -379,8 +385,8 @@ export function runParallel(
         RESULT
       ];
     }
-    if (job.kind >= 1) out1!.set(at(3, p.count), oo + p.outStart);
-    if (job.kind === 2) out2!.set(at(4, p.count), oo + p.outStart);
+    if (job.kind >= 1 && !p.direct1) out1!.set(at(3, p.count), oo + p.outStart);
+    if (job.kind === 2 && !p.direct2) out2!.set(at(4, p.count), oo + p.outStart);
     ring.pending[slot] = undefined;
     threadStats.workerChunks++;
     Atomics.store(h, STATE, FREE);
@@ -397,12 +403,10 @@ export function runParallel(
       const buffer = ring.memory.buffer;
       const at = (k: number, count: number) =>
         floatView(job.f64, buffer, ring.base + slot * SLOT_BYTES + HEADER + k * CHUNK_BYTES, count);
-      const dx = directAt(direct.x, job.f64, start);
-      const dy = directAt(direct.y, job.f64, start);
-      const dg = directAt(direct.g, job.f64, start);
-      if (dx < 0) at(0, count).set(x.subarray(ox + start, ox + start + count));
-      if (dy < 0) at(1, count).set(y.subarray(oy + start, oy + start + count));
-      if (dg < 0 && job.kind === 2) {
+      const d = directAt(direct, job.f64, start);
+      if (d.x < 0) at(0, count).set(x.subarray(ox + start, ox + start + count));
+      if (d.y < 0) at(1, count).set(y.subarray(oy + start, oy + start + count));
+      if (d.g < 0 && job.kind === 2) {
         const gCount = gStride === 0 ? 1 : count;
         const gStart = og + (gStride === 0 ? 0 : start);
         at(2, gCount).set(g!.subarray(gStart, gStart + gCount));
@@ -414,10 +418,18 @@ export function runParallel(
       h[KIND] = job.kind;
       h[F64] = job.f64 ? 1 : 0;
       h[LOG_TARGET] = job.logTarget ? 1 : 0;
-      h[PX] = dx;
-      h[PY] = dy;
-      h[PG] = dg;
-      ring.pending[slot] = { chunk: c, count, outStart: start };
+      h[PX] = d.x;
+      h[PY] = d.y;
+      h[PG] = d.g;
+      h[P1] = d.out1;
+      h[P2] = d.out2;
+      ring.pending[slot] = {
+        chunk: c,
+        count,
+        outStart: start,
+        direct1: d.out1 >= 0,
+        direct2: d.out2 >= 0,
+      };
       ring.next = (slot + 1) % SLOTS;
       Atomics.store(h, STATE, READY);
       Atomics.notify(h, STATE);
@@ -445,9 +457,7 @@ export function runParallel(
         out1,
         out2,
         oo + start,
-        directAt(direct.x, job.f64, start),
-        directAt(direct.y, job.f64, start),
-        directAt(direct.g, job.f64, start),
+        directAt(direct, job.f64, start),
       );
     }
   } finally {

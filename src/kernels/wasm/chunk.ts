@@ -132,26 +132,30 @@ export function floatView(f64: boolean, buffer: ArrayBufferLike, p: number, n: n
 }
 
 /**
- * Byte addresses, in the shared memory, of a job's inputs at the job's element 0: where an input
- * is a view of that memory (`wasmArray`) the kernels read it in place; -1 where it is copied in.
+ * Byte addresses, in the shared memory, of a job's operands at the job's element 0: where an
+ * input is a view of that memory (`wasmArray`) the kernels read it in place, where an output is
+ * one they write it in place; -1 where it is copied in or out.
  */
 export interface Direct {
   x: number;
   y: number;
   g: number;
+  out1: number;
+  out2: number;
 }
 
-/** Address of element `start` of an operand at byte address `base` (-1 stays -1). */
-export function directAt(base: number, f64: boolean, start: number): number {
-  return base < 0 ? -1 : base + start * (f64 ? 8 : 4);
+/** The addresses of `d` moved to the job's element `start` (-1 stays -1). */
+export function directAt(d: Direct, f64: boolean, start: number): Direct {
+  const at = (base: number) => (base < 0 ? -1 : base + start * (f64 ? 8 : 4));
+  return { x: at(d.x), y: at(d.y), g: at(d.g), out1: at(d.out1), out2: at(d.out2) };
 }
 
 /**
  * Runs `count` elements (at most one chunk) of a job on the calling thread: inputs copied from
- * `x[xStart..]`, `y[yStart..]` and `g[gStart..]` into the scratch buffers, or read in place at
- * byte addresses `dx`, `dy`, `dg` (-1: copy), outputs copied to `out1[outStart..]` (loss or
- * gradInput) and `out2[outStart..]` (gradTarget). Returns the chunk's loss sum for sum and
- * backward jobs, else 0.
+ * `x[xStart..]`, `y[yStart..]` and `g[gStart..]` into the scratch buffers, outputs copied to
+ * `out1[outStart..]` (loss or gradInput) and `out2[outStart..]` (gradTarget); operands with a
+ * byte address in `d` (`Direct` at this chunk, -1: copy) are read or written in place there.
+ * Returns the chunk's loss sum for sum and backward jobs, else 0.
  */
 export function runChunk(
   s: Scratch,
@@ -167,24 +171,27 @@ export function runChunk(
   out1: FloatArray | null,
   out2: FloatArray | null,
   outStart: number,
-  dx: number,
-  dy: number,
-  dg: number,
+  d: Direct,
 ): number {
   const buffer = s.exports.memory.buffer;
-  let { px, py, pg } = s;
-  const { p1, p2 } = s;
-  if (dx >= 0) px = dx;
+  let { px, py, pg, p1, p2 } = s;
+  if (d.x >= 0) px = d.x;
   else floatView(job.f64, buffer, px, count).set(x.subarray(xStart, xStart + count));
-  if (dy >= 0) py = dy;
+  if (d.y >= 0) py = d.y;
   else floatView(job.f64, buffer, py, count).set(y.subarray(yStart, yStart + count));
-  if (dg >= 0) pg = dg;
+  if (d.g >= 0) pg = d.g;
   else if (job.kind === 2) {
     const gCount = gStride === 0 ? 1 : count;
     floatView(job.f64, buffer, pg, gCount).set((g as AnyArray).subarray(gStart, gStart + gCount));
   }
+  if (d.out1 >= 0) p1 = d.out1;
+  if (d.out2 >= 0) p2 = d.out2;
   const result = runKernel(s.exports, job, count, px, py, pg, gStride, p1, p2);
-  if (job.kind >= 1) (out1 as FloatArray).set(floatView(job.f64, buffer, p1, count), outStart);
-  if (job.kind === 2) (out2 as FloatArray).set(floatView(job.f64, buffer, p2, count), outStart);
+  if (job.kind >= 1 && d.out1 < 0) {
+    (out1 as FloatArray).set(floatView(job.f64, buffer, p1, count), outStart);
+  }
+  if (job.kind === 2 && d.out2 < 0) {
+    (out2 as FloatArray).set(floatView(job.f64, buffer, p2, count), outStart);
+  }
   return result;
 }

@@ -176,3 +176,18 @@ export function wasmAddress(a: ArrayBufferView, f64: boolean, start: number): nu
   if (!(a instanceof Float64Array || a instanceof Float32Array)) return -1;
   return a.byteOffset + start * a.BYTES_PER_ELEMENT;
 }
+
+/**
+ * @internal Whether two views share bytes: the same buffer, or two views of kldiv's memory (whose
+ * buffer objects differ across growth), with intersecting byte ranges.
+ */
+export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  const same = a.buffer === b.buffer || (buffers.has(a.buffer) && buffers.has(b.buffer));
+  return (
+    same &&
+    a.byteLength > 0 &&
+    b.byteLength > 0 &&
+    a.byteOffset < b.byteOffset + b.byteLength &&
+    b.byteOffset < a.byteOffset + a.byteLength
+  );
+}

@@ -41,14 +41,16 @@ function runJob(
   oo: number,
 ): number {
   const shared = sharedWasm();
-  // inputs in the shared memory (wasmArray) are read in place; a scalar upstream gradient is
-  // copied (one element)
+  // operands in the shared memory (wasmArray) are read or written in place; a scalar upstream
+  // gradient is copied (one element)
   const direct: Direct = {
     x: wasmAddress(x, job.f64, ox),
     y: wasmAddress(y, job.f64, oy),
     g: g !== null && gStride === 1 ? wasmAddress(g, job.f64, og) : -1,
+    out1: out1 === null ? -1 : wasmAddress(out1, job.f64, oo),
+    out2: out2 === null ? -1 : wasmAddress(out2, job.f64, oo),
   };
-  const inPlace = direct.x >= 0 || direct.y >= 0 || direct.g >= 0;
+  const inPlace = Object.values(direct).some((a) => a >= 0);
   // sums that copy: the unshared memory takes copies in faster; outputs come out of the shared
   // one faster (instance.ts)
   const local =

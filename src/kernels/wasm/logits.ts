@@ -88,16 +88,21 @@ export function logitsExports(
   t: TensorData,
 ): LogitsExports | undefined {
   const shared = sharedWasm()?.scratch.exports;
-  const inPlace =
+  const placed =
     wasmAddress(s, s instanceof Float64Array, 0) >= 0 ||
     wasmAddress(t, t instanceof Float64Array, 0) >= 0;
-  const e = (outputs || inPlace ? shared : undefined) ?? wasmScratch()?.exports;
+  const e = (outputs || placed ? shared : undefined) ?? wasmScratch()?.exports;
   return e as LogitsExports | undefined;
 }
 
+/** Byte address of element `o` of `a` when `e` can use it in place (a `wasmArray`), else -1. */
+function inPlace(e: LogitsExports, f64: boolean, a: TensorData, o: number): number {
+  return e === sharedWasm()?.scratch.exports ? wasmAddress(a, f64, o) : -1;
+}
+
 /**
- * Byte address of row `[o, o + V)` of `a` to pass to the kernel: in place when `a` is a
- * `wasmArray` and `e` the shared instance, else copied into the row buffer at `p`.
+ * Byte address of input row `[o, o + V)` of `a` to pass to the kernel: in place when it can be,
+ * else copied into the row buffer at `p`.
  */
 function rowAddress(
   e: LogitsExports,
@@ -107,7 +112,7 @@ function rowAddress(
   V: number,
   p: number,
 ): number {
-  const at = e === sharedWasm()?.scratch.exports ? wasmAddress(a, f64, o) : -1;
+  const at = inPlace(e, f64, a, o);
   if (at >= 0) return at;
   view(e, f64, p, V).set(a.subarray(o, o + V));
   return p;
@@ -151,13 +156,26 @@ export function wasmLogitsRowBackward(
   gs: FloatArray,
   gt: FloatArray | null,
 ): number {
-  const [bs, bt, pg, p1, p2] = rowBuffers(e, V * (f64 ? 8 : 4));
+  const [bs, bt, pg, b1, b2] = rowBuffers(e, V * (f64 ? 8 : 4));
   const ps = rowAddress(e, f64, s, o, V, bs);
   const pt = rowAddress(e, f64, t, o, V, bt);
   view(e, f64, pg, perElement ? V : 1).set(perElement ? g.subarray(o, o + V) : g.subarray(0, 1));
+  // gradients that are wasmArrays (the `out` option) are written in place
+  const d1 = inPlace(e, f64, gs, o);
+  const d2 = gt === null ? -1 : inPlace(e, f64, gt, o);
   const fn = f64 ? e.logitsRowBackwardF64 : e.logitsRowBackwardF32;
-  const total = fn(V, ps, pt, k, pg, perElement ? 1 : 0, coef, p1, p2);
-  gs.set(view(e, f64, p1, V), o);
-  gt?.set(view(e, f64, p2, V), o);
+  const total = fn(
+    V,
+    ps,
+    pt,
+    k,
+    pg,
+    perElement ? 1 : 0,
+    coef,
+    d1 >= 0 ? d1 : b1,
+    d2 >= 0 ? d2 : b2,
+  );
+  if (d1 < 0) gs.set(view(e, f64, b1, V), o);
+  if (d2 < 0) gt?.set(view(e, f64, b2, V), o);
   return total;
 }
