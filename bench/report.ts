@@ -113,10 +113,13 @@ for (const n of [1e6, 1e7, 1e8]) {
     );
   }
 }
-for (const [peer, label] of PLACEMENTS) {
+for (const [peer, label] of [
+  ...PLACEMENTS.map(([p, l]) => [`${p}1 thread`, l] as const),
+  ['kldiv wasm, 1 thread, reused out buffers', ', gradients into reused out buffers'] as const,
+]) {
   target(
     `float32 forward+backward, 1 thread${label}, 1e7: kldiv / PyTorch <= 0.25`,
-    ratio(1e7, 'forward+backward', `${peer}1 thread`, torch(1)),
+    ratio(1e7, 'forward+backward', peer, torch(1)),
     (v) => v <= 0.25,
     x,
   );
@@ -135,6 +138,10 @@ for (const shape of ['64x32000', '8x128000']) {
   for (const [peer, where] of [
     ['kldiv wasm, 1 thread', ''],
     ['kldiv wasm, logits in wasmArray, 1 thread', ', logits in wasmArray'],
+    [
+      'kldiv wasm, 1 thread, student grad only, reused out buffer',
+      ', student gradient into a reused out buffer',
+    ],
   ]) {
     const ours = findDistill(shape, 'forward+backward', peer)?.nsPerElement;
     target(

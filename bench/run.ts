@@ -65,6 +65,8 @@ interface Peer {
   /** Holds no state between calls (kldiv, naive loop): timed round-robin with the others. */
   stateless?: boolean;
   skip?(n: number, dtype: DType): string | undefined;
+  /** The ops it runs (default all). */
+  ops?: Op[];
   prepare?(x: FloatArray, y: FloatArray): void;
   run(op: Op, x: FloatArray, y: FloatArray): unknown;
   release?(): void;
@@ -81,6 +83,29 @@ function kldivPeer(backend: 'wasm' | 'js', threads: number): Peer {
       if (op === 'forward') return klDiv(x, y, { reduction: 'sum' }).item();
       const { loss, gradInput, gradTarget } = klDivBackward(x, y, { reduction: 'sum' });
       return [loss.item(), gradInput, gradTarget];
+    },
+  };
+}
+
+/**
+ * Forward+backward writing the gradients into the same two ordinary arrays every call (the
+ * `out` option), as a training loop does: no allocation, so no page faults on fresh memory.
+ */
+function kldivOutPeer(): Peer {
+  let out: { gradInput: FloatArray; gradTarget: FloatArray } | undefined;
+  return {
+    name: 'kldiv wasm, 1 thread, reused out buffers',
+    stateless: true,
+    ops: ['forward+backward'],
+    run(_op, x, y) {
+      setBackend('wasm');
+      setNumThreads(1);
+      if (out?.gradInput.length !== x.length || out.gradInput.constructor !== x.constructor) {
+        const T = x.constructor as Float32ArrayConstructor;
+        out = { gradInput: new T(x.length), gradTarget: new T(x.length) };
+      }
+      const { loss } = klDivBackward(x, y, { reduction: 'sum', out });
+      return loss.item();
     },
   };
 }
@@ -414,6 +439,7 @@ async function main() {
     kldivPeer('wasm', 2),
     kldivWasmArrayPeer(1, placed),
     kldivWasmArrayPeer(2, placed),
+    kldivOutPeer(),
     kldivPeer('js', 1),
     naivePeer,
     kernelPeer(),
@@ -462,8 +488,9 @@ async function main() {
       const stateless = peers.filter((p) => p.stateless && !p.skip?.(n, dtype));
       for (let round = 0; round < ROUNDS; round++) {
         for (const op of ops) {
-          timeInterleaved(stateless, op, x, y, perRound, round).forEach((r, i) => {
-            roundRows.push({ size: n, dtype, op, peer: stateless[i].name, ...toRow(r) });
+          const group = stateless.filter((p) => p.ops?.includes(op) ?? true);
+          timeInterleaved(group, op, x, y, perRound, round).forEach((r, i) => {
+            roundRows.push({ size: n, dtype, op, peer: group[i].name, ...toRow(r) });
           });
         }
         if (torchVersion !== undefined) roundRows.push(...torchRows(n, dtype, x, y, perRound));
@@ -571,34 +598,39 @@ function distillation(torchVersion: string | undefined): Row[] {
     const teacher = tensor(t, { shape: [B, V] });
     const [ws, wt] = wasmArrayCopies()(s, t);
     const placed = [tensor(ws, { shape: [B, V] }), tensor(wt, { shape: [B, V] })];
+    // [backend, teacher gradient, logits in wasmArray, reused student-gradient buffer]
     const variants = [
-      ['wasm', true, false],
-      ['wasm', false, false],
-      ['wasm', true, true],
-      ['js', true, false],
+      ['wasm', true, false, false],
+      ['wasm', false, false, false],
+      ['wasm', true, true, false],
+      ['wasm', false, false, true],
+      ['js', true, false, false],
     ] as const;
-    const peers: Peer[] = variants.map(([backend, gradTeacher, inWasm]) => ({
-      name: `kldiv ${backend}, ${inWasm ? 'logits in wasmArray, ' : ''}1 thread${gradTeacher ? '' : ', student grad only'}`,
+    const gradBuffer = new Float32Array(n);
+    const peers: Peer[] = variants.map(([backend, gradTeacher, inWasm, reuse]) => ({
+      name: `kldiv ${backend}, ${inWasm ? 'logits in wasmArray, ' : ''}1 thread${gradTeacher ? '' : ', student grad only'}${reuse ? ', reused out buffer' : ''}`,
+      ops: reuse ? ['forward+backward'] : undefined,
       run(op: Op) {
         setBackend(backend);
         setNumThreads(1);
         const [a, b] = inWasm ? placed : [student, teacher];
-        return op === 'forward'
-          ? klDivWithLogits(a, b, opts).item()
-          : klDivWithLogitsBackward(a, b, { ...opts, gradTeacher });
+        if (op === 'forward') return klDivWithLogits(a, b, opts).item();
+        const out = reuse ? { gradStudent: gradBuffer } : undefined;
+        return klDivWithLogitsBackward(a, b, { ...opts, gradTeacher, out });
       },
     }));
     const roundRows: Row[] = [];
     const perRound = Math.ceil(9 / ROUNDS);
     for (let round = 0; round < ROUNDS; round++) {
       for (const op of ops) {
-        timeInterleaved(peers, op, s, t, perRound, round).forEach((r, i) => {
+        const group = peers.filter((p) => p.ops?.includes(op) ?? true);
+        timeInterleaved(group, op, s, t, perRound, round).forEach((r, i) => {
           roundRows.push({
             shape: spec,
             size: n,
             dtype: 'float32',
             op,
-            peer: peers[i].name,
+            peer: group[i].name,
             ...toRow(r),
           });
         });
