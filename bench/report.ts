@@ -116,6 +116,10 @@ for (const n of [1e6, 1e7, 1e8]) {
 for (const [peer, label] of [
   ...PLACEMENTS.map(([p, l]) => [`${p}1 thread`, l] as const),
   ['kldiv wasm, 1 thread, reused out buffers', ', gradients into reused out buffers'] as const,
+  [
+    'kldiv wasm, inputs and out buffers in wasmArray, 1 thread',
+    ', inputs and out buffers in wasmArray',
+  ] as const,
 ]) {
   target(
     `float32 forward+backward, 1 thread${label}, 1e7: kldiv / PyTorch <= 0.25`,

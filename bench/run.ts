@@ -110,6 +110,35 @@ function kldivOutPeer(): Peer {
   };
 }
 
+/**
+ * Forward+backward with everything in kldiv's memory: inputs in `wasmArray`s and the gradients
+ * into two `wasmArray` out buffers, which the kernels write in place (nothing copied, nothing
+ * allocated). Up to what the 1 GiB memory holds (four arrays).
+ */
+function kldivResidentPeer(place: ReturnType<typeof wasmArrayCopies>): Peer {
+  let out: { gradInput: FloatArray; gradTarget: FloatArray } | undefined;
+  return {
+    name: 'kldiv wasm, inputs and out buffers in wasmArray, 1 thread',
+    stateless: true,
+    ops: ['forward+backward'],
+    skip: (n, dtype) =>
+      4 * n * (dtype === 'float64' ? 8 : 4) > 900 * 2 ** 20
+        ? "four arrays exceed kldiv's 1 GiB WebAssembly memory"
+        : undefined,
+    run(_op, x, y) {
+      setBackend('wasm');
+      setNumThreads(1);
+      const [wx, wy] = place(x, y);
+      if (out?.gradInput.length !== x.length || out.gradInput.constructor !== x.constructor) {
+        if (out !== undefined) for (const a of Object.values(out)) freeWasmArray(a);
+        const dtype = x instanceof Float64Array ? 'float64' : 'float32';
+        out = { gradInput: wasmArray(x.length, dtype), gradTarget: wasmArray(x.length, dtype) };
+      }
+      return klDivBackward(wx, wy, { reduction: 'sum', out }).loss.item();
+    },
+  };
+}
+
 /** Both operands copied into `wasmArray`s (untimed, once per case: the first run is a warm-up). */
 function wasmArrayCopies() {
   let held: FloatArray | undefined;
@@ -440,6 +469,7 @@ async function main() {
     kldivWasmArrayPeer(1, placed),
     kldivWasmArrayPeer(2, placed),
     kldivOutPeer(),
+    kldivResidentPeer(placed),
     kldivPeer('js', 1),
     naivePeer,
     kernelPeer(),
@@ -664,16 +694,16 @@ function print(n: number, dtype: DType, op: Op, group: Row[]) {
 
 function printRows(group: Row[]) {
   console.log(
-    `  ${'peer'.padEnd(46)} ${'ns/elem'.padStart(9)} ${'Melem/s'.padStart(9)} ${'x kldiv'.padStart(8)} ${'peak MB'.padStart(9)}`,
+    `  ${'peer'.padEnd(58)} ${'ns/elem'.padStart(9)} ${'Melem/s'.padStart(9)} ${'x kldiv'.padStart(8)} ${'peak MB'.padStart(9)}`,
   );
   for (const r of group) {
     if (r.skipped) {
-      console.log(`  ${r.peer.padEnd(46)} skipped: ${r.skipped}`);
+      console.log(`  ${r.peer.padEnd(58)} skipped: ${r.skipped}`);
       continue;
     }
     const mb = r.peakExtraBytes === undefined ? 'n/a' : (r.peakExtraBytes / 2 ** 20).toFixed(1);
     console.log(
-      `  ${r.peer.padEnd(46)} ${r.nsPerElement!.toFixed(2).padStart(9)} ${r.melemPerSecond!.toFixed(1).padStart(9)} ${(r.ratioToKldiv?.toFixed(2) ?? '-').padStart(8)} ${mb.padStart(9)}`,
+      `  ${r.peer.padEnd(58)} ${r.nsPerElement!.toFixed(2).padStart(9)} ${r.melemPerSecond!.toFixed(1).padStart(9)} ${(r.ratioToKldiv?.toFixed(2) ?? '-').padStart(8)} ${mb.padStart(9)}`,
     );
   }
 }
