@@ -40,7 +40,7 @@ export function givenGradBuffer(
   given: unknown,
   dtype: FloatDType,
   shape: readonly number[],
-  operands: readonly (ArrayBufferView | undefined)[],
+  operands: readonly unknown[],
 ): FloatArray | undefined {
   if (given === undefined) return undefined;
   const numel = shape.reduce((a, b) => a * b, 1);
@@ -57,7 +57,8 @@ export function givenGradBuffer(
       `must be a ${Ctor.name} of ${numel} elements (the ${dtype} gradient of shape [${shape.join(', ')}])`,
     );
   }
-  if (operands.some((o) => o !== undefined && overlaps(given, o))) {
+  // operands that are not views (an unchecked other buffer) share nothing
+  if (operands.some((o) => ArrayBuffer.isView(o) && overlaps(given, o))) {
     throw fail('must not share memory with the inputs, gradOutput or the other gradient buffer');
   }
   return given;

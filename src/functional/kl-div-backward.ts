@@ -108,7 +108,7 @@ export function klDivBackward(
   const operands = [x.data, y.data, g];
   const givenX = givenGradBuffer(fn, 'gradInput', out.gradInput, x.dtype as FloatDType, x.shape, [
     ...operands,
-    out.gradTarget as ArrayBufferView | undefined,
+    out.gradTarget,
   ]);
   const givenY = givenGradBuffer(fn, 'gradTarget', out.gradTarget, y.dtype as FloatDType, y.shape, [
     ...operands,

@@ -219,7 +219,7 @@ export function klDivWithLogitsBackward(
     s.data,
     t.data,
     g,
-    out.gradTeacher as ArrayBufferView | undefined,
+    out.gradTeacher,
   ]);
   const givenT = givenGradBuffer(fn, 'gradTeacher', out.gradTeacher, tType, t.shape, [
     s.data,

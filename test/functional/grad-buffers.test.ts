@@ -129,6 +129,11 @@ describe('bad out buffers', () => {
     expect(() => klDivBackward(x, y, { out: { gradTarget: [0, 0] as never } })).toThrow(
       code('E_OUT_BUFFER', 'out.gradTarget'),
     );
+    // the other buffer is checked against a bad one without tripping over it
+    const gradInput = new Float32Array(2);
+    expect(() => klDivBackward(x, y, { out: { gradInput, gradTarget: null as never } })).toThrow(
+      code('E_OUT_BUFFER', 'out.gradTarget'),
+    );
   });
 
   test('a buffer that overlaps an input, gradOutput or the other buffer', () => {
