@@ -189,6 +189,10 @@ lines.push(
   "Distillation cases: `klDivWithLogits` against PyTorch's unfused",
   "`F.kl_div(F.log_softmax(s/T), F.softmax(t/T), 'batchmean') * T*T`; kldiv's forward+backward is one",
   "`klDivWithLogitsBackward` call, which returns the loss with both gradients (or only the student's).",
+  "Rows 'inputs in wasmArray' take the same bytes copied (untimed) into `wasmArray`s, which the kernels",
+  "read in place; 'reused out buffers' pass the same gradient arrays every call (`out`), as a training",
+  "loop does; 'inputs and out buffers in wasmArray' do both with `wasmArray` buffers, which the kernels",
+  'write in place (docs/decisions.md 51 and 52).',
   '',
 );
 lines.push(`Run of ${run.date}:`, '');
