@@ -228,9 +228,11 @@ export function klDivWithLogitsBackward(
     givenS,
   ]);
   const gs = givenS ?? allocate(sType, s.numel);
-  // without a teacher gradient, one row of scratch stands in for its buffer
+  // without a teacher gradient, one row of scratch stands in for its buffer, of its dtype: the
+  // JS rows keep the teacher's probabilities there between passes, rounded (and underflowing)
+  // as PyTorch's float32 softmax, so the student's gradient is the same either way
   const gtch = wantTeacher ? (givenT ?? allocate(tType, t.numel)) : null;
-  const rowScratch = wantTeacher ? null : new Float64Array(V);
+  const rowScratch = wantTeacher ? null : allocate(tType, V);
   const coef = tt / p.divisor;
   // one upstream value per element only when gradOutput is given; by default ones everywhere
   const perElement = p.reduction === 'none' && gradOutput !== undefined;
@@ -271,7 +273,7 @@ export function klDivWithLogitsBackward(
       gs,
       st,
       o,
-      gtch ?? (rowScratch as Float64Array),
+      gtch ?? (rowScratch as FloatArray),
       gtch === null ? 1 : st,
       gtch === null ? 0 : o,
     );
