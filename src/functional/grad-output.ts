@@ -9,13 +9,22 @@ import type { TensorData } from '../tensor/dtype.js';
 import { sameShape } from '../tensor/shape.js';
 import { toTensor } from '../tensor/tensor.js';
 
-/** @internal Validates gradOutput against the loss shape; returns its data (default: one 1). */
+/**
+ * @internal An upstream gradient: one value per loss element when `perElement` (a given
+ * `gradOutput` of a loss with dimensions), else `data[0]` serves every element (default 1).
+ */
+export interface UpstreamGradient {
+  data: TensorData;
+  perElement: boolean;
+}
+
+/** @internal Validates gradOutput against the loss shape (default: ones everywhere). */
 export function upstreamGradient(
   gradOutput: unknown,
   outShape: readonly number[],
   fn: string,
-): TensorData {
-  if (gradOutput === undefined) return Float64Array.of(1);
+): UpstreamGradient {
+  if (gradOutput === undefined) return { data: Float64Array.of(1), perElement: false };
   const gt = toTensor(gradOutput, fn, 'gradOutput');
   if (!sameShape(gt.shape, outShape)) {
     throw new ShapeError(
@@ -29,5 +38,5 @@ export function upstreamGradient(
       },
     );
   }
-  return gt.data;
+  return { data: gt.data, perElement: outShape.length > 0 };
 }

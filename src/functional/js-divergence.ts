@@ -8,9 +8,9 @@
 import { jsdGradPoint, jsdPoint } from '../kernels/js/jsd.js';
 import { logSumExpRow } from '../kernels/js/softmax-kl.js';
 import type { Reduction } from '../reduction.js';
-import { allocate, type FloatDType, type TensorData } from '../tensor/dtype.js';
+import { allocate, type FloatDType } from '../tensor/dtype.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { upstreamGradient } from './grad-output.js';
+import { type UpstreamGradient, upstreamGradient } from './grad-output.js';
 import {
   eachRow,
   type LogitsSettings,
@@ -117,14 +117,10 @@ function forward(p: Prepared, logits: boolean): Tensor<FloatDType> {
   return new Tensor(value, [], p.dtype);
 }
 
-/**
- * Student gradient; through log_softmax(x / T) when `logits`. `g` holds one upstream value per
- * element when `perElement` (a given `gradOutput` of a `'none'` loss), else one for all.
- */
+/** Student gradient; through log_softmax(x / T) when `logits`. */
 function backward(
   p: Prepared,
-  g: TensorData,
-  perElement: boolean,
+  { data: g, perElement }: UpstreamGradient,
   logits: boolean,
 ): Tensor<FloatDType> {
   const { a, b, beta, k } = p;
@@ -201,9 +197,8 @@ export function jsDivergenceBackward(
 ): { gradStudent: Tensor<FloatDType> } {
   const fn = 'jsDivergenceBackward';
   const p = prepare(fn, studentLogProbs, teacherLogProbs, options, false);
-  const none = p.reduction === 'none';
-  const g = upstreamGradient(gradOutput, none ? p.a.shape : [], fn);
-  return { gradStudent: backward(p, g, none && gradOutput !== undefined, false) };
+  const g = upstreamGradient(gradOutput, p.reduction === 'none' ? p.a.shape : [], fn);
+  return { gradStudent: backward(p, g, false) };
 }
 
 /**
@@ -245,7 +240,6 @@ export function jsDivergenceWithLogitsBackward(
 ): { gradStudent: Tensor<FloatDType> } {
   const fn = 'jsDivergenceWithLogitsBackward';
   const p = prepare(fn, studentLogits, teacherLogits, options, true);
-  const none = p.reduction === 'none';
-  const g = upstreamGradient(gradOutput, none ? p.a.shape : [], fn);
-  return { gradStudent: backward(p, g, none && gradOutput !== undefined, true) };
+  const g = upstreamGradient(gradOutput, p.reduction === 'none' ? p.a.shape : [], fn);
+  return { gradStudent: backward(p, g, true) };
 }

@@ -103,7 +103,7 @@ export function klDivBackward(
   const { x, y, logTarget, reduction, shape, numel } = call;
   const outShape = reduction.base === 'none' ? shape : [];
 
-  const g = upstreamGradient(gradOutput, outShape, fn);
+  const { data: g, perElement } = upstreamGradient(gradOutput, outShape, fn);
   const out = outOption(options?.out, ['gradInput', 'gradTarget'], fn);
   const operands = [x.data, y.data, g];
   const givenX = givenGradBuffer(fn, 'gradInput', out.gradInput, x.dtype as FloatDType, x.shape, [
@@ -115,10 +115,7 @@ export function klDivBackward(
     givenX,
   ]);
   // per element for 'none' with a given gradOutput; else one scalar read everywhere
-  const gStrides =
-    gradOutput !== undefined && reduction.base === 'none'
-      ? contiguousStrides(shape)
-      : shape.map(() => 0);
+  const gStrides = perElement ? contiguousStrides(shape) : shape.map(() => 0);
   let divisor = reduction.base === 'mean' ? numel : 1;
   if (reduction.batchmean) divisor *= call.batchDivisor;
 

@@ -206,7 +206,7 @@ export function klDivWithLogitsBackward(
   const { s, t, k, tt, layout } = p;
   const V = layout.V;
   const outShape = p.reduction === 'none' ? s.shape : [];
-  const g = upstreamGradient(gradOutput, outShape, fn);
+  const { data: g, perElement } = upstreamGradient(gradOutput, outShape, fn);
   const out = outOption(options?.out, ['gradStudent', 'gradTeacher'], fn);
   if (!wantTeacher && out.gradTeacher !== undefined) {
     throw new ArgumentError(
@@ -234,8 +234,6 @@ export function klDivWithLogitsBackward(
   const gtch = wantTeacher ? (givenT ?? allocate(tType, t.numel)) : null;
   const rowScratch = wantTeacher ? null : allocate(tType, V);
   const coef = tt / p.divisor;
-  // one upstream value per element only when gradOutput is given; by default ones everywhere
-  const perElement = p.reduction === 'none' && gradOutput !== undefined;
   const wasm = wasmRows(p, true);
   const f64 = p.dtype === 'float64';
   let total = 0;

@@ -103,12 +103,14 @@ export function klEstimateBackward(
   const fn = 'klEstimateBackward';
   const { p, q, estimator, reduction } = prepare(fn, logProbP, logProbQ, options);
   const n = p.numel;
-  const g = upstreamGradient(gradOutput, reduction === 'none' ? p.shape : [], fn);
+  const { data: g, perElement } = upstreamGradient(
+    gradOutput,
+    reduction === 'none' ? p.shape : [],
+    fn,
+  );
   const gp = allocate(p.dtype as FloatDType, n);
   const gq = allocate(q.dtype as FloatDType, n);
   const scale = reduction === 'mean' ? 1 / n : 1;
-  // one upstream value per element only when gradOutput is given; by default ones everywhere
-  const perElement = reduction === 'none' && gradOutput !== undefined;
   for (let i = 0; i < n; i++) {
     const lr = q.data[i] - p.data[i];
     const d = estimator === 'k1' ? -1 : estimator === 'k2' ? lr : Math.expm1(lr); // d/d(log r)
