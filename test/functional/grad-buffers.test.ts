@@ -13,6 +13,7 @@ import {
 } from '../../src/index.js';
 import { quiet } from '../fuzz/targets-core.js';
 import { CONFIGS, withConfig } from '../helpers/backends.js';
+import { firstDifference } from '../helpers/fixtures.js';
 
 /** Deterministic log-probabilities (`log`) or probabilities with some zeros (`prob`). */
 function values(n: number, seed: number, kind: 'log' | 'prob', f64: boolean): FloatArray {
@@ -24,13 +25,6 @@ function values(n: number, seed: number, kind: 'log' | 'prob', f64: boolean): Fl
     a[i] = kind === 'log' ? -9 * u - 1e-3 : i % 89 === 0 ? 0 : u;
   }
   return a;
-}
-
-/** First index where two arrays differ bitwise (NaN equal to NaN), or -1. */
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return 0;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
 }
 
 const REDUCTIONS: Reduction[] = ['none', 'sum', 'batchmean'];

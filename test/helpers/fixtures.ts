@@ -161,3 +161,10 @@ export function compareTensor(
   if (bad > limit) problems.push(`${label}: ${bad - limit} more mismatching elements`);
   return problems;
 }
+
+/** First index where two arrays differ bitwise (NaN equal to NaN, -0 unequal to 0), or -1. */
+export function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return 0;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
+  return -1;
+}

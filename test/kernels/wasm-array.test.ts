@@ -19,6 +19,7 @@ import {
 } from '../../src/index.js';
 import { threadStats } from '../../src/kernels/threads/pool.js';
 import { quiet } from '../fuzz/targets-core.js';
+import { firstDifference } from '../helpers/fixtures.js';
 
 afterEach(() => {
   setBackend('wasm');
@@ -40,13 +41,6 @@ function placed(a: FloatArray): FloatArray {
   const w = wasmArray(a.length, a instanceof Float64Array ? 'float64' : 'float32');
   w.set(a);
   return w;
-}
-
-/** First index where two arrays differ bitwise (NaN equal to NaN), or -1. */
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return 0;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
 }
 
 /**
