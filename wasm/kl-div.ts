@@ -494,6 +494,28 @@ export function klBackwardF64(
 }
 
 // ---------------------------------------------------------------------------------------
+// Chunk sums of a long contiguous run in one call: klSum over consecutive chunks of `chunk`
+// elements, each sum stored as a float64 at pSums. The same chunks, in the same order, as calls
+// chunk by chunk from JS, so the same bits; one call saves a JS -> WebAssembly round trip per
+// chunk where the inputs are already in memory (wasmArray).
+
+export function klSumChunksF32(n: i32, chunk: i32, px: usize, py: usize, logTarget: bool, pSums: usize): void {
+  for (let i = 0; i < n; i += chunk) {
+    const o = <usize>i << 2;
+    store<f64>(pSums, klSumF32(min(chunk, n - i), px + o, py + o, logTarget));
+    pSums += 8;
+  }
+}
+
+export function klSumChunksF64(n: i32, chunk: i32, px: usize, py: usize, logTarget: bool, pSums: usize): void {
+  for (let i = 0; i < n; i += chunk) {
+    const o = <usize>i << 3;
+    store<f64>(pSums, klSumF64(min(chunk, n - i), px + o, py + o, logTarget));
+    pSums += 8;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Fused log-softmax + KL over one contiguous row of logits (kernels/js/softmax-kl.ts has the
 // same mathematics in scalar form). With k = 1/T:
 //   log q = k s - lse(k s),  log p = k t - lse(k t),  l = xlogy(p, p) - p log q

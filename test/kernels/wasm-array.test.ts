@@ -18,6 +18,8 @@ import {
   wasmArray,
 } from '../../src/index.js';
 import { threadStats } from '../../src/kernels/threads/pool.js';
+import { CHUNK_BYTES } from '../../src/kernels/wasm/chunk.js';
+import { SPAN_CHUNKS } from '../../src/kernels/wasm/kernels.js';
 import { quiet } from '../fuzz/targets-core.js';
 import { firstDifference } from '../helpers/fixtures.js';
 
@@ -242,6 +244,26 @@ describe.each([1, 2])('inputs in wasmArrays, %i thread(s)', (threads) => {
     freeWasmArray(wy);
   });
 });
+
+test.each([
+  ['float32', false],
+  ['float64', true],
+] as const)(
+  'a %s sum of wasmArrays longer than one kernel call (SPAN_CHUNKS chunks) has the ordinary bits, logTarget %s',
+  (dtype, logTarget) => {
+    setNumThreads(1);
+    const Ctor = dtype === 'float64' ? Float64Array : Float32Array;
+    // two whole spans and part of a third, ending inside a chunk
+    const n = 2 * SPAN_CHUNKS * (CHUNK_BYTES / Ctor.BYTES_PER_ELEMENT) + 12_345;
+    const x = fill(new Ctor(n), 21, 'log');
+    const y = fill(new Ctor(n), 22, logTarget ? 'log' : 'prob');
+    const [wx, wy] = [placed(x), placed(y)];
+    const expected = klDiv(x, y, { reduction: 'sum', logTarget }).item();
+    expect(klDiv(wx, wy, { reduction: 'sum', logTarget }).item()).toBe(expected);
+    freeWasmArray(wx);
+    freeWasmArray(wy);
+  },
+);
 
 test('logits in wasmArrays: klDivWithLogits and its backward are bitwise those of ordinary arrays', () => {
   const [B, V] = [6, 40_000];

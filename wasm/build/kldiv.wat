@@ -1,12 +1,13 @@
 (module
  (type $0 (func (param f64) (result f64)))
  (type $1 (func (param i32 i32 i32 i32) (result f64)))
- (type $2 (func (param i32 i32 i32 i32 i32 f64)))
- (type $3 (func (param i32 i32 i32 i32 i32 i32 i32 i32 f64) (result f64)))
- (type $4 (func (param i32 i32 i32 i32 i32 f64 i32 f64) (result f64)))
- (type $5 (func (param i32 i32 i32 i32 i32 f32 i32 f32) (result f64)))
- (type $6 (func (param i32 i32 i32 f64 i32 i32 f64 i32 i32) (result f64)))
- (type $7 (func (param i32 i32 i32 f32 i32 i32 f32 i32 i32) (result f64)))
+ (type $2 (func (param i32 i32 i32 i32 i32 i32)))
+ (type $3 (func (param i32 i32 i32 i32 i32 f64)))
+ (type $4 (func (param i32 i32 i32 i32 i32 i32 i32 i32 f64) (result f64)))
+ (type $5 (func (param i32 i32 i32 i32 i32 f64 i32 f64) (result f64)))
+ (type $6 (func (param i32 i32 i32 i32 i32 f32 i32 f32) (result f64)))
+ (type $7 (func (param i32 i32 i32 f64 i32 i32 f64 i32 i32) (result f64)))
+ (type $8 (func (param i32 i32 i32 f32 i32 i32 f32 i32 i32) (result f64)))
  (global $wasm/kl-div/rowMaxSF32 (mut f32) (f32.const 0))
  (global $wasm/kl-div/rowMaxTF32 (mut f32) (f32.const 0))
  (global $wasm/kl-div/rowDotF32 (mut f64) (f64.const 0))
@@ -789,6 +790,8 @@
  (export "klSumF64" (func $wasm/kl-div/klSumF64))
  (export "klPointwiseF64" (func $wasm/kl-div/klPointwiseF64))
  (export "klBackwardF64" (func $wasm/kl-div/klBackwardF64))
+ (export "klSumChunksF32" (func $wasm/kl-div/klSumChunksF32))
+ (export "klSumChunksF64" (func $wasm/kl-div/klSumChunksF64))
  (export "logitsRowForwardF32" (func $wasm/kl-div/logitsRowForwardF32))
  (export "logitsRowBackwardF32" (func $wasm/kl-div/logitsRowBackwardF32))
  (export "logitsRowForwardF64" (func $wasm/kl-div/logitsRowForwardF64))
@@ -1242,6 +1245,2433 @@
    f64.mul
    f64.add
   end
+ )
+ (func $wasm/kl-div/klSumF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (result f64)
+  (local $4 v128)
+  (local $5 f64)
+  (local $6 v128)
+  (local $7 i32)
+  (local $8 i32)
+  (local $9 i32)
+  (local $10 v128)
+  (local $11 i32)
+  (local $12 i32)
+  (local $13 v128)
+  (local $14 f64)
+  (local $15 v128)
+  (local $16 v128)
+  (local $17 v128)
+  (local $18 v128)
+  (local $19 v128)
+  (local $20 v128)
+  (local $21 v128)
+  (local $22 v128)
+  (local $23 v128)
+  (local $24 v128)
+  (local $25 f64)
+  local.get $0
+  i32.const -8
+  i32.and
+  local.set $11
+  loop $for-loop|0
+   local.get $7
+   local.get $11
+   i32.lt_s
+   if
+    local.get $7
+    i32.const 3
+    i32.shl
+    local.tee $9
+    local.get $2
+    i32.add
+    local.tee $8
+    v128.load
+    local.set $15
+    local.get $8
+    v128.load offset=16
+    local.set $16
+    local.get $8
+    v128.load offset=32
+    local.set $17
+    local.get $8
+    v128.load offset=48
+    local.set $6
+    block $for-continue|0
+     local.get $3
+     i32.eqz
+     if
+      local.get $15
+      i32.const 8016
+      v128.load64_splat
+      i64x2.lt_s
+      local.get $15
+      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+      i64x2.ne
+      v128.and
+      local.get $16
+      i32.const 8024
+      v128.load64_splat
+      i64x2.lt_s
+      local.get $16
+      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+      i64x2.ne
+      v128.and
+      v128.or
+      local.get $17
+      i32.const 8032
+      v128.load64_splat
+      i64x2.lt_s
+      local.get $17
+      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+      i64x2.ne
+      v128.and
+      local.get $6
+      i32.const 8040
+      v128.load64_splat
+      i64x2.lt_s
+      local.get $6
+      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+      i64x2.ne
+      v128.and
+      v128.or
+      v128.or
+      v128.any_true
+      if
+       i32.const 0
+       local.set $8
+       loop $for-loop|1
+        local.get $8
+        i32.const 8
+        i32.lt_s
+        if
+         local.get $9
+         local.get $8
+         i32.const 3
+         i32.shl
+         i32.add
+         local.tee $12
+         local.get $1
+         i32.add
+         f64.load
+         local.set $14
+         local.get $5
+         local.get $2
+         local.get $12
+         i32.add
+         f64.load
+         local.tee $5
+         f64.const 0
+         f64.eq
+         if (result f64)
+          f64.const 0
+         else
+          local.get $5
+          local.get $5
+          call $~lib/math/NativeMath.log
+          f64.mul
+         end
+         local.get $5
+         local.get $14
+         f64.mul
+         f64.sub
+         f64.add
+         local.set $5
+         local.get $8
+         i32.const 1
+         i32.add
+         local.set $8
+         br $for-loop|1
+        end
+       end
+       br $for-continue|0
+      end
+     end
+     local.get $1
+     local.get $9
+     i32.add
+     local.tee $8
+     v128.load
+     local.set $18
+     local.get $8
+     v128.load offset=16
+     local.set $19
+     local.get $8
+     v128.load offset=32
+     local.set $13
+     local.get $8
+     v128.load offset=48
+     local.set $10
+     local.get $4
+     block $wasm/kl-div/lossF64x2|inlined.0 (result v128)
+      local.get $3
+      if
+       local.get $15
+       i32.const 8048
+       v128.load64_splat
+       local.tee $4
+       f64x2.pmin
+       i32.const 8056
+       v128.load64_splat
+       f64x2.pmax
+       local.tee $20
+       i32.const 8064
+       v128.load64_splat
+       f64x2.mul
+       i32.const 8072
+       v128.load64_splat
+       f64x2.add
+       local.tee $21
+       i32.const 8080
+       v128.load64_splat
+       f64x2.sub
+       local.set $22
+       local.get $20
+       local.get $22
+       i32.const 8088
+       v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.get $22
+       i32.const 8096
+       v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.tee $22
+       local.get $22
+       f64x2.mul
+       local.tee $23
+       local.get $23
+       f64x2.mul
+       local.set $24
+       i32.const 8104
+       v128.load64_splat
+       local.get $22
+       f64x2.add
+       local.get $23
+       i32.const 8112
+       v128.load64_splat
+       i32.const 8120
+       v128.load64_splat
+       local.get $22
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $24
+       i32.const 8128
+       v128.load64_splat
+       i32.const 8136
+       v128.load64_splat
+       local.get $22
+       f64x2.mul
+       f64x2.add
+       local.get $23
+       i32.const 8144
+       v128.load64_splat
+       i32.const 8152
+       v128.load64_splat
+       local.get $22
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $24
+       local.get $24
+       f64x2.mul
+       i32.const 8160
+       v128.load64_splat
+       i32.const 8168
+       v128.load64_splat
+       local.get $22
+       f64x2.mul
+       f64x2.add
+       local.get $23
+       i32.const 8176
+       v128.load64_splat
+       i32.const 8184
+       v128.load64_splat
+       local.get $22
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $24
+       i32.const 8192
+       v128.load64_splat
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.set $22
+       local.get $21
+       i32.const 8200
+       v128.load64_splat
+       v128.and
+       i32.const 8208
+       v128.load64_splat
+       i64x2.sub
+       local.set $21
+       i32.const 8248
+       v128.load64_splat
+       block $wasm/kl-div/expNotAboveF64x2|inlined.0 (result v128)
+        local.get $20
+        i32.const 8216
+        v128.load64_splat
+        f64x2.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $22
+         local.get $21
+         i32.const 8224
+         v128.load64_splat
+         i64x2.add
+         i32.const 52
+         i64x2.shl
+         f64x2.mul
+         br $wasm/kl-div/expNotAboveF64x2|inlined.0
+        end
+        local.get $22
+        local.get $21
+        i32.const 1
+        i64x2.shr_s
+        local.tee $20
+        i32.const 8232
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+        local.get $21
+        local.get $20
+        i64x2.sub
+        i32.const 8240
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+       end
+       local.get $15
+       local.get $4
+       f64x2.gt
+       v128.bitselect
+       local.get $15
+       local.get $18
+       f64x2.sub
+       f64x2.mul
+       br $wasm/kl-div/lossF64x2|inlined.0
+      end
+      local.get $15
+      i32.const 8256
+      v128.load64_splat
+      i64x2.sub
+      i32.const 52
+      i64x2.shr_s
+      local.tee $4
+      local.get $4
+      i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
+      f64x2.convert_low_i32x4_s
+      local.set $20
+      local.get $15
+      local.get $4
+      i32.const 52
+      i64x2.shl
+      i64x2.sub
+      i32.const 8264
+      v128.load64_splat
+      f64x2.sub
+      local.tee $4
+      i32.const 8272
+      v128.load64_splat
+      local.get $4
+      f64x2.add
+      f64x2.div
+      local.tee $21
+      local.get $21
+      f64x2.mul
+      local.tee $22
+      local.get $22
+      f64x2.mul
+      local.set $23
+      local.get $15
+      local.get $20
+      i32.const 8352
+      v128.load64_splat
+      f64x2.mul
+      i32.const 8336
+      v128.load64_splat
+      local.get $4
+      f64x2.mul
+      local.get $4
+      f64x2.mul
+      local.tee $24
+      local.get $21
+      local.get $24
+      local.get $22
+      local.get $23
+      local.get $23
+      local.get $23
+      i32.const 8304
+      v128.load64_splat
+      f64x2.mul
+      i32.const 8312
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 8320
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 8328
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      local.get $23
+      local.get $23
+      local.get $23
+      i32.const 8280
+      v128.load64_splat
+      f64x2.mul
+      i32.const 8288
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 8296
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      f64x2.add
+      f64x2.mul
+      local.get $20
+      i32.const 8344
+      v128.load64_splat
+      f64x2.mul
+      f64x2.add
+      f64x2.sub
+      local.get $4
+      f64x2.sub
+      f64x2.sub
+      f64x2.mul
+      local.get $15
+      local.get $18
+      f64x2.mul
+      f64x2.sub
+     end
+     block $wasm/kl-div/lossF64x2|inlined.1 (result v128)
+      local.get $3
+      if
+       local.get $16
+       i32.const 8360
+       v128.load64_splat
+       local.tee $4
+       f64x2.pmin
+       i32.const 8368
+       v128.load64_splat
+       f64x2.pmax
+       local.tee $15
+       i32.const 8376
+       v128.load64_splat
+       f64x2.mul
+       i32.const 8384
+       v128.load64_splat
+       f64x2.add
+       local.tee $18
+       i32.const 8392
+       v128.load64_splat
+       f64x2.sub
+       local.set $20
+       local.get $15
+       local.get $20
+       i32.const 8400
+       v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.get $20
+       i32.const 8408
+       v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.tee $20
+       local.get $20
+       f64x2.mul
+       local.tee $21
+       local.get $21
+       f64x2.mul
+       local.set $22
+       i32.const 8416
+       v128.load64_splat
+       local.get $20
+       f64x2.add
+       local.get $21
+       i32.const 8424
+       v128.load64_splat
+       i32.const 8432
+       v128.load64_splat
+       local.get $20
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $22
+       i32.const 8440
+       v128.load64_splat
+       i32.const 8448
+       v128.load64_splat
+       local.get $20
+       f64x2.mul
+       f64x2.add
+       local.get $21
+       i32.const 8456
+       v128.load64_splat
+       i32.const 8464
+       v128.load64_splat
+       local.get $20
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $22
+       local.get $22
+       f64x2.mul
+       i32.const 8472
+       v128.load64_splat
+       i32.const 8480
+       v128.load64_splat
+       local.get $20
+       f64x2.mul
+       f64x2.add
+       local.get $21
+       i32.const 8488
+       v128.load64_splat
+       i32.const 8496
+       v128.load64_splat
+       local.get $20
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $22
+       i32.const 8504
+       v128.load64_splat
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.set $20
+       local.get $18
+       i32.const 8512
+       v128.load64_splat
+       v128.and
+       i32.const 8520
+       v128.load64_splat
+       i64x2.sub
+       local.set $18
+       i32.const 8560
+       v128.load64_splat
+       block $wasm/kl-div/expNotAboveF64x2|inlined.1 (result v128)
+        local.get $15
+        i32.const 8528
+        v128.load64_splat
+        f64x2.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $20
+         local.get $18
+         i32.const 8536
+         v128.load64_splat
+         i64x2.add
+         i32.const 52
+         i64x2.shl
+         f64x2.mul
+         br $wasm/kl-div/expNotAboveF64x2|inlined.1
+        end
+        local.get $20
+        local.get $18
+        i32.const 1
+        i64x2.shr_s
+        local.tee $15
+        i32.const 8544
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+        local.get $18
+        local.get $15
+        i64x2.sub
+        i32.const 8552
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+       end
+       local.get $16
+       local.get $4
+       f64x2.gt
+       v128.bitselect
+       local.get $16
+       local.get $19
+       f64x2.sub
+       f64x2.mul
+       br $wasm/kl-div/lossF64x2|inlined.1
+      end
+      local.get $16
+      i32.const 8568
+      v128.load64_splat
+      i64x2.sub
+      i32.const 52
+      i64x2.shr_s
+      local.tee $4
+      local.get $4
+      i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
+      f64x2.convert_low_i32x4_s
+      local.set $15
+      local.get $16
+      local.get $4
+      i32.const 52
+      i64x2.shl
+      i64x2.sub
+      i32.const 8576
+      v128.load64_splat
+      f64x2.sub
+      local.tee $4
+      i32.const 8584
+      v128.load64_splat
+      local.get $4
+      f64x2.add
+      f64x2.div
+      local.tee $18
+      local.get $18
+      f64x2.mul
+      local.tee $20
+      local.get $20
+      f64x2.mul
+      local.set $21
+      local.get $16
+      local.get $15
+      i32.const 8664
+      v128.load64_splat
+      f64x2.mul
+      i32.const 8648
+      v128.load64_splat
+      local.get $4
+      f64x2.mul
+      local.get $4
+      f64x2.mul
+      local.tee $22
+      local.get $18
+      local.get $22
+      local.get $20
+      local.get $21
+      local.get $21
+      local.get $21
+      i32.const 8616
+      v128.load64_splat
+      f64x2.mul
+      i32.const 8624
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 8632
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 8640
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      local.get $21
+      local.get $21
+      local.get $21
+      i32.const 8592
+      v128.load64_splat
+      f64x2.mul
+      i32.const 8600
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 8608
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      f64x2.add
+      f64x2.mul
+      local.get $15
+      i32.const 8656
+      v128.load64_splat
+      f64x2.mul
+      f64x2.add
+      f64x2.sub
+      local.get $4
+      f64x2.sub
+      f64x2.sub
+      f64x2.mul
+      local.get $16
+      local.get $19
+      f64x2.mul
+      f64x2.sub
+     end
+     f64x2.add
+     block $wasm/kl-div/lossF64x2|inlined.2 (result v128)
+      local.get $3
+      if
+       local.get $17
+       i32.const 8672
+       v128.load64_splat
+       local.tee $4
+       f64x2.pmin
+       i32.const 8680
+       v128.load64_splat
+       f64x2.pmax
+       local.tee $15
+       i32.const 8688
+       v128.load64_splat
+       f64x2.mul
+       i32.const 8696
+       v128.load64_splat
+       f64x2.add
+       local.tee $16
+       i32.const 8704
+       v128.load64_splat
+       f64x2.sub
+       local.set $18
+       local.get $15
+       local.get $18
+       i32.const 8712
+       v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.get $18
+       i32.const 8720
+       v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.tee $18
+       local.get $18
+       f64x2.mul
+       local.tee $19
+       local.get $19
+       f64x2.mul
+       local.set $20
+       i32.const 8728
+       v128.load64_splat
+       local.get $18
+       f64x2.add
+       local.get $19
+       i32.const 8736
+       v128.load64_splat
+       i32.const 8744
+       v128.load64_splat
+       local.get $18
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $20
+       i32.const 8752
+       v128.load64_splat
+       i32.const 8760
+       v128.load64_splat
+       local.get $18
+       f64x2.mul
+       f64x2.add
+       local.get $19
+       i32.const 8768
+       v128.load64_splat
+       i32.const 8776
+       v128.load64_splat
+       local.get $18
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $20
+       local.get $20
+       f64x2.mul
+       i32.const 8784
+       v128.load64_splat
+       i32.const 8792
+       v128.load64_splat
+       local.get $18
+       f64x2.mul
+       f64x2.add
+       local.get $19
+       i32.const 8800
+       v128.load64_splat
+       i32.const 8808
+       v128.load64_splat
+       local.get $18
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $20
+       i32.const 8816
+       v128.load64_splat
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.set $18
+       local.get $16
+       i32.const 8824
+       v128.load64_splat
+       v128.and
+       i32.const 8832
+       v128.load64_splat
+       i64x2.sub
+       local.set $16
+       i32.const 8872
+       v128.load64_splat
+       block $wasm/kl-div/expNotAboveF64x2|inlined.2 (result v128)
+        local.get $15
+        i32.const 8840
+        v128.load64_splat
+        f64x2.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $18
+         local.get $16
+         i32.const 8848
+         v128.load64_splat
+         i64x2.add
+         i32.const 52
+         i64x2.shl
+         f64x2.mul
+         br $wasm/kl-div/expNotAboveF64x2|inlined.2
+        end
+        local.get $18
+        local.get $16
+        i32.const 1
+        i64x2.shr_s
+        local.tee $15
+        i32.const 8856
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+        local.get $16
+        local.get $15
+        i64x2.sub
+        i32.const 8864
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+       end
+       local.get $17
+       local.get $4
+       f64x2.gt
+       v128.bitselect
+       local.get $17
+       local.get $13
+       f64x2.sub
+       f64x2.mul
+       br $wasm/kl-div/lossF64x2|inlined.2
+      end
+      local.get $17
+      i32.const 8880
+      v128.load64_splat
+      i64x2.sub
+      i32.const 52
+      i64x2.shr_s
+      local.tee $4
+      local.get $4
+      i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
+      f64x2.convert_low_i32x4_s
+      local.set $15
+      local.get $17
+      local.get $4
+      i32.const 52
+      i64x2.shl
+      i64x2.sub
+      i32.const 8888
+      v128.load64_splat
+      f64x2.sub
+      local.tee $4
+      i32.const 8896
+      v128.load64_splat
+      local.get $4
+      f64x2.add
+      f64x2.div
+      local.tee $16
+      local.get $16
+      f64x2.mul
+      local.tee $18
+      local.get $18
+      f64x2.mul
+      local.set $19
+      local.get $17
+      local.get $15
+      i32.const 8976
+      v128.load64_splat
+      f64x2.mul
+      i32.const 8960
+      v128.load64_splat
+      local.get $4
+      f64x2.mul
+      local.get $4
+      f64x2.mul
+      local.tee $20
+      local.get $16
+      local.get $20
+      local.get $18
+      local.get $19
+      local.get $19
+      local.get $19
+      i32.const 8928
+      v128.load64_splat
+      f64x2.mul
+      i32.const 8936
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 8944
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 8952
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      local.get $19
+      local.get $19
+      local.get $19
+      i32.const 8904
+      v128.load64_splat
+      f64x2.mul
+      i32.const 8912
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 8920
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      f64x2.add
+      f64x2.mul
+      local.get $15
+      i32.const 8968
+      v128.load64_splat
+      f64x2.mul
+      f64x2.add
+      f64x2.sub
+      local.get $4
+      f64x2.sub
+      f64x2.sub
+      f64x2.mul
+      local.get $17
+      local.get $13
+      f64x2.mul
+      f64x2.sub
+     end
+     block $wasm/kl-div/lossF64x2|inlined.3 (result v128)
+      local.get $3
+      if
+       local.get $6
+       i32.const 8984
+       v128.load64_splat
+       local.tee $4
+       f64x2.pmin
+       i32.const 8992
+       v128.load64_splat
+       f64x2.pmax
+       local.tee $13
+       i32.const 9000
+       v128.load64_splat
+       f64x2.mul
+       i32.const 9008
+       v128.load64_splat
+       f64x2.add
+       local.tee $15
+       i32.const 9016
+       v128.load64_splat
+       f64x2.sub
+       local.set $16
+       local.get $13
+       local.get $16
+       i32.const 9024
+       v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.get $16
+       i32.const 9032
+       v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.tee $16
+       local.get $16
+       f64x2.mul
+       local.tee $17
+       local.get $17
+       f64x2.mul
+       local.set $18
+       i32.const 9040
+       v128.load64_splat
+       local.get $16
+       f64x2.add
+       local.get $17
+       i32.const 9048
+       v128.load64_splat
+       i32.const 9056
+       v128.load64_splat
+       local.get $16
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $18
+       i32.const 9064
+       v128.load64_splat
+       i32.const 9072
+       v128.load64_splat
+       local.get $16
+       f64x2.mul
+       f64x2.add
+       local.get $17
+       i32.const 9080
+       v128.load64_splat
+       i32.const 9088
+       v128.load64_splat
+       local.get $16
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $18
+       local.get $18
+       f64x2.mul
+       i32.const 9096
+       v128.load64_splat
+       i32.const 9104
+       v128.load64_splat
+       local.get $16
+       f64x2.mul
+       f64x2.add
+       local.get $17
+       i32.const 9112
+       v128.load64_splat
+       i32.const 9120
+       v128.load64_splat
+       local.get $16
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $18
+       i32.const 9128
+       v128.load64_splat
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.set $16
+       local.get $15
+       i32.const 9136
+       v128.load64_splat
+       v128.and
+       i32.const 9144
+       v128.load64_splat
+       i64x2.sub
+       local.set $15
+       i32.const 9184
+       v128.load64_splat
+       block $wasm/kl-div/expNotAboveF64x2|inlined.3 (result v128)
+        local.get $13
+        i32.const 9152
+        v128.load64_splat
+        f64x2.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $16
+         local.get $15
+         i32.const 9160
+         v128.load64_splat
+         i64x2.add
+         i32.const 52
+         i64x2.shl
+         f64x2.mul
+         br $wasm/kl-div/expNotAboveF64x2|inlined.3
+        end
+        local.get $16
+        local.get $15
+        i32.const 1
+        i64x2.shr_s
+        local.tee $13
+        i32.const 9168
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+        local.get $15
+        local.get $13
+        i64x2.sub
+        i32.const 9176
+        v128.load64_splat
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+       end
+       local.get $6
+       local.get $4
+       f64x2.gt
+       v128.bitselect
+       local.get $6
+       local.get $10
+       f64x2.sub
+       f64x2.mul
+       br $wasm/kl-div/lossF64x2|inlined.3
+      end
+      local.get $6
+      i32.const 9192
+      v128.load64_splat
+      i64x2.sub
+      i32.const 52
+      i64x2.shr_s
+      local.tee $4
+      local.get $4
+      i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
+      f64x2.convert_low_i32x4_s
+      local.set $13
+      local.get $6
+      local.get $4
+      i32.const 52
+      i64x2.shl
+      i64x2.sub
+      i32.const 9200
+      v128.load64_splat
+      f64x2.sub
+      local.tee $4
+      i32.const 9208
+      v128.load64_splat
+      local.get $4
+      f64x2.add
+      f64x2.div
+      local.tee $15
+      local.get $15
+      f64x2.mul
+      local.tee $16
+      local.get $16
+      f64x2.mul
+      local.set $17
+      local.get $6
+      local.get $13
+      i32.const 9288
+      v128.load64_splat
+      f64x2.mul
+      i32.const 9272
+      v128.load64_splat
+      local.get $4
+      f64x2.mul
+      local.get $4
+      f64x2.mul
+      local.tee $18
+      local.get $15
+      local.get $18
+      local.get $16
+      local.get $17
+      local.get $17
+      local.get $17
+      i32.const 9240
+      v128.load64_splat
+      f64x2.mul
+      i32.const 9248
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 9256
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 9264
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      local.get $17
+      local.get $17
+      local.get $17
+      i32.const 9216
+      v128.load64_splat
+      f64x2.mul
+      i32.const 9224
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 9232
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      f64x2.add
+      f64x2.mul
+      local.get $13
+      i32.const 9280
+      v128.load64_splat
+      f64x2.mul
+      f64x2.add
+      f64x2.sub
+      local.get $4
+      f64x2.sub
+      f64x2.sub
+      f64x2.mul
+      local.get $6
+      local.get $10
+      f64x2.mul
+      f64x2.sub
+     end
+     f64x2.add
+     f64x2.add
+     f64x2.add
+     local.set $4
+    end
+    local.get $7
+    i32.const 8
+    i32.add
+    local.set $7
+    br $for-loop|0
+   end
+  end
+  loop $for-loop|2
+   local.get $0
+   local.get $7
+   i32.gt_s
+   if
+    local.get $7
+    i32.const 3
+    i32.shl
+    local.tee $8
+    local.get $1
+    i32.add
+    f64.load
+    local.set $25
+    local.get $2
+    local.get $8
+    i32.add
+    f64.load
+    local.set $14
+    local.get $5
+    block $wasm/kl-div/lossScalar|inlined.7 (result f64)
+     local.get $3
+     if
+      local.get $14
+      call $~lib/math/NativeMath.exp
+      local.get $14
+      local.get $25
+      f64.sub
+      f64.mul
+      br $wasm/kl-div/lossScalar|inlined.7
+     end
+     local.get $14
+     f64.const 0
+     f64.eq
+     if (result f64)
+      f64.const 0
+     else
+      local.get $14
+      local.get $14
+      call $~lib/math/NativeMath.log
+      f64.mul
+     end
+     local.get $14
+     local.get $25
+     f64.mul
+     f64.sub
+    end
+    f64.add
+    local.set $5
+    local.get $7
+    i32.const 1
+    i32.add
+    local.set $7
+    br $for-loop|2
+   end
+  end
+  local.get $4
+  f64x2.extract_lane 0
+  local.get $4
+  f64x2.extract_lane 1
+  f64.add
+  local.get $5
+  f64.add
+ )
+ (func $wasm/kl-div/klSumF32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (result f64)
+  (local $4 v128)
+  (local $5 f64)
+  (local $6 v128)
+  (local $7 i32)
+  (local $8 i32)
+  (local $9 i32)
+  (local $10 i32)
+  (local $11 i32)
+  (local $12 v128)
+  (local $13 f64)
+  (local $14 v128)
+  (local $15 v128)
+  (local $16 v128)
+  (local $17 v128)
+  (local $18 v128)
+  (local $19 v128)
+  (local $20 v128)
+  (local $21 v128)
+  (local $22 v128)
+  (local $23 v128)
+  (local $24 f64)
+  local.get $0
+  i32.const -16
+  i32.and
+  local.set $10
+  loop $for-loop|0
+   local.get $7
+   local.get $10
+   i32.lt_s
+   if
+    local.get $7
+    i32.const 2
+    i32.shl
+    local.tee $9
+    local.get $2
+    i32.add
+    local.tee $8
+    v128.load
+    local.tee $14
+    local.get $8
+    v128.load offset=16
+    local.tee $15
+    i32x4.min_s
+    local.get $8
+    v128.load offset=32
+    local.tee $16
+    local.get $8
+    v128.load offset=48
+    local.tee $6
+    i32x4.min_s
+    i32x4.min_s
+    local.set $12
+    block $for-continue|0
+     local.get $3
+     if (result i32)
+      i32.const 0
+     else
+      local.get $12
+      i32.const 1024
+      v128.load32_splat
+      i32x4.lt_s
+      v128.any_true
+     end
+     if
+      local.get $14
+      i32.const 1028
+      v128.load32_splat
+      i32x4.lt_s
+      local.get $14
+      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+      i32x4.ne
+      v128.and
+      local.get $15
+      i32.const 1032
+      v128.load32_splat
+      i32x4.lt_s
+      local.get $15
+      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+      i32x4.ne
+      v128.and
+      v128.or
+      local.get $16
+      i32.const 1036
+      v128.load32_splat
+      i32x4.lt_s
+      local.get $16
+      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+      i32x4.ne
+      v128.and
+      local.get $6
+      i32.const 1040
+      v128.load32_splat
+      i32x4.lt_s
+      local.get $6
+      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+      i32x4.ne
+      v128.and
+      v128.or
+      v128.or
+      v128.any_true
+      if
+       i32.const 0
+       local.set $8
+       loop $for-loop|1
+        local.get $8
+        i32.const 16
+        i32.lt_s
+        if
+         local.get $9
+         local.get $8
+         i32.const 2
+         i32.shl
+         i32.add
+         local.tee $11
+         local.get $1
+         i32.add
+         f32.load
+         f64.promote_f32
+         local.set $13
+         local.get $5
+         local.get $2
+         local.get $11
+         i32.add
+         f32.load
+         f64.promote_f32
+         local.tee $5
+         f64.const 0
+         f64.eq
+         if (result f64)
+          f64.const 0
+         else
+          local.get $5
+          local.get $5
+          call $~lib/math/NativeMath.log
+          f64.mul
+         end
+         local.get $5
+         local.get $13
+         f64.mul
+         f64.sub
+         f64.add
+         local.set $5
+         local.get $8
+         i32.const 1
+         i32.add
+         local.set $8
+         br $for-loop|1
+        end
+       end
+       br $for-continue|0
+      end
+     end
+     local.get $1
+     local.get $9
+     i32.add
+     local.tee $8
+     v128.load
+     local.set $17
+     local.get $8
+     v128.load offset=16
+     local.set $18
+     local.get $8
+     v128.load offset=32
+     local.set $12
+     local.get $8
+     v128.load offset=48
+     local.set $19
+     local.get $4
+     block $wasm/kl-div/lossF32x4|inlined.0 (result v128)
+      local.get $3
+      if
+       local.get $14
+       i32.const 7192
+       v128.load32_splat
+       local.tee $20
+       f32x4.pmin
+       i32.const 7196
+       v128.load32_splat
+       f32x4.pmax
+       local.tee $21
+       i32.const 7200
+       v128.load32_splat
+       f32x4.mul
+       i32.const 7204
+       v128.load32_splat
+       f32x4.add
+       local.tee $22
+       i32.const 7208
+       v128.load32_splat
+       f32x4.sub
+       local.set $4
+       local.get $21
+       local.get $4
+       i32.const 7212
+       v128.load32_splat
+       f32x4.mul
+       f32x4.sub
+       local.get $4
+       i32.const 7216
+       v128.load32_splat
+       f32x4.mul
+       f32x4.sub
+       local.tee $23
+       local.get $23
+       f32x4.mul
+       local.set $4
+       i32.const 7220
+       v128.load32_splat
+       local.get $23
+       f32x4.mul
+       i32.const 7224
+       v128.load32_splat
+       f32x4.add
+       local.get $4
+       i32.const 7228
+       v128.load32_splat
+       local.get $23
+       f32x4.mul
+       i32.const 7232
+       v128.load32_splat
+       f32x4.add
+       local.get $4
+       i32.const 7236
+       v128.load32_splat
+       local.get $23
+       f32x4.mul
+       i32.const 7240
+       v128.load32_splat
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $4
+       f32x4.mul
+       local.get $23
+       f32x4.add
+       i32.const 7244
+       v128.load32_splat
+       f32x4.add
+       local.set $4
+       local.get $22
+       i32.const 7248
+       v128.load32_splat
+       v128.and
+       i32.const 7252
+       v128.load32_splat
+       i32x4.sub
+       local.set $22
+       i32.const 7272
+       v128.load32_splat
+       block $wasm/kl-div/expNotAboveF32x4|inlined.0 (result v128)
+        local.get $21
+        i32.const 7256
+        v128.load32_splat
+        f32x4.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $4
+         local.get $22
+         i32.const 7260
+         v128.load32_splat
+         i32x4.add
+         i32.const 23
+         i32x4.shl
+         f32x4.mul
+         br $wasm/kl-div/expNotAboveF32x4|inlined.0
+        end
+        local.get $4
+        local.get $22
+        i32.const 1
+        i32x4.shr_s
+        local.tee $4
+        i32.const 7264
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+        local.get $22
+        local.get $4
+        i32x4.sub
+        i32.const 7268
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+       end
+       local.get $14
+       local.get $20
+       f32x4.gt
+       v128.bitselect
+       local.get $14
+       local.get $17
+       f32x4.sub
+       f32x4.mul
+       br $wasm/kl-div/lossF32x4|inlined.0
+      end
+      local.get $14
+      local.get $14
+      i32.const 7276
+      v128.load32_splat
+      i32x4.sub
+      i32.const 23
+      i32x4.shr_s
+      local.tee $4
+      i32.const 23
+      i32x4.shl
+      i32x4.sub
+      i32.const 7280
+      v128.load32_splat
+      f32x4.sub
+      local.tee $20
+      local.get $20
+      f32x4.mul
+      local.tee $21
+      local.get $21
+      f32x4.mul
+      local.set $22
+      local.get $14
+      local.get $20
+      local.get $20
+      local.get $21
+      f32x4.mul
+      i32.const 7284
+      v128.load32_splat
+      local.get $20
+      f32x4.mul
+      i32.const 7288
+      v128.load32_splat
+      f32x4.add
+      local.get $21
+      i32.const 7292
+      v128.load32_splat
+      local.get $20
+      f32x4.mul
+      i32.const 7296
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $22
+      i32.const 7300
+      v128.load32_splat
+      local.get $20
+      f32x4.mul
+      i32.const 7304
+      v128.load32_splat
+      f32x4.add
+      local.get $21
+      i32.const 7308
+      v128.load32_splat
+      local.get $20
+      f32x4.mul
+      i32.const 7312
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $22
+      local.get $22
+      f32x4.mul
+      i32.const 7316
+      v128.load32_splat
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      local.get $21
+      i32.const 7320
+      v128.load32_splat
+      f32x4.mul
+      f32x4.sub
+      f32x4.add
+      local.get $4
+      f32x4.convert_i32x4_s
+      i32.const 7324
+      v128.load32_splat
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      local.get $14
+      local.get $17
+      f32x4.mul
+      f32x4.sub
+     end
+     local.tee $4
+     f64x2.promote_low_f32x4
+     local.get $4
+     local.get $4
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     block $wasm/kl-div/lossF32x4|inlined.1 (result v128)
+      local.get $3
+      if
+       local.get $15
+       i32.const 7328
+       v128.load32_splat
+       local.tee $4
+       f32x4.pmin
+       i32.const 7332
+       v128.load32_splat
+       f32x4.pmax
+       local.tee $14
+       i32.const 7336
+       v128.load32_splat
+       f32x4.mul
+       i32.const 7340
+       v128.load32_splat
+       f32x4.add
+       local.tee $17
+       i32.const 7344
+       v128.load32_splat
+       f32x4.sub
+       local.set $20
+       local.get $14
+       local.get $20
+       i32.const 7348
+       v128.load32_splat
+       f32x4.mul
+       f32x4.sub
+       local.get $20
+       i32.const 7352
+       v128.load32_splat
+       f32x4.mul
+       f32x4.sub
+       local.tee $20
+       local.get $20
+       f32x4.mul
+       local.set $21
+       i32.const 7356
+       v128.load32_splat
+       local.get $20
+       f32x4.mul
+       i32.const 7360
+       v128.load32_splat
+       f32x4.add
+       local.get $21
+       i32.const 7364
+       v128.load32_splat
+       local.get $20
+       f32x4.mul
+       i32.const 7368
+       v128.load32_splat
+       f32x4.add
+       local.get $21
+       i32.const 7372
+       v128.load32_splat
+       local.get $20
+       f32x4.mul
+       i32.const 7376
+       v128.load32_splat
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $21
+       f32x4.mul
+       local.get $20
+       f32x4.add
+       i32.const 7380
+       v128.load32_splat
+       f32x4.add
+       local.set $20
+       local.get $17
+       i32.const 7384
+       v128.load32_splat
+       v128.and
+       i32.const 7388
+       v128.load32_splat
+       i32x4.sub
+       local.set $17
+       i32.const 7408
+       v128.load32_splat
+       block $wasm/kl-div/expNotAboveF32x4|inlined.1 (result v128)
+        local.get $14
+        i32.const 7392
+        v128.load32_splat
+        f32x4.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $20
+         local.get $17
+         i32.const 7396
+         v128.load32_splat
+         i32x4.add
+         i32.const 23
+         i32x4.shl
+         f32x4.mul
+         br $wasm/kl-div/expNotAboveF32x4|inlined.1
+        end
+        local.get $20
+        local.get $17
+        i32.const 1
+        i32x4.shr_s
+        local.tee $14
+        i32.const 7400
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+        local.get $17
+        local.get $14
+        i32x4.sub
+        i32.const 7404
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+       end
+       local.get $15
+       local.get $4
+       f32x4.gt
+       v128.bitselect
+       local.get $15
+       local.get $18
+       f32x4.sub
+       f32x4.mul
+       br $wasm/kl-div/lossF32x4|inlined.1
+      end
+      local.get $15
+      local.get $15
+      i32.const 7412
+      v128.load32_splat
+      i32x4.sub
+      i32.const 23
+      i32x4.shr_s
+      local.tee $4
+      i32.const 23
+      i32x4.shl
+      i32x4.sub
+      i32.const 7416
+      v128.load32_splat
+      f32x4.sub
+      local.tee $14
+      local.get $14
+      f32x4.mul
+      local.tee $17
+      local.get $17
+      f32x4.mul
+      local.set $20
+      local.get $15
+      local.get $14
+      local.get $14
+      local.get $17
+      f32x4.mul
+      i32.const 7420
+      v128.load32_splat
+      local.get $14
+      f32x4.mul
+      i32.const 7424
+      v128.load32_splat
+      f32x4.add
+      local.get $17
+      i32.const 7428
+      v128.load32_splat
+      local.get $14
+      f32x4.mul
+      i32.const 7432
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $20
+      i32.const 7436
+      v128.load32_splat
+      local.get $14
+      f32x4.mul
+      i32.const 7440
+      v128.load32_splat
+      f32x4.add
+      local.get $17
+      i32.const 7444
+      v128.load32_splat
+      local.get $14
+      f32x4.mul
+      i32.const 7448
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $20
+      local.get $20
+      f32x4.mul
+      i32.const 7452
+      v128.load32_splat
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      local.get $17
+      i32.const 7456
+      v128.load32_splat
+      f32x4.mul
+      f32x4.sub
+      f32x4.add
+      local.get $4
+      f32x4.convert_i32x4_s
+      i32.const 7460
+      v128.load32_splat
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      local.get $15
+      local.get $18
+      f32x4.mul
+      f32x4.sub
+     end
+     local.tee $4
+     f64x2.promote_low_f32x4
+     local.get $4
+     local.get $4
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     block $wasm/kl-div/lossF32x4|inlined.2 (result v128)
+      local.get $3
+      if
+       local.get $16
+       i32.const 7464
+       v128.load32_splat
+       local.tee $4
+       f32x4.pmin
+       i32.const 7468
+       v128.load32_splat
+       f32x4.pmax
+       local.tee $14
+       i32.const 7472
+       v128.load32_splat
+       f32x4.mul
+       i32.const 7476
+       v128.load32_splat
+       f32x4.add
+       local.tee $15
+       i32.const 7480
+       v128.load32_splat
+       f32x4.sub
+       local.set $17
+       local.get $14
+       local.get $17
+       i32.const 7484
+       v128.load32_splat
+       f32x4.mul
+       f32x4.sub
+       local.get $17
+       i32.const 7488
+       v128.load32_splat
+       f32x4.mul
+       f32x4.sub
+       local.tee $17
+       local.get $17
+       f32x4.mul
+       local.set $18
+       i32.const 7492
+       v128.load32_splat
+       local.get $17
+       f32x4.mul
+       i32.const 7496
+       v128.load32_splat
+       f32x4.add
+       local.get $18
+       i32.const 7500
+       v128.load32_splat
+       local.get $17
+       f32x4.mul
+       i32.const 7504
+       v128.load32_splat
+       f32x4.add
+       local.get $18
+       i32.const 7508
+       v128.load32_splat
+       local.get $17
+       f32x4.mul
+       i32.const 7512
+       v128.load32_splat
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $18
+       f32x4.mul
+       local.get $17
+       f32x4.add
+       i32.const 7516
+       v128.load32_splat
+       f32x4.add
+       local.set $17
+       local.get $15
+       i32.const 7520
+       v128.load32_splat
+       v128.and
+       i32.const 7524
+       v128.load32_splat
+       i32x4.sub
+       local.set $15
+       i32.const 7544
+       v128.load32_splat
+       block $wasm/kl-div/expNotAboveF32x4|inlined.2 (result v128)
+        local.get $14
+        i32.const 7528
+        v128.load32_splat
+        f32x4.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $17
+         local.get $15
+         i32.const 7532
+         v128.load32_splat
+         i32x4.add
+         i32.const 23
+         i32x4.shl
+         f32x4.mul
+         br $wasm/kl-div/expNotAboveF32x4|inlined.2
+        end
+        local.get $17
+        local.get $15
+        i32.const 1
+        i32x4.shr_s
+        local.tee $14
+        i32.const 7536
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+        local.get $15
+        local.get $14
+        i32x4.sub
+        i32.const 7540
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+       end
+       local.get $16
+       local.get $4
+       f32x4.gt
+       v128.bitselect
+       local.get $16
+       local.get $12
+       f32x4.sub
+       f32x4.mul
+       br $wasm/kl-div/lossF32x4|inlined.2
+      end
+      local.get $16
+      local.get $16
+      i32.const 7548
+      v128.load32_splat
+      i32x4.sub
+      i32.const 23
+      i32x4.shr_s
+      local.tee $4
+      i32.const 23
+      i32x4.shl
+      i32x4.sub
+      i32.const 7552
+      v128.load32_splat
+      f32x4.sub
+      local.tee $14
+      local.get $14
+      f32x4.mul
+      local.tee $15
+      local.get $15
+      f32x4.mul
+      local.set $17
+      local.get $16
+      local.get $14
+      local.get $14
+      local.get $15
+      f32x4.mul
+      i32.const 7556
+      v128.load32_splat
+      local.get $14
+      f32x4.mul
+      i32.const 7560
+      v128.load32_splat
+      f32x4.add
+      local.get $15
+      i32.const 7564
+      v128.load32_splat
+      local.get $14
+      f32x4.mul
+      i32.const 7568
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $17
+      i32.const 7572
+      v128.load32_splat
+      local.get $14
+      f32x4.mul
+      i32.const 7576
+      v128.load32_splat
+      f32x4.add
+      local.get $15
+      i32.const 7580
+      v128.load32_splat
+      local.get $14
+      f32x4.mul
+      i32.const 7584
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $17
+      local.get $17
+      f32x4.mul
+      i32.const 7588
+      v128.load32_splat
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      local.get $15
+      i32.const 7592
+      v128.load32_splat
+      f32x4.mul
+      f32x4.sub
+      f32x4.add
+      local.get $4
+      f32x4.convert_i32x4_s
+      i32.const 7596
+      v128.load32_splat
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      local.get $16
+      local.get $12
+      f32x4.mul
+      f32x4.sub
+     end
+     local.tee $4
+     f64x2.promote_low_f32x4
+     local.get $4
+     local.get $4
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     block $wasm/kl-div/lossF32x4|inlined.3 (result v128)
+      local.get $3
+      if
+       local.get $6
+       i32.const 7600
+       v128.load32_splat
+       local.tee $4
+       f32x4.pmin
+       i32.const 7604
+       v128.load32_splat
+       f32x4.pmax
+       local.tee $12
+       i32.const 7608
+       v128.load32_splat
+       f32x4.mul
+       i32.const 7612
+       v128.load32_splat
+       f32x4.add
+       local.tee $14
+       i32.const 7616
+       v128.load32_splat
+       f32x4.sub
+       local.set $15
+       local.get $12
+       local.get $15
+       i32.const 7620
+       v128.load32_splat
+       f32x4.mul
+       f32x4.sub
+       local.get $15
+       i32.const 7624
+       v128.load32_splat
+       f32x4.mul
+       f32x4.sub
+       local.tee $15
+       local.get $15
+       f32x4.mul
+       local.set $16
+       i32.const 7628
+       v128.load32_splat
+       local.get $15
+       f32x4.mul
+       i32.const 7632
+       v128.load32_splat
+       f32x4.add
+       local.get $16
+       i32.const 7636
+       v128.load32_splat
+       local.get $15
+       f32x4.mul
+       i32.const 7640
+       v128.load32_splat
+       f32x4.add
+       local.get $16
+       i32.const 7644
+       v128.load32_splat
+       local.get $15
+       f32x4.mul
+       i32.const 7648
+       v128.load32_splat
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $16
+       f32x4.mul
+       local.get $15
+       f32x4.add
+       i32.const 7652
+       v128.load32_splat
+       f32x4.add
+       local.set $15
+       local.get $14
+       i32.const 7656
+       v128.load32_splat
+       v128.and
+       i32.const 7660
+       v128.load32_splat
+       i32x4.sub
+       local.set $14
+       i32.const 7680
+       v128.load32_splat
+       block $wasm/kl-div/expNotAboveF32x4|inlined.3 (result v128)
+        local.get $12
+        i32.const 7664
+        v128.load32_splat
+        f32x4.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $15
+         local.get $14
+         i32.const 7668
+         v128.load32_splat
+         i32x4.add
+         i32.const 23
+         i32x4.shl
+         f32x4.mul
+         br $wasm/kl-div/expNotAboveF32x4|inlined.3
+        end
+        local.get $15
+        local.get $14
+        i32.const 1
+        i32x4.shr_s
+        local.tee $12
+        i32.const 7672
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+        local.get $14
+        local.get $12
+        i32x4.sub
+        i32.const 7676
+        v128.load32_splat
+        i32x4.add
+        i32.const 23
+        i32x4.shl
+        f32x4.mul
+       end
+       local.get $6
+       local.get $4
+       f32x4.gt
+       v128.bitselect
+       local.get $6
+       local.get $19
+       f32x4.sub
+       f32x4.mul
+       br $wasm/kl-div/lossF32x4|inlined.3
+      end
+      local.get $6
+      local.get $6
+      i32.const 7684
+      v128.load32_splat
+      i32x4.sub
+      i32.const 23
+      i32x4.shr_s
+      local.tee $4
+      i32.const 23
+      i32x4.shl
+      i32x4.sub
+      i32.const 7688
+      v128.load32_splat
+      f32x4.sub
+      local.tee $12
+      local.get $12
+      f32x4.mul
+      local.tee $14
+      local.get $14
+      f32x4.mul
+      local.set $15
+      local.get $6
+      local.get $12
+      local.get $12
+      local.get $14
+      f32x4.mul
+      i32.const 7692
+      v128.load32_splat
+      local.get $12
+      f32x4.mul
+      i32.const 7696
+      v128.load32_splat
+      f32x4.add
+      local.get $14
+      i32.const 7700
+      v128.load32_splat
+      local.get $12
+      f32x4.mul
+      i32.const 7704
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $15
+      i32.const 7708
+      v128.load32_splat
+      local.get $12
+      f32x4.mul
+      i32.const 7712
+      v128.load32_splat
+      f32x4.add
+      local.get $14
+      i32.const 7716
+      v128.load32_splat
+      local.get $12
+      f32x4.mul
+      i32.const 7720
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $15
+      local.get $15
+      f32x4.mul
+      i32.const 7724
+      v128.load32_splat
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      local.get $14
+      i32.const 7728
+      v128.load32_splat
+      f32x4.mul
+      f32x4.sub
+      f32x4.add
+      local.get $4
+      f32x4.convert_i32x4_s
+      i32.const 7732
+      v128.load32_splat
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      local.get $6
+      local.get $19
+      f32x4.mul
+      f32x4.sub
+     end
+     local.tee $4
+     f64x2.promote_low_f32x4
+     local.get $4
+     local.get $4
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     local.set $4
+    end
+    local.get $7
+    i32.const 16
+    i32.add
+    local.set $7
+    br $for-loop|0
+   end
+  end
+  loop $for-loop|2
+   local.get $0
+   local.get $7
+   i32.gt_s
+   if
+    local.get $7
+    i32.const 2
+    i32.shl
+    local.tee $8
+    local.get $1
+    i32.add
+    f32.load
+    f64.promote_f32
+    local.set $24
+    local.get $2
+    local.get $8
+    i32.add
+    f32.load
+    f64.promote_f32
+    local.set $13
+    local.get $5
+    block $wasm/kl-div/lossScalar|inlined.1 (result f64)
+     local.get $3
+     if
+      local.get $13
+      call $~lib/math/NativeMath.exp
+      local.get $13
+      local.get $24
+      f64.sub
+      f64.mul
+      br $wasm/kl-div/lossScalar|inlined.1
+     end
+     local.get $13
+     f64.const 0
+     f64.eq
+     if (result f64)
+      f64.const 0
+     else
+      local.get $13
+      local.get $13
+      call $~lib/math/NativeMath.log
+      f64.mul
+     end
+     local.get $13
+     local.get $24
+     f64.mul
+     f64.sub
+    end
+    f64.add
+    local.set $5
+    local.get $7
+    i32.const 1
+    i32.add
+    local.set $7
+    br $for-loop|2
+   end
+  end
+  local.get $4
+  f64x2.extract_lane 0
+  local.get $4
+  f64x2.extract_lane 1
+  f64.add
+  local.get $5
+  f64.add
  )
  (func $wasm/kl-div/logitsRowForwardF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 f64) (param $6 i32) (param $7 f64) (result f64)
   (local $8 i32)
@@ -6580,2432 +9010,89 @@
   end
   local.get $13
  )
- (func $wasm/kl-div/klSumF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (result f64)
-  (local $4 v128)
-  (local $5 f64)
-  (local $6 v128)
+ (func $wasm/kl-div/klSumChunksF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32)
+  (local $6 i32)
   (local $7 i32)
-  (local $8 i32)
-  (local $9 i32)
-  (local $10 v128)
-  (local $11 i32)
-  (local $12 i32)
-  (local $13 v128)
-  (local $14 f64)
-  (local $15 v128)
-  (local $16 v128)
-  (local $17 v128)
-  (local $18 v128)
-  (local $19 v128)
-  (local $20 v128)
-  (local $21 v128)
-  (local $22 v128)
-  (local $23 v128)
-  (local $24 v128)
-  (local $25 f64)
-  local.get $0
-  i32.const -8
-  i32.and
-  local.set $11
   loop $for-loop|0
-   local.get $7
-   local.get $11
-   i32.lt_s
+   local.get $0
+   local.get $6
+   i32.gt_s
    if
+    local.get $5
+    local.get $1
+    local.get $0
+    local.get $6
+    i32.sub
+    local.tee $7
+    local.get $1
     local.get $7
+    i32.lt_s
+    select
+    local.get $6
     i32.const 3
     i32.shl
-    local.tee $9
+    local.tee $7
     local.get $2
     i32.add
-    local.tee $8
-    v128.load
-    local.set $15
-    local.get $8
-    v128.load offset=16
-    local.set $16
-    local.get $8
-    v128.load offset=32
-    local.set $17
-    local.get $8
-    v128.load offset=48
-    local.set $6
-    block $for-continue|0
-     local.get $3
-     i32.eqz
-     if
-      local.get $15
-      i32.const 8016
-      v128.load64_splat
-      i64x2.lt_s
-      local.get $15
-      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-      i64x2.ne
-      v128.and
-      local.get $16
-      i32.const 8024
-      v128.load64_splat
-      i64x2.lt_s
-      local.get $16
-      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-      i64x2.ne
-      v128.and
-      v128.or
-      local.get $17
-      i32.const 8032
-      v128.load64_splat
-      i64x2.lt_s
-      local.get $17
-      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-      i64x2.ne
-      v128.and
-      local.get $6
-      i32.const 8040
-      v128.load64_splat
-      i64x2.lt_s
-      local.get $6
-      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-      i64x2.ne
-      v128.and
-      v128.or
-      v128.or
-      v128.any_true
-      if
-       i32.const 0
-       local.set $8
-       loop $for-loop|1
-        local.get $8
-        i32.const 8
-        i32.lt_s
-        if
-         local.get $9
-         local.get $8
-         i32.const 3
-         i32.shl
-         i32.add
-         local.tee $12
-         local.get $1
-         i32.add
-         f64.load
-         local.set $14
-         local.get $5
-         local.get $2
-         local.get $12
-         i32.add
-         f64.load
-         local.tee $5
-         f64.const 0
-         f64.eq
-         if (result f64)
-          f64.const 0
-         else
-          local.get $5
-          local.get $5
-          call $~lib/math/NativeMath.log
-          f64.mul
-         end
-         local.get $5
-         local.get $14
-         f64.mul
-         f64.sub
-         f64.add
-         local.set $5
-         local.get $8
-         i32.const 1
-         i32.add
-         local.set $8
-         br $for-loop|1
-        end
-       end
-       br $for-continue|0
-      end
-     end
-     local.get $1
-     local.get $9
-     i32.add
-     local.tee $8
-     v128.load
-     local.set $18
-     local.get $8
-     v128.load offset=16
-     local.set $19
-     local.get $8
-     v128.load offset=32
-     local.set $13
-     local.get $8
-     v128.load offset=48
-     local.set $10
-     local.get $4
-     block $wasm/kl-div/lossF64x2|inlined.0 (result v128)
-      local.get $3
-      if
-       local.get $15
-       i32.const 8048
-       v128.load64_splat
-       local.tee $4
-       f64x2.pmin
-       i32.const 8056
-       v128.load64_splat
-       f64x2.pmax
-       local.tee $20
-       i32.const 8064
-       v128.load64_splat
-       f64x2.mul
-       i32.const 8072
-       v128.load64_splat
-       f64x2.add
-       local.tee $21
-       i32.const 8080
-       v128.load64_splat
-       f64x2.sub
-       local.set $22
-       local.get $20
-       local.get $22
-       i32.const 8088
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.get $22
-       i32.const 8096
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.tee $22
-       local.get $22
-       f64x2.mul
-       local.tee $23
-       local.get $23
-       f64x2.mul
-       local.set $24
-       i32.const 8104
-       v128.load64_splat
-       local.get $22
-       f64x2.add
-       local.get $23
-       i32.const 8112
-       v128.load64_splat
-       i32.const 8120
-       v128.load64_splat
-       local.get $22
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $24
-       i32.const 8128
-       v128.load64_splat
-       i32.const 8136
-       v128.load64_splat
-       local.get $22
-       f64x2.mul
-       f64x2.add
-       local.get $23
-       i32.const 8144
-       v128.load64_splat
-       i32.const 8152
-       v128.load64_splat
-       local.get $22
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $24
-       local.get $24
-       f64x2.mul
-       i32.const 8160
-       v128.load64_splat
-       i32.const 8168
-       v128.load64_splat
-       local.get $22
-       f64x2.mul
-       f64x2.add
-       local.get $23
-       i32.const 8176
-       v128.load64_splat
-       i32.const 8184
-       v128.load64_splat
-       local.get $22
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $24
-       i32.const 8192
-       v128.load64_splat
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.set $22
-       local.get $21
-       i32.const 8200
-       v128.load64_splat
-       v128.and
-       i32.const 8208
-       v128.load64_splat
-       i64x2.sub
-       local.set $21
-       i32.const 8248
-       v128.load64_splat
-       block $wasm/kl-div/expNotAboveF64x2|inlined.0 (result v128)
-        local.get $20
-        i32.const 8216
-        v128.load64_splat
-        f64x2.lt
-        v128.any_true
-        i32.eqz
-        if
-         local.get $22
-         local.get $21
-         i32.const 8224
-         v128.load64_splat
-         i64x2.add
-         i32.const 52
-         i64x2.shl
-         f64x2.mul
-         br $wasm/kl-div/expNotAboveF64x2|inlined.0
-        end
-        local.get $22
-        local.get $21
-        i32.const 1
-        i64x2.shr_s
-        local.tee $20
-        i32.const 8232
-        v128.load64_splat
-        i64x2.add
-        i32.const 52
-        i64x2.shl
-        f64x2.mul
-        local.get $21
-        local.get $20
-        i64x2.sub
-        i32.const 8240
-        v128.load64_splat
-        i64x2.add
-        i32.const 52
-        i64x2.shl
-        f64x2.mul
-       end
-       local.get $15
-       local.get $4
-       f64x2.gt
-       v128.bitselect
-       local.get $15
-       local.get $18
-       f64x2.sub
-       f64x2.mul
-       br $wasm/kl-div/lossF64x2|inlined.0
-      end
-      local.get $15
-      i32.const 8256
-      v128.load64_splat
-      i64x2.sub
-      i32.const 52
-      i64x2.shr_s
-      local.tee $4
-      local.get $4
-      i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
-      f64x2.convert_low_i32x4_s
-      local.set $20
-      local.get $15
-      local.get $4
-      i32.const 52
-      i64x2.shl
-      i64x2.sub
-      i32.const 8264
-      v128.load64_splat
-      f64x2.sub
-      local.tee $4
-      i32.const 8272
-      v128.load64_splat
-      local.get $4
-      f64x2.add
-      f64x2.div
-      local.tee $21
-      local.get $21
-      f64x2.mul
-      local.tee $22
-      local.get $22
-      f64x2.mul
-      local.set $23
-      local.get $15
-      local.get $20
-      i32.const 8352
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8336
-      v128.load64_splat
-      local.get $4
-      f64x2.mul
-      local.get $4
-      f64x2.mul
-      local.tee $24
-      local.get $21
-      local.get $24
-      local.get $22
-      local.get $23
-      local.get $23
-      local.get $23
-      i32.const 8304
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8312
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8320
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8328
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      local.get $23
-      local.get $23
-      local.get $23
-      i32.const 8280
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8288
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8296
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      f64x2.add
-      f64x2.mul
-      local.get $20
-      i32.const 8344
-      v128.load64_splat
-      f64x2.mul
-      f64x2.add
-      f64x2.sub
-      local.get $4
-      f64x2.sub
-      f64x2.sub
-      f64x2.mul
-      local.get $15
-      local.get $18
-      f64x2.mul
-      f64x2.sub
-     end
-     block $wasm/kl-div/lossF64x2|inlined.1 (result v128)
-      local.get $3
-      if
-       local.get $16
-       i32.const 8360
-       v128.load64_splat
-       local.tee $4
-       f64x2.pmin
-       i32.const 8368
-       v128.load64_splat
-       f64x2.pmax
-       local.tee $15
-       i32.const 8376
-       v128.load64_splat
-       f64x2.mul
-       i32.const 8384
-       v128.load64_splat
-       f64x2.add
-       local.tee $18
-       i32.const 8392
-       v128.load64_splat
-       f64x2.sub
-       local.set $20
-       local.get $15
-       local.get $20
-       i32.const 8400
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.get $20
-       i32.const 8408
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.tee $20
-       local.get $20
-       f64x2.mul
-       local.tee $21
-       local.get $21
-       f64x2.mul
-       local.set $22
-       i32.const 8416
-       v128.load64_splat
-       local.get $20
-       f64x2.add
-       local.get $21
-       i32.const 8424
-       v128.load64_splat
-       i32.const 8432
-       v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $22
-       i32.const 8440
-       v128.load64_splat
-       i32.const 8448
-       v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
-       local.get $21
-       i32.const 8456
-       v128.load64_splat
-       i32.const 8464
-       v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $22
-       local.get $22
-       f64x2.mul
-       i32.const 8472
-       v128.load64_splat
-       i32.const 8480
-       v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
-       local.get $21
-       i32.const 8488
-       v128.load64_splat
-       i32.const 8496
-       v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $22
-       i32.const 8504
-       v128.load64_splat
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.set $20
-       local.get $18
-       i32.const 8512
-       v128.load64_splat
-       v128.and
-       i32.const 8520
-       v128.load64_splat
-       i64x2.sub
-       local.set $18
-       i32.const 8560
-       v128.load64_splat
-       block $wasm/kl-div/expNotAboveF64x2|inlined.1 (result v128)
-        local.get $15
-        i32.const 8528
-        v128.load64_splat
-        f64x2.lt
-        v128.any_true
-        i32.eqz
-        if
-         local.get $20
-         local.get $18
-         i32.const 8536
-         v128.load64_splat
-         i64x2.add
-         i32.const 52
-         i64x2.shl
-         f64x2.mul
-         br $wasm/kl-div/expNotAboveF64x2|inlined.1
-        end
-        local.get $20
-        local.get $18
-        i32.const 1
-        i64x2.shr_s
-        local.tee $15
-        i32.const 8544
-        v128.load64_splat
-        i64x2.add
-        i32.const 52
-        i64x2.shl
-        f64x2.mul
-        local.get $18
-        local.get $15
-        i64x2.sub
-        i32.const 8552
-        v128.load64_splat
-        i64x2.add
-        i32.const 52
-        i64x2.shl
-        f64x2.mul
-       end
-       local.get $16
-       local.get $4
-       f64x2.gt
-       v128.bitselect
-       local.get $16
-       local.get $19
-       f64x2.sub
-       f64x2.mul
-       br $wasm/kl-div/lossF64x2|inlined.1
-      end
-      local.get $16
-      i32.const 8568
-      v128.load64_splat
-      i64x2.sub
-      i32.const 52
-      i64x2.shr_s
-      local.tee $4
-      local.get $4
-      i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
-      f64x2.convert_low_i32x4_s
-      local.set $15
-      local.get $16
-      local.get $4
-      i32.const 52
-      i64x2.shl
-      i64x2.sub
-      i32.const 8576
-      v128.load64_splat
-      f64x2.sub
-      local.tee $4
-      i32.const 8584
-      v128.load64_splat
-      local.get $4
-      f64x2.add
-      f64x2.div
-      local.tee $18
-      local.get $18
-      f64x2.mul
-      local.tee $20
-      local.get $20
-      f64x2.mul
-      local.set $21
-      local.get $16
-      local.get $15
-      i32.const 8664
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8648
-      v128.load64_splat
-      local.get $4
-      f64x2.mul
-      local.get $4
-      f64x2.mul
-      local.tee $22
-      local.get $18
-      local.get $22
-      local.get $20
-      local.get $21
-      local.get $21
-      local.get $21
-      i32.const 8616
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8624
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8632
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8640
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      local.get $21
-      local.get $21
-      local.get $21
-      i32.const 8592
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8600
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8608
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      f64x2.add
-      f64x2.mul
-      local.get $15
-      i32.const 8656
-      v128.load64_splat
-      f64x2.mul
-      f64x2.add
-      f64x2.sub
-      local.get $4
-      f64x2.sub
-      f64x2.sub
-      f64x2.mul
-      local.get $16
-      local.get $19
-      f64x2.mul
-      f64x2.sub
-     end
-     f64x2.add
-     block $wasm/kl-div/lossF64x2|inlined.2 (result v128)
-      local.get $3
-      if
-       local.get $17
-       i32.const 8672
-       v128.load64_splat
-       local.tee $4
-       f64x2.pmin
-       i32.const 8680
-       v128.load64_splat
-       f64x2.pmax
-       local.tee $15
-       i32.const 8688
-       v128.load64_splat
-       f64x2.mul
-       i32.const 8696
-       v128.load64_splat
-       f64x2.add
-       local.tee $16
-       i32.const 8704
-       v128.load64_splat
-       f64x2.sub
-       local.set $18
-       local.get $15
-       local.get $18
-       i32.const 8712
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.get $18
-       i32.const 8720
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.tee $18
-       local.get $18
-       f64x2.mul
-       local.tee $19
-       local.get $19
-       f64x2.mul
-       local.set $20
-       i32.const 8728
-       v128.load64_splat
-       local.get $18
-       f64x2.add
-       local.get $19
-       i32.const 8736
-       v128.load64_splat
-       i32.const 8744
-       v128.load64_splat
-       local.get $18
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $20
-       i32.const 8752
-       v128.load64_splat
-       i32.const 8760
-       v128.load64_splat
-       local.get $18
-       f64x2.mul
-       f64x2.add
-       local.get $19
-       i32.const 8768
-       v128.load64_splat
-       i32.const 8776
-       v128.load64_splat
-       local.get $18
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $20
-       local.get $20
-       f64x2.mul
-       i32.const 8784
-       v128.load64_splat
-       i32.const 8792
-       v128.load64_splat
-       local.get $18
-       f64x2.mul
-       f64x2.add
-       local.get $19
-       i32.const 8800
-       v128.load64_splat
-       i32.const 8808
-       v128.load64_splat
-       local.get $18
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $20
-       i32.const 8816
-       v128.load64_splat
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.set $18
-       local.get $16
-       i32.const 8824
-       v128.load64_splat
-       v128.and
-       i32.const 8832
-       v128.load64_splat
-       i64x2.sub
-       local.set $16
-       i32.const 8872
-       v128.load64_splat
-       block $wasm/kl-div/expNotAboveF64x2|inlined.2 (result v128)
-        local.get $15
-        i32.const 8840
-        v128.load64_splat
-        f64x2.lt
-        v128.any_true
-        i32.eqz
-        if
-         local.get $18
-         local.get $16
-         i32.const 8848
-         v128.load64_splat
-         i64x2.add
-         i32.const 52
-         i64x2.shl
-         f64x2.mul
-         br $wasm/kl-div/expNotAboveF64x2|inlined.2
-        end
-        local.get $18
-        local.get $16
-        i32.const 1
-        i64x2.shr_s
-        local.tee $15
-        i32.const 8856
-        v128.load64_splat
-        i64x2.add
-        i32.const 52
-        i64x2.shl
-        f64x2.mul
-        local.get $16
-        local.get $15
-        i64x2.sub
-        i32.const 8864
-        v128.load64_splat
-        i64x2.add
-        i32.const 52
-        i64x2.shl
-        f64x2.mul
-       end
-       local.get $17
-       local.get $4
-       f64x2.gt
-       v128.bitselect
-       local.get $17
-       local.get $13
-       f64x2.sub
-       f64x2.mul
-       br $wasm/kl-div/lossF64x2|inlined.2
-      end
-      local.get $17
-      i32.const 8880
-      v128.load64_splat
-      i64x2.sub
-      i32.const 52
-      i64x2.shr_s
-      local.tee $4
-      local.get $4
-      i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
-      f64x2.convert_low_i32x4_s
-      local.set $15
-      local.get $17
-      local.get $4
-      i32.const 52
-      i64x2.shl
-      i64x2.sub
-      i32.const 8888
-      v128.load64_splat
-      f64x2.sub
-      local.tee $4
-      i32.const 8896
-      v128.load64_splat
-      local.get $4
-      f64x2.add
-      f64x2.div
-      local.tee $16
-      local.get $16
-      f64x2.mul
-      local.tee $18
-      local.get $18
-      f64x2.mul
-      local.set $19
-      local.get $17
-      local.get $15
-      i32.const 8976
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8960
-      v128.load64_splat
-      local.get $4
-      f64x2.mul
-      local.get $4
-      f64x2.mul
-      local.tee $20
-      local.get $16
-      local.get $20
-      local.get $18
-      local.get $19
-      local.get $19
-      local.get $19
-      i32.const 8928
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8936
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8944
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8952
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      local.get $19
-      local.get $19
-      local.get $19
-      i32.const 8904
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8912
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8920
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      f64x2.add
-      f64x2.mul
-      local.get $15
-      i32.const 8968
-      v128.load64_splat
-      f64x2.mul
-      f64x2.add
-      f64x2.sub
-      local.get $4
-      f64x2.sub
-      f64x2.sub
-      f64x2.mul
-      local.get $17
-      local.get $13
-      f64x2.mul
-      f64x2.sub
-     end
-     block $wasm/kl-div/lossF64x2|inlined.3 (result v128)
-      local.get $3
-      if
-       local.get $6
-       i32.const 8984
-       v128.load64_splat
-       local.tee $4
-       f64x2.pmin
-       i32.const 8992
-       v128.load64_splat
-       f64x2.pmax
-       local.tee $13
-       i32.const 9000
-       v128.load64_splat
-       f64x2.mul
-       i32.const 9008
-       v128.load64_splat
-       f64x2.add
-       local.tee $15
-       i32.const 9016
-       v128.load64_splat
-       f64x2.sub
-       local.set $16
-       local.get $13
-       local.get $16
-       i32.const 9024
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.get $16
-       i32.const 9032
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.tee $16
-       local.get $16
-       f64x2.mul
-       local.tee $17
-       local.get $17
-       f64x2.mul
-       local.set $18
-       i32.const 9040
-       v128.load64_splat
-       local.get $16
-       f64x2.add
-       local.get $17
-       i32.const 9048
-       v128.load64_splat
-       i32.const 9056
-       v128.load64_splat
-       local.get $16
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $18
-       i32.const 9064
-       v128.load64_splat
-       i32.const 9072
-       v128.load64_splat
-       local.get $16
-       f64x2.mul
-       f64x2.add
-       local.get $17
-       i32.const 9080
-       v128.load64_splat
-       i32.const 9088
-       v128.load64_splat
-       local.get $16
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $18
-       local.get $18
-       f64x2.mul
-       i32.const 9096
-       v128.load64_splat
-       i32.const 9104
-       v128.load64_splat
-       local.get $16
-       f64x2.mul
-       f64x2.add
-       local.get $17
-       i32.const 9112
-       v128.load64_splat
-       i32.const 9120
-       v128.load64_splat
-       local.get $16
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $18
-       i32.const 9128
-       v128.load64_splat
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.set $16
-       local.get $15
-       i32.const 9136
-       v128.load64_splat
-       v128.and
-       i32.const 9144
-       v128.load64_splat
-       i64x2.sub
-       local.set $15
-       i32.const 9184
-       v128.load64_splat
-       block $wasm/kl-div/expNotAboveF64x2|inlined.3 (result v128)
-        local.get $13
-        i32.const 9152
-        v128.load64_splat
-        f64x2.lt
-        v128.any_true
-        i32.eqz
-        if
-         local.get $16
-         local.get $15
-         i32.const 9160
-         v128.load64_splat
-         i64x2.add
-         i32.const 52
-         i64x2.shl
-         f64x2.mul
-         br $wasm/kl-div/expNotAboveF64x2|inlined.3
-        end
-        local.get $16
-        local.get $15
-        i32.const 1
-        i64x2.shr_s
-        local.tee $13
-        i32.const 9168
-        v128.load64_splat
-        i64x2.add
-        i32.const 52
-        i64x2.shl
-        f64x2.mul
-        local.get $15
-        local.get $13
-        i64x2.sub
-        i32.const 9176
-        v128.load64_splat
-        i64x2.add
-        i32.const 52
-        i64x2.shl
-        f64x2.mul
-       end
-       local.get $6
-       local.get $4
-       f64x2.gt
-       v128.bitselect
-       local.get $6
-       local.get $10
-       f64x2.sub
-       f64x2.mul
-       br $wasm/kl-div/lossF64x2|inlined.3
-      end
-      local.get $6
-      i32.const 9192
-      v128.load64_splat
-      i64x2.sub
-      i32.const 52
-      i64x2.shr_s
-      local.tee $4
-      local.get $4
-      i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
-      f64x2.convert_low_i32x4_s
-      local.set $13
-      local.get $6
-      local.get $4
-      i32.const 52
-      i64x2.shl
-      i64x2.sub
-      i32.const 9200
-      v128.load64_splat
-      f64x2.sub
-      local.tee $4
-      i32.const 9208
-      v128.load64_splat
-      local.get $4
-      f64x2.add
-      f64x2.div
-      local.tee $15
-      local.get $15
-      f64x2.mul
-      local.tee $16
-      local.get $16
-      f64x2.mul
-      local.set $17
-      local.get $6
-      local.get $13
-      i32.const 9288
-      v128.load64_splat
-      f64x2.mul
-      i32.const 9272
-      v128.load64_splat
-      local.get $4
-      f64x2.mul
-      local.get $4
-      f64x2.mul
-      local.tee $18
-      local.get $15
-      local.get $18
-      local.get $16
-      local.get $17
-      local.get $17
-      local.get $17
-      i32.const 9240
-      v128.load64_splat
-      f64x2.mul
-      i32.const 9248
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 9256
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 9264
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      local.get $17
-      local.get $17
-      local.get $17
-      i32.const 9216
-      v128.load64_splat
-      f64x2.mul
-      i32.const 9224
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 9232
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      f64x2.add
-      f64x2.mul
-      local.get $13
-      i32.const 9280
-      v128.load64_splat
-      f64x2.mul
-      f64x2.add
-      f64x2.sub
-      local.get $4
-      f64x2.sub
-      f64x2.sub
-      f64x2.mul
-      local.get $6
-      local.get $10
-      f64x2.mul
-      f64x2.sub
-     end
-     f64x2.add
-     f64x2.add
-     f64x2.add
-     local.set $4
-    end
+    local.get $3
     local.get $7
+    i32.add
+    local.get $4
+    call $wasm/kl-div/klSumF64
+    f64.store
+    local.get $5
     i32.const 8
     i32.add
-    local.set $7
+    local.set $5
+    local.get $1
+    local.get $6
+    i32.add
+    local.set $6
     br $for-loop|0
    end
   end
-  loop $for-loop|2
-   local.get $0
-   local.get $7
-   i32.gt_s
-   if
-    local.get $7
-    i32.const 3
-    i32.shl
-    local.tee $8
-    local.get $1
-    i32.add
-    f64.load
-    local.set $25
-    local.get $2
-    local.get $8
-    i32.add
-    f64.load
-    local.set $14
-    local.get $5
-    block $wasm/kl-div/lossScalar|inlined.7 (result f64)
-     local.get $3
-     if
-      local.get $14
-      call $~lib/math/NativeMath.exp
-      local.get $14
-      local.get $25
-      f64.sub
-      f64.mul
-      br $wasm/kl-div/lossScalar|inlined.7
-     end
-     local.get $14
-     f64.const 0
-     f64.eq
-     if (result f64)
-      f64.const 0
-     else
-      local.get $14
-      local.get $14
-      call $~lib/math/NativeMath.log
-      f64.mul
-     end
-     local.get $14
-     local.get $25
-     f64.mul
-     f64.sub
-    end
-    f64.add
-    local.set $5
-    local.get $7
-    i32.const 1
-    i32.add
-    local.set $7
-    br $for-loop|2
-   end
-  end
-  local.get $4
-  f64x2.extract_lane 0
-  local.get $4
-  f64x2.extract_lane 1
-  f64.add
-  local.get $5
-  f64.add
  )
- (func $wasm/kl-div/klSumF32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (result f64)
-  (local $4 v128)
-  (local $5 f64)
-  (local $6 v128)
+ (func $wasm/kl-div/klSumChunksF32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32)
+  (local $6 i32)
   (local $7 i32)
-  (local $8 i32)
-  (local $9 i32)
-  (local $10 i32)
-  (local $11 i32)
-  (local $12 v128)
-  (local $13 f64)
-  (local $14 v128)
-  (local $15 v128)
-  (local $16 v128)
-  (local $17 v128)
-  (local $18 v128)
-  (local $19 v128)
-  (local $20 v128)
-  (local $21 v128)
-  (local $22 v128)
-  (local $23 v128)
-  (local $24 f64)
-  local.get $0
-  i32.const -16
-  i32.and
-  local.set $10
   loop $for-loop|0
-   local.get $7
-   local.get $10
-   i32.lt_s
+   local.get $0
+   local.get $6
+   i32.gt_s
    if
+    local.get $5
+    local.get $1
+    local.get $0
+    local.get $6
+    i32.sub
+    local.tee $7
+    local.get $1
     local.get $7
+    i32.lt_s
+    select
+    local.get $6
     i32.const 2
     i32.shl
-    local.tee $9
+    local.tee $7
     local.get $2
     i32.add
-    local.tee $8
-    v128.load
-    local.tee $14
-    local.get $8
-    v128.load offset=16
-    local.tee $15
-    i32x4.min_s
-    local.get $8
-    v128.load offset=32
-    local.tee $16
-    local.get $8
-    v128.load offset=48
-    local.tee $6
-    i32x4.min_s
-    i32x4.min_s
-    local.set $12
-    block $for-continue|0
-     local.get $3
-     if (result i32)
-      i32.const 0
-     else
-      local.get $12
-      i32.const 1024
-      v128.load32_splat
-      i32x4.lt_s
-      v128.any_true
-     end
-     if
-      local.get $14
-      i32.const 1028
-      v128.load32_splat
-      i32x4.lt_s
-      local.get $14
-      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-      i32x4.ne
-      v128.and
-      local.get $15
-      i32.const 1032
-      v128.load32_splat
-      i32x4.lt_s
-      local.get $15
-      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-      i32x4.ne
-      v128.and
-      v128.or
-      local.get $16
-      i32.const 1036
-      v128.load32_splat
-      i32x4.lt_s
-      local.get $16
-      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-      i32x4.ne
-      v128.and
-      local.get $6
-      i32.const 1040
-      v128.load32_splat
-      i32x4.lt_s
-      local.get $6
-      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-      i32x4.ne
-      v128.and
-      v128.or
-      v128.or
-      v128.any_true
-      if
-       i32.const 0
-       local.set $8
-       loop $for-loop|1
-        local.get $8
-        i32.const 16
-        i32.lt_s
-        if
-         local.get $9
-         local.get $8
-         i32.const 2
-         i32.shl
-         i32.add
-         local.tee $11
-         local.get $1
-         i32.add
-         f32.load
-         f64.promote_f32
-         local.set $13
-         local.get $5
-         local.get $2
-         local.get $11
-         i32.add
-         f32.load
-         f64.promote_f32
-         local.tee $5
-         f64.const 0
-         f64.eq
-         if (result f64)
-          f64.const 0
-         else
-          local.get $5
-          local.get $5
-          call $~lib/math/NativeMath.log
-          f64.mul
-         end
-         local.get $5
-         local.get $13
-         f64.mul
-         f64.sub
-         f64.add
-         local.set $5
-         local.get $8
-         i32.const 1
-         i32.add
-         local.set $8
-         br $for-loop|1
-        end
-       end
-       br $for-continue|0
-      end
-     end
-     local.get $1
-     local.get $9
-     i32.add
-     local.tee $8
-     v128.load
-     local.set $17
-     local.get $8
-     v128.load offset=16
-     local.set $18
-     local.get $8
-     v128.load offset=32
-     local.set $12
-     local.get $8
-     v128.load offset=48
-     local.set $19
-     local.get $4
-     block $wasm/kl-div/lossF32x4|inlined.0 (result v128)
-      local.get $3
-      if
-       local.get $14
-       i32.const 7192
-       v128.load32_splat
-       local.tee $20
-       f32x4.pmin
-       i32.const 7196
-       v128.load32_splat
-       f32x4.pmax
-       local.tee $21
-       i32.const 7200
-       v128.load32_splat
-       f32x4.mul
-       i32.const 7204
-       v128.load32_splat
-       f32x4.add
-       local.tee $22
-       i32.const 7208
-       v128.load32_splat
-       f32x4.sub
-       local.set $4
-       local.get $21
-       local.get $4
-       i32.const 7212
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.get $4
-       i32.const 7216
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.tee $23
-       local.get $23
-       f32x4.mul
-       local.set $4
-       i32.const 7220
-       v128.load32_splat
-       local.get $23
-       f32x4.mul
-       i32.const 7224
-       v128.load32_splat
-       f32x4.add
-       local.get $4
-       i32.const 7228
-       v128.load32_splat
-       local.get $23
-       f32x4.mul
-       i32.const 7232
-       v128.load32_splat
-       f32x4.add
-       local.get $4
-       i32.const 7236
-       v128.load32_splat
-       local.get $23
-       f32x4.mul
-       i32.const 7240
-       v128.load32_splat
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       local.get $4
-       f32x4.mul
-       local.get $23
-       f32x4.add
-       i32.const 7244
-       v128.load32_splat
-       f32x4.add
-       local.set $4
-       local.get $22
-       i32.const 7248
-       v128.load32_splat
-       v128.and
-       i32.const 7252
-       v128.load32_splat
-       i32x4.sub
-       local.set $22
-       i32.const 7272
-       v128.load32_splat
-       block $wasm/kl-div/expNotAboveF32x4|inlined.0 (result v128)
-        local.get $21
-        i32.const 7256
-        v128.load32_splat
-        f32x4.lt
-        v128.any_true
-        i32.eqz
-        if
-         local.get $4
-         local.get $22
-         i32.const 7260
-         v128.load32_splat
-         i32x4.add
-         i32.const 23
-         i32x4.shl
-         f32x4.mul
-         br $wasm/kl-div/expNotAboveF32x4|inlined.0
-        end
-        local.get $4
-        local.get $22
-        i32.const 1
-        i32x4.shr_s
-        local.tee $4
-        i32.const 7264
-        v128.load32_splat
-        i32x4.add
-        i32.const 23
-        i32x4.shl
-        f32x4.mul
-        local.get $22
-        local.get $4
-        i32x4.sub
-        i32.const 7268
-        v128.load32_splat
-        i32x4.add
-        i32.const 23
-        i32x4.shl
-        f32x4.mul
-       end
-       local.get $14
-       local.get $20
-       f32x4.gt
-       v128.bitselect
-       local.get $14
-       local.get $17
-       f32x4.sub
-       f32x4.mul
-       br $wasm/kl-div/lossF32x4|inlined.0
-      end
-      local.get $14
-      local.get $14
-      i32.const 7276
-      v128.load32_splat
-      i32x4.sub
-      i32.const 23
-      i32x4.shr_s
-      local.tee $4
-      i32.const 23
-      i32x4.shl
-      i32x4.sub
-      i32.const 7280
-      v128.load32_splat
-      f32x4.sub
-      local.tee $20
-      local.get $20
-      f32x4.mul
-      local.tee $21
-      local.get $21
-      f32x4.mul
-      local.set $22
-      local.get $14
-      local.get $20
-      local.get $20
-      local.get $21
-      f32x4.mul
-      i32.const 7284
-      v128.load32_splat
-      local.get $20
-      f32x4.mul
-      i32.const 7288
-      v128.load32_splat
-      f32x4.add
-      local.get $21
-      i32.const 7292
-      v128.load32_splat
-      local.get $20
-      f32x4.mul
-      i32.const 7296
-      v128.load32_splat
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $22
-      i32.const 7300
-      v128.load32_splat
-      local.get $20
-      f32x4.mul
-      i32.const 7304
-      v128.load32_splat
-      f32x4.add
-      local.get $21
-      i32.const 7308
-      v128.load32_splat
-      local.get $20
-      f32x4.mul
-      i32.const 7312
-      v128.load32_splat
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $22
-      local.get $22
-      f32x4.mul
-      i32.const 7316
-      v128.load32_splat
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      local.get $21
-      i32.const 7320
-      v128.load32_splat
-      f32x4.mul
-      f32x4.sub
-      f32x4.add
-      local.get $4
-      f32x4.convert_i32x4_s
-      i32.const 7324
-      v128.load32_splat
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      local.get $14
-      local.get $17
-      f32x4.mul
-      f32x4.sub
-     end
-     local.tee $4
-     f64x2.promote_low_f32x4
-     local.get $4
-     local.get $4
-     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-     f64x2.promote_low_f32x4
-     f64x2.add
-     f64x2.add
-     block $wasm/kl-div/lossF32x4|inlined.1 (result v128)
-      local.get $3
-      if
-       local.get $15
-       i32.const 7328
-       v128.load32_splat
-       local.tee $4
-       f32x4.pmin
-       i32.const 7332
-       v128.load32_splat
-       f32x4.pmax
-       local.tee $14
-       i32.const 7336
-       v128.load32_splat
-       f32x4.mul
-       i32.const 7340
-       v128.load32_splat
-       f32x4.add
-       local.tee $17
-       i32.const 7344
-       v128.load32_splat
-       f32x4.sub
-       local.set $20
-       local.get $14
-       local.get $20
-       i32.const 7348
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.get $20
-       i32.const 7352
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.tee $20
-       local.get $20
-       f32x4.mul
-       local.set $21
-       i32.const 7356
-       v128.load32_splat
-       local.get $20
-       f32x4.mul
-       i32.const 7360
-       v128.load32_splat
-       f32x4.add
-       local.get $21
-       i32.const 7364
-       v128.load32_splat
-       local.get $20
-       f32x4.mul
-       i32.const 7368
-       v128.load32_splat
-       f32x4.add
-       local.get $21
-       i32.const 7372
-       v128.load32_splat
-       local.get $20
-       f32x4.mul
-       i32.const 7376
-       v128.load32_splat
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       local.get $21
-       f32x4.mul
-       local.get $20
-       f32x4.add
-       i32.const 7380
-       v128.load32_splat
-       f32x4.add
-       local.set $20
-       local.get $17
-       i32.const 7384
-       v128.load32_splat
-       v128.and
-       i32.const 7388
-       v128.load32_splat
-       i32x4.sub
-       local.set $17
-       i32.const 7408
-       v128.load32_splat
-       block $wasm/kl-div/expNotAboveF32x4|inlined.1 (result v128)
-        local.get $14
-        i32.const 7392
-        v128.load32_splat
-        f32x4.lt
-        v128.any_true
-        i32.eqz
-        if
-         local.get $20
-         local.get $17
-         i32.const 7396
-         v128.load32_splat
-         i32x4.add
-         i32.const 23
-         i32x4.shl
-         f32x4.mul
-         br $wasm/kl-div/expNotAboveF32x4|inlined.1
-        end
-        local.get $20
-        local.get $17
-        i32.const 1
-        i32x4.shr_s
-        local.tee $14
-        i32.const 7400
-        v128.load32_splat
-        i32x4.add
-        i32.const 23
-        i32x4.shl
-        f32x4.mul
-        local.get $17
-        local.get $14
-        i32x4.sub
-        i32.const 7404
-        v128.load32_splat
-        i32x4.add
-        i32.const 23
-        i32x4.shl
-        f32x4.mul
-       end
-       local.get $15
-       local.get $4
-       f32x4.gt
-       v128.bitselect
-       local.get $15
-       local.get $18
-       f32x4.sub
-       f32x4.mul
-       br $wasm/kl-div/lossF32x4|inlined.1
-      end
-      local.get $15
-      local.get $15
-      i32.const 7412
-      v128.load32_splat
-      i32x4.sub
-      i32.const 23
-      i32x4.shr_s
-      local.tee $4
-      i32.const 23
-      i32x4.shl
-      i32x4.sub
-      i32.const 7416
-      v128.load32_splat
-      f32x4.sub
-      local.tee $14
-      local.get $14
-      f32x4.mul
-      local.tee $17
-      local.get $17
-      f32x4.mul
-      local.set $20
-      local.get $15
-      local.get $14
-      local.get $14
-      local.get $17
-      f32x4.mul
-      i32.const 7420
-      v128.load32_splat
-      local.get $14
-      f32x4.mul
-      i32.const 7424
-      v128.load32_splat
-      f32x4.add
-      local.get $17
-      i32.const 7428
-      v128.load32_splat
-      local.get $14
-      f32x4.mul
-      i32.const 7432
-      v128.load32_splat
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $20
-      i32.const 7436
-      v128.load32_splat
-      local.get $14
-      f32x4.mul
-      i32.const 7440
-      v128.load32_splat
-      f32x4.add
-      local.get $17
-      i32.const 7444
-      v128.load32_splat
-      local.get $14
-      f32x4.mul
-      i32.const 7448
-      v128.load32_splat
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $20
-      local.get $20
-      f32x4.mul
-      i32.const 7452
-      v128.load32_splat
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      local.get $17
-      i32.const 7456
-      v128.load32_splat
-      f32x4.mul
-      f32x4.sub
-      f32x4.add
-      local.get $4
-      f32x4.convert_i32x4_s
-      i32.const 7460
-      v128.load32_splat
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      local.get $15
-      local.get $18
-      f32x4.mul
-      f32x4.sub
-     end
-     local.tee $4
-     f64x2.promote_low_f32x4
-     local.get $4
-     local.get $4
-     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-     f64x2.promote_low_f32x4
-     f64x2.add
-     f64x2.add
-     block $wasm/kl-div/lossF32x4|inlined.2 (result v128)
-      local.get $3
-      if
-       local.get $16
-       i32.const 7464
-       v128.load32_splat
-       local.tee $4
-       f32x4.pmin
-       i32.const 7468
-       v128.load32_splat
-       f32x4.pmax
-       local.tee $14
-       i32.const 7472
-       v128.load32_splat
-       f32x4.mul
-       i32.const 7476
-       v128.load32_splat
-       f32x4.add
-       local.tee $15
-       i32.const 7480
-       v128.load32_splat
-       f32x4.sub
-       local.set $17
-       local.get $14
-       local.get $17
-       i32.const 7484
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.get $17
-       i32.const 7488
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.tee $17
-       local.get $17
-       f32x4.mul
-       local.set $18
-       i32.const 7492
-       v128.load32_splat
-       local.get $17
-       f32x4.mul
-       i32.const 7496
-       v128.load32_splat
-       f32x4.add
-       local.get $18
-       i32.const 7500
-       v128.load32_splat
-       local.get $17
-       f32x4.mul
-       i32.const 7504
-       v128.load32_splat
-       f32x4.add
-       local.get $18
-       i32.const 7508
-       v128.load32_splat
-       local.get $17
-       f32x4.mul
-       i32.const 7512
-       v128.load32_splat
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       local.get $18
-       f32x4.mul
-       local.get $17
-       f32x4.add
-       i32.const 7516
-       v128.load32_splat
-       f32x4.add
-       local.set $17
-       local.get $15
-       i32.const 7520
-       v128.load32_splat
-       v128.and
-       i32.const 7524
-       v128.load32_splat
-       i32x4.sub
-       local.set $15
-       i32.const 7544
-       v128.load32_splat
-       block $wasm/kl-div/expNotAboveF32x4|inlined.2 (result v128)
-        local.get $14
-        i32.const 7528
-        v128.load32_splat
-        f32x4.lt
-        v128.any_true
-        i32.eqz
-        if
-         local.get $17
-         local.get $15
-         i32.const 7532
-         v128.load32_splat
-         i32x4.add
-         i32.const 23
-         i32x4.shl
-         f32x4.mul
-         br $wasm/kl-div/expNotAboveF32x4|inlined.2
-        end
-        local.get $17
-        local.get $15
-        i32.const 1
-        i32x4.shr_s
-        local.tee $14
-        i32.const 7536
-        v128.load32_splat
-        i32x4.add
-        i32.const 23
-        i32x4.shl
-        f32x4.mul
-        local.get $15
-        local.get $14
-        i32x4.sub
-        i32.const 7540
-        v128.load32_splat
-        i32x4.add
-        i32.const 23
-        i32x4.shl
-        f32x4.mul
-       end
-       local.get $16
-       local.get $4
-       f32x4.gt
-       v128.bitselect
-       local.get $16
-       local.get $12
-       f32x4.sub
-       f32x4.mul
-       br $wasm/kl-div/lossF32x4|inlined.2
-      end
-      local.get $16
-      local.get $16
-      i32.const 7548
-      v128.load32_splat
-      i32x4.sub
-      i32.const 23
-      i32x4.shr_s
-      local.tee $4
-      i32.const 23
-      i32x4.shl
-      i32x4.sub
-      i32.const 7552
-      v128.load32_splat
-      f32x4.sub
-      local.tee $14
-      local.get $14
-      f32x4.mul
-      local.tee $15
-      local.get $15
-      f32x4.mul
-      local.set $17
-      local.get $16
-      local.get $14
-      local.get $14
-      local.get $15
-      f32x4.mul
-      i32.const 7556
-      v128.load32_splat
-      local.get $14
-      f32x4.mul
-      i32.const 7560
-      v128.load32_splat
-      f32x4.add
-      local.get $15
-      i32.const 7564
-      v128.load32_splat
-      local.get $14
-      f32x4.mul
-      i32.const 7568
-      v128.load32_splat
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $17
-      i32.const 7572
-      v128.load32_splat
-      local.get $14
-      f32x4.mul
-      i32.const 7576
-      v128.load32_splat
-      f32x4.add
-      local.get $15
-      i32.const 7580
-      v128.load32_splat
-      local.get $14
-      f32x4.mul
-      i32.const 7584
-      v128.load32_splat
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $17
-      local.get $17
-      f32x4.mul
-      i32.const 7588
-      v128.load32_splat
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      local.get $15
-      i32.const 7592
-      v128.load32_splat
-      f32x4.mul
-      f32x4.sub
-      f32x4.add
-      local.get $4
-      f32x4.convert_i32x4_s
-      i32.const 7596
-      v128.load32_splat
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      local.get $16
-      local.get $12
-      f32x4.mul
-      f32x4.sub
-     end
-     local.tee $4
-     f64x2.promote_low_f32x4
-     local.get $4
-     local.get $4
-     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-     f64x2.promote_low_f32x4
-     f64x2.add
-     f64x2.add
-     block $wasm/kl-div/lossF32x4|inlined.3 (result v128)
-      local.get $3
-      if
-       local.get $6
-       i32.const 7600
-       v128.load32_splat
-       local.tee $4
-       f32x4.pmin
-       i32.const 7604
-       v128.load32_splat
-       f32x4.pmax
-       local.tee $12
-       i32.const 7608
-       v128.load32_splat
-       f32x4.mul
-       i32.const 7612
-       v128.load32_splat
-       f32x4.add
-       local.tee $14
-       i32.const 7616
-       v128.load32_splat
-       f32x4.sub
-       local.set $15
-       local.get $12
-       local.get $15
-       i32.const 7620
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.get $15
-       i32.const 7624
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.tee $15
-       local.get $15
-       f32x4.mul
-       local.set $16
-       i32.const 7628
-       v128.load32_splat
-       local.get $15
-       f32x4.mul
-       i32.const 7632
-       v128.load32_splat
-       f32x4.add
-       local.get $16
-       i32.const 7636
-       v128.load32_splat
-       local.get $15
-       f32x4.mul
-       i32.const 7640
-       v128.load32_splat
-       f32x4.add
-       local.get $16
-       i32.const 7644
-       v128.load32_splat
-       local.get $15
-       f32x4.mul
-       i32.const 7648
-       v128.load32_splat
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       local.get $16
-       f32x4.mul
-       local.get $15
-       f32x4.add
-       i32.const 7652
-       v128.load32_splat
-       f32x4.add
-       local.set $15
-       local.get $14
-       i32.const 7656
-       v128.load32_splat
-       v128.and
-       i32.const 7660
-       v128.load32_splat
-       i32x4.sub
-       local.set $14
-       i32.const 7680
-       v128.load32_splat
-       block $wasm/kl-div/expNotAboveF32x4|inlined.3 (result v128)
-        local.get $12
-        i32.const 7664
-        v128.load32_splat
-        f32x4.lt
-        v128.any_true
-        i32.eqz
-        if
-         local.get $15
-         local.get $14
-         i32.const 7668
-         v128.load32_splat
-         i32x4.add
-         i32.const 23
-         i32x4.shl
-         f32x4.mul
-         br $wasm/kl-div/expNotAboveF32x4|inlined.3
-        end
-        local.get $15
-        local.get $14
-        i32.const 1
-        i32x4.shr_s
-        local.tee $12
-        i32.const 7672
-        v128.load32_splat
-        i32x4.add
-        i32.const 23
-        i32x4.shl
-        f32x4.mul
-        local.get $14
-        local.get $12
-        i32x4.sub
-        i32.const 7676
-        v128.load32_splat
-        i32x4.add
-        i32.const 23
-        i32x4.shl
-        f32x4.mul
-       end
-       local.get $6
-       local.get $4
-       f32x4.gt
-       v128.bitselect
-       local.get $6
-       local.get $19
-       f32x4.sub
-       f32x4.mul
-       br $wasm/kl-div/lossF32x4|inlined.3
-      end
-      local.get $6
-      local.get $6
-      i32.const 7684
-      v128.load32_splat
-      i32x4.sub
-      i32.const 23
-      i32x4.shr_s
-      local.tee $4
-      i32.const 23
-      i32x4.shl
-      i32x4.sub
-      i32.const 7688
-      v128.load32_splat
-      f32x4.sub
-      local.tee $12
-      local.get $12
-      f32x4.mul
-      local.tee $14
-      local.get $14
-      f32x4.mul
-      local.set $15
-      local.get $6
-      local.get $12
-      local.get $12
-      local.get $14
-      f32x4.mul
-      i32.const 7692
-      v128.load32_splat
-      local.get $12
-      f32x4.mul
-      i32.const 7696
-      v128.load32_splat
-      f32x4.add
-      local.get $14
-      i32.const 7700
-      v128.load32_splat
-      local.get $12
-      f32x4.mul
-      i32.const 7704
-      v128.load32_splat
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $15
-      i32.const 7708
-      v128.load32_splat
-      local.get $12
-      f32x4.mul
-      i32.const 7712
-      v128.load32_splat
-      f32x4.add
-      local.get $14
-      i32.const 7716
-      v128.load32_splat
-      local.get $12
-      f32x4.mul
-      i32.const 7720
-      v128.load32_splat
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $15
-      local.get $15
-      f32x4.mul
-      i32.const 7724
-      v128.load32_splat
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      local.get $14
-      i32.const 7728
-      v128.load32_splat
-      f32x4.mul
-      f32x4.sub
-      f32x4.add
-      local.get $4
-      f32x4.convert_i32x4_s
-      i32.const 7732
-      v128.load32_splat
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      local.get $6
-      local.get $19
-      f32x4.mul
-      f32x4.sub
-     end
-     local.tee $4
-     f64x2.promote_low_f32x4
-     local.get $4
-     local.get $4
-     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-     f64x2.promote_low_f32x4
-     f64x2.add
-     f64x2.add
-     local.set $4
-    end
+    local.get $3
     local.get $7
-    i32.const 16
     i32.add
-    local.set $7
+    local.get $4
+    call $wasm/kl-div/klSumF32
+    f64.store
+    local.get $5
+    i32.const 8
+    i32.add
+    local.set $5
+    local.get $1
+    local.get $6
+    i32.add
+    local.set $6
     br $for-loop|0
    end
   end
-  loop $for-loop|2
-   local.get $0
-   local.get $7
-   i32.gt_s
-   if
-    local.get $7
-    i32.const 2
-    i32.shl
-    local.tee $8
-    local.get $1
-    i32.add
-    f32.load
-    f64.promote_f32
-    local.set $24
-    local.get $2
-    local.get $8
-    i32.add
-    f32.load
-    f64.promote_f32
-    local.set $13
-    local.get $5
-    block $wasm/kl-div/lossScalar|inlined.1 (result f64)
-     local.get $3
-     if
-      local.get $13
-      call $~lib/math/NativeMath.exp
-      local.get $13
-      local.get $24
-      f64.sub
-      f64.mul
-      br $wasm/kl-div/lossScalar|inlined.1
-     end
-     local.get $13
-     f64.const 0
-     f64.eq
-     if (result f64)
-      f64.const 0
-     else
-      local.get $13
-      local.get $13
-      call $~lib/math/NativeMath.log
-      f64.mul
-     end
-     local.get $13
-     local.get $24
-     f64.mul
-     f64.sub
-    end
-    f64.add
-    local.set $5
-    local.get $7
-    i32.const 1
-    i32.add
-    local.set $7
-    br $for-loop|2
-   end
-  end
-  local.get $4
-  f64x2.extract_lane 0
-  local.get $4
-  f64x2.extract_lane 1
-  f64.add
-  local.get $5
-  f64.add
  )
  (func $wasm/kl-div/klPointwiseF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 f64)
   (local $6 v128)

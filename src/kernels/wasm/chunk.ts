@@ -12,6 +12,22 @@ export interface WasmExports {
   memory: WebAssembly.Memory;
   klSumF32(n: number, px: number, py: number, logTarget: boolean): number;
   klSumF64(n: number, px: number, py: number, logTarget: boolean): number;
+  klSumChunksF32(
+    n: number,
+    chunk: number,
+    px: number,
+    py: number,
+    logTarget: boolean,
+    pSums: number,
+  ): void;
+  klSumChunksF64(
+    n: number,
+    chunk: number,
+    px: number,
+    py: number,
+    logTarget: boolean,
+    pSums: number,
+  ): void;
   klPointwiseF32(
     n: number,
     px: number,
