@@ -32,10 +32,11 @@ const run = JSON.parse(readFileSync(file, 'utf8')) as {
 
 const findDistill = (shape: string, op: string, peer: string) =>
   run.rows.find((r) => r.shape === shape && r.op === op && r.peer.startsWith(peer));
-const find = (size: number, dtype: string, op: string, peer: string) =>
-  run.rows.find(
-    (r) => r.size === size && r.dtype === dtype && r.op === op && r.peer.startsWith(peer),
-  );
+/** The row of `peer`: its exact name, else the first that starts with it. */
+function find(size: number, dtype: string, op: string, peer: string): Row | undefined {
+  const rows = run.rows.filter((r) => r.size === size && r.dtype === dtype && r.op === op);
+  return rows.find((r) => r.peer === peer) ?? rows.find((r) => r.peer.startsWith(peer));
+}
 const torch = (threads: number) => `PyTorch ${run.machine.torch}, ${threads} thread`;
 const mb = (b?: number) => (b === undefined ? 'n/a' : (b / 2 ** 20).toFixed(1));
 
@@ -97,6 +98,38 @@ for (const [n, ceiling] of [
     );
   }
 }
+/**
+ * The issue's ceiling figures come from a kernel measured on the issue's machine, in its own
+ * speed phase; the same run holds its rebuild (wasm/ceiling.ts, blocks touched first or not) and
+ * kldiv's kernel alone, on data already in WebAssembly memory. The fastest of the three at the
+ * same size is this run's ceiling.
+ */
+function sameRunCeiling(n: number): { melem: number; peer: string } | undefined {
+  return run.rows
+    .filter(
+      (r) =>
+        r.size === n &&
+        r.dtype === 'float32' &&
+        r.op === 'forward' &&
+        r.melemPerSecond !== undefined &&
+        (r.peer.startsWith('kldiv wasm kernel alone (') || r.peer.startsWith('ceiling kernel')),
+    )
+    .map((r) => ({ melem: r.melemPerSecond!, peer: r.peer }))
+    .sort((a, b) => b.melem - a.melem)[0];
+}
+for (const n of [1e6, 1e7, 1e8]) {
+  const ceiling = sameRunCeiling(n);
+  for (const [peer, label] of PLACEMENTS) {
+    target(
+      `float32 sum, 1 thread${label}, ${n.toExponential(0)}: >= 90 % of the same run's ceiling${ceiling === undefined ? '' : ` (${ceiling.melem.toFixed(0)} Melem/s: ${ceiling.peer.replace(/ \(.*/, '')})`}`,
+      ceiling === undefined
+        ? undefined
+        : find(n, 'float32', 'forward', `${peer}1 thread`)?.melemPerSecond,
+      (v) => v >= 0.9 * ceiling!.melem,
+      (v) => `${v.toFixed(0)} Melem/s, ${((100 * v) / ceiling!.melem).toFixed(0)} %`,
+    );
+  }
+}
 target(
   'float32 sum, 2 threads, 1e7: kldiv / PyTorch (2 threads) <= 0.25',
   ratio(1e7, 'forward', 'kldiv wasm, 2 threads', torch(2)),
@@ -110,6 +143,26 @@ for (const n of [1e6, 1e7, 1e8]) {
       find(n, 'float32', 'forward', `${peer}2 threads`)?.melemPerSecond,
       (v) => v >= 900,
       (v) => `${v.toFixed(0)} Melem/s`,
+    );
+  }
+}
+// the issue's 900 is 90 % of its kernel's 1.0 ns/element on 2 threads: the same run has that
+// kernel's 2-thread figure
+for (const n of [1e6, 1e7, 1e8]) {
+  const ceiling = find(
+    n,
+    'float32',
+    'forward',
+    'kldiv wasm kernel alone on 2 threads',
+  )?.melemPerSecond;
+  for (const [peer, label] of PLACEMENTS) {
+    target(
+      `float32 sum, 2 threads${label}, ${n.toExponential(0)}: >= 90 % of the same run's 2-thread ceiling${ceiling === undefined ? '' : ` (${ceiling.toFixed(0)} Melem/s: kernel alone on 2 threads)`}`,
+      ceiling === undefined
+        ? undefined
+        : find(n, 'float32', 'forward', `${peer}2 threads`)?.melemPerSecond,
+      (v) => v >= 0.9 * ceiling!,
+      (v) => `${v.toFixed(0)} Melem/s, ${((100 * v) / ceiling!).toFixed(0)} %`,
     );
   }
 }
@@ -209,12 +262,18 @@ for (const [name, value, ok] of targets)
   lines.push(`| ${name} | ${value} | ${ok === undefined ? '-' : ok ? 'yes' : 'no'} |`);
 lines.push(
   '',
-  'What two threads of this machine can reach at most: `node bench/parallel-ceiling.mjs` runs the kernel',
-  'alone on private data in two workers, with no copies and no hand-offs (docs/decisions.md 46 has the',
-  "figures). A kldiv call on ordinary arrays must also copy every input from the caller's arrays into",
-  'WebAssembly memory on the calling thread, as a worker cannot read them. Inputs in `wasmArray`s',
-  "(kldiv's shared WebAssembly memory) are read in place by both threads (docs/decisions.md 51): the",
-  "rows marked 'inputs in wasmArray' time the same public call on such arrays.",
+  "Ceilings. The issue states its speed targets against a hand-written SIMD128 kernel's figures on its",
+  'own machine (about 600 Melem/s in cache, 500 at 1e7-1e8, 1.0 ns/element on 2 threads). This shared',
+  'VM changes speed by 1.5-2x between phases, so the run measures the ceilings beside everything else:',
+  "the issue's kernel rebuilt from its description (`wasm/ceiling.ts`: 4-lane polynomial log, float64",
+  "block accumulation, each 16 KiB block touched first or not), kldiv's kernel alone on data already in",
+  'its memory, and that kernel on two threads with half the data each in its own memory (one wake-up',
+  "per call, no copies). The targets marked 'same run's ceiling' compare against the fastest of these",
+  'at the same size; the absolute figures are judged too. A kldiv call on ordinary arrays must also copy',
+  "every input from the caller's arrays into WebAssembly memory on the calling thread, as a worker",
+  "cannot read them. Inputs in `wasmArray`s (kldiv's shared WebAssembly memory) are read in place by",
+  "both threads (docs/decisions.md 51): the rows marked 'inputs in wasmArray' time the same public call",
+  'on such arrays.',
   '',
   'Memory figures are resident-set increases sampled during the call: memory the allocator reuses',
   '(for example a gradient buffer freed by the previous repetition) does not show, so they are lower',
