@@ -231,6 +231,9 @@ function kernelPeer(): Peer {
   };
 }
 
+const float32Only = (_n: number, dtype: DType) =>
+  dtype !== 'float32' ? 'float32 only' : undefined;
+
 /**
  * The hand-written kernel of issue 3's ceiling figures, rebuilt from its description
  * (wasm/ceiling.ts, compiled here with asc): float32 'sum' only, data already in its memory as
@@ -246,7 +249,7 @@ function ceilingPeer(touch: boolean): Peer {
     name: `ceiling kernel of issue 3, blocks ${touch ? 'touched first' : 'not touched'}`,
     stateless: true,
     ops: ['forward'],
-    skip: (n, dtype) => (dtype !== 'float32' ? 'float32 only' : undefined),
+    skip: float32Only,
     run(_op, x, y) {
       e ??= ceilingExports();
       if (x.byteLength > capacity) {
@@ -319,7 +322,7 @@ function parallelKernelPeer(): Peer {
   return {
     name: 'kldiv wasm kernel alone on 2 threads (halves in place)',
     ops: ['forward'],
-    skip: (n, dtype) => (dtype !== 'float32' ? 'float32 only' : undefined),
+    skip: float32Only,
     prepare(x, y) {
       const bytes = readFileSync(join(here, '..', 'wasm', 'build', 'kldiv.wasm'));
       const h = Math.floor(x.length / 2);

@@ -18,8 +18,7 @@ import {
   wasmArray,
 } from '../../src/index.js';
 import { threadStats } from '../../src/kernels/threads/pool.js';
-import { CHUNK_BYTES } from '../../src/kernels/wasm/chunk.js';
-import { SPAN_CHUNKS } from '../../src/kernels/wasm/kernels.js';
+import { CHUNK_BYTES, ROUND_CHUNKS } from '../../src/kernels/wasm/chunk.js';
 import { quiet } from '../fuzz/targets-core.js';
 import { firstDifference } from '../helpers/fixtures.js';
 
@@ -245,23 +244,68 @@ describe.each([1, 2])('inputs in wasmArrays, %i thread(s)', (threads) => {
   });
 });
 
-test.each([
-  ['float32', false],
-  ['float64', true],
-] as const)(
-  'a %s sum of wasmArrays longer than one kernel call (SPAN_CHUNKS chunks) has the ordinary bits, logTarget %s',
-  (dtype, logTarget) => {
-    setNumThreads(1);
-    const Ctor = dtype === 'float64' ? Float64Array : Float32Array;
-    // two whole spans and part of a third, ending inside a chunk
-    const n = 2 * SPAN_CHUNKS * (CHUNK_BYTES / Ctor.BYTES_PER_ELEMENT) + 12_345;
-    const x = fill(new Ctor(n), 21, 'log');
-    const y = fill(new Ctor(n), 22, logTarget ? 'log' : 'prob');
-    const [wx, wy] = [placed(x), placed(y)];
-    const expected = klDiv(x, y, { reduction: 'sum', logTarget }).item();
-    expect(klDiv(wx, wy, { reduction: 'sum', logTarget }).item()).toBe(expected);
-    freeWasmArray(wx);
-    freeWasmArray(wy);
+describe.each([1, 2])(
+  'every operand in wasmArrays, longer than one round (ROUND_CHUNKS chunks), %i thread(s)',
+  (threads) => {
+    const cases = [
+      { dtype: 'float32', logTarget: false },
+      { dtype: 'float64', logTarget: true },
+    ] as const;
+    // two whole rounds and part of a third, ending inside a chunk
+    const length = (Ctor: typeof Float32Array | typeof Float64Array) =>
+      2 * ROUND_CHUNKS * (CHUNK_BYTES / Ctor.BYTES_PER_ELEMENT) + 12_345;
+
+    test.each(cases)(
+      'a $dtype sum (logTarget $logTarget) has the bits of ordinary arrays',
+      ({ dtype, logTarget }) => {
+        setNumThreads(threads);
+        const Ctor = dtype === 'float64' ? Float64Array : Float32Array;
+        const n = length(Ctor);
+        const x = fill(new Ctor(n), 21, 'log');
+        const y = fill(new Ctor(n), 22, logTarget ? 'log' : 'prob');
+        const [wx, wy] = [placed(x), placed(y)];
+        const expected = klDiv(x, y, { reduction: 'sum', logTarget }).item();
+        const before = threadStats.workerChunks;
+        expect(klDiv(wx, wy, { reduction: 'sum', logTarget }).item()).toBe(expected);
+        if (threads > 1) expect(threadStats.workerChunks).toBeGreaterThan(before);
+        freeWasmArray(wx);
+        freeWasmArray(wy);
+      },
+    );
+
+    test.each(cases)(
+      '$dtype gradients into wasmArray out buffers, per-element and scalar upstream gradients, have the ordinary bits',
+      ({ dtype, logTarget }) => {
+        setNumThreads(threads);
+        const Ctor = dtype === 'float64' ? Float64Array : Float32Array;
+        const n = length(Ctor);
+        const x = fill(new Ctor(n), 23, 'log');
+        const y = fill(new Ctor(n), 24, logTarget ? 'log' : 'prob');
+        const g = fill(new Ctor(n), 25, 'prob');
+        const [wx, wy, wg] = [placed(x), placed(y), placed(g)];
+        const out = { gradInput: placed(new Ctor(n)), gradTarget: placed(new Ctor(n)) };
+        for (const [reduction, upstream, placedUpstream] of [
+          ['none', tensor(g), tensor(wg)],
+          ['batchmean', undefined, undefined],
+        ] as const) {
+          const options = { reduction, logTarget };
+          const fresh = klDivBackward(x, y, options, upstream);
+          const before = threadStats.workerChunks;
+          const inPlace = klDivBackward(wx, wy, { ...options, out }, placedUpstream);
+          if (threads > 1) expect(threadStats.workerChunks).toBeGreaterThan(before);
+          expect(
+            firstDifference(out.gradInput, fresh.gradInput.data),
+            `${reduction} gradInput`,
+          ).toBe(-1);
+          expect(
+            firstDifference(out.gradTarget, fresh.gradTarget.data),
+            `${reduction} gradTarget`,
+          ).toBe(-1);
+          expect(inPlace.loss.data[0]).toBe(fresh.loss.data[0]);
+        }
+        for (const a of [wx, wy, wg, out.gradInput, out.gradTarget]) freeWasmArray(a);
+      },
+    );
   },
 );
 

@@ -8,7 +8,9 @@
  * own instance of the kernels shares with the caller's. The caller copies a chunk of the job
  * into a free slot and marks it ready; the worker runs the kernel on the slot in place
  * (`runKernel`) and marks it done; the caller copies outputs out. Whenever no slot is free the
- * caller computes the next chunk itself, so the split balances itself. Sums are kept per chunk
+ * caller computes the next chunk itself, so the split balances itself. A job whose operands all
+ * live in the shared memory (`wasmArray`s) needs no slots: each worker is handed the job once
+ * and every thread takes chunks from a shared counter (`runInPlace`). Sums are kept per chunk
  * and added in chunk order: results never depend on the thread count.
  *
  * In Node, workers are created on first use, `unref()`ed (they never keep a process alive)
@@ -25,6 +27,7 @@ import {
   type Direct,
   directAt,
   floatView,
+  ROUND_CHUNKS,
   runChunk,
   runKernel,
   type Scratch,
@@ -54,6 +57,13 @@ const P2 = 14;
 // header Float64 indices
 const DIVISOR = 3;
 const RESULT = 4;
+// a task of an in-place job (every operand in the shared memory) takes its chunks from a
+// shared counter: MODE is 1 + the chunk reserved for this worker (0: a one-chunk task), and
+// RESULT's bytes hold the byte addresses of the counter (Int32 next chunk, then the first
+// reserved chunk) and of the job's float64 chunk sums
+const COUNTER = 8;
+const SUMS = 9;
+const MODE = 15;
 // slot states
 const FREE = 0;
 const READY = 1;
@@ -133,6 +143,35 @@ function workerMain(): void {
     try {
       const p = base + slot * slotBytes + header;
       const job = { kind: i32[3], f64: i32[4] === 1, logTarget: i32[5] === 1, divisor: f64[3] };
+      if (i32[15] > 0) {
+        // in place, chunks from the shared counter (header indices 8, 9, 15: see MODE)
+        const n = i32[1];
+        const bytes = job.f64 ? 8 : 4;
+        const per = chunkBytes / bytes;
+        const counter = new Int32Array(memory.buffer, i32[8], 2);
+        const sums = new Float64Array(memory.buffer, i32[9], Math.ceil(n / per));
+        const limit = counter[1];
+        // the reserved chunk, then chunks below the reserved ones while the counter has any
+        let c = i32[15] - 1;
+        do {
+          const at = c * per * bytes;
+          sums[c] = run(
+            instance.exports,
+            job,
+            Math.min(per, n - c * per),
+            i32[10] + at,
+            i32[11] + at,
+            i32[2] === 0 ? i32[12] : i32[12] + at,
+            i32[2],
+            i32[13] + at,
+            i32[14] + at,
+          );
+          c = Atomics.add(counter, 0, 1);
+        } while (c < limit);
+        Atomics.store(i32, 0, 2);
+        Atomics.notify(i32, 0);
+        continue;
+      }
       f64[4] = run(
         instance.exports,
         job,
@@ -341,6 +380,98 @@ function waitWhile(h: Int32Array, state: number): void {
 }
 
 /**
+ * @internal Runs a job whose operands all live in the shared memory (`direct` has an address for
+ * every operand the job reads or writes, save a scalar upstream gradient, which is copied) on
+ * `workers` worker rings plus the calling thread, without hand-offs per chunk: each worker is
+ * given the job once and every thread takes the next chunk from a shared counter until none is
+ * left, so the work balances itself chunk by chunk. Each worker first computes one of the last
+ * chunks, reserved for it, so every worker takes part however late it wakes. Chunk sums land in
+ * `partials` as with {@link runParallel}: the same chunks, so the same bits.
+ */
+export function runInPlace(
+  local: Scratch,
+  job: ChunkJob,
+  n: number,
+  workers: number,
+  g: AnyArray | null,
+  gStride: number,
+  og: number,
+  direct: Direct,
+  partials: Float64Array,
+): void {
+  const bytes = job.f64 ? 8 : 4;
+  const chunk = CHUNK_BYTES / bytes;
+  const chunks = Math.ceil(n / chunk);
+  const e = local.exports;
+  let pg = direct.g;
+  if (job.kind === 2 && gStride === 0) {
+    floatView(job.f64, e.memory.buffer, local.pg, 1).set((g as AnyArray).subarray(og, og + 1));
+    pg = local.pg;
+  }
+  for (let first = 0; first < chunks; first += ROUND_CHUNKS) {
+    const count = Math.min(ROUND_CHUNKS, chunks - first);
+    const size = Math.min(count * chunk, n - first * chunk);
+    const d = directAt(direct, job.f64, first * chunk);
+    const active = rings.slice(0, Math.min(workers, count - 1));
+    const limit = count - active.length;
+    const counter = new Int32Array(e.memory.buffer, local.px, 2);
+    counter[0] = 0;
+    counter[1] = limit;
+    active.forEach((ring, w) => {
+      const slot = ring.next;
+      const h = ring.header[slot];
+      new Float64Array(ring.memory.buffer, ring.base + slot * SLOT_BYTES, HEADER / 8)[DIVISOR] =
+        job.divisor;
+      h[COUNT] = size;
+      h[G_STRIDE] = gStride;
+      h[KIND] = job.kind;
+      h[F64] = job.f64 ? 1 : 0;
+      h[LOG_TARGET] = job.logTarget ? 1 : 0;
+      h[PX] = d.x;
+      h[PY] = d.y;
+      h[PG] = gStride === 0 ? pg : d.g;
+      h[P1] = d.out1;
+      h[P2] = d.out2;
+      h[COUNTER] = local.px;
+      h[SUMS] = local.p1;
+      h[MODE] = limit + w + 1;
+      ring.next = (slot + 1) % SLOTS;
+      Atomics.store(h, STATE, READY);
+      Atomics.notify(h, STATE);
+    });
+    const sums = new Float64Array(e.memory.buffer, local.p1, count);
+    let mine = 0;
+    for (let c = Atomics.add(counter, 0, 1); c < limit; c = Atomics.add(counter, 0, 1)) {
+      const at = c * CHUNK_BYTES;
+      sums[c] = runKernel(
+        e,
+        job,
+        Math.min(chunk, size - c * chunk),
+        d.x + at,
+        d.y + at,
+        gStride === 0 ? pg : d.g + at,
+        gStride,
+        d.out1 + at,
+        d.out2 + at,
+      );
+      mine++;
+    }
+    for (const ring of active) {
+      const h = ring.header[(ring.next + SLOTS - 1) % SLOTS];
+      waitWhile(h, READY);
+      const failed = Atomics.load(h, STATE) === FAILED;
+      Atomics.store(h, STATE, FREE);
+      if (failed) {
+        broken = 'a kldiv worker thread failed while computing';
+        throw threadFailure(broken);
+      }
+    }
+    threadStats.workerChunks += count - mine;
+    partials.set(new Float64Array(e.memory.buffer, local.p1, count), first);
+  }
+}
+
+/**
  * @internal Runs a contiguous job chunk by chunk on `workers` worker rings plus the calling
  * thread (0 workers: all on the calling thread). Arguments as {@link runChunk}, offsets and
  * `direct` addresses at element 0 of the job; each chunk's loss sum (sum and backward jobs)
@@ -423,6 +554,7 @@ export function runParallel(
       h[PG] = d.g;
       h[P1] = d.out1;
       h[P2] = d.out2;
+      h[MODE] = 0;
       ring.pending[slot] = {
         chunk: c,
         count,

@@ -72,6 +72,12 @@ export interface WasmExports {
 export const CHUNK_BYTES = 32768;
 
 /**
+ * Chunks per round of a job whose operands all live in the shared memory (2 MiB of each float32
+ * operand): their sums fit a scratch buffer, and one kernel call or worker hand-off serves them.
+ */
+export const ROUND_CHUNKS = 256;
+
+/**
  * An instance with five scratch buffers of {@link CHUNK_BYTES} each in its memory: inputs
  * `px`, `py`, upstream gradient `pg`, outputs `p1` (loss or gradInput) and `p2` (gradTarget).
  */

@@ -8,8 +8,8 @@
 
 import type { TensorData } from '../../tensor/dtype.js';
 import { klBackward, klPointwise, klSum } from '../js/kl-div.js';
-import { ensureWorkers, runParallel } from '../threads/pool.js';
-import { CHUNK_BYTES, type ChunkJob, type Direct, type Scratch } from './chunk.js';
+import { ensureWorkers, runInPlace, runParallel } from '../threads/pool.js';
+import { CHUNK_BYTES, type ChunkJob, type Direct, ROUND_CHUNKS, type Scratch } from './chunk.js';
 import { wasmAddress } from './heap.js';
 import { sharedWasm, wasmScratch } from './instance.js';
 
@@ -61,7 +61,15 @@ function runJob(
   const threads = threadPolicy.threads(n);
   // with no worker rings, runParallel computes every chunk on this thread
   const workers = shared !== undefined && threads > 1 ? ensureWorkers(threads - 1, shared) : 0;
-  if (workers === 0 && job.kind === 0 && direct.x >= 0 && direct.y >= 0) {
+  // every operand in the shared memory (a scalar upstream gradient is copied once)
+  const allInPlace =
+    direct.x >= 0 &&
+    direct.y >= 0 &&
+    (job.kind === 0 || direct.out1 >= 0) &&
+    (job.kind < 2 || (direct.out2 >= 0 && (gStride === 0 || direct.g >= 0)));
+  if (allInPlace && workers > 0) {
+    runInPlace(local, job, n, workers, g, gStride, og, direct, partials);
+  } else if (allInPlace && job.kind === 0 && workers === 0) {
     sumInPlace(local, job, n, direct, partials);
   } else {
     runParallel(
@@ -88,18 +96,15 @@ function runJob(
   return total;
 }
 
-/** Chunks per kernel call of {@link sumInPlace}: 2 MiB of each float32 input, 1 MiB float64. */
-export const SPAN_CHUNKS = 256;
-
 /**
  * A sum whose inputs both live in the shared memory, on this thread: the sums of
- * {@link SPAN_CHUNKS} chunks per kernel call (into the scratch's output buffer), the same chunks
+ * {@link ROUND_CHUNKS} chunks per kernel call (into the scratch's output buffer), the same chunks
  * as chunk-by-chunk calls, so the same bits.
  */
 function sumInPlace(s: Scratch, job: ChunkJob, n: number, d: Direct, partials: Float64Array) {
   const bytes = job.f64 ? 8 : 4;
   const chunk = CHUNK_BYTES / bytes;
-  const span = chunk * SPAN_CHUNKS;
+  const span = chunk * ROUND_CHUNKS;
   const kernel = job.f64 ? s.exports.klSumChunksF64 : s.exports.klSumChunksF32;
   for (let start = 0; start < n; start += span) {
     const count = Math.min(span, n - start);
