@@ -380,6 +380,43 @@ function waitWhile(h: Int32Array, state: number): void {
 }
 
 /**
+ * Posts a task to the ring's next slot (which must be free): `count` elements of `job` at the
+ * addresses of `d` (-1: the operand is in the slot), or, with `shared`, a task that takes its
+ * chunks from the counter at `shared.counter` after its reserved chunk (see MODE).
+ */
+function postTask(
+  ring: Ring,
+  job: ChunkJob,
+  count: number,
+  gStride: number,
+  d: Direct,
+  shared?: { reserved: number; counter: number; sums: number },
+): void {
+  const slot = ring.next;
+  const h = ring.header[slot];
+  new Float64Array(ring.memory.buffer, ring.base + slot * SLOT_BYTES, HEADER / 8)[DIVISOR] =
+    job.divisor;
+  h[COUNT] = count;
+  h[G_STRIDE] = gStride;
+  h[KIND] = job.kind;
+  h[F64] = job.f64 ? 1 : 0;
+  h[LOG_TARGET] = job.logTarget ? 1 : 0;
+  h[PX] = d.x;
+  h[PY] = d.y;
+  h[PG] = d.g;
+  h[P1] = d.out1;
+  h[P2] = d.out2;
+  h[MODE] = shared === undefined ? 0 : shared.reserved + 1;
+  if (shared !== undefined) {
+    h[COUNTER] = shared.counter;
+    h[SUMS] = shared.sums;
+  }
+  ring.next = (slot + 1) % SLOTS;
+  Atomics.store(h, STATE, READY);
+  Atomics.notify(h, STATE);
+}
+
+/**
  * @internal Runs a job whose operands all live in the shared memory (`direct` has an address for
  * every operand the job reads or writes, save a scalar upstream gradient, which is copied) on
  * `workers` worker rings plus the calling thread, without hand-offs per chunk: each worker is
@@ -417,27 +454,13 @@ export function runInPlace(
     const counter = new Int32Array(e.memory.buffer, local.px, 2);
     counter[0] = 0;
     counter[1] = limit;
+    const task = { ...d, g: gStride === 0 ? pg : d.g };
     active.forEach((ring, w) => {
-      const slot = ring.next;
-      const h = ring.header[slot];
-      new Float64Array(ring.memory.buffer, ring.base + slot * SLOT_BYTES, HEADER / 8)[DIVISOR] =
-        job.divisor;
-      h[COUNT] = size;
-      h[G_STRIDE] = gStride;
-      h[KIND] = job.kind;
-      h[F64] = job.f64 ? 1 : 0;
-      h[LOG_TARGET] = job.logTarget ? 1 : 0;
-      h[PX] = d.x;
-      h[PY] = d.y;
-      h[PG] = gStride === 0 ? pg : d.g;
-      h[P1] = d.out1;
-      h[P2] = d.out2;
-      h[COUNTER] = local.px;
-      h[SUMS] = local.p1;
-      h[MODE] = limit + w + 1;
-      ring.next = (slot + 1) % SLOTS;
-      Atomics.store(h, STATE, READY);
-      Atomics.notify(h, STATE);
+      postTask(ring, job, size, gStride, task, {
+        reserved: limit + w,
+        counter: local.px,
+        sums: local.p1,
+      });
     });
     const sums = new Float64Array(e.memory.buffer, local.p1, count);
     let mine = 0;
@@ -542,19 +565,6 @@ export function runParallel(
         const gStart = og + (gStride === 0 ? 0 : start);
         at(2, gCount).set(g!.subarray(gStart, gStart + gCount));
       }
-      const f = new Float64Array(buffer, ring.base + slot * SLOT_BYTES, HEADER / 8);
-      f[DIVISOR] = job.divisor;
-      h[COUNT] = count;
-      h[G_STRIDE] = gStride;
-      h[KIND] = job.kind;
-      h[F64] = job.f64 ? 1 : 0;
-      h[LOG_TARGET] = job.logTarget ? 1 : 0;
-      h[PX] = d.x;
-      h[PY] = d.y;
-      h[PG] = d.g;
-      h[P1] = d.out1;
-      h[P2] = d.out2;
-      h[MODE] = 0;
       ring.pending[slot] = {
         chunk: c,
         count,
@@ -562,9 +572,7 @@ export function runParallel(
         direct1: d.out1 >= 0,
         direct2: d.out2 >= 0,
       };
-      ring.next = (slot + 1) % SLOTS;
-      Atomics.store(h, STATE, READY);
-      Atomics.notify(h, STATE);
+      postTask(ring, job, count, gStride, d);
       return true;
     }
     return false;
