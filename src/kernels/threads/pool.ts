@@ -379,6 +379,15 @@ function waitWhile(h: Int32Array, state: number): void {
   }
 }
 
+/** Waits until a worker is done with a slot; if it failed, disables threads and throws. */
+function awaitTask(h: Int32Array): void {
+  waitWhile(h, READY);
+  if (Atomics.load(h, STATE) === FAILED) {
+    broken = 'a kldiv worker thread failed while computing';
+    throw threadFailure(broken);
+  }
+}
+
 /**
  * Posts a task to the ring's next slot (which must be free): `count` elements of `job` at the
  * addresses of `d` (-1: the operand is in the slot), or, with `shared`, a task that takes its
@@ -481,13 +490,8 @@ export function runInPlace(
     }
     for (const ring of active) {
       const h = ring.header[(ring.next + SLOTS - 1) % SLOTS];
-      waitWhile(h, READY);
-      const failed = Atomics.load(h, STATE) === FAILED;
+      awaitTask(h);
       Atomics.store(h, STATE, FREE);
-      if (failed) {
-        broken = 'a kldiv worker thread failed while computing';
-        throw threadFailure(broken);
-      }
     }
     threadStats.workerChunks += count - mine;
     partials.set(new Float64Array(e.memory.buffer, local.p1, count), first);
@@ -526,11 +530,7 @@ export function runParallel(
     const h = ring.header[slot];
     const p = ring.pending[slot];
     if (p === undefined) return;
-    waitWhile(h, READY);
-    if (Atomics.load(h, STATE) === FAILED) {
-      broken = 'a kldiv worker thread failed while computing';
-      throw threadFailure(broken);
-    }
+    awaitTask(h);
     const buffer = ring.memory.buffer;
     const at = (k: number, count: number) =>
       floatView(job.f64, buffer, ring.base + slot * SLOT_BYTES + HEADER + k * CHUNK_BYTES, count);
