@@ -59,7 +59,7 @@ function runJob(
   const chunks = Math.ceil(n / chunk);
   const partials = new Float64Array(chunks);
   const threads = threadPolicy.threads(n);
-  // with no worker rings, runParallel computes every chunk on this thread
+  // with no worker rings, every chunk is computed on this thread
   const workers = shared !== undefined && threads > 1 ? ensureWorkers(threads - 1, shared) : 0;
   // every operand in the shared memory (a scalar upstream gradient is copied once)
   const allInPlace =
@@ -69,7 +69,7 @@ function runJob(
     (job.kind < 2 || (direct.out2 >= 0 && (gStride === 0 || direct.g >= 0)));
   if (allInPlace && workers > 0) {
     runInPlace(local, job, n, workers, g, gStride, og, direct, partials);
-  } else if (allInPlace && job.kind === 0 && workers === 0) {
+  } else if (allInPlace && job.kind === 0) {
     sumInPlace(local, job, n, direct, partials);
   } else {
     runParallel(
