@@ -449,10 +449,9 @@ export function runInPlace(
   const chunk = CHUNK_BYTES / bytes;
   const chunks = Math.ceil(n / chunk);
   const e = local.exports;
-  let pg = direct.g;
+  // a scalar upstream gradient is copied once, into the scratch, where every thread reads it
   if (job.kind === 2 && gStride === 0) {
     floatView(job.f64, e.memory.buffer, local.pg, 1).set((g as AnyArray).subarray(og, og + 1));
-    pg = local.pg;
   }
   for (let first = 0; first < chunks; first += ROUND_CHUNKS) {
     const count = Math.min(ROUND_CHUNKS, chunks - first);
@@ -463,7 +462,7 @@ export function runInPlace(
     const counter = new Int32Array(e.memory.buffer, local.px, 2);
     counter[0] = 0;
     counter[1] = limit;
-    const task = { ...d, g: gStride === 0 ? pg : d.g };
+    const task = gStride === 0 ? { ...d, g: local.pg } : d;
     active.forEach((ring, w) => {
       postTask(ring, job, size, gStride, task, {
         reserved: limit + w,
@@ -481,7 +480,7 @@ export function runInPlace(
         Math.min(chunk, size - c * chunk),
         d.x + at,
         d.y + at,
-        gStride === 0 ? pg : d.g + at,
+        gStride === 0 ? task.g : task.g + at,
         gStride,
         d.out1 + at,
         d.out2 + at,
@@ -494,7 +493,7 @@ export function runInPlace(
       Atomics.store(h, STATE, FREE);
     }
     threadStats.workerChunks += count - mine;
-    partials.set(new Float64Array(e.memory.buffer, local.p1, count), first);
+    partials.set(sums, first);
   }
 }
 
