@@ -33,7 +33,8 @@ export type ErrorCode =
   | 'E_NOT_IMPLEMENTED'
   | 'E_OUT_OF_MEMORY'
   | 'E_INVALID_FREE'
-  | 'E_OUT_BUFFER';
+  | 'E_OUT_BUFFER'
+  | 'E_INVALID_STATE';
 
 /** Which Python exception PyTorch raises for the same fault (`'none'` where PyTorch has no equivalent check). */
 export type TorchErrorType =

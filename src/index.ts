@@ -46,15 +46,21 @@ export { initWasm } from './kernels/wasm/instance.js';
 export { KLDivLoss } from './modules/kl-div-loss.js';
 export type {
   BaseReduction,
+  LogitsReduction,
   Reduction,
   ReductionOption,
   ReductionOptions,
 } from './reduction.js';
 export { legacyGetString } from './reduction.js';
-export type { AccumulatedReduction, AccumulatorState } from './stream/kl-accumulator.js';
+export type {
+  AccumulatedReduction,
+  AccumulatorState,
+  JsonFloat,
+  LogitsKLAccumulatorOptions,
+} from './stream/kl-accumulator.js';
 export { KLAccumulator, LogitsKLAccumulator } from './stream/kl-accumulator.js';
 export type { DataFor, DType, FloatArray, FloatDType, TensorData } from './tensor/dtype.js';
-export type { PrintOptions } from './tensor/format.js';
+export type { PrintOptions, SetPrintOptions } from './tensor/format.js';
 export { setPrintOptions } from './tensor/format.js';
 export type { NestedArray, TensorLike, TensorOptions } from './tensor/tensor.js';
 export { Tensor, tensor } from './tensor/tensor.js';

@@ -12,6 +12,13 @@ import { warn } from './warnings.js';
 export type Reduction = 'none' | 'mean' | 'batchmean' | 'sum';
 
 /**
+ * The reductions of the row losses (`klDivWithLogits`, `jsDivergence`, their backwards and the
+ * logits accumulator): PyTorch's four plus kldiv's `'tokenmean'`, the sum over kept rows divided
+ * by the number of kept rows (the per-token mean of `[..., vocab]` logits; see `mask`).
+ */
+export type LogitsReduction = Reduction | 'tokenmean';
+
+/**
  * Everything `reduction` accepts: the four reductions plus PyTorch's deprecated
  * `'elementwise_mean'` (a warning, then `'mean'`).
  */
@@ -38,6 +45,17 @@ export interface ResolvedReduction {
 }
 
 export const REDUCTIONS: readonly Reduction[] = ['none', 'mean', 'batchmean', 'sum'];
+/** @internal The reductions of the row losses, in the order error messages list them. */
+export const LOGITS_REDUCTIONS: readonly LogitsReduction[] = [...REDUCTIONS, 'tokenmean'];
+
+/**
+ * @internal What `'batchmean'` divides by, PyTorch's `input.size(0)`: the first dimension's
+ * size, 1 for a 0-d tensor. The one place the rule lives (klDiv, the logits losses, the tfjs
+ * adapter and the accumulators call it); a mask does not change it.
+ */
+export function batchDivisor(shape: readonly number[]): number {
+  return shape.length === 0 ? 1 : shape[0];
+}
 
 const MEAN_WARNING =
   "reduction: 'mean' divides the total loss by both the batch size and the support size." +
@@ -83,6 +101,7 @@ export function getBaseReduction(
   reduction: unknown,
   fn: string,
   emitWarning = true,
+  valid: readonly string[] = REDUCTIONS,
 ): BaseReduction {
   switch (reduction) {
     case 'none':
@@ -98,7 +117,7 @@ export function getBaseReduction(
       return 'mean';
     default:
       throw new ArgumentError(
-        `${fn}: ${typeof reduction === 'string' ? reduction : describe(reduction)} is not a valid value for reduction. Argument 'reduction' must be one of ${REDUCTIONS.map((r) => `'${r}'`).join(' | ')}; received ${describe(reduction)}.`,
+        `${fn}: ${typeof reduction === 'string' ? reduction : describe(reduction)} is not a valid value for reduction. Argument 'reduction' must be one of ${valid.map((r) => `'${r}'`).join(' | ')}; received ${describe(reduction)}.`,
         {
           code: 'E_INVALID_REDUCTION',
           fn,
@@ -133,4 +152,24 @@ export function resolveKlDivReduction(
   if (reduction === 'mean' && emitWarnings) warn('W_MEAN_REDUCTION', MEAN_WARNING);
   if (batchmean) return { base: 'sum', batchmean };
   return { base: getBaseReduction(reduction, fn, emitWarnings), batchmean };
+}
+
+/**
+ * @internal The reduction of the row losses (KL and JSD from logits, `klEstimate`): PyTorch's
+ * names, `'mean'` warns as `F.kl_div` does when `emitWarning`, the default is the caller's;
+ * `'tokenmean'` only where `tokenmean` is true (it needs rows: not `klEstimate`).
+ */
+export function lossReduction(
+  value: unknown,
+  fallback: LogitsReduction,
+  fn: string,
+  emitWarning: boolean,
+  tokenmean = false,
+): LogitsReduction {
+  if (value === undefined) return fallback;
+  if (value === 'batchmean') return 'batchmean';
+  if (value === 'tokenmean' && tokenmean) return 'tokenmean';
+  const base = getBaseReduction(value, fn, emitWarning, tokenmean ? LOGITS_REDUCTIONS : REDUCTIONS);
+  if (base === 'mean' && emitWarning) warn('W_MEAN_REDUCTION', MEAN_WARNING);
+  return base;
 }

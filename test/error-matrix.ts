@@ -291,6 +291,68 @@ export const LIBRARY_ROWS: LibraryRow[] = [
       "klEstimate: option 'reduction' must be 'none', 'mean' or 'sum'; received 'batchmean'.",
   },
   {
+    input: "klDiv(x, y, { reduction: 'tokenmean' })",
+    run: () => k.klDiv(x, y, { reduction: 'tokenmean' as never }),
+    code: 'E_INVALID_REDUCTION',
+    message:
+      "klDiv: tokenmean is not a valid value for reduction. Argument 'reduction' must be one of 'none' | 'mean' | 'batchmean' | 'sum'",
+  },
+  {
+    input: "klDivWithLogits(s, t, { reduction: 'avg' })",
+    run: () => k.klDivWithLogits(x, x, { reduction: 'avg' as never }),
+    code: 'E_INVALID_REDUCTION',
+    message: "must be one of 'none' | 'mean' | 'batchmean' | 'sum' | 'tokenmean'",
+  },
+  // streaming: options and states
+  {
+    input: 'new KLAccumulator({ logtarget: true })',
+    run: () => new k.KLAccumulator({ logtarget: true } as never),
+    code: 'E_UNKNOWN_OPTION',
+    message: "KLAccumulator: unknown option 'logtarget'. Did you mean 'logTarget'?",
+  },
+  {
+    input: "new LogitsKLAccumulator({ reduction: 'sum' })",
+    run: () => new k.LogitsKLAccumulator({ reduction: 'sum' } as never),
+    code: 'E_UNKNOWN_OPTION',
+    message: "LogitsKLAccumulator: unknown option 'reduction'.",
+  },
+  {
+    input: "acc.result('tokenmean') of a KLAccumulator",
+    run: () => new k.KLAccumulator().result('tokenmean' as never),
+    code: 'E_INVALID_REDUCTION',
+    message:
+      "result: argument 'reduction' must be one of 'sum', 'mean', 'batchmean'; received 'tokenmean'.",
+  },
+  {
+    input: 'acc.merge({ ...state, sum: null }) (JSON of a bare Infinity)',
+    run: () =>
+      new k.KLAccumulator().merge({ ...new k.KLAccumulator().state(), sum: null } as never),
+    code: 'E_INVALID_STATE',
+    message: "merge: argument 'other.sum' must be a number or 'inf', '-inf', 'nan'; received null.",
+  },
+  {
+    input: 'acc.merge(a state without version)',
+    run: () => {
+      const { version: _, ...old } = new k.KLAccumulator().state();
+      return new k.KLAccumulator().merge(old as never);
+    },
+    code: 'E_INVALID_STATE',
+    message: "merge: argument 'other.version' must be 1",
+  },
+  {
+    input: 'KLAccumulator.merge(LogitsKLAccumulator state)',
+    run: () => new k.KLAccumulator().merge(new k.LogitsKLAccumulator().state()),
+    code: 'E_INVALID_STATE',
+    message:
+      "merge: argument 'other.kind' must be 'klDiv', this accumulator's kind; received 'klDivWithLogits'.",
+  },
+  {
+    input: 'acc.merge({ ...state, elements: -1 })',
+    run: () => new k.KLAccumulator().merge({ ...new k.KLAccumulator().state(), elements: -1 }),
+    code: 'E_INVALID_STATE',
+    message: "merge: argument 'other.elements' must be a non-negative integer; received -1.",
+  },
+  {
     input: 'setNumThreads(0)',
     run: () => k.setNumThreads(0),
     code: 'E_OPTION_TYPE',

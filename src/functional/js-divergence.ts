@@ -7,7 +7,7 @@
 
 import { jsdGradPoint, jsdPoint } from '../kernels/js/jsd.js';
 import { logSumExpRow } from '../kernels/js/softmax-kl.js';
-import type { Reduction } from '../reduction.js';
+import type { LogitsReduction } from '../reduction.js';
 import { allocate, type FloatDType } from '../tensor/dtype.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { type UpstreamGradient, upstreamGradient } from './grad-output.js';
@@ -19,6 +19,7 @@ import {
   numberOption,
   pairOfTensors,
   type RowMask,
+  reductionDivisor,
 } from './logits-args.js';
 
 /** Options of {@link jsDivergence} and {@link jsDivergenceBackward}. */
@@ -28,8 +29,13 @@ export interface JSDivergenceOptions {
    * By convention beta = 0 is the forward KL(P || Q) and beta = 1 the reverse KL(Q || P).
    */
   beta?: number;
-  /** Default `'batchmean'`: the sum divided by `shape[0]` (rows, for `[tokens, vocab]`). */
-  reduction?: Reduction;
+  /**
+   * Default `'batchmean'`, TRL's: the sum over kept rows divided by the number of kept rows
+   * (the per-token mean; for `[B, S, V]` TRL's `jsd.sum() / (B * S)`, or `/ mask.sum()` with
+   * labels), the same as `'tokenmean'`. Not `klDivWithLogits`'s `'batchmean'` (PyTorch's
+   * `shape[0]`). `'mean'` divides by kept rows times the class count (TRL's `jsd[mask].mean()`).
+   */
+  reduction?: LogitsReduction;
   /** The class dimension, for the mask (and the softmax from logits); default -1. */
   dim?: number;
   /** Rows to keep (truthy), one per row: see `KLDivWithLogitsOptions.mask`. */
@@ -67,8 +73,12 @@ export function jsdSettings(
     (v) => v >= 0 && v <= 1,
     'a number in [0, 1]',
   );
-  // the same temperature, dim, mask and divisor policy as the KL from logits; 'mean' is quiet
-  return { ...logitsSettings(fn, shape, opts, false), beta };
+  // the same temperature, dim and mask policy as the KL from logits; 'mean' is quiet; and
+  // 'batchmean' is TRL's per-token mean, not shape[0] (decisions.md)
+  const set = logitsSettings(fn, shape, opts, false);
+  const divisor =
+    set.reduction === 'batchmean' ? reductionDivisor('tokenmean', shape, set) : set.divisor;
+  return { ...set, divisor, beta };
 }
 
 /** @internal Option keys of the JSD functions. */
@@ -203,7 +213,10 @@ export function jsDivergenceBackward(
 
 /**
  * {@link jsDivergence} of `log_softmax(studentLogits / T)` and `log_softmax(teacherLogits / T)`
- * along `dim`, fused (no log-probability tensors are materialised).
+ * along `dim`, fused (no log-probability tensors are materialised). Non-finite logits give the
+ * values of TRL's expression in PyTorch: a row holding NaN or +inf, or only -inf, is NaN
+ * throughout; for 0 < beta < 1 a -inf logit makes its element NaN (`exp(-inf) * -inf` in
+ * `F.kl_div(..., log_target=True)`), and a student one its row's gradient too.
  *
  * @example
  * ```ts

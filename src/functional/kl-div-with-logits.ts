@@ -14,7 +14,7 @@ import {
   wasmLogitsRowForward,
 } from '../kernels/wasm/logits.js';
 import { checkBoolean } from '../options.js';
-import type { Reduction } from '../reduction.js';
+import type { LogitsReduction } from '../reduction.js';
 import { allocate, type FloatArray, type FloatDType } from '../tensor/dtype.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { givenGradBuffer, outOption } from './grad-buffers.js';
@@ -34,13 +34,18 @@ export interface KLDivWithLogitsOptions {
   temperature?: number;
   /** The class dimension (default -1, the last). */
   dim?: number;
-  /** Default `'batchmean'` (the KL divergence per sample); `'mean'` warns as in PyTorch. */
-  reduction?: Reduction;
+  /**
+   * Default `'batchmean'` (the KL divergence per sample: the sum divided by `shape[0]`, as
+   * PyTorch); `'mean'` warns as in PyTorch; `'tokenmean'` (kldiv's) divides by the number of
+   * kept rows: the per-token mean of `[..., vocab]` logits, what `sum / mask.sum()` computes.
+   */
+  reduction?: LogitsReduction;
   /**
    * Rows to keep (truthy) or ignore (falsy), one entry per row: the logits' shape without `dim`
    * (for `[tokens, vocab]` logits, one per token, e.g. to skip padding). Ignored rows contribute
-   * 0 and get zero gradients; `'batchmean'` then divides by the number of kept rows and `'mean'`
-   * by kept rows times the class count. (kldiv's extension; PyTorch has no mask.)
+   * 0 and get zero gradients, so an all-true mask changes nothing. `'batchmean'` still divides
+   * by `shape[0]` (PyTorch's number for the loss with masked rows zeroed), `'mean'` by kept rows
+   * times the class count and `'tokenmean'` by kept rows. (kldiv's extension; PyTorch has no mask.)
    */
   mask?: RowMask;
 }
@@ -96,7 +101,10 @@ export function prepareLogitsKl(
  * fused per row: a max-shifted log-sum-exp (stable for logits of any magnitude), then the loss,
  * with no temporary of the logits' size. Any rank, any `dim`; float32 or float64. Rows along
  * the last dim run in the WebAssembly kernels (storage precision, float64 sums), other rows in
- * JS (float64); see docs/numerics.md.
+ * JS (float64); see docs/numerics.md. Non-finite logits give PyTorch's values on every backend
+ * and `dim`: a row holding NaN or +inf, or only -inf, is NaN throughout (loss and gradients),
+ * and a -inf logit in a row with a finite maximum has probability 0 (a student -inf where the
+ * teacher has mass gives inf; where the teacher's probability is 0 too, NaN).
  *
  * @param studentLogits - the model being trained (gradients flow here).
  * @param teacherLogits - the reference model, same shape.
@@ -111,6 +119,8 @@ export function prepareLogitsKl(
  * const student = [[2.0, 0.5, -1.0], [0.1, 0.2, 0.3]];
  * const teacher = [[2.5, 0.0, -2.0], [0.0, 0.0, 1.0]];
  * console.log(klDivWithLogits(student, teacher, { temperature: 2 }).toString()); // tensor(0.1194)
+ * // a student logit of -inf where the teacher has mass: an infinite loss, as in PyTorch
+ * console.log(klDivWithLogits([[-Infinity, 0, 1]], [[0, 0, 1]]).toString()); // tensor(inf)
  * ```
  */
 export function klDivWithLogits(

@@ -5,10 +5,11 @@
  */
 
 import { ArgumentError, describe } from '../errors.js';
+import { lossReduction } from '../reduction.js';
 import { allocate, type FloatDType } from '../tensor/dtype.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { upstreamGradient } from './grad-output.js';
-import { logitsOptions, lossReduction, pairOfTensors } from './logits-args.js';
+import { logitsOptions, pairOfTensors } from './logits-args.js';
 
 /** Which estimator: k1 = -log r (unbiased), k2 = (log r)^2 / 2 (low variance, biased), k3 = (r - 1) - log r (unbiased, low variance, >= 0). */
 export type KLEstimator = 'k1' | 'k2' | 'k3';

@@ -6,11 +6,10 @@
 
 import { ArgumentError, DTypeError, describe, formatShape, ShapeError } from '../errors.js';
 import { checkOptionKeys, checkOptionsObject } from '../options.js';
-import { getBaseReduction, type Reduction } from '../reduction.js';
-import { type FloatDType, promoteTypes } from '../tensor/dtype.js';
+import { batchDivisor, type LogitsReduction, lossReduction } from '../reduction.js';
+import { type FloatDType, resultType } from '../tensor/dtype.js';
 import { numelOf, sameShape } from '../tensor/shape.js';
 import { type Tensor, toTensor } from '../tensor/tensor.js';
-import { warn } from '../warnings.js';
 
 /** A row mask: one entry per row (the logits' shape without `dim`); truthy keeps the row. */
 export type RowMask =
@@ -109,29 +108,8 @@ export function pairOfTensors(
       },
     );
   }
-  return { a: ta, b: tb, dtype: promoteTypes(ta.dtype, tb.dtype) as FloatDType };
-}
-
-/**
- * @internal A reduction for the kldiv-specific losses: PyTorch's names, `'mean'` warns as
- * `F.kl_div` does, the default is chosen by the caller.
- */
-export function lossReduction(
-  value: unknown,
-  fallback: Reduction,
-  fn: string,
-  emitWarning: boolean,
-): Reduction {
-  if (value === undefined) return fallback;
-  if (value === 'batchmean') return 'batchmean';
-  const base = getBaseReduction(value, fn, emitWarning);
-  if (base === 'mean' && emitWarning) {
-    warn(
-      'W_MEAN_REDUCTION',
-      "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same as 'batchmean' in the next major release.",
-    );
-  }
-  return base;
+  // same shapes: both 0-d or neither, so PyTorch's result_type is plain promotion here
+  return { a: ta, b: tb, dtype: resultType(ta, tb) as FloatDType };
 }
 
 /** @internal Decomposes a shape around `dim`: rows of length V, `outer` x `inner` of them. */
@@ -204,19 +182,18 @@ export function keptRows(rows: Rows): number {
 }
 
 /**
- * @internal The divisor of a reduced sum: 'mean' by kept elements, 'batchmean' by
- * `shape[0]` (1 for 0-d), or by kept rows under a mask; 1 for 'sum' and 'none'.
+ * @internal The divisor of a reduced sum. A mask zeroes rows and never changes `'batchmean'`'s
+ * divisor (PyTorch's `shape[0]`, so an all-true mask equals no mask on any rank); `'mean'`
+ * divides by kept elements and `'tokenmean'` by kept rows; 1 for 'sum' and 'none'.
  */
 export function reductionDivisor(
-  reduction: Reduction,
+  reduction: LogitsReduction,
   shape: readonly number[],
   rows: Rows,
 ): number {
   if (reduction === 'mean') return keptRows(rows) * rows.layout.V;
-  if (reduction === 'batchmean') {
-    if (rows.keep !== undefined) return keptRows(rows);
-    return shape.length === 0 ? 1 : shape[0];
-  }
+  if (reduction === 'tokenmean') return keptRows(rows);
+  if (reduction === 'batchmean') return batchDivisor(shape);
   return 1;
 }
 
@@ -224,7 +201,7 @@ export function reductionDivisor(
 export interface LogitsSettingsOptions {
   temperature?: number;
   dim?: number;
-  reduction?: Reduction;
+  reduction?: LogitsReduction;
   mask?: RowMask;
 }
 
@@ -233,7 +210,7 @@ export interface LogitsSettings extends Rows {
   dim: number;
   k: number;
   tt: number;
-  reduction: Reduction;
+  reduction: LogitsReduction;
   /** What the reduced sum is divided by (1 for 'sum' and 'none'). */
   divisor: number;
 }
@@ -257,7 +234,7 @@ export function logitsSettings(
     'a finite number > 0',
   );
   const dim = wrapDim(opts.dim ?? -1, shape.length, fn);
-  const reduction = lossReduction(opts.reduction, 'batchmean', fn, warnMean);
+  const reduction = lossReduction(opts.reduction, 'batchmean', fn, warnMean, true);
   const rows: Rows = {
     layout: rowLayout(shape, dim),
     keep: rowMask(opts.mask, shape, dim, fn),

@@ -30,11 +30,12 @@ import { type FuzzTarget, quiet } from './targets-core.js';
 const K = 64;
 /** Absolute floor: a few subnormal ulps of the output dtype. */
 const TINY = { float32: 64 * 2 ** -149, float64: 64 * 2 ** -1074 };
-const reductions = fc.constantFrom<'none' | 'sum' | 'mean' | 'batchmean'>(
+const reductions = fc.constantFrom<'none' | 'sum' | 'mean' | 'batchmean' | 'tokenmean'>(
   'none',
   'sum',
   'mean',
   'batchmean',
+  'tokenmean',
 );
 
 /** A logits shape: rank 0-3, sizes 0-6, at most 120 elements; a dim and a mask flag. */
@@ -109,15 +110,20 @@ const logitsInput = fc
 
 type LogitsInput = typeof logitsInput extends fc.Arbitrary<infer T> ? T : never;
 
+/**
+ * What a reduction divides by (masks zero rows): 'batchmean' by shape[0] for the KL (PyTorch's,
+ * masks or not) and by kept rows for the JSD (TRL's per-token mean), 'tokenmean' by kept rows.
+ */
 function divisorOf(
   reduction: string,
   shape: number[],
   kept: number,
   V: number,
-  masked: boolean,
+  jsd: boolean,
 ): number {
   if (reduction === 'mean') return kept * V;
-  if (reduction === 'batchmean') return masked ? kept : shape.length === 0 ? 1 : shape[0];
+  if (reduction === 'tokenmean' || (reduction === 'batchmean' && jsd)) return kept;
+  if (reduction === 'batchmean') return shape.length === 0 ? 1 : shape[0];
   return 1;
 }
 
@@ -131,7 +137,7 @@ export const klDivWithLogitsTarget: FuzzTarget<LogitsInput> = {
     const V = rows[0]?.length ?? 0;
     const keep = rows.map((_, r) => (mask ? mask[r] : true));
     const kept = keep.filter(Boolean).length;
-    const div = divisorOf(c.reduction, shape, kept, V, mask !== undefined);
+    const div = divisorOf(c.reduction, shape, kept, V, false);
     const S = f64(s).data;
     const Tt = f64(t).data;
     const n = S.length;
@@ -253,7 +259,7 @@ export const jsDivergenceTarget: FuzzTarget<
     const V = rows[0]?.length ?? 0;
     const keep = rows.map((_, r) => (mask ? mask[r] : true));
     const kept = keep.filter(Boolean).length;
-    const div = divisorOf(c.reduction, shape, kept, V, mask !== undefined);
+    const div = divisorOf(c.reduction, shape, kept, V, true);
     const A = f64(a).data;
     const B = f64(b).data;
     const n = A.length;
