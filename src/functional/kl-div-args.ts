@@ -8,13 +8,14 @@
 import { DTypeError, ShapeError } from '../errors.js';
 import { checkBoolean, checkOptionKeys, checkOptionsObject } from '../options.js';
 import {
+  batchDivisor,
   type ReductionOptions,
   type ResolvedReduction,
   resolveKlDivReduction,
 } from '../reduction.js';
-import { type FloatDType, promoteTypes } from '../tensor/dtype.js';
+import { type FloatDType, resultType } from '../tensor/dtype.js';
 import { broadcastShapes, broadcastStrides, MAX_NUMEL, numelOf } from '../tensor/shape.js';
-import { type Tensor, toTensor } from '../tensor/tensor.js';
+import { Tensor, toTensor } from '../tensor/tensor.js';
 
 /** Options of {@link klDiv}, {@link klDivBackward} and {@link KLDivLoss}. */
 export interface KLDivOptions extends ReductionOptions {
@@ -27,10 +28,15 @@ export const KL_DIV_OPTION_KEYS = ['reduction', 'logTarget', 'sizeAverage', 'red
 
 /** @internal Everything a kernel call needs, validated. */
 export interface KlDivCall {
+  /** The operands the kernels read: `input` and `target`, or a 0-d one cast to `dtype`. */
   x: Tensor;
   y: Tensor;
+  /** The operands as given: their dtypes and shapes are the gradients'. */
+  input: Tensor;
+  target: Tensor;
   logTarget: boolean;
   reduction: ResolvedReduction;
+  /** The result dtype: PyTorch's `result_type(input, target)`. */
   dtype: FloatDType;
   shape: number[];
   numel: number;
@@ -38,6 +44,12 @@ export interface KlDivCall {
   yStrides: number[];
   /** What `'batchmean'` divides by: `input.shape[0]`, or 1 for 0-d input. */
   batchDivisor: number;
+  /**
+   * A 0-d float64 target in a float32 result: its own term as PyTorch rounds it into float32
+   * (`own`: `xlogy(t, t)` or `exp(t)` in float64, then rounded), the target rounded (`t32`),
+   * and its float64 value (`t`, for its gradient). The kernels for it are JS-only.
+   */
+  scalarTarget?: { own: number; t32: number; t: number };
 }
 
 /** @internal Validates options only (used where they are given ahead of the tensors). */
@@ -87,16 +99,39 @@ export function prepareKlDiv(
       { code: 'E_TOO_LARGE', fn, argument: 'input', received: shape },
     );
   }
+  const dtype = resultType(x, y) as FloatDType;
+  const logTarget = opts.logTarget ?? false;
+  const yRead = castZeroDim(y, dtype);
   return {
-    x,
-    y,
-    logTarget: opts.logTarget ?? false,
+    x: castZeroDim(x, dtype),
+    y: yRead,
+    input: x,
+    target: y,
+    logTarget,
     reduction,
-    dtype: promoteTypes(x.dtype, y.dtype) as FloatDType,
+    dtype,
     shape,
     numel,
     xStrides: broadcastStrides(x.shape, shape),
     yStrides: broadcastStrides(y.shape, shape),
-    batchDivisor: x.shape.length === 0 ? 1 : x.shape[0],
+    batchDivisor: batchDivisor(x.shape),
+    scalarTarget: yRead === y ? undefined : scalarTarget(y.data[0], logTarget),
   };
+}
+
+/** See `KlDivCall.scalarTarget`: a float64 target value seen from a float32 result. */
+function scalarTarget(t: number, logTarget: boolean): { own: number; t32: number; t: number } {
+  const own = logTarget ? Math.exp(t) : t === 0 ? 0 : t * Math.log(t);
+  return { own: Math.fround(own), t32: Math.fround(t), t };
+}
+
+/**
+ * @internal A 0-d operand of a wider dtype than the result (float64 next to a dimensioned
+ * float32 operand, which it does not promote), rounded to the result dtype: PyTorch's
+ * TensorIterator casts it so for `target * input` and `target - input`. Any other tensor is
+ * returned as it is (float32 data in a float64 result converts exactly as the kernels read it).
+ */
+export function castZeroDim(t: Tensor, dtype: FloatDType): Tensor {
+  if (t.shape.length > 0 || t.dtype !== 'float64' || dtype !== 'float32') return t;
+  return new Tensor(Float32Array.of(t.data[0]), [], 'float32');
 }

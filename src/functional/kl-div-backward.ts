@@ -5,6 +5,7 @@
  */
 
 import { kernels } from '../kernels/dispatch.js';
+import { klScalarTargetBackward } from '../kernels/js/kl-div.js';
 import { allocate, type FloatArray, type FloatDType } from '../tensor/dtype.js';
 import { contiguousStrides, forEachRun, sameShape } from '../tensor/shape.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
@@ -101,19 +102,30 @@ export function klDivBackward(
   const fn = 'klDivBackward';
   const call = prepareKlDiv(fn, input, target, options, false, BACKWARD_KEYS);
   const { x, y, logTarget, reduction, shape, numel } = call;
+  // the operands as given (x or y may be a 0-d operand rounded to the result dtype)
+  const { input: xGiven, target: yGiven } = call;
   const outShape = reduction.base === 'none' ? shape : [];
 
   const { data: g, perElement } = upstreamGradient(gradOutput, outShape, fn);
   const out = outOption(options?.out, ['gradInput', 'gradTarget'], fn);
-  const operands = [x.data, y.data, g];
-  const givenX = givenGradBuffer(fn, 'gradInput', out.gradInput, x.dtype as FloatDType, x.shape, [
-    ...operands,
+  // each gradient has its own operand's dtype and shape (PyTorch autograd), whatever the result's
+  const operands = [xGiven.data, yGiven.data, g];
+  const givenX = givenGradBuffer(
+    fn,
+    'gradInput',
+    out.gradInput,
+    xGiven.dtype as FloatDType,
+    xGiven.shape,
+    [...operands, out.gradTarget],
+  );
+  const givenY = givenGradBuffer(
+    fn,
+    'gradTarget',
     out.gradTarget,
-  ]);
-  const givenY = givenGradBuffer(fn, 'gradTarget', out.gradTarget, y.dtype as FloatDType, y.shape, [
-    ...operands,
-    givenX,
-  ]);
+    yGiven.dtype as FloatDType,
+    yGiven.shape,
+    [...operands, givenX],
+  );
   // per element for 'none' with a given gradOutput; else one scalar read everywhere
   const gStrides = perElement ? contiguousStrides(shape) : shape.map(() => 0);
   let divisor = reduction.base === 'mean' ? numel : 1;
@@ -121,33 +133,80 @@ export function klDivBackward(
 
   // Without broadcasting every gradient element is written exactly once.
   const overwrite = sameShape(x.shape, shape) && sameShape(y.shape, shape);
-  const gx = gradientBuffer(x, overwrite, givenX);
-  const gy = gradientBuffer(y, overwrite, givenY);
-  const k = kernels();
+  const gx = gradientBuffer(xGiven, overwrite, givenX);
+  const gy = gradientBuffer(yGiven, overwrite, givenY);
+  const st = call.scalarTarget;
   let total = 0;
-  forEachRun(shape, [gStrides, call.xStrides, call.yStrides], (n, o, s) => {
-    total += k.klBackward(
-      n,
-      logTarget,
-      divisor,
-      g,
-      s[0],
-      o[0],
-      x.data,
-      s[1],
-      o[1],
-      y.data,
-      s[2],
-      o[2],
-      gx,
-      s[1],
-      o[1],
-      gy,
-      s[2],
-      o[2],
-      overwrite,
-    );
-  });
+  if (numel === 0) {
+    emptyBroadcastGradients(yGiven, logTarget, gx, gy);
+  } else if (st !== undefined) {
+    // a 0-d float64 target in a float32 result: JS kernels (kernels/js/kl-div.ts) on any backend
+    forEachRun(shape, [gStrides, call.xStrides], (n, o, s) => {
+      total += klScalarTargetBackward(
+        n,
+        logTarget,
+        divisor,
+        st.own,
+        st.t32,
+        st.t,
+        g,
+        s[0],
+        o[0],
+        x.data,
+        s[1],
+        o[1],
+        gx,
+        s[1],
+        o[1],
+        gy,
+      );
+    });
+  } else {
+    const k = kernels();
+    forEachRun(shape, [gStrides, call.xStrides, call.yStrides], (n, o, s) => {
+      total += k.klBackward(
+        n,
+        logTarget,
+        divisor,
+        g,
+        s[0],
+        o[0],
+        x.data,
+        s[1],
+        o[1],
+        y.data,
+        s[2],
+        o[2],
+        gx,
+        s[1],
+        o[1],
+        gy,
+        s[2],
+        o[2],
+        overwrite,
+      );
+    });
+  }
   const loss = reduction.base === 'none' ? klDivNone(call) : reducedLoss(call, total);
-  return { loss, gradInput: finish(gx, x, givenX), gradTarget: finish(gy, y, givenY) };
+  return { loss, gradInput: finish(gx, xGiven, givenX), gradTarget: finish(gy, yGiven, givenY) };
+}
+
+/**
+ * Gradients when the broadcast shape is empty (a size-0 dimension in one operand). Autograd
+ * first sums the empty upstream gradient to each operand's shape, giving +0 everywhere, then
+ * differentiates the target's own term on it: `xlogy(0, t) + 0 * t / t` (NaN where the target
+ * is 0, infinite or NaN) or `0 * exp(t)` (NaN at +inf and NaN), in the target's dtype.
+ */
+function emptyBroadcastGradients(
+  target: Tensor,
+  logTarget: boolean,
+  gx: FloatArray,
+  gy: FloatArray,
+): void {
+  gx.fill(0);
+  for (let i = 0; i < target.numel; i++) {
+    const t = target.data[i];
+    // xlogy(0, t) is 0 unless t is NaN (autograd's xlogy backward is xlogy(grad, t))
+    gy[i] = logTarget ? 0 * Math.exp(t) : (Number.isNaN(t) ? t : 0) + (0 * t) / t;
+  }
 }

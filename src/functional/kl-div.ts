@@ -5,6 +5,7 @@
  */
 
 import { kernels } from '../kernels/dispatch.js';
+import { klScalarTarget } from '../kernels/js/kl-div.js';
 import { allocate, type FloatDType } from '../tensor/dtype.js';
 import { contiguousStrides, forEachRun } from '../tensor/shape.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
@@ -13,8 +14,14 @@ import { type KLDivOptions, type KlDivCall, prepareKlDiv } from './kl-div-args.j
 /** @internal The float64 sum of every pointwise loss of a prepared call (no rounding to dtype). */
 export function klDivSum(call: KlDivCall): number {
   const k = kernels();
-  const { x, y, logTarget } = call;
+  const { x, y, logTarget, scalarTarget: st } = call;
   let total = 0;
+  if (st !== undefined) {
+    forEachRun(call.shape, [call.xStrides], (n, o, s) => {
+      total += klScalarTarget(n, logTarget, 1, st.own, st.t32, x.data, s[0], o[0], null, 0, 0);
+    });
+    return total;
+  }
   forEachRun(call.shape, [call.xStrides, call.yStrides], (n, o, s) => {
     total += k.klSum(n, logTarget, x.data, s[0], o[0], y.data, s[1], o[1]);
   });
@@ -31,8 +38,11 @@ export function klDivSum(call: KlDivCall): number {
  * Reductions: `'mean'` (default; divides by every element and warns, as PyTorch does),
  * `'batchmean'` (divides by `input.shape[0]`: the mathematical KL divergence averaged over the
  * batch), `'sum'`, `'none'`. The deprecated `sizeAverage` / `reduce` pair maps to a reduction
- * as PyTorch's `legacy_get_string` does. Input and target broadcast against each other;
- * float32 with float64 gives float64. Sums accumulate in float64 for either dtype.
+ * as PyTorch's `legacy_get_string` does. Input and target broadcast against each other.
+ * The result dtype is PyTorch's `result_type`: float32 with float64 gives float64, except that a
+ * 0-d float64 operand does not promote a dimensioned float32 one (it is rounded to float32).
+ * As in PyTorch, a float32 target's own term (`xlogy(p, p)`, or `exp(t)`) is evaluated in
+ * float32 before it meets a float64 input. Sums accumulate in float64 for either dtype.
  *
  * @param input - log-probabilities; a Tensor or anything {@link tensor} accepts.
  * @param target - probabilities, or log-probabilities with `logTarget`.
@@ -45,11 +55,14 @@ export function klDivSum(call: KlDivCall): number {
  *
  * @example
  * ```ts
- * import { klDiv } from 'kldiv';
+ * import { klDiv, tensor } from 'kldiv';
  * const input = [[-2, -6, -8], [-7, -1, -2], [-1, -9, -2.3], [-1.9, -2.8, -5.4]];
  * const target = [[0.8, 0.1, 0.1], [0.1, 0.7, 0.2], [0.5, 0.2, 0.3], [0.4, 0.3, 0.3]];
  * console.log(klDiv(input, target, { reduction: 'batchmean' }).toString()); // tensor(1.8626)
  * console.log(klDiv(input, target, { reduction: 'sum' }).item()); // 7.450596809387207
+ * // a 0-d float64 target does not promote float32 input (torch.result_type)
+ * const p = tensor(0.3, { dtype: 'float64' });
+ * console.log(klDiv([-1, -2], p, { reduction: 'sum' }).toString()); // tensor(0.1776)
  * ```
  */
 export function klDiv(
@@ -67,6 +80,13 @@ export function klDivNone(call: KlDivCall): Tensor<FloatDType> {
   const k = kernels();
   const out = allocate(dtype, numel);
   const divisor = reduction.batchmean ? call.batchDivisor : 1;
+  const st = call.scalarTarget;
+  if (st !== undefined) {
+    forEachRun(shape, [call.xStrides, contiguousStrides(shape)], (n, o, s) => {
+      klScalarTarget(n, logTarget, divisor, st.own, st.t32, x.data, s[0], o[0], out, s[1], o[1]);
+    });
+    return new Tensor(out, shape, dtype);
+  }
   forEachRun(shape, [call.xStrides, call.yStrides, contiguousStrides(shape)], (n, o, s) => {
     k.klPointwise(n, logTarget, divisor, x.data, s[0], o[0], y.data, s[1], o[1], out, s[2], o[2]);
   });

@@ -52,6 +52,22 @@ export function promoteTypes(a: DType, b: DType): DType {
   return 'float32';
 }
 
+/**
+ * @internal PyTorch's `result_type` for two tensors: a 0-d operand does not promote a
+ * dimensioned one of the same category (`f32 [2]` with `f64 0-d` is float32), but a floating 0-d
+ * operand does promote an integral dimensioned one.
+ */
+export function resultType(
+  a: { dtype: DType; shape: readonly number[] },
+  b: { dtype: DType; shape: readonly number[] },
+): DType {
+  const aDim = a.shape.length > 0;
+  if (aDim === b.shape.length > 0) return promoteTypes(a.dtype, b.dtype);
+  const [dimmed, zeroDim] = aDim ? [a.dtype, b.dtype] : [b.dtype, a.dtype];
+  if (isFloating(dimmed) || !isFloating(zeroDim)) return dimmed;
+  return promoteTypes(dimmed, zeroDim);
+}
+
 /** @internal True for float32/float64. */
 export function isFloating(dtype: DType): dtype is FloatDType {
   return dtype !== 'int32';

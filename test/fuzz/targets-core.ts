@@ -16,6 +16,7 @@ import {
   type Tensor,
   tensor,
 } from '../../src/index.js';
+import { resultType } from '../../src/tensor/dtype.js';
 import { at, broadcast, indices } from '../helpers/reference.js';
 import { collectWarnings } from '../helpers/runners.js';
 import {
@@ -60,13 +61,24 @@ export interface FuzzTarget<T = unknown> {
 
 const xlogy = (y: number) => (Number.isNaN(y) ? y : y === 0 ? 0 : y * Math.log(y));
 
-/** Pointwise loss and the magnitude of its terms (for the error bound). */
-function point(x: number, y: number, logTarget: boolean): [number, number] {
+/**
+ * Pointwise loss and the magnitude of its terms (for the error bound). `f32Term`: a float32
+ * target in a float64 result, whose own term PyTorch computes in float32 (float32 log or exp).
+ */
+function point(
+  x: number,
+  y: number,
+  logTarget: boolean,
+  f32Term = false,
+  yMeet = y,
+): [number, number] {
+  const r = f32Term ? Math.fround : (v: number) => v;
   if (logTarget) {
-    const e = Math.exp(y);
-    return [e * (y - x), e * (Math.abs(y) + Math.abs(x))];
+    const e = r(Math.exp(y));
+    return [e * (yMeet - x), e * (Math.abs(yMeet) + Math.abs(x))];
   }
-  return [xlogy(y) - y * x, Math.abs(xlogy(y)) + Math.abs(y * x)];
+  const own = f32Term && y !== 0 && !Number.isNaN(y) ? r(y * r(Math.log(y))) : xlogy(y);
+  return [own - yMeet * x, Math.abs(own) + Math.abs(yMeet * x)];
 }
 
 const pairOfShapes = shape.chain((b) =>
@@ -131,11 +143,20 @@ export const klDivTarget: FuzzTarget<KlDivInput> = {
       return;
     }
     if (!run.ok) throw run.error;
-    const out = c.dx === 'float64' || c.dy === 'float64' ? 'float64' : 'float32';
+    // PyTorch's result_type: a 0-d float64 operand does not promote a dimensioned float32 one
+    const out = resultType(x, y) as 'float32' | 'float64';
     const eps = EPS[out];
     const X = f64(x);
     const Y = f64(y);
-    const terms = indices(shape).map((idx) => point(at(X, idx), at(Y, idx), c.logTarget));
+    const f32Term = out === 'float64' && c.dy === 'float32';
+    // a 0-d float64 operand of a float32 result meets the other one rounded to float32 (the
+    // target's own term stays float64, then rounds: within the bound)
+    const cast = (t: Tensor, v: number) =>
+      out === 'float32' && t.dtype === 'float64' ? Math.fround(v) : v;
+    const terms = indices(shape).map((idx) => {
+      const yv = at(Y, idx);
+      return point(cast(x, at(X, idx)), yv, c.logTarget, f32Term, cast(y, yv));
+    });
     // float32 arithmetic overflows where float64 does not: PyTorch's float32 path does too
     if (out === 'float32' && terms.some(([l, m]) => m > FLT_MAX / 8 || Math.abs(l) > FLT_MAX / 8))
       return;
@@ -211,6 +232,10 @@ export const klDivBackwardTarget: FuzzTarget<[KlDivInput[0], Tensor, Tensor, num
           : 1;
     const anyF32 = c.dx === 'float32' || c.dy === 'float32';
     const eps = anyF32 ? EPS.float32 : EPS.float64;
+    // a 0-d float64 operand of a float32 result meets the other one rounded to float32
+    const out = resultType(x, y);
+    const cast = (t: Tensor, v: number) =>
+      out === 'float32' && t.dtype === 'float64' ? Math.fround(v) : v;
     const tiny = anyF32 ? TINY.float32 : TINY.float64;
     const gx = new Float64Array(x.numel);
     const gy = new Float64Array(y.numel);
@@ -228,7 +253,7 @@ export const klDivBackwardTarget: FuzzTarget<[KlDivInput[0], Tensor, Tensor, num
     let overflow = false;
     all.forEach((idx, i) => {
       const s = (c.reduction === 'none' ? g[i] : g[0]) / div;
-      const xv = at(X, idx);
+      const xv = cast(x, at(X, idx));
       const yv = at(Y, idx);
       let dx: number;
       let dy: number;
@@ -238,12 +263,12 @@ export const klDivBackwardTarget: FuzzTarget<[KlDivInput[0], Tensor, Tensor, num
         const e = Math.exp(yv);
         dx = -s * e;
         // autograd's order: (g (y - x)) e + g e, which overflows where PyTorch's does
-        dy = s * (yv - xv) * e + s * e;
+        dy = s * (cast(y, yv) - xv) * e + s * e;
         mx = Math.abs(s) * e;
         // (0 when e^y underflows, even if |y| + |x| overflows)
         my = mx === 0 ? 0 : mx * (Math.abs(yv) + Math.abs(xv) + 1);
       } else {
-        dx = -s * yv;
+        dx = -s * cast(y, yv);
         // autograd of xlogy(y, y) - y x: log y (0 at y == 0) + y / y - x: NaN at y == 0
         dy = s * (yv === 0 ? 0 : Math.log(yv)) + (s * yv) / yv - s * xv;
         mx = Math.abs(s * yv);
@@ -263,6 +288,13 @@ export const klDivBackwardTarget: FuzzTarget<[KlDivInput[0], Tensor, Tensor, num
       ay[fy] += Math.abs(dy);
     });
     if (overflow) return;
+    // an empty broadcast: autograd still differentiates the target's own term, on a zero
+    // gradient: xlogy(0, y) + 0 * y / y (NaN at y = 0, +-inf, NaN) or 0 * exp(y)
+    if (n === 0) {
+      Y.data.forEach((yv, i) => {
+        gy[i] = c.logTarget ? 0 * Math.exp(yv) : (Number.isNaN(yv) ? yv : 0) + (0 * yv) / yv;
+      });
+    }
     const bound = (t: Float64Array, a: Float64Array, v: Float64Array) =>
       Array.from(t, (tv, i) => tv + n * 2 ** -52 * a[i] + eps * Math.abs(v[i]));
     assertClose('gradInput', run.value.gradInput, {

@@ -8,10 +8,34 @@
  *   target probabilities:      l = xlogy(y, y) - y * x     (xlogy(0, y) = 0 unless y is NaN)
  *   target log-probabilities:  l = exp(y) * (y - x)
  *
+ * Mixed precision: PyTorch evaluates the target's own term (`xlogy(y, y)`, `exp(y)`) in the
+ * target's dtype before promoting it. For a float32 target with float64 input, the kernels
+ * therefore round that term as float32 arithmetic does: `fround(y * fround(log y))` (float32
+ * log, float32 product) and `fround(exp y)`; the rest stays float64. (Float32 input with a
+ * float64 target converts exactly. A 0-d float64 operand in a float32 result never reaches
+ * these kernels unrounded: the functional layer casts such an input and sends such a target
+ * to {@link klScalarTarget}.)
+ *
  * @module
  */
 
 import type { FloatArray, TensorData } from '../../tensor/dtype.js';
+
+const f32 = Math.fround;
+
+/**
+ * @internal Whether the target's own term is rounded to float32: a float32 target in a float64
+ * result (float64 input). Float32 data alone is evaluated in float64 and rounded once, as
+ * decision 2 says.
+ */
+export function roundsTargetTerm(x: TensorData, y: TensorData): boolean {
+  return y instanceof Float32Array && x instanceof Float64Array;
+}
+
+/** `xlogy(t, t)` as PyTorch's float32 kernel computes it: float32 log, float32 product. */
+function xlogyF32(t: number): number {
+  return t === 0 ? 0 : f32(t * f32(Math.log(t)));
+}
 
 /** Elements summed into a local float64 before joining the running total (blocked summation). */
 const BLOCK = 1024;
@@ -36,7 +60,15 @@ export function klPointwise(
   let ix = ox;
   let iy = oy;
   let io = oo;
-  if (logTarget) {
+  if (roundsTargetTerm(x, y)) {
+    for (let i = 0; i < N; i++) {
+      const t = y[iy];
+      out[io] = (logTarget ? f32(Math.exp(t)) * (t - x[ix]) : xlogyF32(t) - t * x[ix]) / divisor;
+      ix += sx;
+      iy += sy;
+      io += so;
+    }
+  } else if (logTarget) {
     for (let i = 0; i < N; i++) {
       const t = y[iy];
       out[io] = (Math.exp(t) * (t - x[ix])) / divisor;
@@ -70,13 +102,25 @@ export function klSum(
   sy: number,
   oy: number,
 ): number {
-  if (sx === 1 && sy === 1)
+  const mixed = roundsTargetTerm(x, y);
+  if (sx === 1 && sy === 1 && !mixed)
     return klSumContiguous(logTarget, x.subarray(ox, ox + N), y.subarray(oy, oy + N));
   let total = 0;
   let block = 0;
   let ix = ox;
   let iy = oy;
-  if (logTarget) {
+  if (mixed) {
+    for (let i = 0; i < N; i++) {
+      const t = y[iy];
+      block += logTarget ? f32(Math.exp(t)) * (t - x[ix]) : xlogyF32(t) - t * x[ix];
+      ix += sx;
+      iy += sy;
+      if ((i & (BLOCK - 1)) === BLOCK - 1) {
+        total += block;
+        block = 0;
+      }
+    }
+  } else if (logTarget) {
     for (let i = 0; i < N; i++) {
       const t = y[iy];
       block += Math.exp(t) * (t - x[ix]);
@@ -192,6 +236,7 @@ export function klBackward(
   let block = 0;
   // a reduced loss has one upstream gradient: divide it once
   const s0 = g[og] / divisor;
+  const mixed = roundsTargetTerm(x, y);
   for (let i = 0; i < N; i++) {
     const s = sg === 0 ? s0 : g[ig] / divisor;
     const t = y[iy];
@@ -199,7 +244,8 @@ export function klBackward(
     let dx: number;
     let dy: number;
     if (logTarget) {
-      const e = Math.exp(t);
+      // a float32 target's exp is float32 in every term that uses it, as in autograd
+      const e = mixed ? f32(Math.exp(t)) : Math.exp(t);
       dx = -(s * e);
       dy = s * (t - xi) * e + s * e;
       block += e * (t - xi);
@@ -207,7 +253,7 @@ export function klBackward(
       const logT = t === 0 ? 0 : Math.log(t);
       dx = -(s * t);
       dy = s * logT + (s * t) / t - s * xi;
-      block += t * logT - t * xi;
+      block += (mixed ? xlogyF32(t) : t * logT) - t * xi;
     }
     if ((i & (BLOCK - 1)) === BLOCK - 1) {
       total += block;
@@ -226,5 +272,101 @@ export function klBackward(
     igx += sgx;
     igy += sgy;
   }
+  return total + block;
+}
+
+/**
+ * @internal A 0-d float64 target in a float32 result (it does not promote dimensioned float32
+ * input), as PyTorch evaluates it: the target's own term in float64 then rounded into the
+ * float32 expression, `own = fround(xlogy(t, t))` or `fround(exp(t))`, and `t32 = fround(t)`
+ * where the target meets the input. Loss `own - t32 * x` or `own * (t32 - x)`; writes it
+ * divided by `divisor` to `out` when given, returns the float64 sum (blocked as {@link klSum}).
+ */
+export function klScalarTarget(
+  N: number,
+  logTarget: boolean,
+  divisor: number,
+  own: number,
+  t32: number,
+  x: TensorData,
+  sx: number,
+  ox: number,
+  out: FloatArray | null,
+  so: number,
+  oo: number,
+): number {
+  let total = 0;
+  let block = 0;
+  let ix = ox;
+  let io = oo;
+  for (let i = 0; i < N; i++) {
+    const l = logTarget ? own * (t32 - x[ix]) : own - t32 * x[ix];
+    if (out !== null) out[io] = l / divisor;
+    block += l;
+    if ((i & (BLOCK - 1)) === BLOCK - 1) {
+      total += block;
+      block = 0;
+    }
+    ix += sx;
+    io += so;
+  }
+  return total + block;
+}
+
+/**
+ * @internal Gradients for {@link klScalarTarget}: `gx` as {@link klBackward} accumulates it
+ * (`dl/dx = -t32` or `-own`), and the target's float64 gradient summed into `gy[0]`, from the
+ * float64 target `t` as autograd differentiates `xlogy(t, t)` or `exp(t)` in the target's dtype:
+ * `log t + t / t - x` (NaN at t = 0) or `exp(t) * (t32 - x) + own`. Returns the loss sum.
+ */
+export function klScalarTargetBackward(
+  N: number,
+  logTarget: boolean,
+  divisor: number,
+  own: number,
+  t32: number,
+  t: number,
+  g: TensorData,
+  sg: number,
+  og: number,
+  x: TensorData,
+  sx: number,
+  ox: number,
+  gx: FloatArray,
+  sgx: number,
+  ogx: number,
+  gy: FloatArray,
+): number {
+  let total = 0;
+  let block = 0;
+  let dyBlock = 0;
+  let ig = og;
+  let ix = ox;
+  let igx = ogx;
+  const e = Math.exp(t);
+  const logT = t === 0 ? 0 : Math.log(t);
+  for (let i = 0; i < N; i++) {
+    const s = g[ig] / divisor;
+    const xi = x[ix];
+    if (logTarget) {
+      gx[igx] += -(s * own);
+      dyBlock += s * (t32 - xi) * e + s * own;
+      block += own * (t32 - xi);
+    } else {
+      gx[igx] += -(s * t32);
+      dyBlock += s * logT + (s * t) / t - s * xi;
+      block += own - t32 * xi;
+    }
+    if ((i & (BLOCK - 1)) === BLOCK - 1) {
+      total += block;
+      gy[0] += dyBlock;
+      block = 0;
+      dyBlock = 0;
+    }
+    ig += sg;
+    ix += sx;
+    igx += sgx;
+  }
+  gy[0] += dyBlock;
   return total + block;
 }

@@ -7,7 +7,7 @@
  */
 
 import type { TensorData } from '../../tensor/dtype.js';
-import { klBackward, klPointwise, klSum } from '../js/kl-div.js';
+import { klBackward, klPointwise, klSum, roundsTargetTerm } from '../js/kl-div.js';
 import { ensureWorkers, runInPlace, runParallel } from '../threads/pool.js';
 import { CHUNK_BYTES, type ChunkJob, type Direct, ROUND_CHUNKS, type Scratch } from './chunk.js';
 import { wasmAddress } from './heap.js';
@@ -114,8 +114,17 @@ function sumInPlace(s: Scratch, job: ChunkJob, n: number, d: Direct, partials: F
   }
 }
 
+/**
+ * Whether a contiguous run can take the SIMD kernels: long enough, floating, and not a float32
+ * target in a float64 result, whose own term PyTorch rounds to float32 (the JS kernels do that;
+ * the WebAssembly ones compute one dtype throughout), so every backend gives those bits.
+ */
 const usable = (n: number, x: TensorData, y: TensorData) =>
-  n >= MIN_WASM && isFloat(x) && isFloat(y) && wasmScratch() !== undefined;
+  n >= MIN_WASM &&
+  isFloat(x) &&
+  isFloat(y) &&
+  !roundsTargetTerm(x, y) &&
+  wasmScratch() !== undefined;
 const isF64 = (x: TensorData, y: TensorData) =>
   x instanceof Float64Array || y instanceof Float64Array;
 
