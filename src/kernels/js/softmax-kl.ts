@@ -9,13 +9,20 @@
  * The loss computes lse online (one pass keeps a running maximum and rescales the running
  * sum), so a row is read twice; the gradients keep exp(k x - max) in their own output buffers,
  * so they need two exponentials per element and nothing of the row's size is allocated.
+ * Non-finite logits take PyTorch's values (its max-shifted log_softmax and softmax, then
+ * `F.kl_div`): the gradients take the maximum first, as PyTorch does, and the online
+ * log-sum-exp redoes the rare rows it cannot (tests: test/functional/logits-nonfinite.test.ts).
  *
  * @module
  */
 
 import type { FloatArray, TensorData } from '../../tensor/dtype.js';
 
-/** log(sum_j exp(k x_j)) over a strided row, online: stable for any magnitude of x. */
+/**
+ * log(sum_j exp(k x_j)) over a strided row, online: stable for any magnitude of x. A row with
+ * a non-finite value (NaN, +inf, or a -inf before the first finite value) comes out
+ * non-finite and is redone by {@link maxShiftedLogSumExpRow}, so finite rows pay one test.
+ */
 export function logSumExpRow(V: number, x: TensorData, sx: number, ox: number, k: number): number {
   let m = Number.NEGATIVE_INFINITY;
   let sum = 0;
@@ -28,6 +35,30 @@ export function logSumExpRow(V: number, x: TensorData, sx: number, ox: number, k
     } else {
       sum += Math.exp(v - m);
     }
+    i += sx;
+  }
+  const lse = m + Math.log(sum);
+  return Number.isFinite(lse) || V === 0 ? lse : maxShiftedLogSumExpRow(V, x, sx, ox, k);
+}
+
+/**
+ * log(sum_j exp(k x_j)) as PyTorch's log_softmax and softmax compute it: the maximum m first,
+ * then m + log(sum_j exp(k x_j - m)). So a row holding NaN, or whose maximum is +inf (inf -
+ * inf) or -inf (every entry -inf), gives NaN, which makes the whole row of log-probabilities
+ * and probabilities NaN, as in PyTorch; -inf entries of a row with a finite maximum add 0.
+ */
+function maxShiftedLogSumExpRow(
+  V: number,
+  x: TensorData,
+  sx: number,
+  ox: number,
+  k: number,
+): number {
+  const m = maxRow(V, x, sx, ox, k);
+  let sum = 0;
+  let i = ox;
+  for (let j = 0; j < V; j++) {
+    sum += Math.exp(x[i] * k - m);
     i += sx;
   }
   return m + Math.log(sum);
@@ -97,6 +128,7 @@ function expSumRow(
   return sum;
 }
 
+/** max_j k x_j of a strided row; NaN when the row holds a NaN (Math.max propagates it). */
 function maxRow(V: number, x: TensorData, sx: number, ox: number, k: number): number {
   let m = Number.NEGATIVE_INFINITY;
   let i = ox;

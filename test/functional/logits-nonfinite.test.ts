@@ -1,0 +1,502 @@
+/**
+ * The from-logits losses on rows with `-inf`, `+inf` and NaN logits (issue 15, root cause 4),
+ * against PyTorch 1.13's UNFUSED expressions and autograd (test/data/logits-nonfinite.json,
+ * written by tools/gen-logits-nonfinite.py):
+ *   kl:  F.kl_div(F.log_softmax(s / T, dim), F.softmax(t / T, dim), reduction) * (T * T)
+ *   jsd: TRL's generalized_jsd_loss (log_softmax along `dim`)
+ * Every case runs under every backend configuration (js; wasm 1 thread; wasm 2 threads; and
+ * wasm with the logits and `out` gradients in `wasmArray`s, read and written in place), for
+ * the forward of each reduction, the gradients of 'sum' and of 'none' with an upstream
+ * gradient, and the streaming LogitsKLAccumulator.
+ *
+ * Non-finite expected entries must match exactly (NaN where PyTorch has NaN, infinities of the
+ * same sign). A finite one within `TOL[dtype] * (|expected| + scale)`, where `scale` is the
+ * magnitude of the terms the result is made of, from the inputs (float64, two-pass
+ * log-softmax): for element i of a row, `(p_i + q_i) L` with L = 1 + the row's largest finite
+ * |log p|, |log q| (and |log beta|, |log(1 - beta)| for the JSD), times T * T for the KL and
+ * times k |gradOutput|max for gradients; for a reduced result, the sum over rows of twice the
+ * rows' element scales plus |lse(s / T)| + |lse(t / T)| (the WebAssembly reductions add the
+ * log-sum-exps, docs/numerics.md). Each term is rounded a few times in the storage precision
+ * (2^-24 or 2^-53 each); TOL allows 16 roundings.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import {
+  jsDivergence,
+  jsDivergenceBackward,
+  jsDivergenceWithLogits,
+  jsDivergenceWithLogitsBackward,
+  klDivWithLogits,
+  klDivWithLogitsBackward,
+  LogitsKLAccumulator,
+  type Tensor,
+  tensor,
+  wasmArray,
+} from '../../src/index.js';
+import { CONFIGS, WASM_ARRAYS, withConfig } from '../helpers/backends.js';
+import { placement } from '../helpers/fixtures.js';
+
+type Encoded = number | 'nan' | 'inf' | '-inf';
+
+interface Case {
+  name: string;
+  dtype: 'float32' | 'float64';
+  shape: number[];
+  dim: number;
+  temperature: number;
+  student: Encoded[];
+  teacher: Encoded[];
+  gradOutput: Encoded[];
+  kl: {
+    none: Encoded[];
+    sum: Encoded;
+    batchmean: Encoded;
+    gradSum: { student: Encoded[]; teacher: Encoded[] };
+    gradNone: { student: Encoded[]; teacher: Encoded[] };
+  };
+  jsd: { beta: number; none: Encoded[]; sum: Encoded; gradSum: Encoded[]; gradNone: Encoded[] };
+  jsdLogProbs: { none: Encoded[]; sum: Encoded; gradSum: Encoded[]; gradNone: Encoded[] };
+}
+
+const data = JSON.parse(
+  readFileSync(new URL('../data/logits-nonfinite.json', import.meta.url), 'utf8'),
+) as { generator: string; torch: string; cases: Case[] };
+
+/** 16 roundings of the dtype (see the header). */
+const TOL = { float32: 16 * 2 ** -24, float64: 16 * 2 ** -53 };
+
+function decode(v: Encoded): number {
+  if (v === 'nan') return Number.NaN;
+  if (v === 'inf') return Number.POSITIVE_INFINITY;
+  if (v === '-inf') return Number.NEGATIVE_INFINITY;
+  return v;
+}
+
+function decodeAll(a: Encoded[]): number[] {
+  return a.map(decode);
+}
+
+/** A float buffer of the case's dtype: a `wasmArray` under the WASM_ARRAYS configuration. */
+function buffer(c: Case, n: number): Float32Array | Float64Array {
+  if (!placement.wasmArrays)
+    return c.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  const placed = wasmArray(n, c.dtype);
+  placement.placed.push(placed);
+  return placed;
+}
+
+function asTensor(c: Case, values: Encoded[]): Tensor {
+  const data = buffer(c, values.length);
+  data.set(decodeAll(values));
+  return tensor(data, { shape: c.shape, dtype: c.dtype });
+}
+
+/**
+ * Per-element term magnitudes `(p_i + q_i) L_row` and per-row `|lse(k s)| + |lse(k t)|` of a
+ * case (see the header); rows with a NaN, +inf or no finite logit are 0 (PyTorch's values
+ * there are NaN, compared exactly).
+ */
+function termScales(c: Case, beta: number | null): { element: Float64Array; lse: number } {
+  const k = 1 / c.temperature;
+  const s = decodeAll(c.student);
+  const t = decodeAll(c.teacher);
+  const n = s.length;
+  const nd = c.shape.length;
+  const dim = nd === 0 ? 0 : c.dim < 0 ? c.dim + nd : c.dim;
+  const V = nd === 0 ? 1 : c.shape[dim];
+  const inner = c.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+  const outer = n / (V * inner);
+  const element = new Float64Array(n);
+  let lse = 0;
+  const betaLogs =
+    beta === null ? 0 : Math.max(Math.abs(Math.log(beta)), Math.abs(Math.log(1 - beta)));
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const idx = Array.from({ length: V }, (_, j) => o * V * inner + i + j * inner);
+      const logSoftmax = (x: number[]) => {
+        const m = Math.max(...idx.map((j) => x[j] * k));
+        if (!Number.isFinite(m)) return null;
+        const l = m + Math.log(idx.reduce((acc, j) => acc + Math.exp(x[j] * k - m), 0));
+        return { lse: l, values: idx.map((j) => x[j] * k - l) };
+      };
+      const ls = logSoftmax(s);
+      const lt = logSoftmax(t);
+      if (ls === null || lt === null) continue;
+      let L = 1 + (Number.isFinite(betaLogs) ? betaLogs : 0);
+      for (const v of [...ls.values, ...lt.values])
+        if (Number.isFinite(v)) L = Math.max(L, 1 + Math.abs(v));
+      idx.forEach((j, r) => {
+        element[j] = (Math.exp(ls.values[r]) + Math.exp(lt.values[r])) * L;
+      });
+      lse += Math.abs(ls.lse) + Math.abs(lt.lse);
+    }
+  }
+  return { element, lse };
+}
+
+function maxAbs(values: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < values.length; i++)
+    if (Number.isFinite(values[i])) m = Math.max(m, Math.abs(values[i]));
+  return m;
+}
+
+/** The scale of a reduced result: twice the element scales plus the rows' log-sum-exps. */
+function reducedScale(sc: { element: Float64Array; lse: number }, factor: number): number {
+  return factor * (2 * sc.element.reduce((a, b) => a + b, 0) + sc.lse);
+}
+
+function show(v: number): string {
+  return Object.is(v, -0) ? '-0' : String(v);
+}
+
+/**
+ * Mismatches of `actual` against `expected` as readable lines (empty when they agree): NaN and
+ * infinities exactly, finite values within `tol * (|e| + scale[i])`.
+ */
+function mismatches(
+  what: string,
+  actual: ArrayLike<number>,
+  expected: number[],
+  tol: number,
+  scale: (i: number) => number,
+): string[] {
+  const out: string[] = [];
+  if (actual.length !== expected.length) {
+    return [`${what}: ${actual.length} values, expected ${expected.length}`];
+  }
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    const bound = tol * (Math.abs(e) + scale(i));
+    let ok: boolean;
+    if (Number.isNaN(e)) ok = Number.isNaN(a);
+    else if (!Number.isFinite(e)) ok = a === e;
+    else ok = Number.isFinite(a) && Math.abs(a - e) <= bound;
+    if (!ok) {
+      const note = Number.isFinite(e) ? ` (bound ${bound.toExponential(2)})` : '';
+      out.push(`${what}[${i}]: got ${show(a)}, PyTorch ${show(e)}${note}`);
+    }
+  }
+  return out;
+}
+
+/** Elementwise results: `factor` times the element scales. */
+function elementwise(
+  what: string,
+  actual: ArrayLike<number>,
+  expected: Encoded[],
+  tol: number,
+  element: Float64Array,
+  factor: number,
+) {
+  return mismatches(what, actual, decodeAll(expected), tol, (i) => factor * element[i]);
+}
+
+function reduced(what: string, actual: number, expected: Encoded, tol: number, scale: number) {
+  return mismatches(what, [actual], [decode(expected)], tol, () => scale);
+}
+
+/** The case's inputs, printed for a failure message. */
+function describeCase(c: Case): string {
+  const fmt = (a: Encoded[]) =>
+    `[${a.map((v) => (typeof v === 'number' ? v.toPrecision(4) : v)).join(', ')}]`;
+  return `shape [${c.shape}], dim ${c.dim}, T ${c.temperature}, beta ${c.jsd.beta}\n  student ${fmt(c.student)}\n  teacher ${fmt(c.teacher)}`;
+}
+
+function check(c: Case, config: string, problems: string[]): void {
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 12).join('\n  ');
+    const more = problems.length > 12 ? `\n  ... ${problems.length - 12} more` : '';
+    expect.fail(`${c.name} [${config}]\n${describeCase(c)}\n  ${shown}${more}`);
+  }
+}
+
+function runKl(c: Case): string[] {
+  const tol = TOL[c.dtype];
+  const s = asTensor(c, c.student);
+  const t = asTensor(c, c.teacher);
+  const g = asTensor(c, c.gradOutput);
+  const base = { temperature: c.temperature, dim: c.dim };
+  const tt = c.temperature * c.temperature;
+  const k = 1 / c.temperature;
+  const sc = termScales(c, null);
+  const sumScale = reducedScale(sc, tt);
+  const divisor = c.shape.length === 0 ? 1 : c.shape[0];
+  const gMax = maxAbs(decodeAll(c.gradOutput));
+  const problems: string[] = [];
+  const loss = (what: string, actual: ArrayLike<number>, expected: Encoded[]) =>
+    problems.push(...elementwise(what, actual, expected, tol, sc.element, tt));
+  const grad = (what: string, actual: ArrayLike<number>, expected: Encoded[], gm: number) =>
+    problems.push(...elementwise(what, actual, expected, tol, sc.element, k * tt * gm));
+
+  loss(
+    'klDivWithLogits none',
+    klDivWithLogits(s, t, { ...base, reduction: 'none' }).data,
+    c.kl.none,
+  );
+  const sum = klDivWithLogits(s, t, { ...base, reduction: 'sum' }).data[0];
+  problems.push(...reduced('klDivWithLogits sum', sum, c.kl.sum, tol, sumScale));
+  const bm = klDivWithLogits(s, t, { ...base, reduction: 'batchmean' }).data[0];
+  problems.push(
+    ...reduced('klDivWithLogits batchmean', bm, c.kl.batchmean, tol, sumScale / divisor),
+  );
+
+  const bs = klDivWithLogitsBackward(s, t, { ...base, reduction: 'sum' });
+  problems.push(
+    ...reduced('klDivWithLogitsBackward sum: loss', bs.loss.data[0], c.kl.sum, tol, sumScale),
+  );
+  grad('klDivWithLogitsBackward sum: gradStudent', bs.gradStudent.data, c.kl.gradSum.student, 1);
+  grad(
+    'klDivWithLogitsBackward sum: gradTeacher',
+    (bs.gradTeacher as Tensor).data,
+    c.kl.gradSum.teacher,
+    1,
+  );
+  const bsOnly = klDivWithLogitsBackward(s, t, { ...base, reduction: 'sum', gradTeacher: false });
+  grad(
+    'klDivWithLogitsBackward sum, gradTeacher false: gradStudent',
+    bsOnly.gradStudent.data,
+    c.kl.gradSum.student,
+    1,
+  );
+
+  const bn = klDivWithLogitsBackward(s, t, { ...base, reduction: 'none' }, g);
+  loss('klDivWithLogitsBackward none: loss', bn.loss.data, c.kl.none);
+  grad(
+    'klDivWithLogitsBackward none: gradStudent',
+    bn.gradStudent.data,
+    c.kl.gradNone.student,
+    gMax,
+  );
+  grad(
+    'klDivWithLogitsBackward none: gradTeacher',
+    (bn.gradTeacher as Tensor).data,
+    c.kl.gradNone.teacher,
+    gMax,
+  );
+  if (placement.wasmArrays) {
+    // gradients written in place into wasmArrays by the kernels
+    const out = { gradStudent: buffer(c, s.numel), gradTeacher: buffer(c, t.numel) };
+    klDivWithLogitsBackward(s, t, { ...base, reduction: 'none', out }, g);
+    grad(
+      'klDivWithLogitsBackward none, out wasmArrays: gradStudent',
+      out.gradStudent,
+      c.kl.gradNone.student,
+      gMax,
+    );
+    grad(
+      'klDivWithLogitsBackward none, out wasmArrays: gradTeacher',
+      out.gradTeacher,
+      c.kl.gradNone.teacher,
+      gMax,
+    );
+  }
+  const bnOnly = klDivWithLogitsBackward(
+    s,
+    t,
+    { ...base, reduction: 'none', gradTeacher: false },
+    g,
+  );
+  grad(
+    'klDivWithLogitsBackward none, gradTeacher false: gradStudent',
+    bnOnly.gradStudent.data,
+    c.kl.gradNone.student,
+    gMax,
+  );
+  return problems;
+}
+
+function runJsd(c: Case): string[] {
+  const tol = TOL[c.dtype];
+  const s = asTensor(c, c.student);
+  const t = asTensor(c, c.teacher);
+  const g = asTensor(c, c.gradOutput);
+  const opts = { temperature: c.temperature, dim: c.dim, beta: c.jsd.beta };
+  const k = 1 / c.temperature;
+  const sc = termScales(c, c.jsd.beta);
+  const gMax = maxAbs(decodeAll(c.gradOutput));
+  const problems: string[] = [];
+  const none = jsDivergenceWithLogits(s, t, { ...opts, reduction: 'none' });
+  problems.push(
+    ...elementwise('jsDivergenceWithLogits none', none.data, c.jsd.none, tol, sc.element, 1),
+  );
+  const sum = jsDivergenceWithLogits(s, t, { ...opts, reduction: 'sum' });
+  problems.push(
+    ...reduced('jsDivergenceWithLogits sum', sum.data[0], c.jsd.sum, tol, reducedScale(sc, 1)),
+  );
+  const gs = jsDivergenceWithLogitsBackward(s, t, { ...opts, reduction: 'sum' });
+  problems.push(
+    ...elementwise(
+      'jsDivergenceWithLogitsBackward sum',
+      gs.gradStudent.data,
+      c.jsd.gradSum,
+      tol,
+      sc.element,
+      k,
+    ),
+  );
+  const gn = jsDivergenceWithLogitsBackward(s, t, { ...opts, reduction: 'none' }, g);
+  problems.push(
+    ...elementwise(
+      'jsDivergenceWithLogitsBackward none',
+      gn.gradStudent.data,
+      c.jsd.gradNone,
+      tol,
+      sc.element,
+      k * gMax,
+    ),
+  );
+  return problems;
+}
+
+/**
+ * Element scales of the JSD on log-probabilities a (student), b (teacher): each element is on
+ * its own, `(e^a + e^b) (1 + |a| + |b| + max(|log beta|, |log(1 - beta)|))`, 0 where not finite.
+ */
+function logProbScales(c: Case): Float64Array {
+  const a = decodeAll(c.student);
+  const b = decodeAll(c.teacher);
+  const beta = c.jsd.beta;
+  const logs = beta === 0 || beta === 1 ? 0 : Math.max(-Math.log(beta), -Math.log(1 - beta));
+  return Float64Array.from(a, (x, i) => {
+    const v = (Math.exp(x) + Math.exp(b[i])) * (1 + Math.abs(x) + Math.abs(b[i]) + logs);
+    return Number.isFinite(v) ? v : 0;
+  });
+}
+
+function runJsdLogProbs(c: Case): string[] {
+  const tol = TOL[c.dtype];
+  const a = asTensor(c, c.student);
+  const b = asTensor(c, c.teacher);
+  const g = asTensor(c, c.gradOutput);
+  const opts = { dim: c.dim, beta: c.jsd.beta };
+  const element = logProbScales(c);
+  const sumScale = 2 * element.reduce((x, y) => x + y, 0);
+  const gMax = maxAbs(decodeAll(c.gradOutput));
+  const e = c.jsdLogProbs;
+  const problems: string[] = [];
+  const none = jsDivergence(a, b, { ...opts, reduction: 'none' }).data;
+  problems.push(...elementwise('jsDivergence none', none, e.none, tol, element, 1));
+  const sum = jsDivergence(a, b, { ...opts, reduction: 'sum' }).data[0];
+  problems.push(...reduced('jsDivergence sum', sum, e.sum, tol, sumScale));
+  const gs = jsDivergenceBackward(a, b, { ...opts, reduction: 'sum' }).gradStudent.data;
+  problems.push(...elementwise('jsDivergenceBackward sum', gs, e.gradSum, tol, element, 1));
+  const gn = jsDivergenceBackward(a, b, { ...opts, reduction: 'none' }, g).gradStudent.data;
+  problems.push(...elementwise('jsDivergenceBackward none', gn, e.gradNone, tol, element, gMax));
+  return problems;
+}
+
+/** Rows `[from, to)` of a 2-D case's logits (dim last), as a tensor of the case's dtype. */
+function rowsOf(c: Case, values: Encoded[], from: number, to: number): Tensor {
+  const V = c.shape[1];
+  const d = decodeAll(values).slice(from * V, to * V);
+  return tensor(c.dtype === 'float32' ? Float32Array.from(d) : Float64Array.from(d), {
+    shape: [to - from, V],
+    dtype: c.dtype,
+  });
+}
+
+/** The accumulator over chunks of rows (2-D cases with the class dim last). */
+function runAccumulator(c: Case): string[] {
+  const tol = TOL[c.dtype];
+  const scale = reducedScale(termScales(c, null), c.temperature * c.temperature);
+  const rows = c.shape[0];
+  const problems: string[] = [];
+  const whole = new LogitsKLAccumulator({ temperature: c.temperature, dim: c.dim });
+  whole.add(asTensor(c, c.student), asTensor(c, c.teacher));
+  problems.push(
+    ...reduced(
+      'LogitsKLAccumulator, one chunk: sum',
+      whole.result('sum').data[0],
+      c.kl.sum,
+      tol,
+      scale,
+    ),
+  );
+  const chunked = new LogitsKLAccumulator({ temperature: c.temperature, dim: c.dim });
+  for (let r = 0; r < rows; r++) {
+    chunked.add(rowsOf(c, c.student, r, r + 1), rowsOf(c, c.teacher, r, r + 1));
+  }
+  problems.push(
+    ...reduced(
+      'LogitsKLAccumulator, a row per chunk: sum',
+      chunked.result('sum').data[0],
+      c.kl.sum,
+      tol,
+      scale,
+    ),
+  );
+  return problems;
+}
+
+const accumulated = data.cases.filter((c) => c.shape.length === 2 && (c.dim === -1 || c.dim === 1));
+
+describe(`from-logits losses on non-finite logits vs PyTorch ${data.torch} (${data.cases.length} cases)`, () => {
+  test('the fixture covers every pattern on every dim placement', () => {
+    expect(data.cases.length).toBeGreaterThanOrEqual(300);
+    const dims = new Set(data.cases.map((c) => `${c.shape.length}:${c.dim}`));
+    for (const d of ['2:-1', '2:1', '2:0', '3:1', '3:-2', '1:0', '0:-1']) expect(dims).toContain(d);
+  });
+
+  test.each(CONFIGS.map((c) => [c.name, c] as const))('the issue 15 repros (%s)', (_, config) => {
+    withConfig(config, () => {
+      const inf = Number.POSITIVE_INFINITY;
+      // torch: F.kl_div(F.log_softmax(torch.tensor([[0.,0,1]]),-1), F.softmax(torch.tensor([[-inf,0,1]]),-1), reduction='sum').item()
+      const firstMinusInf = 0.23818309605121613;
+      // a teacher row whose first logit is -inf: finite (was a NaN row), along the last dim and dim 0
+      const last = klDivWithLogits([[0, 0, 1]], [[-inf, 0, 1]], { reduction: 'sum' });
+      expect(last.data[0]).toBeCloseTo(firstMinusInf, 6);
+      const first = klDivWithLogits([[0], [0], [1]], [[-inf], [0], [1]], {
+        dim: 0,
+        reduction: 'sum',
+      });
+      expect(first.data[0]).toBeCloseTo(firstMinusInf, 6);
+      // a +inf logit: NaN, as PyTorch (was inf); torch: ... F.log_softmax(torch.tensor([[inf,0,1]]),-1) ... -> nan
+      expect(klDivWithLogits([[inf, 0, 1]], [[0, 0, 1]], { reduction: 'sum' }).data[0]).toBeNaN();
+      expect(
+        jsDivergenceWithLogits([[inf, 0, 1]], [[0, 0, 1]], { reduction: 'sum' }).data[0],
+      ).toBeNaN();
+    });
+  });
+
+  // the three configurations, and inputs (and `out` gradients) in wasmArrays, read in place
+  for (const config of [...CONFIGS, WASM_ARRAYS]) {
+    describe(config.name, () => {
+      test.each(data.cases.map((c) => [c.name, c] as const))('klDivWithLogits: %s', (_, c) => {
+        check(
+          c,
+          config.name,
+          withConfig(config, () => runKl(c)),
+        );
+      });
+      test.each(data.cases.map((c) => [c.name, c] as const))(
+        'jsDivergenceWithLogits: %s',
+        (_, c) => {
+          check(
+            c,
+            config.name,
+            withConfig(config, () => runJsd(c)),
+          );
+        },
+      );
+      test.each(data.cases.map((c) => [c.name, c] as const))(
+        'jsDivergence (the tensors as log-probabilities): %s',
+        (_, c) => {
+          check(
+            c,
+            config.name,
+            withConfig(config, () => runJsdLogProbs(c)),
+          );
+        },
+      );
+      test.each(accumulated.map((c) => [c.name, c] as const))('LogitsKLAccumulator: %s', (_, c) => {
+        check(
+          c,
+          config.name,
+          withConfig(config, () => runAccumulator(c)),
+        );
+      });
+    });
+  }
+});
