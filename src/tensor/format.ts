@@ -7,6 +7,7 @@
  */
 
 import { ArgumentError, describe } from '../errors.js';
+import { checkOptionKeys, checkOptionsObject } from '../options.js';
 import type { DType, TensorData } from './dtype.js';
 import { formatExponential, formatFixed } from './python-format.js';
 import { contiguousStrides } from './shape.js';
@@ -15,7 +16,7 @@ import { contiguousStrides } from './shape.js';
 export interface PrintOptions {
   /** Digits after the decimal point (default 4). */
   precision: number;
-  /** Element count above which the repr is summarised with `...` (default 1000). */
+  /** Element count above which the repr is summarised with `...` (default 1000; `Infinity` never summarises). */
   threshold: number;
   /** Items kept at each edge of a summarised dimension (default 3). */
   edgeitems: number;
@@ -25,6 +26,21 @@ export interface PrintOptions {
   sciMode: boolean | null;
 }
 
+/**
+ * What `setPrintOptions` accepts: any of {@link PrintOptions} (null or omitted leaves a numeric
+ * option unchanged, as `None` does in PyTorch) plus PyTorch's `profile` presets.
+ */
+export interface SetPrintOptions {
+  precision?: number | null;
+  threshold?: number | null;
+  edgeitems?: number | null;
+  linewidth?: number | null;
+  /** `'default'`, `'short'` or `'full'`: sets the four numeric options first; the others then override. */
+  profile?: 'default' | 'short' | 'full' | null;
+  /** Set on every call: omitting it resets it to null, as `torch.set_printoptions` does. */
+  sciMode?: boolean | null;
+}
+
 const DEFAULTS: PrintOptions = {
   precision: 4,
   threshold: 1000,
@@ -32,44 +48,83 @@ const DEFAULTS: PrintOptions = {
   linewidth: 80,
   sciMode: null,
 };
+
+/** torch's `profile` presets; none of them mentions `sci_mode`, which the call then resets. */
+const PROFILES: Record<'default' | 'short' | 'full', Omit<PrintOptions, 'sciMode'>> = {
+  default: { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 },
+  short: { precision: 2, threshold: 1000, edgeitems: 2, linewidth: 80 },
+  full: { precision: 4, threshold: Number.POSITIVE_INFINITY, edgeitems: 3, linewidth: 80 },
+};
+
+const KNOWN = ['precision', 'threshold', 'edgeitems', 'linewidth', 'profile', 'sciMode'] as const;
+const NUMERIC = ['precision', 'threshold', 'edgeitems', 'linewidth'] as const;
+
 const opts: PrintOptions = { ...DEFAULTS };
 
 /**
- * `torch.set_printoptions`: changes how every Tensor's `toString()` prints. Pass `null` (or
- * nothing) to restore PyTorch's defaults; returns the options now in force.
+ * `torch.set_printoptions`, with its semantics: `profile` (if given) sets precision, threshold,
+ * edgeitems and linewidth; each numeric option given (not null) then overrides; the others keep
+ * their value; `sciMode` is set on every call, so omitting it resets it to null (automatic).
+ * `setPrintOptions(null)` restores every default (PyTorch: `profile='default'`). Returns the
+ * options now in force.
  *
  * @example
  * ```ts
  * import { setPrintOptions, tensor } from 'kldiv';
- * setPrintOptions({ precision: 2 });
- * console.log(tensor([0.12345]).toString()); // tensor([0.12])
+ * setPrintOptions({ sciMode: true });
+ * setPrintOptions({ precision: 3 }); // sciMode is back to automatic
+ * console.log(tensor([0.1, 0.2]).toString()); // tensor([0.100, 0.200])
  * setPrintOptions(null);
  * ```
  */
-export function setPrintOptions(options?: Partial<PrintOptions> | null): PrintOptions {
-  if (options === null || options === undefined) {
+export function setPrintOptions(options?: SetPrintOptions | null): PrintOptions {
+  if (options === null) {
     Object.assign(opts, DEFAULTS);
     return { ...opts };
   }
-  for (const [key, value] of Object.entries(options)) {
-    if (!(key in DEFAULTS)) {
-      throw new ArgumentError(
-        `setPrintOptions: unknown option '${key}'; expected one of ${Object.keys(DEFAULTS).join(', ')}.`,
-        { code: 'E_UNKNOWN_OPTION', fn: 'setPrintOptions', argument: key, received: value },
-      );
-    }
+  const o = checkOptionsObject<SetPrintOptions>(options, 'setPrintOptions');
+  checkOptionKeys(o, KNOWN, 'setPrintOptions');
+  // Validate everything before changing anything, so a rejected call leaves the options intact.
+  const profile = o.profile;
+  if (profile !== undefined && profile !== null && !Object.hasOwn(PROFILES, profile)) {
+    // torch ignores an unknown profile silently; a typo here would go unnoticed, so reject it.
+    throw new ArgumentError(
+      `setPrintOptions: option 'profile' must be 'default', 'short', 'full' or null; received ${describe(profile)}.`,
+      {
+        code: 'E_OPTION_RANGE',
+        fn: 'setPrintOptions',
+        argument: 'profile',
+        received: profile,
+        torchType: 'none',
+      },
+    );
+  }
+  for (const key of NUMERIC) {
+    const value = o[key];
+    if (value === undefined || value === null) continue;
     const ok =
-      key === 'sciMode'
-        ? value === null || typeof value === 'boolean'
-        : Number.isSafeInteger(value) && (value as number) >= 0;
+      (Number.isSafeInteger(value) && value >= 0) ||
+      (key === 'threshold' && value === Number.POSITIVE_INFINITY);
     if (!ok) {
       throw new ArgumentError(
-        `setPrintOptions: option '${key}' must be ${key === 'sciMode' ? 'a boolean or null' : 'a non-negative integer'}; received ${describe(value)}.`,
+        `setPrintOptions: option '${key}' must be a non-negative integer${key === 'threshold' ? ' or Infinity' : ''}; received ${describe(value)}.`,
         { code: 'E_OPTION_TYPE', fn: 'setPrintOptions', argument: key, received: value },
       );
     }
   }
-  Object.assign(opts, options);
+  const sciMode = o.sciMode ?? null;
+  if (typeof sciMode !== 'boolean' && sciMode !== null) {
+    throw new ArgumentError(
+      `setPrintOptions: option 'sciMode' must be a boolean or null; received ${describe(sciMode)}.`,
+      { code: 'E_OPTION_TYPE', fn: 'setPrintOptions', argument: 'sciMode', received: sciMode },
+    );
+  }
+  if (profile !== undefined && profile !== null) Object.assign(opts, PROFILES[profile]);
+  for (const key of NUMERIC) {
+    const value = o[key];
+    if (value !== undefined && value !== null) opts[key] = value;
+  }
+  opts.sciMode = sciMode;
   return { ...opts };
 }
 
@@ -121,8 +176,10 @@ class Formatter {
           this.maxWidth = Math.max(this.maxWidth, width);
         }
       }
+      // torch returns early when nothing is finite and nonzero, before applying sci_mode, so
+      // tensor([0., inf]) prints in integer mode whatever the option.
+      if (opts.sciMode !== null) this.sciMode = opts.sciMode;
     }
-    if (opts.sciMode !== null) this.sciMode = opts.sciMode;
   }
 
   width(): number {
