@@ -48,8 +48,21 @@ export function broadcastPair(
   return [expand(a), expand(b)];
 }
 
-/** @internal NumPy's axis normalisation, with NumPy's AxisError wording. */
-export function normaliseAxis(axis: unknown, ndim: number, fn: string): number {
+/**
+ * @internal True for a plain object literal (`{ base: 2 }`): never a tensor-like value, so in the
+ * place of an optional tensor argument it can only be the options.
+ */
+export function isOptionsBag(value: unknown): value is object {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  if (ArrayBuffer.isView(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** @internal NumPy's axis normalisation, with NumPy's AxisError wording (null: every axis). */
+export function normaliseAxis(axis: unknown, ndim: number, fn: string): number | null {
+  if (axis === null) return null;
+  // NumPy reduces a 0-d array along axis 0 or -1 as if it were 1-d.
   const rank = Math.max(ndim, 1);
   if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -rank || axis >= rank) {
     throw new ArgumentError(
@@ -66,12 +79,19 @@ export function normaliseAxis(axis: unknown, ndim: number, fn: string): number {
   return axis < 0 ? axis + rank : axis;
 }
 
-/** @internal Calls `visit(offset, stride, length)` for every line along `axis`. */
+/**
+ * @internal Calls `visit(offset, stride, length, line)` for every line along `axis`; with
+ * `axis` null the whole (row-major) array is one line.
+ */
 export function eachLine(
   shape: readonly number[],
-  axis: number,
+  axis: number | null,
   visit: (offset: number, stride: number, length: number, line: number) => void,
 ): void {
+  if (axis === null) {
+    visit(0, 1, numelOf(shape), 0);
+    return;
+  }
   if (shape.length === 0) {
     visit(0, 1, 1, 0);
     return;
@@ -84,23 +104,30 @@ export function eachLine(
 }
 
 /** @internal `x / sum(x, axis, keepdims=True)`. */
-export function normaliseAlong(a: Array64, axis: number): Array64 {
+export function normaliseAlong(a: Array64, axis: number | null): Array64 {
   const out = new Float64Array(a.data.length);
   eachLine(a.shape, axis, (o, st, n) => {
     let s = 0;
     for (let j = 0; j < n; j++) s += a.data[o + j * st];
-    for (let j = 0; j < n; j++) out[o + j * st] = (1.0 * a.data[o + j * st]) / s;
+    for (let j = 0; j < n; j++) out[o + j * st] = a.data[o + j * st] / s;
   });
   return { data: out, shape: a.shape };
 }
 
-/** @internal `sum(f(i), axis)` for every line: one value per line, the shape without `axis`. */
+/**
+ * @internal `sum(f(i), axis, keepdims)` for every line: one value per line, the shape without
+ * `axis` (with it as 1 under `keepdims`; `axis` null reduces every axis).
+ */
 export function sumAlong(
   shape: readonly number[],
-  axis: number,
+  axis: number | null,
   f: (index: number) => number,
+  keepdims = false,
 ): Array64 {
-  const reduced = shape.length === 0 ? [] : shape.filter((_, i) => i !== axis);
+  let reduced: number[];
+  if (axis === null) reduced = keepdims ? shape.map(() => 1) : [];
+  else if (shape.length === 0) reduced = [];
+  else reduced = shape.map((d, i) => (i === axis ? 1 : d)).filter((_, i) => keepdims || i !== axis);
   const out = new Float64Array(numelOf(reduced));
   eachLine(shape, axis, (o, st, n, line) => {
     let s = 0;

@@ -4,6 +4,6 @@
  * @packageDocumentation
  */
 
-export type { SciPyDivergenceOptions } from './entropy.js';
+export type { JensenShannonOptions, SciPyDivergenceOptions } from './entropy.js';
 export { entropy, jensenShannon } from './entropy.js';
 export { klDiv, relEntr } from './rel-entr.js';
