@@ -8,16 +8,26 @@
  */
 
 import { basename } from 'node:path';
+import {
+  type DistributionKlCase,
+  type DistributionMethodCase,
+  runDistributionKlCase,
+  runDistributionMethodCase,
+} from '../test/helpers/distribution-runners.js';
 import { loadFixture } from '../test/helpers/fixtures.js';
 import {
+  type AccumulatorCase,
   type DistributionCase,
   type DistributionStatsCase,
   type KlDivCase,
+  type KlEstimateCase,
   type LogitsCase,
   type ReprCase,
+  runAccumulatorCase,
   runDistributionCase,
   runDistributionStatsCase,
   runKlDivCase,
+  runKlEstimateCase,
   runLogitsCase,
   runReprCase,
   runSciPyCase,
@@ -32,6 +42,16 @@ const RUNNERS: Record<string, (c: any) => string[]> = {
   'scipy-divergence.json': (c: SciPyCase) => runSciPyCase(c),
   'torch-distributions.json': (c: DistributionCase) => runDistributionCase(c),
   'torch-distribution-stats.json': (c: DistributionStatsCase) => runDistributionStatsCase(c),
+  // test/data/differential (tools/differential/gen-core.py): the same formats, more cases
+  'core-kl-div.json': (c: KlDivCase) => runKlDivCase(c),
+  'core-logits.json': (c: LogitsCase) => runLogitsCase(c),
+  'core-kl-estimate.json': (c: KlEstimateCase) => runKlEstimateCase(c),
+  'core-accumulator.json': (c: AccumulatorCase) => runAccumulatorCase(c),
+  'core-repr.json': (c: ReprCase) => runReprCase(c),
+  // tools/differential/gen-distributions.py (runners in test/helpers/distribution-runners.ts)
+  'distributions-methods.json': (c: DistributionMethodCase) => runDistributionMethodCase(c),
+  'distributions-errors.json': (c: DistributionMethodCase) => runDistributionMethodCase(c),
+  'distributions-kl.json': (c: DistributionKlCase) => runDistributionKlCase(c),
 };
 
 const files = process.argv.slice(2).filter((a) => a !== '--');

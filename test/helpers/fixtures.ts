@@ -28,6 +28,13 @@ export interface TensorSpec {
 export interface Tolerance {
   rtol: number;
   atol: number;
+  /**
+   * Per-element absolute bounds (row-major, added to `atol`): the differential sets
+   * (test/data/differential) derive one per element from the formula's conditioning.
+   */
+  elementAtol?: TensorSpec;
+  /** How the bound was derived (documentation only). */
+  derivation?: string;
 }
 
 export interface FixtureFile<C> {
@@ -145,16 +152,18 @@ export function compareTensor(
     return problems;
   }
   const want = specValues(expected);
+  const perElement = tol.elementAtol === undefined ? undefined : specValues(tol.elementAtol);
   let bad = 0;
   for (let i = 0; i < want.length; i++) {
     const a = actual.data[i];
     const e = want[i];
-    if (closeEnough(a, e, tol)) continue;
+    const atol = tol.atol + (perElement === undefined ? 0 : perElement[i]);
+    if (closeEnough(a, e, { rtol: tol.rtol, atol })) continue;
     bad++;
     if (bad <= limit) {
-      const bound = tol.atol + tol.rtol * Math.abs(e);
+      const bound = atol + tol.rtol * Math.abs(e);
       problems.push(
-        `${label}[${i}] (index [${unravel(i, expected.shape)}]): actual ${show(a)}, expected ${show(e)}, |diff| ${Math.abs(a - e)} > atol + rtol*|expected| = ${bound} (atol ${tol.atol}, rtol ${tol.rtol})`,
+        `${label}[${i}] (index [${unravel(i, expected.shape)}]): actual ${show(a)}, expected ${show(e)}, |diff| ${Math.abs(a - e)} > atol + rtol*|expected| = ${bound} (atol ${atol}, rtol ${tol.rtol})`,
       );
     }
   }

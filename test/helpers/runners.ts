@@ -7,11 +7,19 @@ import * as dist from '../../src/distributions/index.js';
 import {
   jsDivergence,
   jsDivergenceBackward,
+  jsDivergenceWithLogits,
+  jsDivergenceWithLogitsBackward,
+  KLAccumulator,
+  KLDivLoss,
   type KLDivOptions,
   klDiv,
   klDivBackward,
   klDivWithLogits,
   klDivWithLogitsBackward,
+  klEstimate,
+  klEstimateBackward,
+  LogitsKLAccumulator,
+  setPrintOptions,
   setWarningHandler,
   type Tensor,
 } from '../../src/index.js';
@@ -38,12 +46,38 @@ export interface KlDivCase {
   expectedGradTarget?: TensorSpec;
   error?: { type: string; message: string };
   repr?: string;
+  /** Run through `new KLDivLoss(options)` instead of `klDiv` (differential sets). */
+  module?: boolean;
+  /** A tolerance per compared output (`output`, `gradInput`, `gradTarget`); else `tolerance`. */
+  tolerances?: Record<string, Tolerance>;
 }
 
 export interface ReprCase {
   name: string;
   value: TensorSpec;
   repr: string;
+  /** `setPrintOptions` calls made first, in order (torch.set_printoptions); reset afterwards. */
+  printOptions?: Record<string, unknown>[];
+}
+
+/** The tolerance of one compared output: its own entry in `tolerances`, else `tolerance`. */
+function toleranceFor(
+  c: { tolerance?: Tolerance; tolerances?: Record<string, Tolerance> },
+  label: string,
+): Tolerance {
+  const tol = c.tolerances?.[label] ?? c.tolerance;
+  if (tol === undefined) throw new Error(`case has no tolerance for ${label}`);
+  return tol;
+}
+
+/** Problems with an expected error: none when the call threw with PyTorch's text in its message. */
+function expectError(run: { error?: unknown }, want: { message: string }): string[] {
+  if (run.error === undefined)
+    return [`expected an error containing "${want.message}", got a result`];
+  const message = run.error instanceof Error ? run.error.message : String(run.error);
+  return message.includes(want.message)
+    ? []
+    : [`error "${errorText(run.error)}" does not contain PyTorch's "${want.message}"`];
 }
 
 /** Runs `fn` with a warning handler that records texts; restores the default afterwards. */
@@ -69,18 +103,14 @@ const errorText = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}
 export function runKlDivCase(c: KlDivCase): string[] {
   const input = specTensor(c.input);
   const target = specTensor(c.target);
-  const run = collectWarnings(() => klDiv(input, target, c.options));
-  if (c.error) {
-    if (run.error === undefined)
-      return [`expected an error containing "${c.error.message}", got a result`];
-    const message = run.error instanceof Error ? run.error.message : String(run.error);
-    return message.includes(c.error.message)
-      ? []
-      : [`error "${errorText(run.error)}" does not contain PyTorch's "${c.error.message}"`];
-  }
+  // KLDivLoss warns for legacy options at construction and for 'mean' on forward, as PyTorch
+  const run = collectWarnings(() =>
+    c.module ? new KLDivLoss(c.options).forward(input, target) : klDiv(input, target, c.options),
+  );
+  if (c.error) return expectError(run, c.error);
   if (run.error !== undefined) return [`threw ${errorText(run.error)}`];
   const out = run.result!;
-  const tol = c.tolerance!;
+  const tol = toleranceFor(c, 'output');
   const problems = compareTensor('output', out, c.expected!, tol);
   if (c.expected64) {
     problems.push(
@@ -100,29 +130,53 @@ export function runKlDivCase(c: KlDivCase): string[] {
     problems.push(`repr ${JSON.stringify(out.toString())}, expected ${JSON.stringify(c.repr)}`);
   }
   if (c.expectedGradInput || c.expectedGradTarget) {
+    const g = c.gradOutput && specTensor(c.gradOutput);
     const grads = collectWarnings(() =>
-      klDivBackward(input, target, c.options, c.gradOutput && specTensor(c.gradOutput)),
+      c.module
+        ? new KLDivLoss(c.options).backward(input, target, g)
+        : klDivBackward(input, target, c.options, g),
     );
     if (grads.error !== undefined) return [...problems, `backward threw ${errorText(grads.error)}`];
     // the loss klDivBackward returns beside the gradients is PyTorch's output too
     problems.push(...compareTensor('backward loss', grads.result!.loss, c.expected!, tol));
     if (c.expectedGradInput) {
       problems.push(
-        ...compareTensor('gradInput', grads.result!.gradInput, c.expectedGradInput, tol),
+        ...compareTensor(
+          'gradInput',
+          grads.result!.gradInput,
+          c.expectedGradInput,
+          toleranceFor(c, 'gradInput'),
+        ),
       );
     }
     if (c.expectedGradTarget) {
       problems.push(
-        ...compareTensor('gradTarget', grads.result!.gradTarget, c.expectedGradTarget, tol),
+        ...compareTensor(
+          'gradTarget',
+          grads.result!.gradTarget,
+          c.expectedGradTarget,
+          toleranceFor(c, 'gradTarget'),
+        ),
       );
     }
   }
   return problems;
 }
 
-/** A `torch-repr.json` case: `toString()` equals PyTorch's `repr()` exactly. */
+/**
+ * A `torch-repr.json` case: `toString()` equals PyTorch's `repr()` exactly, after the case's
+ * `setPrintOptions` calls if any (the defaults are restored afterwards, whatever happens).
+ */
 export function runReprCase(c: ReprCase): string[] {
-  const actual = specTensor(c.value).toString();
+  let actual: string;
+  try {
+    for (const o of c.printOptions ?? []) setPrintOptions(o);
+    actual = specTensor(c.value).toString();
+  } catch (e) {
+    return [`threw ${errorText(e)}`];
+  } finally {
+    if (c.printOptions) setPrintOptions(null);
+  }
   return actual === c.repr
     ? []
     : [
@@ -132,49 +186,190 @@ export function runReprCase(c: ReprCase): string[] {
 
 export interface LogitsCase {
   name: string;
-  fn?: 'jsDivergence';
+  fn?: 'klDivWithLogits' | 'jsDivergence' | 'jsDivergenceWithLogits';
   studentLogits?: TensorSpec;
   teacherLogits?: TensorSpec;
   studentLogProbs?: TensorSpec;
   teacherLogProbs?: TensorSpec;
   options: Record<string, unknown>;
-  expected: TensorSpec;
-  tolerance: Tolerance;
+  /** Extra options for the backward call only (e.g. `gradTeacher: false`). */
+  backwardOptions?: Record<string, unknown>;
+  expected?: TensorSpec;
+  tolerance?: Tolerance;
+  tolerances?: Record<string, Tolerance>;
   gradOutput?: TensorSpec;
   expectedGradStudent?: TensorSpec;
   expectedGradTeacher?: TensorSpec;
+  error?: { type: string; message: string };
 }
 
-/** A `torch-kl-div-logits.json` case: klDivWithLogits (default) or jsDivergence, with gradients. */
+/**
+ * A `torch-kl-div-logits.json` case: klDivWithLogits (default), jsDivergence or
+ * jsDivergenceWithLogits, with gradients (and the loss `klDivWithLogitsBackward` returns), or
+ * the error PyTorch raises.
+ */
 export function runLogitsCase(c: LogitsCase): string[] {
-  const tol = c.tolerance;
   const g = c.gradOutput && specTensor(c.gradOutput);
+  const bopts = { ...c.options, ...c.backwardOptions };
   const problems: string[] = [];
-  if (c.fn === 'jsDivergence') {
-    const s = specTensor(c.studentLogProbs!);
-    const t = specTensor(c.teacherLogProbs!);
-    const run = collectWarnings(
-      () => [jsDivergence(s, t, c.options), jsDivergenceBackward(s, t, c.options, g)] as const,
-    );
+  if (c.fn === 'jsDivergence' || c.fn === 'jsDivergenceWithLogits') {
+    const logits = c.fn === 'jsDivergenceWithLogits';
+    const s = specTensor(logits ? c.studentLogits! : c.studentLogProbs!);
+    const t = specTensor(logits ? c.teacherLogits! : c.teacherLogProbs!);
+    const forward = logits ? jsDivergenceWithLogits : jsDivergence;
+    const backward = logits ? jsDivergenceWithLogitsBackward : jsDivergenceBackward;
+    const run = collectWarnings(() => forward(s, t, c.options));
+    if (c.error) return expectError(run, c.error);
     if (run.error !== undefined) return [`threw ${errorText(run.error)}`];
-    const [out, grads] = run.result!;
-    problems.push(...compareTensor('output', out, c.expected, tol));
-    if (c.expectedGradStudent)
-      problems.push(...compareTensor('gradStudent', grads.gradStudent, c.expectedGradStudent, tol));
+    problems.push(...compareTensor('output', run.result!, c.expected!, toleranceFor(c, 'output')));
+    if (c.expectedGradStudent) {
+      const grads = collectWarnings(() => backward(s, t, bopts, g));
+      if (grads.error !== undefined)
+        return [...problems, `backward threw ${errorText(grads.error)}`];
+      problems.push(
+        ...compareTensor(
+          'gradStudent',
+          grads.result!.gradStudent,
+          c.expectedGradStudent,
+          toleranceFor(c, 'gradStudent'),
+        ),
+      );
+    }
     return problems;
   }
   const s = specTensor(c.studentLogits!);
   const t = specTensor(c.teacherLogits!);
-  const run = collectWarnings(
-    () => [klDivWithLogits(s, t, c.options), klDivWithLogitsBackward(s, t, c.options, g)] as const,
-  );
+  const run = collectWarnings(() => klDivWithLogits(s, t, c.options));
+  if (c.error) return expectError(run, c.error);
   if (run.error !== undefined) return [`threw ${errorText(run.error)}`];
-  const [out, grads] = run.result!;
-  problems.push(...compareTensor('output', out, c.expected, tol));
+  const tol = toleranceFor(c, 'output');
+  problems.push(...compareTensor('output', run.result!, c.expected!, tol));
+  if (!c.expectedGradStudent && !c.expectedGradTeacher) return problems;
+  const grads = collectWarnings(() => klDivWithLogitsBackward(s, t, bopts, g));
+  if (grads.error !== undefined) return [...problems, `backward threw ${errorText(grads.error)}`];
+  const { loss, gradStudent, gradTeacher } = grads.result!;
+  // the loss klDivWithLogitsBackward returns beside the gradients is the forward's output
+  problems.push(...compareTensor('backward loss', loss, c.expected!, tol));
   if (c.expectedGradStudent)
-    problems.push(...compareTensor('gradStudent', grads.gradStudent, c.expectedGradStudent, tol));
-  if (c.expectedGradTeacher)
-    problems.push(...compareTensor('gradTeacher', grads.gradTeacher!, c.expectedGradTeacher, tol));
+    problems.push(
+      ...compareTensor(
+        'gradStudent',
+        gradStudent,
+        c.expectedGradStudent,
+        toleranceFor(c, 'gradStudent'),
+      ),
+    );
+  if (c.expectedGradTeacher) {
+    if (gradTeacher === undefined) problems.push('gradTeacher missing');
+    else
+      problems.push(
+        ...compareTensor(
+          'gradTeacher',
+          gradTeacher,
+          c.expectedGradTeacher,
+          toleranceFor(c, 'gradTeacher'),
+        ),
+      );
+  } else if (c.backwardOptions?.gradTeacher === false && gradTeacher !== undefined) {
+    problems.push('gradTeacher returned although gradTeacher: false');
+  }
+  return problems;
+}
+
+export interface KlEstimateCase {
+  name: string;
+  logProbP: TensorSpec;
+  logProbQ: TensorSpec;
+  options: Record<string, unknown>;
+  expected?: TensorSpec;
+  tolerance?: Tolerance;
+  tolerances?: Record<string, Tolerance>;
+  gradOutput?: TensorSpec;
+  expectedGradLogProbP?: TensorSpec;
+  expectedGradLogProbQ?: TensorSpec;
+  error?: { type: string; message: string };
+}
+
+/** A klEstimate case (differential set): the estimate and both gradients. */
+export function runKlEstimateCase(c: KlEstimateCase): string[] {
+  const p = specTensor(c.logProbP);
+  const q = specTensor(c.logProbQ);
+  const run = collectWarnings(() => klEstimate(p, q, c.options));
+  if (c.error) return expectError(run, c.error);
+  if (run.error !== undefined) return [`threw ${errorText(run.error)}`];
+  const problems = compareTensor('output', run.result!, c.expected!, toleranceFor(c, 'output'));
+  const g = c.gradOutput && specTensor(c.gradOutput);
+  const grads = collectWarnings(() => klEstimateBackward(p, q, c.options, g));
+  if (grads.error !== undefined) return [...problems, `backward threw ${errorText(grads.error)}`];
+  for (const [label, want] of [
+    ['gradLogProbP', c.expectedGradLogProbP],
+    ['gradLogProbQ', c.expectedGradLogProbQ],
+  ] as const) {
+    if (want === undefined) continue;
+    problems.push(...compareTensor(label, grads.result![label], want, toleranceFor(c, label)));
+  }
+  return problems;
+}
+
+export interface AccumulatorCase {
+  name: string;
+  kind: 'KLAccumulator' | 'LogitsKLAccumulator';
+  options: Record<string, unknown>;
+  /** Chunks along dim 0: `{input, target}` or `{studentLogits, teacherLogits, mask?}`. */
+  chunks: Record<string, TensorSpec | number[] | boolean[]>[];
+  /** Chunks before this index go to one accumulator, the rest to another merged into it. */
+  mergeAt: number;
+  /** One-shot values on the whole tensor per reduction (`sum`, `mean`, `batchmean`, `tokenmean`). */
+  expected: Record<string, TensorSpec>;
+  tolerance?: Tolerance;
+  tolerances?: Record<string, Tolerance>;
+}
+
+/**
+ * An accumulator case: every reduction equals the one-shot value, both for one accumulator fed
+ * every chunk and for two whose second is merged through a JSON round trip of its `state()`.
+ */
+export function runAccumulatorCase(c: AccumulatorCase): string[] {
+  const make = () =>
+    c.kind === 'KLAccumulator'
+      ? new KLAccumulator(c.options as ConstructorParameters<typeof KLAccumulator>[0])
+      : new LogitsKLAccumulator(c.options as ConstructorParameters<typeof LogitsKLAccumulator>[0]);
+  const feed = (acc: KLAccumulator | LogitsKLAccumulator, ch: AccumulatorCase['chunks'][0]) => {
+    if (acc instanceof KLAccumulator)
+      acc.add(specTensor(ch.input as TensorSpec), specTensor(ch.target as TensorSpec));
+    else
+      acc.add(
+        specTensor(ch.studentLogits as TensorSpec),
+        specTensor(ch.teacherLogits as TensorSpec),
+        ch.mask as number[] | undefined,
+      );
+  };
+  const run = collectWarnings(() => {
+    const whole = make();
+    for (const ch of c.chunks) feed(whole, ch);
+    const first = make();
+    const second = make();
+    c.chunks.forEach((ch, i) => {
+      feed(i < c.mergeAt ? first : second, ch);
+    });
+    first.merge(JSON.parse(JSON.stringify(second.state())));
+    return { whole, merged: first };
+  });
+  if (run.error !== undefined) return [`threw ${errorText(run.error)}`];
+  const problems: string[] = [];
+  const { whole, merged } = run.result!;
+  for (const [r, want] of Object.entries(c.expected)) {
+    const tol = toleranceFor(c, r);
+    const reduction = r as Parameters<KLAccumulator['result']>[0];
+    for (const [label, acc] of [
+      [`result('${r}')`, whole],
+      [`result('${r}') after merge(JSON state) at chunk ${c.mergeAt}`, merged],
+    ] as const) {
+      const got = collectWarnings(() => acc.result(reduction));
+      if (got.error !== undefined) problems.push(`${label} threw ${errorText(got.error)}`);
+      else problems.push(...compareTensor(label, got.result!, want, tol));
+    }
+  }
   return problems;
 }
 

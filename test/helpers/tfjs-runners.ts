@@ -61,7 +61,8 @@ export function runTfKlDivCase(c: KlDivCase): string[] {
 /** A float32 `torch-kl-div-logits.json` case through `kldiv/tfjs`, gradients by `tf.grads`. */
 export function runTfLogitsCase(c: LogitsCase): string[] {
   return tf.tidy(() => {
-    const tol = c.tolerance;
+    // every logits fixture the adapter runs has a result and a tolerance (no error cases)
+    const tol = c.tolerance!;
     const js = c.fn === 'jsDivergence';
     const s = tfTensor((js ? c.studentLogProbs : c.studentLogits)!);
     const t = tfTensor((js ? c.teacherLogProbs : c.teacherLogits)!);
@@ -69,7 +70,7 @@ export function runTfLogitsCase(c: LogitsCase): string[] {
       js ? adapter.jsDivergence(a, b, c.options) : adapter.klDivWithLogits(a, b, c.options);
     const run = collectWarnings(() => loss(s, t));
     if (run.error !== undefined) return [`threw ${text(run.error)}`];
-    const problems = compareTensor('output', fromTf(run.result!), c.expected, tol);
+    const problems = compareTensor('output', fromTf(run.result!), c.expected!, tol);
     const dy = c.gradOutput ? tfTensor(c.gradOutput) : undefined;
     const grads = collectWarnings(() => tf.grads(loss)([s, t], dy));
     if (grads.error !== undefined) return [...problems, `tf.grads threw ${text(grads.error)}`];
