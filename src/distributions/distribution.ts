@@ -8,7 +8,7 @@
 
 import { ArgumentError, describe, formatShape, ShapeError } from '../errors.js';
 import { checkOptionKeys, checkOptionsObject } from '../options.js';
-import { dtypeOfArray, type FloatDType } from '../tensor/dtype.js';
+import { dtypeOfArray, type FloatDType, isFloating, resultType } from '../tensor/dtype.js';
 import {
   broadcastShapes,
   broadcastStrides,
@@ -54,6 +54,11 @@ export const constraints = {
     check: (x: number) => x >= 0 && Number.isInteger(x),
   },
   boolean: { name: 'Boolean()', check: (x: number) => x === 0 || x === 1 },
+  /** Dirichlet's `independent(positive, 1)`: checked per element, named as PyTorch prints it. */
+  independentPositive: {
+    name: 'IndependentConstraint(GreaterThan(lower_bound=0.0), 1)',
+    check: (x: number) => x > 0,
+  },
 } satisfies Record<string, Constraint>;
 
 /** A distribution class, for {@link registerKL} and dispatch. */
@@ -205,7 +210,7 @@ export interface ScalarParams {
 /**
  * @internal Parses a scalar-parameter family: every name in `spec` is required unless listed
  * in `exclusive` (exactly one of those), all broadcast together, and each is checked against
- * its constraint when `validateArgs`.
+ * its constraint when `validateArgs` (except those in `unchecked`, which the family checks).
  */
 export function scalarParams(
   fn: string,
@@ -213,6 +218,7 @@ export function scalarParams(
   spec: Record<string, Constraint>,
   exclusive: readonly string[] = [],
   defaults: Record<string, number> = {},
+  unchecked: readonly string[] = [],
 ): ScalarParams {
   const names = Object.keys(spec);
   const { given, dtype, validateArgs } = readParams(fn, options, names);
@@ -228,14 +234,17 @@ export function scalarParams(
   const values: Record<string, Float64Array> = {};
   for (const [name, t] of Object.entries(used)) {
     values[name] = expandTo(t, batchShape);
-    if (validateArgs) checkConstraint(fn, name, values[name], batchShape, spec[name]);
+    if (validateArgs && !unchecked.includes(name))
+      checkConstraint(fn, name, values[name], batchShape, spec[name]);
   }
   return { batchShape, dtype, validateArgs, values, shown: Object.keys(used) };
 }
 
 /**
  * @internal Checks every element of a parameter against its constraint, with PyTorch's
- * message ("Expected parameter ... to satisfy the constraint ...").
+ * message ("Expected parameter ... to satisfy the constraint ..."); `distribution` names the
+ * distribution PyTorch validates in (OneHotCategorical's inner Categorical), and `argument`
+ * the caller's option holding the first invalid element when PyTorch's `name` is an inner one.
  */
 export function checkConstraint(
   fn: string,
@@ -243,15 +252,26 @@ export function checkConstraint(
   values: Float64Array,
   shape: readonly number[],
   constraint: Constraint,
+  distribution = fn,
+  argument: (firstBad: number) => string = () => name,
 ): void {
   const bad: number[] = [];
+  let first = -1;
   for (let i = 0; i < values.length && bad.length < 5; i++) {
-    if (!constraint.check(values[i])) bad.push(values[i]);
+    if (constraint.check(values[i])) continue;
+    if (first < 0) first = i;
+    bad.push(values[i]);
   }
   if (bad.length === 0) return;
   throw new ArgumentError(
-    `${fn}: Expected parameter ${name} (Tensor of shape ${formatShape(shape)}) of distribution ${fn} to satisfy the constraint ${constraint.name}, but found invalid values: ${bad.map((v) => describe(v)).join(', ')}.`,
-    { code: 'E_INVALID_PARAMETER', fn, argument: name, received: bad[0], torchType: 'ValueError' },
+    `${fn}: Expected parameter ${name} (Tensor of shape ${formatShape(shape)}) of distribution ${distribution} to satisfy the constraint ${constraint.name}, but found invalid values: ${bad.map((v) => describe(v)).join(', ')}.`,
+    {
+      code: 'E_INVALID_PARAMETER',
+      fn,
+      argument: argument(first),
+      received: bad[0],
+      torchType: 'ValueError',
+    },
   );
 }
 
@@ -370,8 +390,31 @@ export abstract class Distribution {
    * Log-density (or log-mass) of `value`, whose shape broadcasts against
    * `batchShape + eventShape`; the result has the broadcast shape without the event dims.
    * With `validateArgs`, values outside the support throw `E_OUT_OF_SUPPORT` as PyTorch does.
+   * Its dtype is PyTorch's `result_type` of the distribution (a tensor of its `dtype` and
+   * shape `batchShape + eventShape`) and a float `value` Tensor or typed array, so a 0-d value
+   * does not promote a batched distribution; a plain JS number or array takes the distribution's
+   * dtype (docs/parity.md, "Mixed dtypes in distributions").
    */
   logProb(value: TensorLike): Tensor {
+    const { data, shape } = this.logProb64(value);
+    return makeTensor(data, shape, this.logProbDtype(value));
+  }
+
+  /** @internal The dtype of {@link logProb}'s result for `value` (see there). */
+  protected logProbDtype(value: TensorLike): FloatDType {
+    const own = value instanceof Tensor ? value.dtype : dtypeOfArray(value);
+    if (own === undefined || !isFloating(own)) return this.dtype;
+    const valueShape =
+      value instanceof Tensor ? value.shape : [(value as ArrayLike<number>).length];
+    const self = { dtype: this.dtype, shape: [...this.batchShape, ...this.eventShape] };
+    return resultType(self, { dtype: own, shape: valueShape }) as FloatDType;
+  }
+
+  /**
+   * @internal {@link logProb} in float64, before rounding to `dtype` (wrappers such as
+   * Independent reduce these values and round once).
+   */
+  logProb64(value: TensorLike): { data: Float64Array; shape: number[] } {
     const fn = `${familyOf(this)}.logProb`;
     const v = toTensor(value, fn, 'value', { dtype: 'float64' });
     const data = v.data as Float64Array;
@@ -428,7 +471,7 @@ export abstract class Distribution {
         },
       );
     }
-    return makeTensor(out, shape, this.dtype);
+    return { data: out, shape };
   }
 
   /** @internal dtype of samples (Categorical returns indices as int32). */
@@ -438,10 +481,15 @@ export abstract class Distribution {
 
   /**
    * Draws samples of shape `sampleShape + batchShape + eventShape`. Pass `{ rng }` (a
-   * {@link RandomGenerator}) for reproducible draws.
+   * {@link RandomGenerator}) for reproducible draws; `sample({ rng })` omits the shape.
    */
-  sample(sampleShape: readonly number[] = [], options?: SampleOptions): Tensor {
+  sample(sampleShape: readonly number[] | SampleOptions = [], options?: SampleOptions): Tensor {
     const fn = `${familyOf(this)}.sample`;
+    // A plain object where the optional shape goes is the options: `sample({ rng })`.
+    if (options === undefined && isPlainObject(sampleShape)) {
+      options = sampleShape as SampleOptions;
+      sampleShape = [];
+    }
     const shape = checkShape(sampleShape, fn, 'sampleShape');
     const opts = checkOptionsObject<SampleOptions>(options, fn);
     checkOptionKeys(opts, ['rng'], fn);
@@ -550,6 +598,13 @@ export function atLeast(fn: string, name: string, t: Tensor, dims: number, what:
 /** @internal Materialises `t` (trailing dims `event`) at `batch + event`. */
 export function expandEvent(t: Tensor, batch: readonly number[], eventDims: number): Float64Array {
   return expandTo(t, [...batch, ...t.shape.slice(t.shape.length - eventDims)]);
+}
+
+/** An object literal (never a shape or tensor-like value). */
+function isPlainObject(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** @internal Throws a coded TypeError unless `d` is a Distribution. */

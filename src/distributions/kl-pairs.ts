@@ -241,13 +241,23 @@ export function registerBuiltinKL(): void {
 
   type Gaussian = MultivariateNormal | LowRankMultivariateNormal;
   const gaussians = [MultivariateNormal, LowRankMultivariateNormal] as const;
+  // PyTorch's wording names the pair: "Multivariate Normals", "Low Rank Multivariate Normals",
+  // or "(Low Rank) Multivariate Normals" for a mixed pair.
+  const pairName = (p: Gaussian, q: Gaussian) => {
+    const lowRank = [p, q].filter((d) => d instanceof LowRankMultivariateNormal).length;
+    return [
+      'Multivariate Normals',
+      '(Low Rank) Multivariate Normals',
+      'Low Rank Multivariate Normals',
+    ][lowRank];
+  };
   for (const P of gaussians) {
     for (const Q of gaussians) {
       registerKL(P, Q, (p: Gaussian, q: Gaussian) => {
         const n = p.eventShape[0];
         if (q.eventShape[0] !== n) {
           throw new ShapeError(
-            `klDivergence: KL-divergence between two (Low Rank) Multivariate Normals with different event shapes cannot be computed (${n} vs ${q.eventShape[0]}).`,
+            `klDivergence: KL-divergence between two ${pairName(p, q)} with different event shapes cannot be computed (${n} vs ${q.eventShape[0]}).`,
             {
               code: 'E_SHAPE_MISMATCH',
               fn: 'klDivergence',

@@ -39,6 +39,28 @@ describe('parameters', () => {
       'Dirichlet zero concentration',
       () => new D.Dirichlet({ concentration: [1, 0] }),
       'concentration',
+      'IndependentConstraint(GreaterThan(lower_bound=0.0), 1)',
+    ],
+    // torch's Beta validates stack([concentration1, concentration0], -1) in its inner Dirichlet
+    [
+      'Beta zero concentration0',
+      () => new D.Beta({ concentration1: 1, concentration0: 0 }),
+      'concentration',
+      'IndependentConstraint(GreaterThan(lower_bound=0.0), 1)',
+      'concentration0',
+    ],
+    // torch's Pareto builds Exponential(alpha) first, which validates alpha as its `rate`
+    [
+      'Pareto negative alpha (and zero scale)',
+      () => new D.Pareto({ scale: 0, alpha: -1 }),
+      'rate',
+      'GreaterThan(lower_bound=0.0)',
+      'alpha',
+    ],
+    [
+      'Pareto zero scale',
+      () => new D.Pareto({ scale: [1, 0], alpha: 2 }),
+      'scale',
       'GreaterThan(lower_bound=0.0)',
     ],
     [
@@ -56,12 +78,13 @@ describe('parameters', () => {
     ['Normal loc NaN', () => new D.Normal({ loc: Number.NaN, scale: 1 }), 'loc', 'Real()'],
   ])(
     '%s: E_INVALID_PARAMETER with PyTorch constraint text',
-    (_name, make, argument, constraint) => {
+    (_name, make, name, constraint, argument = name) => {
+      // `name` is PyTorch's (an inner distribution's), `argument` the caller's option
       fails(make, {
         code: 'E_INVALID_PARAMETER',
         argument,
         torchType: 'ValueError',
-        message: expect.stringContaining(`Expected parameter ${argument}`),
+        message: expect.stringContaining(`Expected parameter ${name}`),
       });
       fails(make, { message: expect.stringContaining(`to satisfy the constraint ${constraint}`) });
     },

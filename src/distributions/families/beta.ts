@@ -1,5 +1,7 @@
+import { formatShape } from '../../errors.js';
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
 import {
+  checkConstraint,
   constraints,
   type DistributionOptions,
   ExponentialFamily,
@@ -31,10 +33,31 @@ export class Beta extends ExponentialFamily {
   declare readonly params: { concentration1: Float64Array; concentration0: Float64Array };
 
   constructor(params: BetaParams) {
-    const r = scalarParams('Beta', params, {
-      concentration1: constraints.positive,
-      concentration0: constraints.positive,
-    });
+    const r = scalarParams(
+      'Beta',
+      params,
+      { concentration1: constraints.positive, concentration0: constraints.positive },
+      [],
+      {},
+      ['concentration1', 'concentration0'],
+    );
+    if (r.validateArgs) {
+      // PyTorch's Beta is a Dirichlet over stack([concentration1, concentration0], -1), which
+      // is what validates (and names) them.
+      const { concentration1: a, concentration0: b } = r.values;
+      const stacked = new Float64Array(2 * a.length);
+      for (let i = 0; i < a.length; i++) [stacked[2 * i], stacked[2 * i + 1]] = [a[i], b[i]];
+      const shape = [...r.batchShape, 2];
+      checkConstraint(
+        'Beta',
+        'concentration',
+        stacked,
+        shape,
+        constraints.independentPositive,
+        `Dirichlet(concentration: ${formatShape(shape)})`,
+        (i) => (i % 2 === 0 ? 'concentration1' : 'concentration0'),
+      );
+    }
     super(r.batchShape, [], r.dtype, r.validateArgs, r.values, r.shown);
   }
   /** First concentration (alpha). */

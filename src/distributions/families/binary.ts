@@ -14,6 +14,7 @@ export function binaryParams(
   options: unknown,
   extra: Record<string, (typeof constraints)[keyof typeof constraints]> = {},
   defaults: Record<string, number> = {},
+  unchecked: readonly string[] = [],
 ): ScalarParams {
   const r = scalarParams(
     fn,
@@ -21,6 +22,7 @@ export function binaryParams(
     { ...extra, probs: constraints.unitInterval, logits: constraints.real },
     ['probs', 'logits'],
     defaults,
+    unchecked,
   );
   const eps = EPS[r.dtype];
   if (r.values.probs !== undefined) {

@@ -6,7 +6,7 @@ import {
   notImplemented,
 } from '../distribution.js';
 import { binomial, type RandomGenerator } from '../random.js';
-import { lgamma } from '../special.js';
+import { EPS, lgamma } from '../special.js';
 import { binaryParams } from './binary.js';
 
 /** Parameters of {@link Binomial}: `totalCount` (default 1) and one of `probs` / `logits`. */
@@ -41,6 +41,34 @@ export class Binomial extends Distribution {
       { totalCount: 1 },
     );
     super(r.batchShape, [], r.dtype, r.validateArgs, r.values, r.shown);
+    if (r.dtype === 'float32') {
+      // torch's float32 logits: probs clamped to [eps, 1 - eps], then log(p) - log1p(-p), each op rounded.
+      const f = Math.fround;
+      const eps = EPS.float32;
+      this.#logits32 = r.shown.includes('probs')
+        ? r.values.probs.map((p) => {
+            const c = f(Math.min(Math.max(p, eps), 1 - eps));
+            return f(f(Math.log(c)) - f(Math.log1p(-c)));
+          })
+        : r.values.logits.map(f);
+    }
+  }
+  /** float32 logits as torch computes them (float32 distributions only). */
+  #logits32: Float64Array | undefined;
+  /** Whether logProbAt follows torch's float32 op order (a float32 result). */
+  #emulate32 = true;
+  /**
+   * @internal float32 op order only where the result is float32: a float64 value promotes
+   * the result, which is then evaluated in float64 (docs/parity.md, "Mixed dtypes in
+   * distributions").
+   */
+  override logProb64(value: TensorLike): { data: Float64Array; shape: number[] } {
+    this.#emulate32 = this.logProbDtype(value) === 'float32';
+    try {
+      return super.logProb64(value);
+    } finally {
+      this.#emulate32 = true;
+    }
   }
   /** Number of trials. */
   get totalCount(): Tensor {
@@ -87,13 +115,33 @@ export class Binomial extends Distribution {
     }
     return h;
   }
+  /**
+   * torch's formula `k l - lgamma(k+1) - lgamma(n-k+1) - (n max(l, 0) + n log1p(e^-|l|) - lgamma(n+1))`
+   * cancels terms of size n |l|, so its float32 result depends on float32 rounding: at a support
+   * edge (probs 1, k = n) PyTorch gets exactly 0 where float64 evaluation of the clamped logits
+   * gives -n eps. Float32 distributions therefore follow torch's float32 op order here.
+   */
   logProbAt(i: number, v: Float64Array, off: number): number {
+    if (this.#logits32 !== undefined && this.#emulate32) return this.logProb32(i, v[off]);
     const n = this.params.totalCount[i];
     const l = this.params.logits[i];
     const k = v[off];
     const clampByZero = (Math.max(l, 0) + l - Math.min(l, 0)) / 2;
     const normalize = n * clampByZero + n * Math.log1p(Math.exp(-Math.abs(l))) - lgamma(n + 1);
     return k * l - lgamma(k + 1) - lgamma(n - k + 1) - normalize;
+  }
+  private logProb32(i: number, k: number): number {
+    const f = Math.fround;
+    const n = this.params.totalCount[i];
+    const l = (this.#logits32 as Float64Array)[i];
+    const lfn = f(lgamma(n + 1));
+    const lfk = f(lgamma(k + 1));
+    const lfnmk = f(lgamma(n - k + 1));
+    const clampByZero = f(f(f(Math.max(l, 0) + l) - Math.min(l, 0)) / 2);
+    const normalize = f(
+      f(f(n * clampByZero) + f(n * f(Math.log1p(f(Math.exp(-Math.abs(l))))))) - lfn,
+    );
+    return f(f(f(f(k * l) - lfk) - lfnmk) - normalize);
   }
   inSupport(i: number, v: Float64Array, off: number): boolean {
     const k = v[off];

@@ -1,4 +1,6 @@
-import type { Tensor, TensorLike } from '../../tensor/tensor.js';
+import { ArgumentError } from '../../errors.js';
+import { broadcastShapes } from '../../tensor/shape.js';
+import { type Tensor, type TensorLike, toTensor } from '../../tensor/tensor.js';
 import {
   atLeast,
   checkConstraint,
@@ -32,9 +34,18 @@ export interface CategoricalTable {
 
 const simplex = { name: 'Simplex()', check: (x: number) => x >= 0 };
 
-/** @internal PyTorch's Categorical parameter handling, shared with OneHotCategorical. */
-export function categoricalTable(fn: string, options: unknown): CategoricalTable {
+/**
+ * @internal PyTorch's Categorical parameter handling, shared with OneHotCategorical, whose
+ * inner Categorical PyTorch builds without passing validate_args on (`alwaysValidate`): its
+ * parameters are checked, in the name of Categorical, even under validateArgs: false.
+ */
+export function categoricalTable(
+  fn: string,
+  options: unknown,
+  alwaysValidate = false,
+): CategoricalTable {
   const { given, dtype, validateArgs } = readParams(fn, options, ['probs', 'logits']);
+  const owner = alwaysValidate ? 'Categorical' : fn;
   const name = exactlyOne(fn, given, ['probs', 'logits']);
   const t = given[name];
   atLeast(fn, name, t, 1, 'one-dimensional');
@@ -64,24 +75,32 @@ export function categoricalTable(fn: string, options: unknown): CategoricalTable
       }
     }
   }
-  if (validateArgs) {
+  if (validateArgs || alwaysValidate) {
     if (name === 'probs') {
-      checkConstraint(fn, 'probs', probs, t.shape, simplex);
+      checkConstraint(fn, 'probs', probs, t.shape, simplex, owner);
       for (let r = 0; r < probs.length; r += k) {
         let s = 0;
         for (let j = 0; j < k; j++) s += probs[r + j];
         if (!(Math.abs(s - 1) < 1e-6)) {
-          checkConstraint(fn, 'probs', Float64Array.of(s), t.shape, {
-            name: 'Simplex()',
-            check: () => false,
-          });
+          checkConstraint(
+            fn,
+            'probs',
+            Float64Array.of(s),
+            t.shape,
+            { name: 'Simplex()', check: () => false },
+            owner,
+          );
         }
       }
     } else {
-      checkConstraint(fn, 'logits', src, t.shape, {
-        name: 'IndependentConstraint(Real(), 1)',
-        check: (x) => !Number.isNaN(x),
-      });
+      checkConstraint(
+        fn,
+        'logits',
+        src,
+        t.shape,
+        { name: 'IndependentConstraint(Real(), 1)', check: (x) => !Number.isNaN(x) },
+        owner,
+      );
     }
   }
   return { batchShape, k, probs, logits, shown: name, dtype, validateArgs };
@@ -160,6 +179,46 @@ export class Categorical extends Distribution {
   }
   override entropyAt(i: number): number {
     return categoricalEntropy(this.table, i, this.dtype);
+  }
+  /**
+   * @internal Unvalidated, PyTorch gathers at `value.long()`: an index outside [0, K) raises
+   * gather's RuntimeError (NaN and infinities convert to INT64_MIN), where validation would
+   * have raised the support ValueError first.
+   */
+  override logProb64(value: TensorLike): { data: Float64Array; shape: number[] } {
+    if (!this.validateArgs) {
+      const fn = 'Categorical.logProb';
+      const v = toTensor(value, fn, 'value', { dtype: 'float64' });
+      let dims: number | undefined;
+      try {
+        dims = broadcastShapes(v.shape, this.batchShape, fn, ['value', 'batch_shape']).length;
+      } catch {
+        // the base class reports the broadcasting error
+      }
+      const k = this.table.k;
+      const bad =
+        dims === undefined
+          ? -1
+          : v.data.findIndex((x) => !(Math.trunc(x) >= 0 && Math.trunc(x) < k));
+      if (bad >= 0) {
+        const x = v.data[bad];
+        const index =
+          Number.isNaN(x) || Math.abs(x) >= 2 ** 63
+            ? '-9223372036854775808'
+            : BigInt(Math.trunc(x)).toString();
+        throw new ArgumentError(
+          `${fn}: index ${index} is out of bounds for dimension ${dims} with size ${k}.`,
+          {
+            code: 'E_OUT_OF_SUPPORT',
+            fn,
+            argument: 'value',
+            received: x,
+            torchType: 'RuntimeError',
+          },
+        );
+      }
+    }
+    return super.logProb64(value);
   }
   logProbAt(i: number, v: Float64Array, off: number): number {
     const j = Math.trunc(v[off]);

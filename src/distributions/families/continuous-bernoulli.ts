@@ -1,12 +1,22 @@
+import { ArgumentError, describe } from '../../errors.js';
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
-import { constraints, type DistributionOptions, ExponentialFamily } from '../distribution.js';
+import {
+  checkConstraint,
+  constraints,
+  type DistributionOptions,
+  ExponentialFamily,
+} from '../distribution.js';
 import type { RandomGenerator } from '../random.js';
 import { bceWithLogits, binaryLogits, clampProbs, EPS } from '../special.js';
 import { binaryParams } from './binary.js';
 
 /** Parameters of {@link ContinuousBernoulli}: exactly one of `probs` and `logits`. */
 export interface ContinuousBernoulliParams extends DistributionOptions {
-  /** Shape parameter lambda in [0, 1] (clamped to [eps, 1 - eps] as PyTorch does). */
+  /**
+   * Shape parameter lambda in [0, 1], clamped to [eps, 1 - eps] as PyTorch does. As in
+   * PyTorch 1.13, values outside [0, 1] raise only when `validateArgs` is given (true or false);
+   * left unset, they are clamped (NaN still raises).
+   */
   probs?: TensorLike;
   /** logit(lambda). */
   logits?: TensorLike;
@@ -35,10 +45,32 @@ export class ContinuousBernoulli extends ExponentialFamily {
   declare readonly params: { probs: Float64Array; logits: Float64Array };
 
   constructor(params: ContinuousBernoulliParams) {
-    const r = binaryParams('ContinuousBernoulli', params);
+    const fn = 'ContinuousBernoulli';
+    const r = binaryParams(fn, params, {}, {}, ['probs']);
+    // torch 1.13 checks probs in [0, 1] itself, before clamping, only when validate_args is
+    // given (even False), with its own ValueError. Left unset, it clamps first, so only NaN then
+    // fails the usual constraint check: probs 1.5 silently becomes 1 - eps (docs/parity.md).
+    const explicit = (params as { validateArgs?: unknown }).validateArgs !== undefined;
+    if (r.shown[0] === 'probs' && explicit) {
+      const bad = r.values.probs.filter((p) => !constraints.unitInterval.check(p));
+      if (bad.length > 0) {
+        throw new ArgumentError(
+          `${fn}: The parameter probs has invalid values (constraint ${constraints.unitInterval.name}; found ${Array.from(bad.slice(0, 5), (v) => describe(v)).join(', ')}).`,
+          {
+            code: 'E_INVALID_PARAMETER',
+            fn,
+            argument: 'probs',
+            received: bad[0],
+            torchType: 'ValueError',
+          },
+        );
+      }
+    }
     const eps = EPS[r.dtype];
     // PyTorch clamps probs after validation and derives logits from the clamped value.
     r.values.probs = r.values.probs.map((p) => clampProbs(p, eps));
+    if (r.shown[0] === 'probs' && r.validateArgs)
+      checkConstraint(fn, 'probs', r.values.probs, r.batchShape, constraints.unitInterval);
     if (r.shown[0] === 'probs') r.values.logits = r.values.probs.map((p) => binaryLogits(p, eps));
     super(r.batchShape, [], r.dtype, r.validateArgs, r.values, r.shown);
   }

@@ -39,7 +39,13 @@ export class Dirichlet extends ExponentialFamily {
     const k = c.shape[c.shape.length - 1];
     const values = c.data as Float64Array;
     if (validateArgs)
-      checkConstraint('Dirichlet', 'concentration', values, c.shape, constraints.positive);
+      checkConstraint(
+        'Dirichlet',
+        'concentration',
+        values,
+        c.shape,
+        constraints.independentPositive,
+      );
     super(c.shape.slice(0, -1), [k], dtype, validateArgs, { concentration: values }, [
       'concentration',
     ]);

@@ -42,6 +42,10 @@ export class Exponential extends ExponentialFamily {
   override meanAt(i: number): number {
     return 1 / this.params.rate[i];
   }
+  /** torch's `Exponential.stddev`: `1 / rate` (keeps the sign of an unvalidated rate). */
+  override get stddev(): Tensor {
+    return this.mapBatch((i) => 1 / this.params.rate[i]);
+  }
   override varianceAt(i: number): number {
     return this.params.rate[i] ** -2;
   }

@@ -64,6 +64,10 @@ export class Gumbel extends TransformedDistribution {
   override meanAt(i: number): number {
     return this.params.loc[i] + this.params.scale[i] * EULER_GAMMA;
   }
+  /** torch's `Gumbel.stddev`: `pi / sqrt(6) * scale` (keeps the sign of an unvalidated scale). */
+  override get stddev(): Tensor {
+    return this.mapBatch((i) => (Math.PI / Math.sqrt(6)) * this.params.scale[i]);
+  }
   override varianceAt(i: number): number {
     return ((Math.PI / Math.sqrt(6)) * this.params.scale[i]) ** 2;
   }

@@ -1,7 +1,7 @@
 import { ArgumentError, describe } from '../../errors.js';
 import { checkOptionKeys, checkOptionsObject } from '../../options.js';
 import { numelOf } from '../../tensor/shape.js';
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, type TensorLike } from '../../tensor/tensor.js';
 import { Distribution, type DistributionOptions, familyOf } from '../distribution.js';
 import type { RandomGenerator } from '../random.js';
 
@@ -93,6 +93,25 @@ export class Independent extends Distribution {
     for (let j = 0; j < this.blocks; j++) s += this.baseDist.entropyAt(i * this.blocks + j);
     return s;
   }
+  /**
+   * @internal As torch's `Independent.log_prob`: the base distribution's log-density (the base
+   * validates and broadcasts the value against its own batch and event shape), summed over the
+   * rightmost `reinterpretedBatchNdims` dimensions.
+   */
+  override logProb64(value: TensorLike): { data: Float64Array; shape: number[] } {
+    const base = this.baseDist.logProb64(value);
+    const r = this.reinterpretedBatchNdims;
+    const shape = base.shape.slice(0, base.shape.length - r);
+    const block = numelOf(base.shape.slice(base.shape.length - r));
+    const out = new Float64Array(numelOf(shape));
+    for (let i = 0; i < out.length; i++) {
+      let s = 0;
+      for (let j = 0; j < block; j++) s += base.data[i * block + j];
+      out[i] = s;
+    }
+    return { data: out, shape };
+  }
+
   logProbAt(i: number, v: Float64Array, off: number): number {
     let s = 0;
     const e = this.baseDist.eventSize;

@@ -51,6 +51,10 @@ export class Laplace extends Distribution {
   override meanAt(i: number): number {
     return this.params.loc[i];
   }
+  /** torch's `Laplace.stddev`: `2 ** 0.5 * scale` (keeps the sign of an unvalidated scale). */
+  override get stddev(): Tensor {
+    return this.mapBatch((i) => 2 ** 0.5 * this.params.scale[i]);
+  }
   override varianceAt(i: number): number {
     return 2 * this.params.scale[i] ** 2;
   }

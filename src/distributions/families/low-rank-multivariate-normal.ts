@@ -118,6 +118,19 @@ export class LowRankMultivariateNormal extends GaussianDistribution {
     values.scaleTril = choleskyBlocks(fn, 'covDiag', f64(cov, [...batchShape, n, n]), n, false);
     super(batchShape, [n], dtype, validateArgs, values, ['loc', 'covFactor', 'covDiag']);
   }
+  /**
+   * torch evaluates the Mahalanobis term by Woodbury, `sum(diff^2 / D) - |C^-1 W^T D^-1 diff|^2`:
+   * an infinite component of `value - loc` makes both terms infinite (or NaN), so the log-density
+   * is NaN, where the dense Cholesky form used here would give -inf.
+   */
+  override logProbAt(i: number, v: Float64Array, off: number): number {
+    const n = this.eventSize;
+    for (let k = 0; k < n; k++) {
+      const d = v[off + k] - this.params.loc[i * n + k];
+      if (d === Number.POSITIVE_INFINITY || d === Number.NEGATIVE_INFINITY) return Number.NaN;
+    }
+    return super.logProbAt(i, v, off);
+  }
   protected override paramShape(name: string): readonly number[] {
     const n = this.eventShape[0];
     const rank = this.params.covFactor.length / Math.max(1, this.batchSize * n);

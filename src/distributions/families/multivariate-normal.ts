@@ -7,6 +7,7 @@ import {
   constraints,
   type DistributionOptions,
   expandEvent,
+  makeTensor,
   readParams,
   required,
 } from '../distribution.js';
@@ -118,7 +119,11 @@ export class MultivariateNormal extends GaussianDistribution {
       scaleTril: expandEvent(f64(l, m.shape), batchShape, 2),
     };
     super(batchShape, [n], dtype, validateArgs, values, ['loc', which]);
+    // PyTorch keeps the matrix it was given (expanded) and returns it as that property.
+    if (which !== 'scaleTril') this.#given = { which, values: expandEvent(m, batchShape, 2) };
   }
+  /** The covariance or precision matrix as given, at `batchShape + [n, n]`. */
+  #given: { which: 'covarianceMatrix' | 'precisionMatrix'; values: Float64Array } | undefined;
   protected override paramShape(name: string): readonly number[] {
     const n = this.eventShape[0];
     return name === 'loc' ? [...this.batchShape, n] : [...this.batchShape, n, n];
@@ -133,6 +138,8 @@ export class MultivariateNormal extends GaussianDistribution {
   }
   /** Covariance L L^T. */
   get covarianceMatrix(): Tensor {
+    if (this.#given?.which === 'covarianceMatrix')
+      return makeTensor(this.#given.values, this.paramShape('scaleTril'), this.dtype);
     return covarianceOf(
       this.params.scaleTril,
       this.eventShape[0],
@@ -142,6 +149,8 @@ export class MultivariateNormal extends GaussianDistribution {
   }
   /** Precision (L L^T)^-1. */
   get precisionMatrix(): Tensor {
+    if (this.#given?.which === 'precisionMatrix')
+      return makeTensor(this.#given.values, this.paramShape('scaleTril'), this.dtype);
     return precisionOf(
       this.params.scaleTril,
       this.eventShape[0],

@@ -53,6 +53,10 @@ export class Normal extends ExponentialFamily {
   override meanAt(i: number): number {
     return this.params.loc[i];
   }
+  /** torch's `Normal.stddev` is `scale` itself (so an unvalidated negative scale stays negative). */
+  override get stddev(): Tensor {
+    return this.mapBatch((i) => this.params.scale[i]);
+  }
   override varianceAt(i: number): number {
     return this.params.scale[i] ** 2;
   }

@@ -1,3 +1,4 @@
+import type { FloatDType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Distribution } from '../distribution.js';
 import type { RandomGenerator } from '../random.js';
@@ -28,7 +29,7 @@ export class OneHotCategorical extends Distribution {
   readonly table: CategoricalTable;
 
   constructor(params: CategoricalParams) {
-    const c = categoricalTable('OneHotCategorical', params);
+    const c = categoricalTable('OneHotCategorical', params, true);
     super(c.batchShape, [c.k], c.dtype, c.validateArgs, { probs: c.probs, logits: c.logits }, [
       c.shown,
     ]);
@@ -48,6 +49,11 @@ export class OneHotCategorical extends Distribution {
   /** @internal */
   get supportName(): string {
     return 'OneHot()';
+  }
+  /** @internal The value is an index in one-hot form (PyTorch takes its argmax): the
+   * distribution's dtype, as Categorical's integer index gives. */
+  protected override logProbDtype(): FloatDType {
+    return this.dtype;
   }
   override get mean(): Tensor {
     return eventTensor(this, this.table.k, (x) => this.table.probs[x]);

@@ -1,5 +1,7 @@
+import { formatShape } from '../../errors.js';
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
 import {
+  checkConstraint,
   constraints,
   type DistributionOptions,
   makeTensor,
@@ -33,10 +35,29 @@ export class Pareto extends TransformedDistribution {
   declare readonly params: { scale: Float64Array; alpha: Float64Array };
 
   constructor(params: ParetoParams) {
-    const r = scalarParams('Pareto', params, {
-      scale: constraints.positive,
-      alpha: constraints.positive,
-    });
+    const r = scalarParams(
+      'Pareto',
+      params,
+      { scale: constraints.positive, alpha: constraints.positive },
+      [],
+      {},
+      ['scale', 'alpha'],
+    );
+    if (r.validateArgs) {
+      // PyTorch's Pareto transforms an Exponential(alpha), built (and validated, as its `rate`)
+      // before Pareto checks its own parameters.
+      const shape = r.batchShape;
+      checkConstraint(
+        'Pareto',
+        'rate',
+        r.values.alpha,
+        shape,
+        constraints.positive,
+        `Exponential(rate: ${formatShape(shape)})`,
+        () => 'alpha',
+      );
+      checkConstraint('Pareto', 'scale', r.values.scale, shape, constraints.positive);
+    }
     super(r.batchShape, [], r.dtype, r.validateArgs, r.values, r.shown);
   }
   /** @internal */

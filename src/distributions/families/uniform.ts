@@ -65,6 +65,10 @@ export class Uniform extends Distribution {
   override meanAt(i: number): number {
     return (this.params.high[i] + this.params.low[i]) / 2;
   }
+  /** torch's `Uniform.stddev`: `(high - low) / 12 ** 0.5` (negative when an unvalidated low > high). */
+  override get stddev(): Tensor {
+    return this.mapBatch((i) => (this.params.high[i] - this.params.low[i]) / 12 ** 0.5);
+  }
   override varianceAt(i: number): number {
     return (this.params.high[i] - this.params.low[i]) ** 2 / 12;
   }
