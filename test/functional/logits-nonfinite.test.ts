@@ -1,7 +1,7 @@
 /**
  * The from-logits losses on rows with `-inf`, `+inf` and NaN logits (issue 15, root cause 4),
  * against PyTorch 1.13's UNFUSED expressions and autograd (test/data/logits-nonfinite.json,
- * written by tools/gen-logits-nonfinite.py):
+ * written by tools/differential/gen-logits-nonfinite.py):
  *   kl:  F.kl_div(F.log_softmax(s / T, dim), F.softmax(t / T, dim), reduction) * (T * T)
  *   jsd: TRL's generalized_jsd_loss (log_softmax along `dim`)
  * Every case runs under every backend configuration (js; wasm 1 thread; wasm 2 threads; and
@@ -34,7 +34,7 @@ import {
   wasmArray,
 } from '../../src/index.js';
 import { CONFIGS, WASM_ARRAYS, withConfig } from '../helpers/backends.js';
-import { placement } from '../helpers/fixtures.js';
+import { decodeNumber, placement, show } from '../helpers/fixtures.js';
 
 type Encoded = number | 'nan' | 'inf' | '-inf';
 
@@ -65,15 +65,8 @@ const data = JSON.parse(
 /** 16 roundings of the dtype (see the header). */
 const TOL = { float32: 16 * 2 ** -24, float64: 16 * 2 ** -53 };
 
-function decode(v: Encoded): number {
-  if (v === 'nan') return Number.NaN;
-  if (v === 'inf') return Number.POSITIVE_INFINITY;
-  if (v === '-inf') return Number.NEGATIVE_INFINITY;
-  return v;
-}
-
 function decodeAll(a: Encoded[]): number[] {
-  return a.map(decode);
+  return a.map(decodeNumber);
 }
 
 /** A float buffer of the case's dtype: a `wasmArray` under the WASM_ARRAYS configuration. */
@@ -146,10 +139,6 @@ function reducedScale(sc: { element: Float64Array; lse: number }, factor: number
   return factor * (2 * sc.element.reduce((a, b) => a + b, 0) + sc.lse);
 }
 
-function show(v: number): string {
-  return Object.is(v, -0) ? '-0' : String(v);
-}
-
 /**
  * Mismatches of `actual` against `expected` as readable lines (empty when they agree): NaN and
  * infinities exactly, finite values within `tol * (|e| + scale[i])`.
@@ -194,7 +183,7 @@ function elementwise(
 }
 
 function reduced(what: string, actual: number, expected: Encoded, tol: number, scale: number) {
-  return mismatches(what, [actual], [decode(expected)], tol, () => scale);
+  return mismatches(what, [actual], [decodeNumber(expected)], tol, () => scale);
 }
 
 /** The case's inputs, printed for a failure message. */
@@ -463,40 +452,21 @@ describe(`from-logits losses on non-finite logits vs PyTorch ${data.torch} (${da
   // the three configurations, and inputs (and `out` gradients) in wasmArrays, read in place
   for (const config of [...CONFIGS, WASM_ARRAYS]) {
     describe(config.name, () => {
-      test.each(data.cases.map((c) => [c.name, c] as const))('klDivWithLogits: %s', (_, c) => {
-        check(
-          c,
-          config.name,
-          withConfig(config, () => runKl(c)),
-        );
-      });
-      test.each(data.cases.map((c) => [c.name, c] as const))(
-        'jsDivergenceWithLogits: %s',
-        (_, c) => {
+      const runs: [string, Case[], (c: Case) => string[]][] = [
+        ['klDivWithLogits', data.cases, runKl],
+        ['jsDivergenceWithLogits', data.cases, runJsd],
+        ['jsDivergence (the tensors as log-probabilities)', data.cases, runJsdLogProbs],
+        ['LogitsKLAccumulator', accumulated, runAccumulator],
+      ];
+      for (const [fn, cases, run] of runs) {
+        test.each(cases.map((c) => [c.name, c] as const))(`${fn}: %s`, (_, c) => {
           check(
             c,
             config.name,
-            withConfig(config, () => runJsd(c)),
+            withConfig(config, () => run(c)),
           );
-        },
-      );
-      test.each(data.cases.map((c) => [c.name, c] as const))(
-        'jsDivergence (the tensors as log-probabilities): %s',
-        (_, c) => {
-          check(
-            c,
-            config.name,
-            withConfig(config, () => runJsdLogProbs(c)),
-          );
-        },
-      );
-      test.each(accumulated.map((c) => [c.name, c] as const))('LogitsKLAccumulator: %s', (_, c) => {
-        check(
-          c,
-          config.name,
-          withConfig(config, () => runAccumulator(c)),
-        );
-      });
+        });
+      }
     });
   }
 });

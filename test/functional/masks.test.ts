@@ -3,7 +3,7 @@
  * divisor but `'mean'`'s and `'tokenmean'`'s, so an all-true mask equals no mask for every
  * function, reduction, rank and dim; the KL's `'batchmean'` divides by `shape[0]` (PyTorch's),
  * `'tokenmean'` by kept rows, and the JSD's `'batchmean'` is TRL's `generalized_jsd_loss`
- * (test/data/trl-jsd.json, from tools/gen-trl-jsd.py).
+ * (test/data/trl-jsd.json, from tools/differential/gen-trl-jsd.py).
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
@@ -27,26 +27,12 @@ import {
 } from '../../src/index.js';
 import * as ktf from '../../src/tfjs/index.js';
 import { CONFIGS, withConfig } from '../helpers/backends.js';
-import { collectWarnings } from '../helpers/runners.js';
+import { numbers } from '../helpers/random.js';
+import { quiet } from '../helpers/runners.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-const quiet = <T>(f: () => T): T => collectWarnings(f).result as T;
-
-/** Deterministic pseudo-random numbers in [-scale, scale) (mulberry32). */
-function numbers(n: number, seed: number, scale = 3): Float64Array {
-  let a = seed >>> 0;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5) * 2 * scale;
-  }
-  return out;
-}
 
 const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 const rowShape = (shape: number[], dim: number) => shape.filter((_, i) => i !== dim);
@@ -92,19 +78,34 @@ const GEOMETRIES: { shape: number[]; dim: number }[] = [
   { shape: [3, 2, 2, 5], dim: 0 },
 ];
 
-/** Every output of every masked function, as named flat arrays. */
-function outputs(
-  s: Tensor,
-  t: Tensor,
-  ls: Tensor,
-  lt: Tensor,
+/** Logits s, t and their log-probabilities ls, lt along `dim`, as {@link inputs} makes them. */
+interface Inputs {
+  s: Tensor;
+  t: Tensor;
+  ls: Tensor;
+  lt: Tensor;
+}
+
+/** Named flat outputs of masked functions on inputs `x`, for one reduction and mask (or none). */
+type Outputs = (
+  x: Inputs,
   dim: number,
   reduction: LogitsReduction,
   mask: RowMask | undefined,
-): Record<string, number[]> {
+) => Record<string, number[]>;
+
+/** The KL's and the JSD's options of one call of {@link Outputs} (`mask` only when given). */
+function options(dim: number, reduction: LogitsReduction, mask: RowMask | undefined) {
   const m = mask === undefined ? {} : { mask };
-  const kl = { temperature: 1.5, dim, reduction, ...m };
-  const jsd = { beta: 0.3, dim, reduction, ...m };
+  return {
+    kl: { temperature: 1.5, dim, reduction, ...m },
+    jsd: { beta: 0.3, dim, reduction, ...m },
+  };
+}
+
+/** Every output of every masked function. */
+const outputs: Outputs = ({ s, t, ls, lt }, dim, reduction, mask) => {
+  const { kl, jsd } = options(dim, reduction, mask);
   const flat = (x: Tensor) => Array.from(x.data);
   const back = klDivWithLogitsBackward(s, t, kl);
   const out: Record<string, number[]> = {
@@ -119,31 +120,23 @@ function outputs(
     jsDivergence: flat(jsDivergence(ls, lt, jsd)),
     'jsDivergenceBackward gradStudent': flat(jsDivergenceBackward(ls, lt, jsd).gradStudent),
   };
-  if (reduction !== 'none') {
+  // chunks are rows along dim 0, so the accumulator refuses a softmax along it (rank >= 2)
+  const alongChunks = s.ndim > 1 && (dim === 0 || dim === -s.ndim);
+  if (reduction !== 'none' && !alongChunks) {
     // one chunk: the accumulator's dim 0 is the whole batch
     const acc = new LogitsKLAccumulator({ temperature: 1.5, dim }).add(s, t, mask);
     out.LogitsKLAccumulator = [acc.result(reduction).item()];
   }
   return out;
-}
+};
 
 /** The kldiv/tfjs adapter's masked functions (float32, on tf's CPU backend), with gradients. */
-function tfOutputs(
-  s: Tensor,
-  t: Tensor,
-  ls: Tensor,
-  lt: Tensor,
-  dim: number,
-  reduction: LogitsReduction,
-  mask: RowMask | undefined,
-): Record<string, number[]> {
-  const m = mask === undefined ? {} : { mask };
+const tfOutputs: Outputs = ({ s, t, ls, lt }, dim, reduction, mask) => {
+  const { kl, jsd } = options(dim, reduction, mask);
   const st = tf.tensor(Array.from(s.data), s.shape);
   const tt = tf.tensor(Array.from(t.data), t.shape);
   const lst = tf.tensor(Array.from(ls.data), ls.shape);
   const ltt = tf.tensor(Array.from(lt.data), lt.shape);
-  const kl = { temperature: 1.5, dim, reduction, ...m };
-  const jsd = { beta: 0.3, dim, reduction, ...m };
   // upstream gradient of ones for 'none' (tfjs-core registers no gradient for tf.sum)
   const dy = reduction === 'none' ? tf.onesLike(st) : undefined;
   const out = {
@@ -160,9 +153,9 @@ function tfOutputs(
   };
   tf.dispose([st, tt, lst, ltt, ...(dy ? [dy] : [])]);
   return out;
-}
+};
 
-function inputs(shape: number[], dim: number, dtype: FloatDType) {
+function inputs(shape: number[], dim: number, dtype: FloatDType): Inputs & { rows: number[] } {
   const d = dim < 0 ? dim + shape.length : dim;
   const sd = numbers(numel(shape), 51);
   const td = numbers(numel(shape), 52);
@@ -185,10 +178,10 @@ describe.each(CONFIGS)('an all-true mask equals no mask ($name)', (config) => {
     cases.map((c, i) => [`[${c.shape}] dim ${c.dim}, ${c.reduction}, ${c.dtype}`, c, i] as const),
   )('%s', (_, { shape, dim, reduction, dtype }, i) =>
     withConfig(config, () => {
-      const { s, t, ls, lt, rows } = inputs(shape, dim, dtype);
-      const mask = allTrue(rows, i % 3);
-      const bare = outputs(s, t, ls, lt, dim, reduction, undefined);
-      const masked = outputs(s, t, ls, lt, dim, reduction, mask);
+      const x = inputs(shape, dim, dtype);
+      const mask = allTrue(x.rows, i % 3);
+      const bare = outputs(x, dim, reduction, undefined);
+      const masked = outputs(x, dim, reduction, mask);
       for (const name of Object.keys(bare)) {
         // bit for bit: a kept row is computed the same way either way
         expect(masked[name], `${name}: all-true mask ${JSON.stringify(mask)}`).toEqual(bare[name]);
@@ -202,9 +195,9 @@ describe('an all-true mask equals no mask in kldiv/tfjs', () => {
   test.each(cases.map((c, i) => [`[${c.shape}] dim ${c.dim}, ${c.reduction}`, c, i] as const))(
     '%s',
     (_, { shape, dim, reduction }, i) => {
-      const { s, t, ls, lt, rows } = inputs(shape, dim, 'float32');
-      const bare = tfOutputs(s, t, ls, lt, dim, reduction, undefined);
-      const masked = tfOutputs(s, t, ls, lt, dim, reduction, allTrue(rows, i % 3));
+      const x = inputs(shape, dim, 'float32');
+      const bare = tfOutputs(x, dim, reduction, undefined);
+      const masked = tfOutputs(x, dim, reduction, allTrue(x.rows, i % 3));
       for (const name of Object.keys(bare)) expect(masked[name], name).toEqual(bare[name]);
     },
   );

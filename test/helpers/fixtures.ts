@@ -49,7 +49,8 @@ export function loadFixture<C>(pathOrName: string): FixtureFile<C> {
   return JSON.parse(readFileSync(path, 'utf8')) as FixtureFile<C>;
 }
 
-function decodeNumber(v: number | string): number {
+/** A fixture number: JSON numbers as they are, 'nan', 'inf', '-inf' and '-0' decoded. */
+export function decodeNumber(v: number | string): number {
   if (typeof v === 'number') return v;
   switch (v) {
     case 'nan':
@@ -110,7 +111,8 @@ export function specTensor(spec: TensorSpec): Tensor {
   return new Tensor(data, spec.shape, dtype);
 }
 
-function show(v: number): string {
+/** A number for a failure message, -0 shown as such. */
+export function show(v: number): string {
   return Object.is(v, -0) ? '-0' : String(v);
 }
 

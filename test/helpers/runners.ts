@@ -97,6 +97,19 @@ export function collectWarnings<T>(fn: () => T): {
   }
 }
 
+/** `fn`'s result with the warnings it emits dropped; undefined when it throws. */
+export const quiet = <T>(fn: () => T): T => collectWarnings(fn).result as T;
+
+/** What `fn` throws, or undefined when it returns. */
+export function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 const errorText = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 /** A `torch-kl-div.json` case: output, warnings, both gradients, repr, or the error. */

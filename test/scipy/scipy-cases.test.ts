@@ -1,14 +1,15 @@
 /**
  * kldiv/scipy against SciPy 1.10 beyond the shared fixtures: test/data/scipy-cases.json
- * (tools/gen-scipy-cases.py) holds SciPy's own test cases (test_entropy.py, test_distance.py
- * jensenshannon, test_basic.py rel_entr / kl_div), the issue-15 repros and seeded randomised
- * broadcasting cases, each with SciPy's result (or its error) and a tolerance derived from the
- * conditioning of the sum (see the generator's header).
+ * (tools/differential/gen-scipy-cases.py) holds SciPy's own test cases (test_entropy.py,
+ * test_distance.py jensenshannon, test_basic.py rel_entr / kl_div), the issue-15 repros and
+ * seeded randomised broadcasting cases, each with SciPy's result (or its error) and a tolerance
+ * derived from the conditioning of the sum (see the generator's header).
  */
 import { describe, expect, test } from 'vitest';
 import { entropy, jensenShannon, klDiv, relEntr } from '../../src/scipy/index.js';
 import data from '../data/scipy-cases.json' with { type: 'json' };
 import { compareTensor, specTensor, type TensorSpec, type Tolerance } from '../helpers/fixtures.js';
+import { thrownBy } from '../helpers/runners.js';
 
 interface Case {
   name: string;
@@ -50,12 +51,7 @@ describe('scipy-cases.json (SciPy 1.10.1)', () => {
   test.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const where = `${c.name} (${c.source}), options ${JSON.stringify(c.options ?? {})}`;
     if (c.error) {
-      let thrown: unknown;
-      try {
-        run(c);
-      } catch (e) {
-        thrown = e;
-      }
+      const thrown = thrownBy(() => run(c));
       expect(thrown, `${where}: SciPy raised ${c.error.type}: ${c.error.message}`).toBeDefined();
       expect((thrown as { code?: string }).code, `${where}: ${String(thrown)}`).toBe(
         CODE_OF[c.error.type],

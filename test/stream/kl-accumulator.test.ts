@@ -16,22 +16,8 @@ import {
   tensor,
 } from '../../src/index.js';
 import { CONFIGS, withConfig } from '../helpers/backends.js';
-import { collectWarnings } from '../helpers/runners.js';
-
-const quiet = <T>(f: () => T): T => collectWarnings(f).result as T;
-
-/** Deterministic pseudo-random numbers in [-scale, scale) (mulberry32). */
-function numbers(n: number, seed: number, scale = 3): Float64Array {
-  let a = seed >>> 0;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5) * 2 * scale;
-  }
-  return out;
-}
+import { numbers } from '../helpers/random.js';
+import { quiet, thrownBy } from '../helpers/runners.js';
 
 /** Rows [a, b) along dim 0 of a tensor, as a tensor of the same dtype. */
 function rowsOf(t: Tensor, a: number, b: number): Tensor {
@@ -403,106 +389,58 @@ describe('malformed states are E_INVALID_STATE errors naming merge, the field an
     argument: string,
     received: unknown,
   ];
+  /**
+   * A row merging a good state (of LogitsKLAccumulator when `logits`) with `field` set to
+   * `value` (undefined: removed) and the fields in `also` set likewise; the error names
+   * `other.field` and `value`.
+   */
+  const setting = (
+    label: string,
+    field: string,
+    value: unknown,
+    { logits = false, also = {} }: { logits?: boolean; also?: Record<string, unknown> } = {},
+  ): Row => [
+    label,
+    logits,
+    () => edit(logits ? goodLogits() : good(), { ...also, [field]: value }),
+    `other.${field}`,
+    value,
+  ];
   const rows: Row[] = [
     ['null', false, () => null, 'other', null],
     ['a number', false, () => 42, 'other', 42],
     ['an array', false, () => [], 'other', []],
-    [
-      'no version (an older format)',
-      false,
-      () => edit(good(), { version: undefined }),
-      'other.version',
-      undefined,
-    ],
-    ['version 2', false, () => edit(good(), { version: 2 }), 'other.version', 2],
-    ["version '1'", false, () => edit(good(), { version: '1' }), 'other.version', '1'],
+    setting('no version (an older format)', 'version', undefined),
+    setting('version 2', 'version', 2),
+    setting("version '1'", 'version', '1'),
     ['a logits state into KLAccumulator', false, goodLogits, 'other.kind', 'klDivWithLogits'],
     ['a klDiv state into LogitsKLAccumulator', true, good, 'other.kind', 'klDiv'],
-    ['an unknown kind', false, () => edit(good(), { kind: 'jsd' }), 'other.kind', 'jsd'],
-    [
-      'another temperature',
-      true,
-      () => edit(goodLogits(), { temperature: 1 }),
-      'other.temperature',
-      1,
-    ],
-    [
-      'no temperature',
-      true,
-      () => edit(goodLogits(), { temperature: undefined }),
-      'other.temperature',
-      undefined,
-    ],
-    [
-      'sum null (JSON of a bare Infinity)',
-      false,
-      () => edit(good(), { sum: null }),
-      'other.sum',
-      null,
-    ],
-    ["sum 'Infinity'", false, () => edit(good(), { sum: 'Infinity' }), 'other.sum', 'Infinity'],
-    ['no sum', false, () => edit(good(), { sum: undefined }), 'other.sum', undefined],
-    [
-      'compensation NaN',
-      false,
-      () => edit(good(), { compensation: Number.NaN }),
-      'other.compensation',
-      Number.NaN,
-    ],
-    [
-      'no compensation',
-      false,
-      () => edit(good(), { compensation: undefined }),
-      'other.compensation',
-      undefined,
-    ],
-    [
-      'compensation with a non-finite sum',
-      false,
-      () => edit(good(), { sum: 'inf', compensation: 1e-17 }),
-      'other.compensation',
-      1e-17,
-    ],
-    ['elements -1', false, () => edit(good(), { elements: -1 }), 'other.elements', -1],
-    ['elements 1.5', false, () => edit(good(), { elements: 1.5 }), 'other.elements', 1.5],
-    ["elements '2'", false, () => edit(good(), { elements: '2' }), 'other.elements', '2'],
-    ['elements null', false, () => edit(good(), { elements: null }), 'other.elements', null],
-    [
-      'no batch (the old rows field)',
-      false,
-      () => edit(good(), { batch: undefined, rows: 1 }),
-      'other.batch',
-      undefined,
-    ],
-    [
-      'batch Infinity',
-      false,
-      () => edit(good(), { batch: Number.POSITIVE_INFINITY }),
-      'other.batch',
-      Number.POSITIVE_INFINITY,
-    ],
-    [
-      'rows missing (logits)',
-      true,
-      () => edit(goodLogits(), { rows: undefined }),
-      'other.rows',
-      undefined,
-    ],
-    ['rows -2 (logits)', true, () => edit(goodLogits(), { rows: -2 }), 'other.rows', -2],
-    ['chunks 2 ** 53', false, () => edit(good(), { chunks: 2 ** 53 }), 'other.chunks', 2 ** 53],
-    ['chunks 0 with elements', false, () => edit(good(), { chunks: 0 }), 'other.chunks', 0],
+    setting('an unknown kind', 'kind', 'jsd'),
+    setting('another temperature', 'temperature', 1, { logits: true }),
+    setting('no temperature', 'temperature', undefined, { logits: true }),
+    setting('sum null (JSON of a bare Infinity)', 'sum', null),
+    setting("sum 'Infinity'", 'sum', 'Infinity'),
+    setting('no sum', 'sum', undefined),
+    setting('compensation NaN', 'compensation', Number.NaN),
+    setting('no compensation', 'compensation', undefined),
+    setting('compensation with a non-finite sum', 'compensation', 1e-17, { also: { sum: 'inf' } }),
+    setting('elements -1', 'elements', -1),
+    setting('elements 1.5', 'elements', 1.5),
+    setting("elements '2'", 'elements', '2'),
+    setting('elements null', 'elements', null),
+    setting('no batch (the old rows field)', 'batch', undefined, { also: { rows: 1 } }),
+    setting('batch Infinity', 'batch', Number.POSITIVE_INFINITY),
+    setting('rows missing (logits)', 'rows', undefined, { logits: true }),
+    setting('rows -2 (logits)', 'rows', -2, { logits: true }),
+    setting('chunks 2 ** 53', 'chunks', 2 ** 53),
+    setting('chunks 0 with elements', 'chunks', 0),
   ];
   test.each(rows)('%s', (_, logits, state, argument, received) => {
     const acc = logits
       ? new LogitsKLAccumulator({ temperature: 2 }).add([[0, 1]], [[1, 0]])
       : new KLAccumulator().add([[-1, -2]], [[0.5, 0.5]]);
     const before = acc.state();
-    let error: unknown;
-    try {
-      acc.merge(state() as never);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(() => acc.merge(state() as never));
     expect(error).toMatchObject({
       name: 'ArgumentError',
       code: 'E_INVALID_STATE',

@@ -57,7 +57,7 @@ test('console.log in Node prints the repr', async () => {
 
 describe('setPrintOptions follows torch.set_printoptions call by call', () => {
   // test/data/print-options.json: reprs PyTorch 1.13 printed after each sequence of
-  // torch.set_printoptions calls (tools/gen-print-options.py).
+  // torch.set_printoptions calls (tools/differential/gen-print-options.py).
   type Call = Parameters<typeof setPrintOptions>[0];
   type SeqCase = {
     name: string;

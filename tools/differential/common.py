@@ -1,21 +1,25 @@
-"""Shared pieces of the differential generators: tensor encoding (test/fixtures/README.md),
-seeded random shapes and values, and the rounding-error bounds the tolerances are built from.
+"""Shared pieces of the generators in tools/differential: tensor encoding
+(test/fixtures/README.md), writing the JSON, seeded random shapes and values, TRL's JSD, and
+the rounding-error bounds the tolerances are built from.
 
 Nothing here decides an expected value: those come from PyTorch 1.13 (Debian python3-torch)
-in the generators. This module only encodes them and bounds the rounding of both sides.
+and SciPy 1.10 in the generators. This module only encodes them and bounds the rounding of
+both sides.
 """
 
 import base64
 import json
 import math
+import os
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 # Half an ulp of 1 in each dtype (unit roundoff) and the smallest subnormal (one quantum).
 EPS = {torch.float32: 2.0**-24, torch.float64: 2.0**-53}
 QUANTUM = {torch.float32: 2.0**-149, torch.float64: 2.0**-1074}
-NAME = {torch.float32: 'float32', torch.float64: 'float64', torch.int64: 'int64'}
+NAME = {torch.float32: 'float32', torch.float64: 'float64', torch.int64: 'int64', torch.int32: 'int32'}
 DTYPE = {'float32': torch.float32, 'float64': torch.float64}
 
 # K: rounding errors per operation chain. PyTorch's float32 kernels (log/exp about 1 ulp, each
@@ -25,6 +29,11 @@ DTYPE = {'float32': torch.float32, 'float64': torch.float64}
 K = 8
 # Inline base64 above this many elements (README: "large tensors carry base64").
 BASE64_ABOVE = 64
+# Significant digits that round-trip every float32 (shorter JSON than the float64 repr).
+FLOAT32_DIGITS = 9
+# The repository's test/data, where every generator writes.
+DATA = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..',
+                                     'test', 'data'))
 
 
 def cascade_levels(n):
@@ -36,28 +45,37 @@ def cascade_levels(n):
     return min(n - 1, 15 * math.ceil(math.log(n, 16)) + 1)
 
 
-def encode_number(v):
+def encode_number(v, digits=None, signed_zero=True):
+    """A number as fixture JSON: NaN and the infinities as 'nan', 'inf', '-inf' (JSON has none),
+    -0 as '-0' unless signed_zero is False (then the JSON number -0.0), and rounded to `digits`
+    significant digits when given (FLOAT32_DIGITS for float32 values)."""
     v = float(v)
     if math.isnan(v):
         return 'nan'
     if math.isinf(v):
         return 'inf' if v > 0 else '-inf'
-    if v == 0 and math.copysign(1.0, v) < 0:
+    if signed_zero and v == 0 and math.copysign(1.0, v) < 0:
         return '-0'
+    if digits is not None:
+        v = float(f'{v:.{digits}g}')
     return v
 
 
-def spec(t, name=None):
-    """A torch tensor as a fixture tensor spec."""
-    t = t.detach()
+def spec(t, name=None, base64_above=BASE64_ABOVE, float32_digits=None):
+    """A torch tensor (or numpy array) as a fixture tensor spec: base64 above `base64_above`
+    elements (None: never), float32 data rounded to `float32_digits` significant digits."""
+    if isinstance(t, np.ndarray):
+        t = torch.from_numpy(t.copy())  # C order; ascontiguousarray would make 0-d arrays 1-d
+    t = torch.as_tensor(t).detach()
     dtype = NAME[t.dtype] if name is None else name
     out = {'dtype': dtype, 'shape': list(t.shape)}
     flat = t.reshape(-1)
-    if flat.numel() > BASE64_ABOVE and dtype != 'int64':
+    if base64_above is not None and flat.numel() > base64_above and dtype != 'int64':
         arr = flat.numpy().astype('<f4' if dtype == 'float32' else '<f8')
         out['base64'] = base64.b64encode(arr.tobytes()).decode('ascii')
     else:
-        out['data'] = [encode_number(v) for v in flat.tolist()]
+        digits = float32_digits if dtype == 'float32' else None
+        out['data'] = [encode_number(v, digits) for v in flat.tolist()]
     return out
 
 
@@ -91,10 +109,38 @@ def fsum(a):
     return float(np.sum(a[np.isfinite(a)]))
 
 
-def dump(path, meta, cases):
+def write_json(path, obj, indent=None, separators=(',', ':')):
+    """Writes obj and a newline to path (under DATA when relative), json.dump's indent and
+    separators (None: its defaults); non-finite numbers must be encoded already. Returns the
+    path written."""
+    path = os.path.join(DATA, path)
     with open(path, 'w') as f:
-        json.dump({'meta': meta, 'cases': cases}, f, separators=(',', ':'), allow_nan=False)
+        json.dump(obj, f, indent=indent, separators=separators, allow_nan=False)
         f.write('\n')
+    return path
+
+
+def dump(path, meta, cases):
+    return write_json(path, {'meta': meta, 'cases': cases})
+
+
+def trl_jsd(student_log_probs, teacher_log_probs, beta, log1p=False):
+    """TRL's GKDTrainer.generalized_jsd_loss (trl/trainer/gkd_trainer.py) on log-probabilities,
+    reduction 'none', restated: beta 0 is KL(teacher || student), beta 1 KL(student || teacher),
+    else beta KL(teacher || M) + (1 - beta) KL(student || M) with the mixture
+    log M = logsumexp([S + log(1 - beta), T + log(beta)]) (beta a tensor of S's dtype).
+    log1p: log(1 - beta) as log1p(-beta) (gen-core.py's sets were generated so)."""
+    if beta == 0:
+        return F.kl_div(student_log_probs, teacher_log_probs, reduction='none', log_target=True)
+    if beta == 1:
+        return F.kl_div(teacher_log_probs, student_log_probs, reduction='none', log_target=True)
+    b = torch.tensor(beta, dtype=student_log_probs.dtype)
+    log_rest = torch.log1p(-b) if log1p else torch.log(1 - b)
+    mixture = torch.logsumexp(torch.stack([student_log_probs + log_rest,
+                                           teacher_log_probs + torch.log(b)]), dim=0)
+    kl_teacher = F.kl_div(mixture, teacher_log_probs, reduction='none', log_target=True)
+    kl_student = F.kl_div(mixture, student_log_probs, reduction='none', log_target=True)
+    return b * kl_teacher + (1 - b) * kl_student
 
 
 class Rng:
@@ -139,13 +185,16 @@ def _norm(w):
     return w / w.sum()
 
 
-def broadcast_partner(rng, shape):
-    """A shape that broadcasts with `shape`: leading dims dropped, some dims set to 1."""
+def broadcast_partner(rng, shape, lead_prob=0.0):
+    """A shape that broadcasts with `shape`: leading dims dropped, some dims set to 1, and with
+    probability lead_prob one extra leading dim of size 1 to 3."""
     drop = rng.int(0, len(shape))
     out = list(shape[drop:])
     for i in range(len(out)):
         if rng.bool(0.3):
             out[i] = 1
+    if lead_prob and rng.bool(lead_prob):
+        out = [rng.int(1, 3)] + out
     return out
 
 

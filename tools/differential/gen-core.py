@@ -76,7 +76,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (  # noqa: E402
     EPS, K, NAME, QUANTUM, SPECIALS_LOG, SPECIALS_PROB, Rng, as_tensor, broadcast_partner,
-    cascade_levels, dump, fsum, random_shape, spec, sprinkle, tol_spec,
+    cascade_levels, dump, fsum, random_shape, spec, sprinkle, tol_spec, trl_jsd,
 )
 
 torch.set_num_threads(1)
@@ -690,19 +690,6 @@ def reduce_loss(loss, red, s, keep, dim, jsd=False):
     return total / divisor_of(red, list(s.shape), keep, dim, jsd)
 
 
-def trl_jsd(S, Tl, beta):
-    """TRL's generalized_jsd_loss on log-probabilities, reduction 'none'."""
-    if beta == 0:
-        return F.kl_div(S, Tl, reduction='none', log_target=True)
-    if beta == 1:
-        return F.kl_div(Tl, S, reduction='none', log_target=True)
-    b = torch.tensor(beta, dtype=S.dtype)
-    mix = torch.logsumexp(torch.stack([S + torch.log1p(-b), Tl + torch.log(b)]), dim=0)
-    kl_t = F.kl_div(mix, Tl, reduction='none', log_target=True)
-    kl_s = F.kl_div(mix, S, reduction='none', log_target=True)
-    return b * kl_t + (1 - b) * kl_s
-
-
 def torch_jsd(s, t, beta, T, dim, red, keep, g):
     sr = s.clone().requires_grad_(True)
     d = dim if s.dim() else 0
@@ -710,7 +697,7 @@ def torch_jsd(s, t, beta, T, dim, red, keep, g):
         S, Tl = sr, t
     else:
         S, Tl = F.log_softmax(sr / T, d), F.log_softmax(t / T, d)
-    loss = trl_jsd(S, Tl, beta)
+    loss = trl_jsd(S, Tl, beta, log1p=True)
     if keep is not None:
         km = torch.from_numpy(np.broadcast_to(keep, loss.shape).copy())
         loss = torch.where(km, loss, torch.zeros((), dtype=loss.dtype))
@@ -1157,49 +1144,38 @@ def repr_concrete():
     return cases
 
 
+def draw_cases(cases, make, total, k=0):
+    """Appends make(k) for k = k, k + 1, ... to `cases` until it holds `total` cases (make
+    returns None for a draw excluded by construction); returns the next k."""
+    while len(cases) < total:
+        c = make(k)
+        k += 1
+        if c is not None:
+            cases.append(c)
+    return k
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     rng = Rng(20240515)
     kl = kl_div_concrete()
-    k = 0
-    while len(kl) < 1150:
-        c = kl_div_case(rng, k)
-        k += 1
-        if c is not None:
-            kl.append(c)
+    draw_cases(kl, lambda k: kl_div_case(rng, k), 1150)
     dump(os.path.join(OUT, 'core-kl-div.json'), META, kl)
 
     lg = logits_concrete()
     k = 0
     for fn, count in (('klDivWithLogits', 330), ('jsDivergence', 160), ('jsDivergenceWithLogits', 160)):
-        made = 0
-        while made < count:
-            c = logits_case(rng, k, fn)
-            k += 1
-            if c is not None:
-                lg.append(c)
-                made += 1
+        k = draw_cases(lg, lambda i, fn=fn: logits_case(rng, i, fn), len(lg) + count, k)
     dump(os.path.join(OUT, 'core-logits.json'), META, lg)
 
     est = []
-    k = 0
-    while len(est) < 150:
-        c = kl_estimate_case(rng, k)
-        k += 1
-        if c is not None:
-            est.append(c)
+    draw_cases(est, lambda k: kl_estimate_case(rng, k), 150)
     dump(os.path.join(OUT, 'core-kl-estimate.json'), META, est)
 
     acc = []
     k = 0
     for kind, count in (('KLAccumulator', 90), ('LogitsKLAccumulator', 90)):
-        made = 0
-        while made < count:
-            c = accumulator_case(rng, k, kind)
-            k += 1
-            if c is not None:
-                acc.append(c)
-                made += 1
+        k = draw_cases(acc, lambda i, kind=kind: accumulator_case(rng, i, kind), len(acc) + count, k)
     dump(os.path.join(OUT, 'core-accumulator.json'), META, acc)
 
     rp = repr_concrete()

@@ -1,8 +1,8 @@
 """Reference values for type promotion and mixed-precision rounding of every two-tensor
 function (test/data/promotion.json; issue 15, root causes 1 and 2).
 
-Run with /usr/bin/python3 (PyTorch 1.13):
-    python3 tools/gen-promotion.py > test/data/promotion.json
+Run from the repository root (Debian python3-torch 1.13); it writes test/data/promotion.json:
+    /usr/bin/python3 tools/differential/gen-promotion.py
 
 Deterministic: inputs come from numpy RandomState(1515). Sections:
 
@@ -37,44 +37,33 @@ where PyTorch's float32 log or exp of the target is the correctly rounded one (g
 SLEEF's expf are not always): there kldiv must give PyTorch's bits, and `exactGradInput` the
 same for the input gradient when it sums nothing (one float64 product per element).
 
-Numbers are JSON numbers except non-finite ones and -0, written as "nan", "inf", "-inf", "-0".
+Numbers are JSON numbers except non-finite ones and -0, written as "nan", "inf", "-inf", "-0"
+(common.py's encoding); float32 values with 9 significant digits, never base64.
 """
-import json
 import math
+import os
 import sys
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import FLOAT32_DIGITS, NAME, encode_number, trl_jsd, write_json  # noqa: E402
+from common import spec as common_spec  # noqa: E402
+
 rng = np.random.RandomState(1515)
-DT = {"float32": torch.float32, "float64": torch.float64, "int32": torch.int32}
-NAME = {v: k for k, v in DT.items()}
-
-
-def enc(v):
-    v = float(v)
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    if v == 0 and math.copysign(1, v) < 0:
-        return "-0"
-    return v
+DT = {NAME[d]: d for d in (torch.float32, torch.float64, torch.int32)}
 
 
 def spec(t):
-    t = t.detach()
-    vals = t.reshape(-1).tolist()
-    if t.dtype == torch.float32:
-        vals = [float(f"{v:.9g}") if math.isfinite(v) else v for v in vals]
-    return {"dtype": NAME[t.dtype], "shape": list(t.shape), "data": [enc(v) for v in vals]}
+    return common_spec(t, base64_above=None, float32_digits=FLOAT32_DIGITS)
 
 
 def with_scale(t, scale):
     s = spec(t)
     # magnitudes only: 3 significant digits, rounded up
-    s["scale"] = [enc(float(f"{v * 1.001:.3g}")) for v in scale.detach().reshape(-1).tolist()]
+    s["scale"] = [encode_number(v * 1.001, digits=3) for v in scale.detach().reshape(-1).tolist()]
     return s
 
 
@@ -219,19 +208,6 @@ def logit_mag(x, T, dim):
     return z.abs() + (z - F.log_softmax(z, dim)).abs()
 
 
-def gkd_jsd(s_lp, t_lp, beta):
-    """TRL's generalized_jsd_loss (reduction 'none'), on log-probabilities."""
-    if beta == 0:
-        return F.kl_div(s_lp, t_lp, reduction="none", log_target=True)
-    if beta == 1:
-        return F.kl_div(t_lp, s_lp, reduction="none", log_target=True)
-    beta_t = torch.tensor(beta, dtype=s_lp.dtype)
-    mix = torch.logsumexp(torch.stack([s_lp + torch.log(1 - beta_t), t_lp + torch.log(beta_t)]), dim=0)
-    kl_t = F.kl_div(mix, t_lp, reduction="none", log_target=True)
-    kl_s = F.kl_div(mix, s_lp, reduction="none", log_target=True)
-    return beta_t * kl_t + (1 - beta_t) * kl_s
-
-
 def other_cases():
     layouts = [([3, 5], -1), ([4, 3], 0), ([2, 9], -1), ([], -1)]
     combos = [("float32", "float64"), ("float64", "float32"), ("float32", "float32"), ("float64", "float64")]
@@ -272,7 +248,7 @@ def other_cases():
                     ar = a.clone().requires_grad_(True)
                     la = F.log_softmax(ar / T, dim) if logits else ar
                     lb = F.log_softmax(b / T, dim) if logits else b
-                    jsd = gkd_jsd(la, lb, beta)
+                    jsd = trl_jsd(la, lb, beta)
                     loss = jsd if reduction == "none" else jsd.sum()
                     la64 = F.log_softmax(a.double() / T, dim) if logits else a.double()
                     lb64 = F.log_softmax(b.double() / T, dim) if logits else b.double()
@@ -324,7 +300,7 @@ def other_cases():
 def main():
     data = {
         "meta": {
-            "generator": "tools/gen-promotion.py",
+            "generator": "tools/differential/gen-promotion.py",
             "torch": torch.__version__,
             "seed": 1515,
         },
@@ -332,8 +308,8 @@ def main():
         "klDiv": kl_cases(),
         "others": other_cases(),
     }
-    json.dump(data, sys.stdout, separators=(",", ":"))
-    sys.stdout.write("\n")
+    out = write_json("promotion.json", data)
+    print(f"wrote {len(data['klDiv'])} klDiv and {len(data['others'])} other cases to {os.path.relpath(out)}")
 
 
 if __name__ == "__main__":

@@ -2,14 +2,18 @@
 """Writes test/data/print-options.json: reprs PyTorch 1.13 prints after sequences of
 torch.set_printoptions calls (sci_mode reset, profiles, None meaning "unchanged").
 
-Run: /usr/bin/python3 tools/gen-print-options.py  (Debian python3-torch 1.13; deterministic, no RNG).
+Run from the repository root: /usr/bin/python3 tools/differential/gen-print-options.py
+(Debian python3-torch 1.13; deterministic, no RNG).
 Each case: `calls` (kldiv option names, camelCase), `tensor` (values, dtype), `repr`.
 """
-import json
 import math
 import os
+import sys
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import encode_number, write_json  # noqa: E402
 
 CAMEL = {"sci_mode": "sciMode"}
 
@@ -41,12 +45,10 @@ SEQUENCES = [
 
 
 def enc(v):
-    """JSON has no inf / nan, and JSON imports lose -0: those travel as strings."""
+    """Nested lists of values: floats in common.py's encoding, integers as they are."""
     if isinstance(v, list):
         return [enc(x) for x in v]
-    if isinstance(v, float) and (not math.isfinite(v) or (v == 0 and math.copysign(1, v) < 0)):
-        return "-0" if v == 0 else str(v)
-    return v
+    return encode_number(v) if isinstance(v, float) else v
 
 
 def main():
@@ -64,11 +66,10 @@ def main():
             "repr": repr(t),
         })
     torch.set_printoptions(profile="default")
-    out = os.path.join(os.path.dirname(__file__), "..", "test", "data", "print-options.json")
-    with open(out, "w") as f:
-        json.dump({"generator": "tools/gen-print-options.py", "torch": torch.__version__, "cases": cases}, f, indent=1)
-        f.write("\n")
-    print(f"wrote {len(cases)} cases to {os.path.normpath(out)}")
+    out = write_json("print-options.json", {"generator": "tools/differential/gen-print-options.py",
+                                            "torch": torch.__version__, "cases": cases},
+                     indent=1, separators=None)
+    print(f"wrote {len(cases)} cases to {os.path.relpath(out)}")
 
 
 if __name__ == "__main__":

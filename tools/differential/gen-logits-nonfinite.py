@@ -1,8 +1,8 @@
 """Reference values for the from-logits losses on rows with non-finite logits
 (test/data/logits-nonfinite.json; issue 15, root cause 4).
 
-Run with /usr/bin/python3 (PyTorch 1.13):
-    python3 tools/gen-logits-nonfinite.py > test/data/logits-nonfinite.json
+Run from the repository root (Debian python3-torch 1.13); it writes test/data/logits-nonfinite.json:
+    /usr/bin/python3 tools/differential/gen-logits-nonfinite.py
 
 Every case is a pair of student/teacher logits (float32 or float64) of a small shape, with a
 class dimension `dim` (last, first, middle, negative; 1-D and 0-d too), a temperature T, and one
@@ -25,15 +25,19 @@ dtype, with gradients from autograd:
   taken as the log-probabilities themselves (jsDivergence): forward and student gradients as
   for jsd.
 
-Numbers are JSON numbers except non-finite ones, written as the strings "nan", "inf", "-inf".
-float32 values are written with 9 significant digits (they round-trip to the same float32).
+Numbers are JSON numbers except non-finite ones, written as the strings "nan", "inf", "-inf"
+(common.py's encoding; -0 stays the JSON number -0.0 here). float32 values are written with 9
+significant digits (they round-trip to the same float32).
 """
-import json
+import os
 import sys
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import FLOAT32_DIGITS, encode_number, trl_jsd, write_json  # noqa: E402
 
 rng = np.random.RandomState(15)
 
@@ -118,16 +122,7 @@ def apply_pattern(x, dim, rows, values, mirror=False):
 
 
 def enc(v, dtype):
-    v = float(v)
-    if v != v:
-        return 'nan'
-    if v == INF:
-        return 'inf'
-    if v == -INF:
-        return '-inf'
-    if dtype == 'float32':
-        return float('%.9g' % v)
-    return v
+    return encode_number(v, FLOAT32_DIGITS if dtype == 'float32' else None, signed_zero=False)
 
 
 def enc_list(a, dtype):
@@ -147,20 +142,7 @@ def jsd_unfused(s, t, T, dim, beta, reduction):
 
 def jsd_log_probs(student_log_probs, teacher_log_probs, beta, reduction):
     # the rest of TRL's generalized_jsd_loss, on log-probabilities
-    if beta == 0:
-        jsd = F.kl_div(student_log_probs, teacher_log_probs, reduction='none', log_target=True)
-    elif beta == 1:
-        jsd = F.kl_div(teacher_log_probs, student_log_probs, reduction='none', log_target=True)
-    else:
-        beta_t = torch.tensor(beta, dtype=student_log_probs.dtype)
-        mixture = torch.logsumexp(
-            torch.stack([student_log_probs + torch.log(1 - beta_t),
-                         teacher_log_probs + torch.log(beta_t)]),
-            dim=0,
-        )
-        kl_teacher = F.kl_div(mixture, teacher_log_probs, reduction='none', log_target=True)
-        kl_student = F.kl_div(mixture, student_log_probs, reduction='none', log_target=True)
-        jsd = beta_t * kl_teacher + (1 - beta_t) * kl_student
+    jsd = trl_jsd(student_log_probs, teacher_log_probs, beta)
     if reduction == 'sum':
         return jsd.sum()
     return jsd
@@ -260,12 +242,12 @@ def main():
                         'gradNone': enc_list(ps_none.numpy(), dtype_name),
                     }
                     cases.append(case)
-    json.dump({
-        'generator': 'tools/gen-logits-nonfinite.py',
+    out = write_json('logits-nonfinite.json', {
+        'generator': 'tools/differential/gen-logits-nonfinite.py',
         'torch': torch.__version__,
         'cases': cases,
-    }, sys.stdout, separators=(',', ':'))
-    sys.stdout.write('\n')
+    })
+    print(f'wrote {len(cases)} cases to {os.path.relpath(out)}')
 
 
 if __name__ == '__main__':

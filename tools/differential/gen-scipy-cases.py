@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes test/data/scipy-cases.json: kldiv/scipy's four functions against SciPy 1.10.
 
-Run: /usr/bin/python3 tools/gen-scipy-cases.py   (Debian python3-scipy 1.10.1, numpy 1.24; seeded)
+Run from the repository root: /usr/bin/python3 tools/differential/gen-scipy-cases.py
+(Debian python3-scipy 1.10.1, numpy 1.24; seeded).
 
 Cases
 - SciPy's own concrete cases: stats/tests/test_entropy.py (TestEntropy), spatial/tests/
@@ -21,9 +22,9 @@ derived from the sum's conditioning: atol = 4 (n + 2) eps (sum|terms| + sum|p|) 
 where n is the reduced length; for jensenshannon that bound d on the divergence becomes
 sqrt((js + d) / 2) - sqrt(js / 2) on the distance.
 """
-import json
 import math
 import os
+import sys
 import warnings
 
 import numpy as np
@@ -31,25 +32,17 @@ import scipy
 from scipy import special, stats
 from scipy.spatial import distance
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import Rng, broadcast_partner, dump  # noqa: E402
+from common import spec as common_spec  # noqa: E402
+
 SEED = 20261202
 EPS = np.finfo(np.float64).eps
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def enc(v):
-    v = float(v)
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    if v == 0 and math.copysign(1, v) < 0:
-        return "-0"
-    return v
 
 
 def spec(a):
-    a = np.asarray(a, dtype=np.float64)
-    return {"dtype": "float64", "shape": list(a.shape), "data": [enc(v) for v in a.reshape(-1)]}
+    """float64 data, never base64."""
+    return common_spec(np.asarray(a, dtype=np.float64), base64_above=None)
 
 
 def reduced_len(shape, axis):
@@ -162,7 +155,7 @@ def scipy_own():
     add("test_entropy_raises_value_error", "entropy", [pk, [[0.1, 0.2], [0.6, 0.3]]], None, te)
     add("test_base_entropy_with_axis_0", "entropy", [pk, None], {"axis": 0}, te)
     add("test_entropy_transposed", "entropy", [np.array(pk).T, np.array(qk2).T], None, te)
-    rng = np.random.default_rng(SEED)
+    rng = Rng(SEED)
     x = rng.random(3)
     y = rng.random((2, 1))
     add("test_entropy_broadcasting", "entropy", [x, y], {"axis": -1}, te)
@@ -205,69 +198,59 @@ SPECIALS = [0.0, -0.5, np.nan, np.inf, 1e-300, 1e300]
 
 
 def rand_shape(rng, rank, allow_zero):
+    """Dims of 0 (when allowed, 5%), 1 (25-30%) or 2 to 5."""
     dims = []
     for _ in range(rank):
         r = rng.random()
-        dims.append(0 if (allow_zero and r < 0.05) else 1 if r < 0.3 else int(rng.integers(2, 6)))
-    return tuple(dims)
-
-
-def broadcast_partner(rng, shape):
-    """A shape that broadcasts with `shape` (fewer dims, size-1 dims, or extra leading dims)."""
-    s = list(shape)
-    drop = int(rng.integers(0, len(s) + 1)) if s else 0
-    s = s[drop:]
-    s = [1 if rng.random() < 0.3 else d for d in s]
-    if rng.random() < 0.3:
-        s = [int(rng.integers(1, 4))] + s
-    return tuple(s)
+        dims.append(0 if (allow_zero and r < 0.05) else 1 if r < 0.3 else rng.int(2, 5))
+    return dims
 
 
 def rand_values(rng, shape, special_rate):
     a = np.asarray(rng.random(shape) * rng.choice([1.0, 10.0, 1e-3]))
     if special_rate and a.size:
         mask = rng.random(shape) < special_rate
-        a[mask] = rng.choice(SPECIALS, size=int(mask.sum()))
+        a[mask] = rng.g.choice(SPECIALS, size=int(mask.sum()))
     return a
 
 
 def randomised(n):
-    rng = np.random.default_rng(SEED + 1)
+    rng = Rng(SEED + 1)
     bases = [None, 2.0, 10.0, 0.5, math.e]
     for i in range(n):
         fn = ["entropy", "jensenShannon", "relEntr", "scipyKlDiv"][i % 4]
-        rank = int(rng.integers(0, 5))
-        shape_a = rand_shape(rng, rank, allow_zero=rng.random() < 0.3)
-        shape_b = broadcast_partner(rng, shape_a)
-        if rng.random() < 0.5:
+        rank = rng.int(0, 4)
+        shape_a = rand_shape(rng, rank, allow_zero=rng.bool(0.3))
+        shape_b = broadcast_partner(rng, shape_a, lead_prob=0.3)
+        if rng.bool(0.5):
             shape_a, shape_b = shape_b, shape_a
-        special_rate = 0.15 if rng.random() < 0.3 else 0.0
+        special_rate = 0.15 if rng.bool(0.3) else 0.0
         a = rand_values(rng, shape_a, special_rate)
         b = rand_values(rng, shape_b, special_rate)
-        if rng.random() < 0.05:
-            b = rand_values(rng, rand_shape(rng, int(rng.integers(1, 4)), False), 0.0)  # may not broadcast
+        if rng.bool(0.05):
+            b = rand_values(rng, rand_shape(rng, rng.int(1, 3), False), 0.0)  # may not broadcast
         opts = {}
         if fn in ("entropy", "jensenShannon"):
             ndim = max(len(shape_a), len(shape_b), 1)
             r = rng.random()
-            opts["axis"] = None if r < 0.1 else int(rng.integers(-ndim, ndim))
-            base = bases[int(rng.integers(0, len(bases)))]
+            opts["axis"] = None if r < 0.1 else rng.int(-ndim, ndim - 1)
+            base = rng.choice(bases)
             if base is not None:
                 opts["base"] = base
-            if fn == "jensenShannon" and rng.random() < 0.4:
-                opts["keepdims"] = bool(rng.random() < 0.5)
-        args = [a, None if (fn == "entropy" and rng.random() < 0.25) else b]
+            if fn == "jensenShannon" and rng.bool(0.4):
+                opts["keepdims"] = rng.bool(0.5)
+        args = [a, None if (fn == "entropy" and rng.bool(0.25)) else b]
         add(f"random {i} {fn} {list(np.shape(a))} {list(np.shape(b))} {opts}", fn, args, opts, f"random seed {SEED + 1}")
 
 
 def long_axis(n):
     """Long reductions, where NumPy's pairwise summation and a running sum part ways."""
-    rng = np.random.default_rng(SEED + 2)
+    rng = Rng(SEED + 2)
     for i in range(n):
         fn = ["entropy", "jensenShannon"][i % 2]
-        length = int(rng.integers(8, 300))
-        rows = int(rng.integers(1, 4))
-        axis = int(rng.choice([-1, 1]))
+        length = rng.int(8, 299)
+        rows = rng.int(1, 3)
+        axis = rng.choice([-1, 1])
         a = rng.random((rows, length)) ** 3
         b = rng.random((rows, length)) ** 3
         add(f"long axis {i} {fn} [{rows}, {length}]", fn, [a, b], {"axis": axis}, f"random seed {SEED + 2}")
@@ -277,14 +260,11 @@ def main():
     scipy_own()
     randomised(600)
     long_axis(20)
-    out = os.path.join(HERE, "..", "test", "data", "scipy-cases.json")
-    meta = {"generator": "tools/gen-scipy-cases.py", "scipy": scipy.__version__, "numpy": np.__version__,
-            "seed": SEED}
-    with open(out, "w") as f:
-        json.dump({"meta": meta, "cases": cases}, f, separators=(",", ":"))
-        f.write("\n")
+    meta = {"generator": "tools/differential/gen-scipy-cases.py", "scipy": scipy.__version__,
+            "numpy": np.__version__, "seed": SEED}
+    out = dump("scipy-cases.json", meta, cases)
     errors = sum(1 for c in cases if "error" in c)
-    print(f"wrote {len(cases)} cases ({errors} SciPy errors) to {os.path.normpath(out)}")
+    print(f"wrote {len(cases)} cases ({errors} SciPy errors) to {os.path.relpath(out)}")
 
 
 if __name__ == "__main__":
