@@ -72,3 +72,15 @@ export function checkOptionKeys(options: object, known: readonly string[], fn: s
     );
   }
 }
+
+/**
+ * @internal True for an options object standing where an optional tensor may (`entropy(pk,
+ * { base: 2 })`, `sample({ rng })`): a plain object literal that is not tensor-like, i.e. has no
+ * `data` (an ndarray-style `{ data, shape }` literal is a tensor).
+ */
+export function isOptionsBag(value: unknown): value is object {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  if (ArrayBuffer.isView(value) || Object.hasOwn(value, 'data')) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

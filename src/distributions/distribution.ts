@@ -7,7 +7,7 @@
  */
 
 import { ArgumentError, describe, formatShape, ShapeError } from '../errors.js';
-import { checkOptionKeys, checkOptionsObject } from '../options.js';
+import { checkOptionKeys, checkOptionsObject, isOptionsBag } from '../options.js';
 import { dtypeOfArray, type FloatDType, isFloating, resultType } from '../tensor/dtype.js';
 import {
   broadcastShapes,
@@ -486,7 +486,7 @@ export abstract class Distribution {
   sample(sampleShape: readonly number[] | SampleOptions = [], options?: SampleOptions): Tensor {
     const fn = `${familyOf(this)}.sample`;
     // A plain object where the optional shape goes is the options: `sample({ rng })`.
-    if (options === undefined && isPlainObject(sampleShape)) {
+    if (options === undefined && isOptionsBag(sampleShape)) {
       options = sampleShape as SampleOptions;
       sampleShape = [];
     }
@@ -598,13 +598,6 @@ export function atLeast(fn: string, name: string, t: Tensor, dims: number, what:
 /** @internal Materialises `t` (trailing dims `event`) at `batch + event`. */
 export function expandEvent(t: Tensor, batch: readonly number[], eventDims: number): Float64Array {
   return expandTo(t, [...batch, ...t.shape.slice(t.shape.length - eventDims)]);
-}
-
-/** An object literal (never a shape or tensor-like value). */
-function isPlainObject(value: unknown): boolean {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /** @internal Throws a coded TypeError unless `d` is a Distribution. */

@@ -48,17 +48,6 @@ export function broadcastPair(
   return [expand(a), expand(b)];
 }
 
-/**
- * @internal True for a plain object literal (`{ base: 2 }`): never a tensor-like value, so in the
- * place of an optional tensor argument it can only be the options.
- */
-export function isOptionsBag(value: unknown): value is object {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  if (ArrayBuffer.isView(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
 /** @internal NumPy's axis normalisation, with NumPy's AxisError wording (null: every axis). */
 export function normaliseAxis(axis: unknown, ndim: number, fn: string): number | null {
   if (axis === null) return null;

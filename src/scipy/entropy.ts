@@ -5,13 +5,12 @@
  */
 
 import { ArgumentError, describe } from '../errors.js';
-import { checkBoolean, checkOptionKeys, checkOptionsObject } from '../options.js';
+import { checkBoolean, checkOptionKeys, checkOptionsObject, isOptionsBag } from '../options.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import {
   type Array64,
   asArray64,
   broadcastPair,
-  isOptionsBag,
   normaliseAlong,
   normaliseAxis,
   sumAlong,
