@@ -1,5 +1,5 @@
 // kldiv WebAssembly SIMD128 kernels (AssemblyScript). Built by wasm/build.mjs into
-// wasm/build/kldiv.wasm and src/kernels/wasm/module.generated.ts.
+// src/kernels/wasm/kldiv.wasm and kldiv-shared.wasm.
 //
 // Same contracts as src/kernels/js/kl-div.ts, on contiguous runs in linear memory:
 //   klSum{F32,F64}(n, px, py, logTarget): f64             sum of the pointwise losses

@@ -9,7 +9,7 @@
 import { ArgumentError, describe, KLDivError } from '../errors.js';
 import { klBackward, klPointwise, klSum } from './js/kl-div.js';
 import { availableThreads, startWorkers } from './threads/pool.js';
-import { sharedWasm, wasmFailure, wasmScratch } from './wasm/instance.js';
+import { initSharedWasm, wasmFailure, wasmScratch } from './wasm/instance.js';
 import { threadPolicy, wasmBackward, wasmPointwise, wasmSum } from './wasm/kernels.js';
 
 /** The KL kernels a backend provides (signatures of `kernels/js/kl-div.ts`). */
@@ -150,7 +150,7 @@ export function setNumThreads(n: number): void {
  * ```
  */
 export async function initThreads(): Promise<number> {
-  const shared = sharedWasm();
+  const shared = await initSharedWasm();
   const threads = getNumThreads();
   if (shared === undefined || threads < 2) return 1;
   return 1 + (await startWorkers(threads - 1, shared));

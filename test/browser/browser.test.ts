@@ -47,6 +47,8 @@ test.skipIf(!browserAvailable)(
       );
       expect(out.entropyBits).toBe(1);
       expect(out.normalKL).toBe(0.5);
+      // the page fetched kldiv.wasm for initWasm(), and not the shared-memory build
+      expect(out.wasmFetched).toEqual(['kldiv.wasm']);
     } finally {
       await browser.close();
     }
@@ -73,6 +75,9 @@ test.skipIf(!browserAvailable)(
       expect(out.initWasm).toBe(true);
       expect(out.numThreads).toBe(2);
       expect(out.threads).toBe(2);
+      // kldiv-shared.wasm is fetched by initThreads(), not before
+      expect(out.wasmBeforeThreads).toEqual(['kldiv.wasm']);
+      expect(out.wasmAfterThreads).toEqual(['kldiv.wasm', 'kldiv-shared.wasm']);
       // 2^20 elements are 128 chunks: the worker took some of them, and results did not change
       expect(out.workerChunks).toBeGreaterThan(0);
       expect(out.sameSum).toBe(true);

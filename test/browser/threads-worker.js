@@ -13,12 +13,19 @@ import {
 import { threadStats } from '/dist/kernels/threads/pool.js';
 
 const out = {};
+const fetchedWasm = () =>
+  performance
+    .getEntriesByType('resource')
+    .map((e) => e.name.replace(/^.*\//, ''))
+    .filter((n) => n.endsWith('.wasm'));
 try {
   out.crossOriginIsolated = self.crossOriginIsolated;
   out.initWasm = await initWasm();
   setNumThreads(2);
   out.numThreads = getNumThreads();
+  out.wasmBeforeThreads = fetchedWasm();
   out.threads = await initThreads();
+  out.wasmAfterThreads = fetchedWasm();
   const n = 1 << 20;
   const x = Float32Array.from({ length: n }, (_, i) => -8 + (i % 1000) / 126);
   const y = Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) / 5000);

@@ -1,5 +1,6 @@
 /**
- * The committed WebAssembly artefacts (wasm/build/kldiv.wasm and the embedded base64) are what
+ * The committed WebAssembly artefacts (src/kernels/wasm/kldiv.wasm and kldiv-shared.wasm, which
+ * the loader reads or fetches, wasm/build/kldiv.wat and module.generated.ts) are what
  * wasm/kl-div.ts builds to with the pinned AssemblyScript: rebuilding changes nothing.
  */
 import { execFileSync } from 'node:child_process';
@@ -7,18 +8,30 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
-import { WASM_BASE64 } from '../../src/kernels/wasm/module.generated.js';
+import { sharedWasm, wasmScratch } from '../../src/kernels/wasm/instance.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const wasmDir = join(root, 'src', 'kernels', 'wasm');
 
-test('wasm/build.mjs --check: the committed .wasm matches its source', () => {
+test('wasm/build.mjs --check: every committed artefact matches its source', () => {
   const out = execFileSync(process.execPath, [join(root, 'wasm', 'build.mjs'), '--check'], {
     encoding: 'utf8',
   });
   expect(out).toContain('up to date');
 });
 
-test('the embedded module is the committed .wasm file', () => {
-  const file = readFileSync(join(root, 'wasm', 'build', 'kldiv.wasm'));
-  expect(Buffer.from(WASM_BASE64, 'base64').equals(file)).toBe(true);
+test('Node loads both builds synchronously from the files beside the loader', () => {
+  const names = (m: WebAssembly.Module) => WebAssembly.Module.exports(m).map((e) => e.name);
+  const own = new WebAssembly.Module(readFileSync(join(wasmDir, 'kldiv.wasm')));
+  const sharedFile = new WebAssembly.Module(readFileSync(join(wasmDir, 'kldiv-shared.wasm')));
+  expect(Object.keys(wasmScratch()?.exports ?? {})).toEqual(names(own));
+  const shared = sharedWasm();
+  expect(shared?.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+  expect(names(shared!.module)).toEqual(names(sharedFile));
+  // the same kernels; the shared build imports its memory (and exports it again)
+  expect(names(sharedFile)).toEqual(names(own));
+  expect(WebAssembly.Module.imports(own)).toEqual([]);
+  expect(WebAssembly.Module.imports(sharedFile)).toEqual([
+    { module: 'env', name: 'memory', kind: 'memory' },
+  ]);
 });

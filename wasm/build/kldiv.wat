@@ -21,769 +21,78 @@
  (global $wasm/kl-div/rowSumUF64 (mut f64) (f64.const 0))
  (global $wasm/kl-div/rowSumPWF64 (mut f64) (f64.const 0))
  (memory $0 1)
- (data $0 (i32.const 1026) "\80")
- (data $1 (i32.const 1030) "\80")
- (data $2 (i32.const 1034) "\80")
- (data $3 (i32.const 1038) "\80")
- (data $4 (i32.const 1042) "\80")
- (data $5 (i32.const 1062) "\f0?n\bf\88\1aO;\9b<53\fb\a9=\f6\ef?]\dc\d8\9c\13`q\bca\80w>\9a\ec\ef?\d1f\87\10z^\90\bc\85\7fn\e8\15\e3\ef?\13\f6g5R\d2\8c<t\85\15\d3\b0\d9\ef?\fa\8e\f9#\80\ce\8b\bc\de\f6\dd)k\d0\ef?a\c8\e6aN\f7`<\c8\9bu\18E\c7\ef?\99\d33[\e4\a3\90<\83\f3\c6\ca>\be\ef?m{\83]\a6\9a\97<\0f\89\f9lX\b5\ef?\fc\ef\fd\92\1a\b5\8e<\f7Gr+\92\ac\ef?\d1\9c/p=\be><\a2\d1\d32\ec\a3\ef?\0bn\90\894\03j\bc\1b\d3\fe\aff\9b\ef?\0e\bd/*RV\95\bcQ[\12\d0\01\93\ef?U\eaN\8c\ef\80P\bc\cc1l\c0\bd\8a\ef?\16\f4\d5\b9#\c9\91\bc\e0-\a9\ae\9a\82\ef?\afU\\\e9\e3\d3\80<Q\8e\a5\c8\98z\ef?H\93\a5\ea\15\1b\80\bc{Q}<\b8r\ef?=2\deU\f0\1f\8f\bc\ea\8d\8c8\f9j\ef?\bfS\13?\8c\89\8b<u\cbo\eb[c\ef?&\eb\11v\9c\d9\96\bc\d4\\\04\84\e0[\ef?`/:>\f7\ec\9a<\aa\b9h1\87T\ef?\9d8\86\cb\82\e7\8f\bc\1d\d9\fc\"PM\ef?\8d\c3\a6DAo\8a<\d6\8cb\88;F\ef?}\04\e4\b0\05z\80<\96\dc}\91I?\ef?\94\a8\a8\e3\fd\8e\96<8bunz8\ef?}Ht\f2\18^\87<?\a6\b2O\ce1\ef?\f2\e7\1f\98+G\80<\dd|\e2eE+\ef?^\08q?{\b8\96\bc\81c\f5\e1\df$\ef?1\ab\tm\e1\f7\82<\e1\de\1f\f5\9d\1e\ef?\fa\bfo\1a\9b!=\bc\90\d9\da\d0\7f\18\ef?\b4\n\0cr\827\8b<\0b\03\e4\a6\85\12\ef?\8f\cb\ce\89\92\14n<V/>\a9\af\0c\ef?\b6\ab\b0MuM\83<\15\b71\n\fe\06\ef?Lt\ac\e2\01B\86<1\d8L\fcp\01\ef?J\f8\d3]9\dd\8f<\ff\16d\b2\08\fc\ee?\04[\8e;\80\a3\86\bc\f1\9f\92_\c5\f6\ee?hPK\cc\edJ\92\bc\cb\a9:7\a7\f1\ee?\8e-Q\1b\f8\07\99\bcf\d8\05m\ae\ec\ee?\d26\94>\e8\d1q\bc\f7\9f\e54\db\e7\ee?\15\1b\ce\b3\19\19\99\bc\e5\a8\13\c3-\e3\ee?mL*\a7H\9f\85<\"4\12L\a6\de\ee?\8ai(z`\12\93\bc\1c\80\ac\04E\da\ee?[\89\17H\8f\a7X\bc*.\f7!\n\d6\ee?\1b\9aIg\9b,|\bc\97\a8P\d9\f5\d1\ee?\11\ac\c2`\edcC<-\89a`\08\ce\ee?\efd\06;\tf\96<W\00\1d\edA\ca\ee?y\03\a1\da\e1\ccn<\d0<\c1\b5\a2\c6\ee?0\12\0f?\8e\ff\93<\de\d3\d7\f0*\c3\ee?\b0\afz\bb\ce\90v<\'*6\d5\da\bf\ee?w\e0T\eb\bd\1d\93<\r\dd\fd\99\b2\bc\ee?\8e\a3q\004\94\8f\bc\a7,\9dv\b2\b9\ee?I\a3\93\dc\cc\de\87\bcBf\cf\a2\da\b6\ee?_8\0f\bd\c6\dex\bc\82O\9dV+\b4\ee?\f6\\{\ecF\12\86\bc\0f\92]\ca\a4\b1\ee?\8e\d7\fd\18\055\93<\da\'\b56G\af\ee?\05\9b\8a/\b7\98{<\fd\c7\97\d4\12\ad\ee?\tT\1c\e2\e1c\90<)TH\dd\07\ab\ee?\ea\c6\19P\85\c74<\b7FY\8a&\a9\ee?5\c0d+\e62\94<H!\ad\15o\a7\ee?\9fv\99aJ\e4\8c\bc\t\dcv\b9\e1\a5\ee?\a8M\ef;\c53\8c\bc\85U:\b0~\a4\ee?\ae\e9+\89xS\84\bc \c3\cc4F\a3\ee?XXVx\dd\ce\93\bc%\"U\828\a2\ee?d\19~\80\aa\10W<s\a9L\d4U\a1\ee?(\"^\bf\ef\b3\93\bc\cd;\7ff\9e\a0\ee?\82\b94\87\ad\12j\bc\bf\da\0bu\12\a0\ee?\ee\a9m\b8\efgc\bc/\1ae<\b2\9f\ee?Q\88\e0T=\dc\80\bc\84\94Q\f9}\9f\ee?\cf>Z~d\1fx\bct_\ec\e8u\9f\ee?\b0}\8b\c0J\ee\86\bct\81\a5H\9a\9f\ee?\8a\e6U\1e2\19\86\bc\c9gBV\eb\9f\ee?\d3\d4\t^\cb\9c\90<?]\deOi\a0\ee?\1d\a5M\b9\dc2{\bc\87\01\ebs\14\a1\ee?k\c0gT\fd\ec\94<2\c10\01\ed\a1\ee?Ul\d6\ab\e1\ebe<bN\cf6\f3\a2\ee?B\cf\b3/\c5\a1\88\bc\12\1a>T\'\a4\ee?47;\f1\b6i\93\bc\13\ceL\99\89\a5\ee?\1e\ff\19:\84^\80\bc\ad\c7#F\1a\a7\ee?nWr\d8P\d4\94\bc\ed\92D\9b\d9\a8\ee?\00\8a\0e[g\ad\90<\99f\8a\d9\c7\aa\ee?\b4\ea\f0\c1/\b7\8d<\db\a0*B\e5\ac\ee?\ff\e7\c5\9c`\b6e\bc\8cD\b5\162\af\ee?D_\f3Y\83\f6{<6w\15\99\ae\b1\ee?\83=\1e\a7\1f\t\93\bc\c6\ff\91\0b[\b4\ee?)\1el\8b\b8\a9]\bc\e5\c5\cd\b07\b7\ee?Y\b9\90|\f9#l\bc\0fR\c8\cbD\ba\ee?\aa\f9\f4\"CC\92\bcPN\de\9f\82\bd\ee?K\8ef\d7l\ca\85\bc\ba\07\cap\f1\c0\ee?\'\ce\91+\fc\afq<\90\f0\a3\82\91\c4\ee?\bbs\n\e15\d2m<##\e3\19c\c8\ee?c\"b\"\04\c5\87\bce\e5]{f\cc\ee?\d51\e2\e3\86\1c\8b<3-J\ec\9b\d0\ee?\15\bb\bc\d3\d1\bb\91\bc]%>\b2\03\d5\ee?\d21\ee\9c1\cc\90<X\b30\13\9e\d9\ee?\b3Zsn\84i\84<\bf\fdyUk\de\ee?\b4\9d\8e\97\cd\df\82\bcz\f3\d3\bfk\e3\ee?\873\cb\92w\1a\8c<\ad\d3Z\99\9f\e8\ee?\fa\d9\d1J\8f{\90\bcf\b6\8d)\07\ee\ee?\ba\ae\dcV\d9\c3U\bc\fb\15O\b8\a2\f3\ee?@\f6\a6=\0e\a4\90\bc:Y\e5\8dr\f9\ee?4\93\ad8\f4\d6h\bcG^\fb\f2v\ff\ee?5\8aXk\e2\ee\91\bcJ\06\a10\b0\05\ef?\cd\dd_\n\d7\fft<\d2\c1K\90\1e\0c\ef?\ac\98\92\fa\fb\bd\91\bc\t\1e\d7[\c2\12\ef?\b3\0c\af0\aens<\9cR\85\dd\9b\19\ef?\94\fd\9f\\2\e3\8e<z\d0\ff_\ab \ef?\acY\t\d1\8f\e0\84<K\d1W.\f1\'\ef?g\1aN8\af\cdc<\b5\e7\06\94m/\ef?h\19\92l,kg<i\90\ef\dc 7\ef?\d2\b5\cc\83\18\8a\80\bc\fa\c3]U\0b?\ef?o\fa\ff?]\ad\8f\bc|\89\07J-G\ef?I\a9u8\ae\r\90\bc\f2\89\r\08\87O\ef?\a7\07=\a6\85\a3t<\87\a4\fb\dc\18X\ef?\0f\"@ \9e\91\82\bc\98\83\c9\16\e3`\ef?\ac\92\c1\d5PZ\8e<\852\db\03\e6i\ef?Kk\01\acY:\84<`\b4\01\f3!s\ef?\1f>\b4\07!\d5\82\bc_\9b{3\97|\ef?\c9\rG;\b9*\89\bc)\a1\f5\14F\86\ef?\d3\88:`\04\b6t<\f6?\8b\e7.\90\ef?qr\9dQ\ec\c5\83<\83L\c7\fbQ\9a\ef?\f0\91\d3\8f\12\f7\8f\bc\da\90\a4\a2\af\a4\ef?}t#\e2\98\ae\8d\bc\f1g\8e-H\af\ef?\08 \aaA\bc\c3\8e<\'Za\ee\1b\ba\ef?2\eb\a9\c3\94+\84<\97\bak7+\c5\ef?\ee\85\d11\a9d\8a<@En[v\d0\ef?\ed\e3;\e4\ba7\8e\bc\14\be\9c\ad\fd\db\ef?\9d\cd\91M;\89w<\d8\90\9e\81\c1\e7\ef?\89\cc`A\c1\05S<\f1q\8f+\c2\f3\ef?")
- (data $6 (i32.const 3096) "\9f\de\e0\c3\f04\f7?\00\90\e6y\7f\cc\d7\bf\1f\e9,jx\13\f7?\00\00\r\c2\eeo\d7\bf\a0\b5\fa\08`\f2\f6?\00\e0Q\13\e3\13\d7\bf}\8c\13\1f\a6\d1\f6?\00x(8[\b8\d6\bf\d1\b4\c5\0bI\b1\f6?\00x\80\90U]\d6\bf\ba\0c/3G\91\f6?\00\00\18v\d0\02\d6\bf#B\"\18\9fq\f6?\00\90\90\86\ca\a8\d5\bf\d9\1e\a5\99OR\f6?\00P\03VCO\d5\bf\c4$\8f\aaV3\f6?\00@k\c37\f6\d4\bf\14\dc\9dk\b3\14\f6?\00P\a8\fd\a7\9d\d4\bfL\\\c6Rd\f6\f5?\00\a8\899\92E\d4\bfO,\91\b5g\d8\f5?\00\b8\b09\f4\ed\d3\bf\de\90[\cb\bc\ba\f5?\00p\8fD\ce\96\d3\bfx\1a\d9\f2a\9d\f5?\00\a0\bd\17\1e@\d3\bf\87VF\12V\80\f5?\00\80F\ef\e2\e9\d2\bf\d3k\e7\ce\97c\f5?\00\e008\1b\94\d2\bf\93\7f\a7\e2%G\f5?\00\88\da\8c\c5>\d2\bf\83E\06B\ff*\f5?\00\90\')\e1\e9\d1\bf\df\bd\b2\db\"\0f\f5?\00\f8H+m\95\d1\bf\d7\de4G\8f\f3\f4?\00\f8\b9\9agA\d1\bf@(\de\cfC\d8\f4?\00\98\ef\94\d0\ed\d0\bf\c8\a3x\c0>\bd\f4?\00\10\db\18\a5\9a\d0\bf\8a%\e0\c3\7f\a2\f4?\00\b8cR\e6G\d0\bf4\84\d4$\05\88\f4?\00\f0\86E\"\eb\cf\bf\0b-\19\1b\cem\f4?\00\b0\17uJG\cf\bfT\189\d3\d9S\f4?\000\10=D\a4\ce\bfZ\84\b4D\':\f4?\00\b0\e9D\r\02\ce\bf\fb\f8\15A\b5 \f4?\00\f0w)\a2`\cd\bf\b1\f4>\da\82\07\f4?\00\90\95\04\01\c0\cc\bf\8f\feW]\8f\ee\f3?\00\10\89V) \cc\bf\e9L\0b\a0\d9\d5\f3?\00\10\81\8d\17\81\cb\bf+\c1\10\c0`\bd\f3?\00\d0\d3\cc\c9\e2\ca\bf\b8\dau+$\a5\f3?\00\90\12.@E\ca\bf\02\d0\9f\cd\"\8d\f3?\00\f0\1dhw\a8\c9\bf\1cz\84\c5[u\f3?\000Him\0c\c9\bf\e26\adI\ce]\f3?\00\c0E\a6 q\c8\bf@\d4M\98yF\f3?\000\14\b4\8f\d6\c7\bf$\cb\ff\ce\\/\f3?\00pb<\b8<\c7\bfI\r\a1uw\18\f3?\00`7\9b\9a\a3\c6\bf\909>7\c8\01\f3?\00\a0\b7T1\0b\c6\bfA\f8\95\bbN\eb\f2?\000$v}s\c5\bf\d1\a9\19\02\n\d5\f2?\000\c2\8f{\dc\c4\bf*\fd\b7\a8\f9\be\f2?\00\00\d2Q,F\c4\bf\ab\1b\0cz\1c\a9\f2?\00\00\83\bc\8a\b0\c3\bf0\b5\14`r\93\f2?\00\00Ik\99\1b\c3\bf\f5\a1WW\fa}\f2?\00@\a4\90T\87\c2\bf\bf;\1d\9b\b3h\f2?\00\a0y\f8\b9\f3\c1\bf\bd\f5\8f\83\9dS\f2?\00\a0,%\c8`\c1\bf;\08\c9\aa\b7>\f2?\00 \f7W\7f\ce\c0\bf\b6@\a9+\01*\f2?\00\a0\feI\dc<\c0\bf2A\cc\96y\15\f2?\00\80K\bc\bdW\bf\bf\9b\fc\d2\1d \01\f2?\00@@\96\087\be\bf\0bHMI\f4\ec\f1?\00@\f9>\98\17\bd\bfie\8fR\f5\d8\f1?\00\a0\d8Ng\f9\bb\bf|~W\11#\c5\f1?\00`/ y\dc\ba\bf\e9&\cbt|\b1\f1?\00\80(\e7\c3\c0\b9\bf\b6\1a,\0c\01\9e\f1?\00\c0r\b3F\a6\b8\bf\bdp\b6{\b0\8a\f1?\00\00\ac\b3\01\8d\b7\bf\b6\bc\ef%\8aw\f1?\00\008E\f1t\b6\bf\da1L5\8dd\f1?\00\80\87m\0e^\b5\bf\dd_\'\90\b9Q\f1?\00\e0\a1\de\\H\b4\bfL\d22\a4\0e?\f1?\00\a0jM\d93\b3\bf\da\f9\10r\8b,\f1?\00`\c5\f8y \b2\bf1\b5\ec(0\1a\f1?\00 b\98F\0e\b1\bf\af4\84\da\fb\07\f1?\00\00\d2jl\fa\af\bf\b3kN\0f\ee\f5\f0?\00@wJ\8d\da\ad\bf\ce\9f*]\06\e4\f0?\00\00\85\e4\ec\bc\ab\bf!\a5,cD\d2\f0?\00\c0\12@\89\a1\a9\bf\1a\98\e2|\a7\c0\f0?\00\c0\023X\88\a7\bf\d16\c6\83/\af\f0?\00\80\d6g^q\a5\bf9\13\a0\98\db\9d\f0?\00\80eI\8a\\\a3\bf\df\e7R\af\ab\8c\f0?\00@\15d\e3I\a1\bf\fb(N/\9f{\f0?\00\80\eb\82\c0r\9e\bf\19\8f5\8c\b5j\f0?\00\80RR\f1U\9a\bf,\f9\ec\a5\eeY\f0?\00\80\81\cfb=\96\bf\90,\d1\cdII\f0?\00\00\aa\8c\fb(\92\bf\a9\ad\f0\c6\c68\f0?\00\00\f9 {1\8c\bf\a92y\13e(\f0?\00\00\aa]5\19\84\bfHs\ea\'$\18\f0?\00\00\ec\c2\03\12x\bf\95\b1\14\06\04\08\f0?\00\00$y\t\04`\bf\1a\fa&\f7\1f\e0\ef?\00\00\90\84\f3\efo?t\eaa\c2\1c\a1\ef?\00\00=5A\dc\87?.\99\81\b0\10c\ef?\00\80\c2\c4\a3\ce\93?\cd\ad\ee<\f6%\ef?\00\00\89\14\c1\9f\9b?\e7\13\91\03\c8\e9\ee?\00\00\11\ce\d8\b0\a1?\ab\b1\cbx\80\ae\ee?\00\c0\01\d0[\8a\a5?\9b\0c\9d\a2\1at\ee?\00\80\d8@\83\\\a9?\b5\99\n\83\91:\ee?\00\80W\efj\'\ad?V\9a`\t\e0\01\ee?\00\c0\98\e5\98u\b0?\98\bbw\e5\01\ca\ed?\00 \r\e3\f5S\b2?\03\91|\0b\f2\92\ed?\00\008\8b\dd.\b4?\ce\\\fbf\ac\\\ed?\00\c0W\87Y\06\b6?\9d\de^\aa,\'\ed?\00\00j5v\da\b7?\cd,k>n\f2\ec?\00`\1cNC\ab\b9?\02y\a7\a2m\be\ec?\00`\r\bb\c7x\bb?m\087m&\8b\ec?\00 \e72\13C\bd?\04X]\bd\94X\ec?\00`\deq1\n\bf?\8c\9f\bb3\b5&\ec?\00@\91+\15g\c0??\e7\ec\ee\83\f5\eb?\00\b0\92\82\85G\c1?\c1\96\dbu\fd\c4\eb?\000\ca\cdn&\c2?(J\86\0c\1e\95\eb?\00P\c5\a6\d7\03\c3?,>\ef\c5\e2e\eb?\00\103<\c3\df\c3?\8b\88\c9gH7\eb?\00\80zk6\ba\c4?J0\1d!K\t\eb?\00\f0\d1(9\93\c5?~\ef\f2\85\e8\db\ea?\00\f0\18$\cdj\c6?\a2=`1\1d\af\ea?\00\90f\ec\f8@\c7?\a7X\d3?\e6\82\ea?\00\f0\1a\f5\c0\15\c8?\8bs\t\ef@W\ea?\00\80\f6T)\e9\c8?\'K\ab\90*,\ea?\00@\f8\026\bb\c9?\d1\f2\93\13\a0\01\ea?\00\00,\1c\ed\8b\ca?\1b<\db$\9f\d7\e9?\00\d0\01\\Q[\cb?\90\b1\c7\05%\ae\e9?\00\c0\bc\ccg)\cc?/\ce\97\f2.\85\e9?\00`H\d55\f6\cc?uK\a4\ee\ba\\\e9?\00\c0F4\bd\c1\cd?8H\e7\9d\c64\e9?\00\e0\cf\b8\01\8c\ce?\e6Rg/O\r\e9?\00\90\17\c0\tU\cf?\9d\d7\ff\8eR\e6\e8?\00\b8\1f\12l\0e\d0?|\00\cc\9f\ce\bf\e8?\00\d0\93\0e\b8q\d0?\0e\c3\be\da\c0\99\e8?\00p\86\9ek\d4\d0?\fb\17#\aa\'t\e8?\00\d0K3\876\d1?\08\9a\b3\ac\00O\e8?\00H#g\r\98\d1?U>e\e8I*\e8?\00\80\cc\e0\ff\f8\d1?`\02\f4\95\01\06\e8?\00hc\d7_Y\d2?)\a3\e0c%\e2\e7?\00\a8\14\t0\b9\d2?\ad\b5\dcw\b3\be\e7?\00`C\10r\18\d3?\c2%\97g\aa\9b\e7?\00\18\ecm&w\d3?W\06\17\f2\07y\e7?\000\af\fbO\d5\d3?\0c\13\d6\db\caV\e7?\00\e0/\e3\ee2\d4?")
- (data $7 (i32.const 5144) "k\b6O\01\00\10\e6?<[B\91l\02~<\95\b4M\03\000\e6?A]\00H\ea\bf\8d<x\d4\94\r\00P\e6?\b7\a5\d6\86\a7\7f\8e<\adoN\07\00p\e6?L%Tk\ea\fca<\ae\0f\df\fe\ff\8f\e6?\fd\0eYL\'~|\bc\bc\c5c\07\00\b0\e6?\01\da\dcHh\c1\8a\bc\f6\c1\\\1e\00\d0\e6?\11\93I\9d\1c?\83<>\f6\05\eb\ff\ef\e6?S-\e2\1a\04\80~\bc\80\97\86\0e\00\10\e7?Ry\tqf\ff{<\12\e9g\fc\ff/\e7?$\87\bd&\e2\00\8c<j\11\81\df\ffO\e7?\d2\01\f1n\91\02n\bc\90\9cg\0f\00p\e7?t\9cT\cdq\fcg\bc5\c8~\fa\ff\8f\e7?\83\04\f5\9e\c1\be\81<\e6\c2 \fe\ff\af\e7?ed\cc)\17~p\bc\00\c9?\ed\ff\cf\e7?\1c\8b{\08r\80\80\bcv\1a&\e9\ff\ef\e7?\ae\f9\9dm(\c0\8d<\e8\a3\9c\04\00\10\e8?3L\e5Q\d2\7f\89<\8f,\93\17\000\e8?\81\f30\b6\e9\fe\8a\bc\9cs3\06\00P\e8?\bc5ek\bf\bf\89<\c6\89B \00p\e8?u{\11\f3e\bf\8b\bc\04y\f5\eb\ff\8f\e8?W\cb=\a2n\00\89\bc\df\04\bc\"\00\b0\e8?\nK\e08\df\00}\bc\8a\1b\0c\e5\ff\cf\e8?\05\9f\ffFq\00\88\bcC\8e\91\fc\ff\ef\e8?8pz\d0{\81\83<\c7_\fa\1e\00\10\e9?\03\b4\dfv\91>\89<\b9{F\13\000\e9?v\02\98KN\80\7f<o\07\ee\e6\ffO\e9?.b\ff\d9\f0~\8f\bc\d1\12<\de\ffo\e9?\ba8&\96\aa\82p\bc\r\8aE\f4\ff\8f\e9?\ef\a8d\91\1b\80\87\bc>.\98\dd\ff\af\e9?7\93Z\8a\e0@\87\bcf\fbI\ed\ff\cf\e9?\00\e0\9b\c1\08\ce?<Q\9c\f1 \00\f0\e9?\n[\88\'\aa?\8a\bc\06\b0E\11\00\10\ea?V\daX\99H\fft<\fa\f6\bb\07\000\ea?\18m+\8a\ab\be\8c<y\1d\97\10\00P\ea?0yx\dd\ca\fe\88<H.\f5\1d\00p\ea?\db\ab\d8=vA\8f\bcR3Y\1c\00\90\ea?\12v\c2\84\02\bf\8e\bcK>O*\00\b0\ea?_?\ff<\04\fdi\bc\d1\1e\ae\d7\ff\cf\ea?\b4p\90\12\e7>\82\bcx\04Q\ee\ff\ef\ea?\a3\de\0e\e0>\06j<[\re\db\ff\0f\eb?\b9\n\1f8\c8\06Z<W\ca\aa\fe\ff/\eb?\1d<#t\1e\01y\bc\dc\ba\95\d9\ffO\eb?\9f*\86h\10\ffy\bc\9ce\9e$\00p\eb?>O\86\d0E\ff\8a<@\16\87\f9\ff\8f\eb?\f9\c3\c2\96w\fe|<O\cb\04\d2\ff\af\eb?\c4+\f2\ee\'\ffc\bcE\\A\d2\ff\cf\eb?!\ea;\ee\b7\ffl\bc\df\tc\f8\ff\ef\eb?\\\0b.\97\03A\81\bcSv\b5\e1\ff\0f\ec?\19j\b7\94d\c1\8b<\e3W\fa\f1\ff/\ec?\ed\c60\8d\ef\fed\bc$\e4\bf\dc\ffO\ec?uG\ec\bch?\84\bc\f7\b9T\ed\ffo\ec?\ec\e0S\f0\a3~\84<\d5\8f\99\eb\ff\8f\ec?\f1\92\f9\8d\06\83s<\9a!%!\00\b0\ec?\04\0e\18d\8e\fdh\bc\9cF\94\dd\ff\cf\ec?r\ea\c7\1c\be~\8e<v\c4\fd\ea\ff\ef\ec?\fe\88\9f\ad9\be\8e<+\f8\9a\16\00\10\ed?qZ\b9\a8\91}u<\1d\f7\0f\r\000\ed?\da\c7pi\90\c1\89<\c4\0fy\ea\ffO\ed?\0c\feX\c57\0eX\bc\e5\87\dc.\00p\ed?D\0f\c1M\d6\80\7f\bc\aa\82\dc!\00\90\ed?\\\\\fd\94\8f|t\bc\83\02k\d8\ff\af\ed?~a!\c5\1d\7f\8c<9Gl)\00\d0\ed?S\b1\ff\b2\9e\01\88<\f5\90D\e5\ff\ef\ed?\89\ccR\c6\d2\00n<\94\f6\ab\cd\ff\0f\ee?\d2i- @\83\7f\bc\dd\c8R\db\ff/\ee?d\08\1b\ca\c1\00{<\ef\16B\f2\ffO\ee?Q\ab\94\b0\a8\ffr<\11^\8a\e8\ffo\ee?Y\be\ef\b1s\f6W\bc\r\ff\9e\11\00\90\ee?\01\c8\0b^\8d\80\84\bcD\17\a5\df\ff\af\ee?\b5 C\d5\06\00x<\a1\7f\12\1a\00\d0\ee?\92\\V`\f8\02P\bc\c4\bc\ba\07\00\f0\ee?\11\e65]D@\85\bc\02\8dz\f5\ff\0f\ef?\05\91\ef91\fbO\bc\c7\8a\e5\1e\000\ef?U\11s\f2\ac\81\8a<\944\82\f5\ffO\ef?C\c7\d7\d4A?\8a<kL\a9\fc\ffo\ef?ux\98\1c\f4\02b\bcA\c4\f9\e1\ff\8f\ef?K\e7w\f4\d1}w<~\e3\e0\d2\ff\af\ef?1\a3|\9a\19\01o\bc\9e\e4w\1c\00\d0\ef?\b1\ac\ceK\ee\81q<1\c3\e0\f7\ff\ef\ef?Z\87p\017\05n\bcn`e\f4\ff\0f\f0?\da\n\1cI\ad~\8a\bcXz\86\f3\ff/\f0?\e0\b2\fc\c3i\7f\97\bc\17\r\fc\fd\ffO\f0?[\94\cb4\fe\bf\97<\82M\cd\03\00p\f0?\cbV\e4\c0\83\00\82<\e8\cb\f2\f9\ff\8f\f0?\1au7\be\df\ffm\bce\da\0c\01\00\b0\f0?\eb&\e6\ae\7f?\91\bc8\d3\a4\01\00\d0\f0?\f7\9fHy\fa}\80<\fd\fd\da\fa\ff\ef\f0?\c0k\d6p\05\04w\bc\96\fd\ba\0b\00\10\f1?b\0bm\84\d4\80\8e<]\f4\e5\fa\ff/\f1?\ef6\fdd\fa\bf\9d<\d9\9a\d5\r\00P\f1?\aeP\12pw\00\9a<\9aU!\0f\00p\f1?\ee\de\e3\e2\f9\fd\8d<&T\'\fc\ff\8f\f1?sr;\dc0\00\91<Y<=\12\00\b0\f1?\88\01\03\80y\7f\99<\b7\9e)\f8\ff\cf\f1?g\8c\9f\ab2\f9e\bc\00\d4\8a\f4\ff\ef\f1?\eb[\a7\9d\bf\7f\93<\a4\86\8b\0c\00\10\f2?\"[\fd\91k\80\9f<\03C\85\03\000\f2?3\bf\9f\eb\c2\ff\93<\84\f6\bc\ff\ffO\f2?r..~\e7\01v<\d9!)\f5\ffo\f2?a\0c\7fv\bb\fc\7f<<:\93\14\00\90\f2?+A\02<\ca\02r\bc\13cU\14\00\b0\f2?\02\1f\f23\82\80\92\bc;R\fe\eb\ff\cf\f2?\f2\dcO8~\ff\88\bc\96\ad\b8\0b\00\f0\f2?\c5A0PQ\ff\85\bc\af\e2z\fb\ff\0f\f3?\9d(^\88q\00\81\bc\7f_\ac\fe\ff/\f3?\15\b7\b7?]\ff\91\bcVg\a6\0c\00P\f3?\bd\82\8b\"\82\7f\95<!\f7\fb\11\00p\f3?\cc\d5\r\c4\ba\00\80<\b9/Y\f9\ff\8f\f3?Q\a7\b2-\9d?\94\bcB\d2\dd\04\00\b0\f3?\e18vpk\7f\85<W\c9\b2\f5\ff\cf\f3?1\12\bf\10:\02z<\18\b4\b0\ea\ff\ef\f3?\b0R\b1fm\7f\98<\f4\af2\15\00\10\f4?$\85\19_7\f8g<)\8bG\17\000\f4?CQ\dcr\e6\01\83<c\b4\95\e7\ffO\f4?Z\89\b2\b8i\ff\89<\e0u\04\e8\ffo\f4?T\f2\c2\9b\b1\c0\95\bc\e7\c1o\ef\ff\8f\f4?r*:\f2\t@\9b<\04\a7\be\e5\ff\af\f4?E}\r\bf\b7\ff\94\bc\de\'\10\17\00\d0\f4?=j\dcqd\c0\99\bc\e2>\f0\0f\00\f0\f4?\1cS\85\0b\89\7f\97<\d1K\dc\12\00\10\f5?6\a4fqe\04`<z\'\05\16\000\f5?\t2#\ce\ce\bf\96\bcLp\db\ec\ffO\f5?\d7\a1\05\05r\02\89\bc\a9T_\ef\ffo\f5?\12d\c9\0e\e6\bf\9b<\12\10\e6\17\00\90\f5?\90\ef\af\81\c5~\88<\92>\c9\03\00\b0\f5?\c0\0c\bf\n\08A\9f\bc\bc\19I\1d\00\d0\f5?)G%\fb*\81\98\bc\89z\b8\e7\ff\ef\f5?\04i\ed\80\b7~\94\bc")
- (data $8 (i32.const 7192) "\18r\b1B")
- (data $9 (i32.const 7198) "\d0\c2")
- (data $10 (i32.const 7200) ";\aa\b8?")
- (data $11 (i32.const 7206) "@K")
- (data $12 (i32.const 7210) "@K")
- (data $13 (i32.const 7213) "\801?")
- (data $14 (i32.const 7216) "\83\80^\b9")
- (data $15 (i32.const 7220) "\aa\aa*>")
- (data $16 (i32.const 7227) "?")
- (data $17 (i32.const 7228) "\08\89\08<")
- (data $18 (i32.const 7232) "\c1\a9*=")
- (data $19 (i32.const 7236) "giP9")
- (data $20 (i32.const 7240) "\ceC\b7:")
- (data $21 (i32.const 7246) "\80?")
- (data $22 (i32.const 7248) "\ff\ff\7f")
- (data $23 (i32.const 7254) "@")
- (data $24 (i32.const 7258) "\ae\c2")
- (data $25 (i32.const 7260) "\7f")
- (data $26 (i32.const 7264) "\7f")
- (data $27 (i32.const 7268) "\7f")
- (data $28 (i32.const 7274) "\80\7f")
- (data $29 (i32.const 7276) "\f3\045?")
- (data $30 (i32.const 7282) "\80?")
- (data $31 (i32.const 7284) "\fc\ff\7f\be")
- (data $32 (i32.const 7288) "\aa\aa\aa>")
- (data $33 (i32.const 7292) "P\ae*\be")
- (data $34 (i32.const 7296) "\ac\ceL>")
- (data $35 (i32.const 7300) "O]\fe\bd")
- (data $36 (i32.const 7304) "\bf\e9\11>")
- (data $37 (i32.const 7308) "\b8\d1\eb\bd")
- (data $38 (i32.const 7312) "\1a%\ef=")
- (data $39 (i32.const 7316) "\bb!\90=")
- (data $40 (i32.const 7323) "?")
- (data $41 (i32.const 7324) "\18r1?")
- (data $42 (i32.const 7328) "\18r\b1B")
- (data $43 (i32.const 7334) "\d0\c2")
- (data $44 (i32.const 7336) ";\aa\b8?")
- (data $45 (i32.const 7342) "@K")
- (data $46 (i32.const 7346) "@K")
- (data $47 (i32.const 7349) "\801?")
- (data $48 (i32.const 7352) "\83\80^\b9")
- (data $49 (i32.const 7356) "\aa\aa*>")
- (data $50 (i32.const 7363) "?")
- (data $51 (i32.const 7364) "\08\89\08<")
- (data $52 (i32.const 7368) "\c1\a9*=")
- (data $53 (i32.const 7372) "giP9")
- (data $54 (i32.const 7376) "\ceC\b7:")
- (data $55 (i32.const 7382) "\80?")
- (data $56 (i32.const 7384) "\ff\ff\7f")
- (data $57 (i32.const 7390) "@")
- (data $58 (i32.const 7394) "\ae\c2")
- (data $59 (i32.const 7396) "\7f")
- (data $60 (i32.const 7400) "\7f")
- (data $61 (i32.const 7404) "\7f")
- (data $62 (i32.const 7410) "\80\7f")
- (data $63 (i32.const 7412) "\f3\045?")
- (data $64 (i32.const 7418) "\80?")
- (data $65 (i32.const 7420) "\fc\ff\7f\be")
- (data $66 (i32.const 7424) "\aa\aa\aa>")
- (data $67 (i32.const 7428) "P\ae*\be")
- (data $68 (i32.const 7432) "\ac\ceL>")
- (data $69 (i32.const 7436) "O]\fe\bd")
- (data $70 (i32.const 7440) "\bf\e9\11>")
- (data $71 (i32.const 7444) "\b8\d1\eb\bd")
- (data $72 (i32.const 7448) "\1a%\ef=")
- (data $73 (i32.const 7452) "\bb!\90=")
- (data $74 (i32.const 7459) "?")
- (data $75 (i32.const 7460) "\18r1?")
- (data $76 (i32.const 7464) "\18r\b1B")
- (data $77 (i32.const 7470) "\d0\c2")
- (data $78 (i32.const 7472) ";\aa\b8?")
- (data $79 (i32.const 7478) "@K")
- (data $80 (i32.const 7482) "@K")
- (data $81 (i32.const 7485) "\801?")
- (data $82 (i32.const 7488) "\83\80^\b9")
- (data $83 (i32.const 7492) "\aa\aa*>")
- (data $84 (i32.const 7499) "?")
- (data $85 (i32.const 7500) "\08\89\08<")
- (data $86 (i32.const 7504) "\c1\a9*=")
- (data $87 (i32.const 7508) "giP9")
- (data $88 (i32.const 7512) "\ceC\b7:")
- (data $89 (i32.const 7518) "\80?")
- (data $90 (i32.const 7520) "\ff\ff\7f")
- (data $91 (i32.const 7526) "@")
- (data $92 (i32.const 7530) "\ae\c2")
- (data $93 (i32.const 7532) "\7f")
- (data $94 (i32.const 7536) "\7f")
- (data $95 (i32.const 7540) "\7f")
- (data $96 (i32.const 7546) "\80\7f")
- (data $97 (i32.const 7548) "\f3\045?")
- (data $98 (i32.const 7554) "\80?")
- (data $99 (i32.const 7556) "\fc\ff\7f\be")
- (data $100 (i32.const 7560) "\aa\aa\aa>")
- (data $101 (i32.const 7564) "P\ae*\be")
- (data $102 (i32.const 7568) "\ac\ceL>")
- (data $103 (i32.const 7572) "O]\fe\bd")
- (data $104 (i32.const 7576) "\bf\e9\11>")
- (data $105 (i32.const 7580) "\b8\d1\eb\bd")
- (data $106 (i32.const 7584) "\1a%\ef=")
- (data $107 (i32.const 7588) "\bb!\90=")
- (data $108 (i32.const 7595) "?")
- (data $109 (i32.const 7596) "\18r1?")
- (data $110 (i32.const 7600) "\18r\b1B")
- (data $111 (i32.const 7606) "\d0\c2")
- (data $112 (i32.const 7608) ";\aa\b8?")
- (data $113 (i32.const 7614) "@K")
- (data $114 (i32.const 7618) "@K")
- (data $115 (i32.const 7621) "\801?")
- (data $116 (i32.const 7624) "\83\80^\b9")
- (data $117 (i32.const 7628) "\aa\aa*>")
- (data $118 (i32.const 7635) "?")
- (data $119 (i32.const 7636) "\08\89\08<")
- (data $120 (i32.const 7640) "\c1\a9*=")
- (data $121 (i32.const 7644) "giP9")
- (data $122 (i32.const 7648) "\ceC\b7:")
- (data $123 (i32.const 7654) "\80?")
- (data $124 (i32.const 7656) "\ff\ff\7f")
- (data $125 (i32.const 7662) "@")
- (data $126 (i32.const 7666) "\ae\c2")
- (data $127 (i32.const 7668) "\7f")
- (data $128 (i32.const 7672) "\7f")
- (data $129 (i32.const 7676) "\7f")
- (data $130 (i32.const 7682) "\80\7f")
- (data $131 (i32.const 7684) "\f3\045?")
- (data $132 (i32.const 7690) "\80?")
- (data $133 (i32.const 7692) "\fc\ff\7f\be")
- (data $134 (i32.const 7696) "\aa\aa\aa>")
- (data $135 (i32.const 7700) "P\ae*\be")
- (data $136 (i32.const 7704) "\ac\ceL>")
- (data $137 (i32.const 7708) "O]\fe\bd")
- (data $138 (i32.const 7712) "\bf\e9\11>")
- (data $139 (i32.const 7716) "\b8\d1\eb\bd")
- (data $140 (i32.const 7720) "\1a%\ef=")
- (data $141 (i32.const 7724) "\bb!\90=")
- (data $142 (i32.const 7731) "?")
- (data $143 (i32.const 7732) "\18r1?")
- (data $144 (i32.const 7738) "\80")
- (data $145 (i32.const 7740) "\18r\b1B")
- (data $146 (i32.const 7746) "\d0\c2")
- (data $147 (i32.const 7748) ";\aa\b8?")
- (data $148 (i32.const 7754) "@K")
- (data $149 (i32.const 7758) "@K")
- (data $150 (i32.const 7761) "\801?")
- (data $151 (i32.const 7764) "\83\80^\b9")
- (data $152 (i32.const 7768) "\aa\aa*>")
- (data $153 (i32.const 7775) "?")
- (data $154 (i32.const 7776) "\08\89\08<")
- (data $155 (i32.const 7780) "\c1\a9*=")
- (data $156 (i32.const 7784) "giP9")
- (data $157 (i32.const 7788) "\ceC\b7:")
- (data $158 (i32.const 7794) "\80?")
- (data $159 (i32.const 7796) "\ff\ff\7f")
- (data $160 (i32.const 7802) "@")
- (data $161 (i32.const 7806) "\ae\c2")
- (data $162 (i32.const 7808) "\7f")
- (data $163 (i32.const 7812) "\7f")
- (data $164 (i32.const 7816) "\7f")
- (data $165 (i32.const 7822) "\80\7f")
- (data $166 (i32.const 7824) "\f3\045?")
- (data $167 (i32.const 7830) "\80?")
- (data $168 (i32.const 7832) "\fc\ff\7f\be")
- (data $169 (i32.const 7836) "\aa\aa\aa>")
- (data $170 (i32.const 7840) "P\ae*\be")
- (data $171 (i32.const 7844) "\ac\ceL>")
- (data $172 (i32.const 7848) "O]\fe\bd")
- (data $173 (i32.const 7852) "\bf\e9\11>")
- (data $174 (i32.const 7856) "\b8\d1\eb\bd")
- (data $175 (i32.const 7860) "\1a%\ef=")
- (data $176 (i32.const 7864) "\bb!\90=")
- (data $177 (i32.const 7871) "?")
- (data $178 (i32.const 7872) "\18r1?")
- (data $179 (i32.const 7878) "\80")
- (data $180 (i32.const 7880) "\18r\b1B")
- (data $181 (i32.const 7886) "\d0\c2")
- (data $182 (i32.const 7888) ";\aa\b8?")
- (data $183 (i32.const 7894) "@K")
- (data $184 (i32.const 7898) "@K")
- (data $185 (i32.const 7901) "\801?")
- (data $186 (i32.const 7904) "\83\80^\b9")
- (data $187 (i32.const 7908) "\aa\aa*>")
- (data $188 (i32.const 7915) "?")
- (data $189 (i32.const 7916) "\08\89\08<")
- (data $190 (i32.const 7920) "\c1\a9*=")
- (data $191 (i32.const 7924) "giP9")
- (data $192 (i32.const 7928) "\ceC\b7:")
- (data $193 (i32.const 7934) "\80?")
- (data $194 (i32.const 7936) "\ff\ff\7f")
- (data $195 (i32.const 7942) "@")
- (data $196 (i32.const 7946) "\ae\c2")
- (data $197 (i32.const 7948) "\7f")
- (data $198 (i32.const 7952) "\7f")
- (data $199 (i32.const 7956) "\7f")
- (data $200 (i32.const 7962) "\80\7f")
- (data $201 (i32.const 7964) "\f3\045?")
- (data $202 (i32.const 7970) "\80?")
- (data $203 (i32.const 7972) "\fc\ff\7f\be")
- (data $204 (i32.const 7976) "\aa\aa\aa>")
- (data $205 (i32.const 7980) "P\ae*\be")
- (data $206 (i32.const 7984) "\ac\ceL>")
- (data $207 (i32.const 7988) "O]\fe\bd")
- (data $208 (i32.const 7992) "\bf\e9\11>")
- (data $209 (i32.const 7996) "\b8\d1\eb\bd")
- (data $210 (i32.const 8000) "\1a%\ef=")
- (data $211 (i32.const 8004) "\bb!\90=")
- (data $212 (i32.const 8011) "?")
- (data $213 (i32.const 8012) "\18r1?")
- (data $214 (i32.const 8022) "\10")
- (data $215 (i32.const 8030) "\10")
- (data $216 (i32.const 8038) "\10")
- (data $217 (i32.const 8046) "\10")
- (data $218 (i32.const 8048) "\ef9\fa\feB.\86@")
- (data $219 (i32.const 8061) "P\87\c0")
- (data $220 (i32.const 8064) "\fe\82+eG\15\f7?")
- (data $221 (i32.const 8078) "8C")
- (data $222 (i32.const 8086) "8C")
- (data $223 (i32.const 8090) "\e0\feB.\e6?")
- (data $224 (i32.const 8096) "v<y5\ef9\ea=")
- (data $225 (i32.const 8110) "\f0?")
- (data $226 (i32.const 8118) "\e0?")
- (data $227 (i32.const 8120) "UUUUUU\c5?")
- (data $228 (i32.const 8128) "UUUUUU\a5?")
- (data $229 (i32.const 8136) "\11\11\11\11\11\11\81?")
- (data $230 (i32.const 8144) "\17l\c1\16l\c1V?")
- (data $231 (i32.const 8152) "\1a\a0\01\1a\a0\01*?")
- (data $232 (i32.const 8160) "\1a\a0\01\1a\a0\01\fa>")
- (data $233 (i32.const 8168) "4\c7V\a5\e3\1d\c7>")
- (data $234 (i32.const 8176) "\\\9fx\b7O~\92>")
- (data $235 (i32.const 8184) "\e4D\f5gE\e6Z>")
- (data $236 (i32.const 8192) "\98\d8\f8\ef\d8\ee!>")
- (data $237 (i32.const 8200) "\ff\ff\ff\ff\ff\ff\0f")
- (data $238 (i32.const 8214) "\08")
- (data $239 (i32.const 8221) " \86\c0")
- (data $240 (i32.const 8224) "\ff\03")
- (data $241 (i32.const 8232) "\ff\03")
- (data $242 (i32.const 8240) "\ff\03")
- (data $243 (i32.const 8254) "\f0\7f")
- (data $244 (i32.const 8256) "\cd;\7ff\9e\a0\e6?")
- (data $245 (i32.const 8270) "\f0?")
- (data $246 (i32.const 8279) "@")
- (data $247 (i32.const 8280) "\9f\c6x\d0\t\9a\c3?")
- (data $248 (i32.const 8288) "\afx\8e\1d\c5q\cc?")
- (data $249 (i32.const 8296) "\04\fa\97\99\99\99\d9?")
- (data $250 (i32.const 8304) "DR>\df\12\f1\c2?")
- (data $251 (i32.const 8312) "\de\03\cb\96dF\c7?")
- (data $252 (i32.const 8320) "Y\93\"\94$I\d2?")
- (data $253 (i32.const 8328) "\93UUUUU\e5?")
- (data $254 (i32.const 8342) "\e0?")
- (data $255 (i32.const 8344) "v<y5\ef9\ea=")
- (data $256 (i32.const 8354) "\e0\feB.\e6?")
- (data $257 (i32.const 8360) "\ef9\fa\feB.\86@")
- (data $258 (i32.const 8373) "P\87\c0")
- (data $259 (i32.const 8376) "\fe\82+eG\15\f7?")
- (data $260 (i32.const 8390) "8C")
- (data $261 (i32.const 8398) "8C")
- (data $262 (i32.const 8402) "\e0\feB.\e6?")
- (data $263 (i32.const 8408) "v<y5\ef9\ea=")
- (data $264 (i32.const 8422) "\f0?")
- (data $265 (i32.const 8430) "\e0?")
- (data $266 (i32.const 8432) "UUUUUU\c5?")
- (data $267 (i32.const 8440) "UUUUUU\a5?")
- (data $268 (i32.const 8448) "\11\11\11\11\11\11\81?")
- (data $269 (i32.const 8456) "\17l\c1\16l\c1V?")
- (data $270 (i32.const 8464) "\1a\a0\01\1a\a0\01*?")
- (data $271 (i32.const 8472) "\1a\a0\01\1a\a0\01\fa>")
- (data $272 (i32.const 8480) "4\c7V\a5\e3\1d\c7>")
- (data $273 (i32.const 8488) "\\\9fx\b7O~\92>")
- (data $274 (i32.const 8496) "\e4D\f5gE\e6Z>")
- (data $275 (i32.const 8504) "\98\d8\f8\ef\d8\ee!>")
- (data $276 (i32.const 8512) "\ff\ff\ff\ff\ff\ff\0f")
- (data $277 (i32.const 8526) "\08")
- (data $278 (i32.const 8533) " \86\c0")
- (data $279 (i32.const 8536) "\ff\03")
- (data $280 (i32.const 8544) "\ff\03")
- (data $281 (i32.const 8552) "\ff\03")
- (data $282 (i32.const 8566) "\f0\7f")
- (data $283 (i32.const 8568) "\cd;\7ff\9e\a0\e6?")
- (data $284 (i32.const 8582) "\f0?")
- (data $285 (i32.const 8591) "@")
- (data $286 (i32.const 8592) "\9f\c6x\d0\t\9a\c3?")
- (data $287 (i32.const 8600) "\afx\8e\1d\c5q\cc?")
- (data $288 (i32.const 8608) "\04\fa\97\99\99\99\d9?")
- (data $289 (i32.const 8616) "DR>\df\12\f1\c2?")
- (data $290 (i32.const 8624) "\de\03\cb\96dF\c7?")
- (data $291 (i32.const 8632) "Y\93\"\94$I\d2?")
- (data $292 (i32.const 8640) "\93UUUUU\e5?")
- (data $293 (i32.const 8654) "\e0?")
- (data $294 (i32.const 8656) "v<y5\ef9\ea=")
- (data $295 (i32.const 8666) "\e0\feB.\e6?")
- (data $296 (i32.const 8672) "\ef9\fa\feB.\86@")
- (data $297 (i32.const 8685) "P\87\c0")
- (data $298 (i32.const 8688) "\fe\82+eG\15\f7?")
- (data $299 (i32.const 8702) "8C")
- (data $300 (i32.const 8710) "8C")
- (data $301 (i32.const 8714) "\e0\feB.\e6?")
- (data $302 (i32.const 8720) "v<y5\ef9\ea=")
- (data $303 (i32.const 8734) "\f0?")
- (data $304 (i32.const 8742) "\e0?")
- (data $305 (i32.const 8744) "UUUUUU\c5?")
- (data $306 (i32.const 8752) "UUUUUU\a5?")
- (data $307 (i32.const 8760) "\11\11\11\11\11\11\81?")
- (data $308 (i32.const 8768) "\17l\c1\16l\c1V?")
- (data $309 (i32.const 8776) "\1a\a0\01\1a\a0\01*?")
- (data $310 (i32.const 8784) "\1a\a0\01\1a\a0\01\fa>")
- (data $311 (i32.const 8792) "4\c7V\a5\e3\1d\c7>")
- (data $312 (i32.const 8800) "\\\9fx\b7O~\92>")
- (data $313 (i32.const 8808) "\e4D\f5gE\e6Z>")
- (data $314 (i32.const 8816) "\98\d8\f8\ef\d8\ee!>")
- (data $315 (i32.const 8824) "\ff\ff\ff\ff\ff\ff\0f")
- (data $316 (i32.const 8838) "\08")
- (data $317 (i32.const 8845) " \86\c0")
- (data $318 (i32.const 8848) "\ff\03")
- (data $319 (i32.const 8856) "\ff\03")
- (data $320 (i32.const 8864) "\ff\03")
- (data $321 (i32.const 8878) "\f0\7f")
- (data $322 (i32.const 8880) "\cd;\7ff\9e\a0\e6?")
- (data $323 (i32.const 8894) "\f0?")
- (data $324 (i32.const 8903) "@")
- (data $325 (i32.const 8904) "\9f\c6x\d0\t\9a\c3?")
- (data $326 (i32.const 8912) "\afx\8e\1d\c5q\cc?")
- (data $327 (i32.const 8920) "\04\fa\97\99\99\99\d9?")
- (data $328 (i32.const 8928) "DR>\df\12\f1\c2?")
- (data $329 (i32.const 8936) "\de\03\cb\96dF\c7?")
- (data $330 (i32.const 8944) "Y\93\"\94$I\d2?")
- (data $331 (i32.const 8952) "\93UUUUU\e5?")
- (data $332 (i32.const 8966) "\e0?")
- (data $333 (i32.const 8968) "v<y5\ef9\ea=")
- (data $334 (i32.const 8978) "\e0\feB.\e6?")
- (data $335 (i32.const 8984) "\ef9\fa\feB.\86@")
- (data $336 (i32.const 8997) "P\87\c0")
- (data $337 (i32.const 9000) "\fe\82+eG\15\f7?")
- (data $338 (i32.const 9014) "8C")
- (data $339 (i32.const 9022) "8C")
- (data $340 (i32.const 9026) "\e0\feB.\e6?")
- (data $341 (i32.const 9032) "v<y5\ef9\ea=")
- (data $342 (i32.const 9046) "\f0?")
- (data $343 (i32.const 9054) "\e0?")
- (data $344 (i32.const 9056) "UUUUUU\c5?")
- (data $345 (i32.const 9064) "UUUUUU\a5?")
- (data $346 (i32.const 9072) "\11\11\11\11\11\11\81?")
- (data $347 (i32.const 9080) "\17l\c1\16l\c1V?")
- (data $348 (i32.const 9088) "\1a\a0\01\1a\a0\01*?")
- (data $349 (i32.const 9096) "\1a\a0\01\1a\a0\01\fa>")
- (data $350 (i32.const 9104) "4\c7V\a5\e3\1d\c7>")
- (data $351 (i32.const 9112) "\\\9fx\b7O~\92>")
- (data $352 (i32.const 9120) "\e4D\f5gE\e6Z>")
- (data $353 (i32.const 9128) "\98\d8\f8\ef\d8\ee!>")
- (data $354 (i32.const 9136) "\ff\ff\ff\ff\ff\ff\0f")
- (data $355 (i32.const 9150) "\08")
- (data $356 (i32.const 9157) " \86\c0")
- (data $357 (i32.const 9160) "\ff\03")
- (data $358 (i32.const 9168) "\ff\03")
- (data $359 (i32.const 9176) "\ff\03")
- (data $360 (i32.const 9190) "\f0\7f")
- (data $361 (i32.const 9192) "\cd;\7ff\9e\a0\e6?")
- (data $362 (i32.const 9206) "\f0?")
- (data $363 (i32.const 9215) "@")
- (data $364 (i32.const 9216) "\9f\c6x\d0\t\9a\c3?")
- (data $365 (i32.const 9224) "\afx\8e\1d\c5q\cc?")
- (data $366 (i32.const 9232) "\04\fa\97\99\99\99\d9?")
- (data $367 (i32.const 9240) "DR>\df\12\f1\c2?")
- (data $368 (i32.const 9248) "\de\03\cb\96dF\c7?")
- (data $369 (i32.const 9256) "Y\93\"\94$I\d2?")
- (data $370 (i32.const 9264) "\93UUUUU\e5?")
- (data $371 (i32.const 9278) "\e0?")
- (data $372 (i32.const 9280) "v<y5\ef9\ea=")
- (data $373 (i32.const 9290) "\e0\feB.\e6?")
- (data $374 (i32.const 9302) "\10")
- (data $375 (i32.const 9304) "\ef9\fa\feB.\86@")
- (data $376 (i32.const 9317) "P\87\c0")
- (data $377 (i32.const 9320) "\fe\82+eG\15\f7?")
- (data $378 (i32.const 9334) "8C")
- (data $379 (i32.const 9342) "8C")
- (data $380 (i32.const 9346) "\e0\feB.\e6?")
- (data $381 (i32.const 9352) "v<y5\ef9\ea=")
- (data $382 (i32.const 9366) "\f0?")
- (data $383 (i32.const 9374) "\e0?")
- (data $384 (i32.const 9376) "UUUUUU\c5?")
- (data $385 (i32.const 9384) "UUUUUU\a5?")
- (data $386 (i32.const 9392) "\11\11\11\11\11\11\81?")
- (data $387 (i32.const 9400) "\17l\c1\16l\c1V?")
- (data $388 (i32.const 9408) "\1a\a0\01\1a\a0\01*?")
- (data $389 (i32.const 9416) "\1a\a0\01\1a\a0\01\fa>")
- (data $390 (i32.const 9424) "4\c7V\a5\e3\1d\c7>")
- (data $391 (i32.const 9432) "\\\9fx\b7O~\92>")
- (data $392 (i32.const 9440) "\e4D\f5gE\e6Z>")
- (data $393 (i32.const 9448) "\98\d8\f8\ef\d8\ee!>")
- (data $394 (i32.const 9456) "\ff\ff\ff\ff\ff\ff\0f")
- (data $395 (i32.const 9470) "\08")
- (data $396 (i32.const 9477) " \86\c0")
- (data $397 (i32.const 9480) "\ff\03")
- (data $398 (i32.const 9488) "\ff\03")
- (data $399 (i32.const 9496) "\ff\03")
- (data $400 (i32.const 9510) "\f0\7f")
- (data $401 (i32.const 9512) "\cd;\7ff\9e\a0\e6?")
- (data $402 (i32.const 9526) "\f0?")
- (data $403 (i32.const 9535) "@")
- (data $404 (i32.const 9536) "\9f\c6x\d0\t\9a\c3?")
- (data $405 (i32.const 9544) "\afx\8e\1d\c5q\cc?")
- (data $406 (i32.const 9552) "\04\fa\97\99\99\99\d9?")
- (data $407 (i32.const 9560) "DR>\df\12\f1\c2?")
- (data $408 (i32.const 9568) "\de\03\cb\96dF\c7?")
- (data $409 (i32.const 9576) "Y\93\"\94$I\d2?")
- (data $410 (i32.const 9584) "\93UUUUU\e5?")
- (data $411 (i32.const 9598) "\e0?")
- (data $412 (i32.const 9600) "v<y5\ef9\ea=")
- (data $413 (i32.const 9610) "\e0\feB.\e6?")
- (data $414 (i32.const 9622) "\10")
- (data $415 (i32.const 9624) "\ef9\fa\feB.\86@")
- (data $416 (i32.const 9637) "P\87\c0")
- (data $417 (i32.const 9640) "\fe\82+eG\15\f7?")
- (data $418 (i32.const 9654) "8C")
- (data $419 (i32.const 9662) "8C")
- (data $420 (i32.const 9666) "\e0\feB.\e6?")
- (data $421 (i32.const 9672) "v<y5\ef9\ea=")
- (data $422 (i32.const 9686) "\f0?")
- (data $423 (i32.const 9694) "\e0?")
- (data $424 (i32.const 9696) "UUUUUU\c5?")
- (data $425 (i32.const 9704) "UUUUUU\a5?")
- (data $426 (i32.const 9712) "\11\11\11\11\11\11\81?")
- (data $427 (i32.const 9720) "\17l\c1\16l\c1V?")
- (data $428 (i32.const 9728) "\1a\a0\01\1a\a0\01*?")
- (data $429 (i32.const 9736) "\1a\a0\01\1a\a0\01\fa>")
- (data $430 (i32.const 9744) "4\c7V\a5\e3\1d\c7>")
- (data $431 (i32.const 9752) "\\\9fx\b7O~\92>")
- (data $432 (i32.const 9760) "\e4D\f5gE\e6Z>")
- (data $433 (i32.const 9768) "\98\d8\f8\ef\d8\ee!>")
- (data $434 (i32.const 9776) "\ff\ff\ff\ff\ff\ff\0f")
- (data $435 (i32.const 9790) "\08")
- (data $436 (i32.const 9797) " \86\c0")
- (data $437 (i32.const 9800) "\ff\03")
- (data $438 (i32.const 9808) "\ff\03")
- (data $439 (i32.const 9816) "\ff\03")
- (data $440 (i32.const 9830) "\f0\7f")
- (data $441 (i32.const 9832) "\cd;\7ff\9e\a0\e6?")
- (data $442 (i32.const 9846) "\f0?")
- (data $443 (i32.const 9855) "@")
- (data $444 (i32.const 9856) "\9f\c6x\d0\t\9a\c3?")
- (data $445 (i32.const 9864) "\afx\8e\1d\c5q\cc?")
- (data $446 (i32.const 9872) "\04\fa\97\99\99\99\d9?")
- (data $447 (i32.const 9880) "DR>\df\12\f1\c2?")
- (data $448 (i32.const 9888) "\de\03\cb\96dF\c7?")
- (data $449 (i32.const 9896) "Y\93\"\94$I\d2?")
- (data $450 (i32.const 9904) "\93UUUUU\e5?")
- (data $451 (i32.const 9918) "\e0?")
- (data $452 (i32.const 9920) "v<y5\ef9\ea=")
- (data $453 (i32.const 9930) "\e0\feB.\e6?")
- (data $454 (i32.const 9938) "\d0\c2")
- (data $455 (i32.const 9940) ";\aa\b8?")
- (data $456 (i32.const 9946) "@K")
- (data $457 (i32.const 9950) "@K")
- (data $458 (i32.const 9953) "\801?")
- (data $459 (i32.const 9956) "\83\80^\b9")
- (data $460 (i32.const 9960) "\aa\aa*>")
- (data $461 (i32.const 9967) "?")
- (data $462 (i32.const 9968) "\08\89\08<")
- (data $463 (i32.const 9972) "\c1\a9*=")
- (data $464 (i32.const 9976) "giP9")
- (data $465 (i32.const 9980) "\ceC\b7:")
- (data $466 (i32.const 9986) "\80?")
- (data $467 (i32.const 9988) "\ff\ff\7f")
- (data $468 (i32.const 9994) "@")
- (data $469 (i32.const 9998) "\ae\c2")
- (data $470 (i32.const 10000) "\7f")
- (data $471 (i32.const 10004) "\7f")
- (data $472 (i32.const 10008) "\7f")
- (data $473 (i32.const 10014) "\d0\c2")
- (data $474 (i32.const 10016) ";\aa\b8?")
- (data $475 (i32.const 10022) "@K")
- (data $476 (i32.const 10026) "@K")
- (data $477 (i32.const 10029) "\801?")
- (data $478 (i32.const 10032) "\83\80^\b9")
- (data $479 (i32.const 10036) "\aa\aa*>")
- (data $480 (i32.const 10043) "?")
- (data $481 (i32.const 10044) "\08\89\08<")
- (data $482 (i32.const 10048) "\c1\a9*=")
- (data $483 (i32.const 10052) "giP9")
- (data $484 (i32.const 10056) "\ceC\b7:")
- (data $485 (i32.const 10062) "\80?")
- (data $486 (i32.const 10064) "\ff\ff\7f")
- (data $487 (i32.const 10070) "@")
- (data $488 (i32.const 10074) "\ae\c2")
- (data $489 (i32.const 10076) "\7f")
- (data $490 (i32.const 10080) "\7f")
- (data $491 (i32.const 10084) "\7f")
- (data $492 (i32.const 10090) "\d0\c2")
- (data $493 (i32.const 10092) ";\aa\b8?")
- (data $494 (i32.const 10098) "@K")
- (data $495 (i32.const 10102) "@K")
- (data $496 (i32.const 10105) "\801?")
- (data $497 (i32.const 10108) "\83\80^\b9")
- (data $498 (i32.const 10112) "\aa\aa*>")
- (data $499 (i32.const 10119) "?")
- (data $500 (i32.const 10120) "\08\89\08<")
- (data $501 (i32.const 10124) "\c1\a9*=")
- (data $502 (i32.const 10128) "giP9")
- (data $503 (i32.const 10132) "\ceC\b7:")
- (data $504 (i32.const 10138) "\80?")
- (data $505 (i32.const 10140) "\ff\ff\7f")
- (data $506 (i32.const 10146) "@")
- (data $507 (i32.const 10150) "\ae\c2")
- (data $508 (i32.const 10152) "\7f")
- (data $509 (i32.const 10156) "\7f")
- (data $510 (i32.const 10160) "\7f")
- (data $511 (i32.const 10166) "\d0\c2")
- (data $512 (i32.const 10168) ";\aa\b8?")
- (data $513 (i32.const 10174) "@K")
- (data $514 (i32.const 10178) "@K")
- (data $515 (i32.const 10181) "\801?")
- (data $516 (i32.const 10184) "\83\80^\b9")
- (data $517 (i32.const 10188) "\aa\aa*>")
- (data $518 (i32.const 10195) "?")
- (data $519 (i32.const 10196) "\08\89\08<")
- (data $520 (i32.const 10200) "\c1\a9*=")
- (data $521 (i32.const 10204) "giP9")
- (data $522 (i32.const 10208) "\ceC\b7:")
- (data $523 (i32.const 10214) "\80?")
- (data $524 (i32.const 10216) "\ff\ff\7f")
- (data $525 (i32.const 10222) "@")
- (data $526 (i32.const 10226) "\ae\c2")
- (data $527 (i32.const 10228) "\7f")
- (data $528 (i32.const 10232) "\7f")
- (data $529 (i32.const 10236) "\7f")
- (data $530 (i32.const 10242) "\d0\c2")
- (data $531 (i32.const 10244) ";\aa\b8?")
- (data $532 (i32.const 10250) "@K")
- (data $533 (i32.const 10254) "@K")
- (data $534 (i32.const 10257) "\801?")
- (data $535 (i32.const 10260) "\83\80^\b9")
- (data $536 (i32.const 10264) "\aa\aa*>")
- (data $537 (i32.const 10271) "?")
- (data $538 (i32.const 10272) "\08\89\08<")
- (data $539 (i32.const 10276) "\c1\a9*=")
- (data $540 (i32.const 10280) "giP9")
- (data $541 (i32.const 10284) "\ceC\b7:")
- (data $542 (i32.const 10290) "\80?")
- (data $543 (i32.const 10292) "\ff\ff\7f")
- (data $544 (i32.const 10298) "@")
- (data $545 (i32.const 10302) "\ae\c2")
- (data $546 (i32.const 10304) "\7f")
- (data $547 (i32.const 10308) "\7f")
- (data $548 (i32.const 10312) "\7f")
- (data $549 (i32.const 10318) "\d0\c2")
- (data $550 (i32.const 10320) ";\aa\b8?")
- (data $551 (i32.const 10326) "@K")
- (data $552 (i32.const 10330) "@K")
- (data $553 (i32.const 10333) "\801?")
- (data $554 (i32.const 10336) "\83\80^\b9")
- (data $555 (i32.const 10340) "\aa\aa*>")
- (data $556 (i32.const 10347) "?")
- (data $557 (i32.const 10348) "\08\89\08<")
- (data $558 (i32.const 10352) "\c1\a9*=")
- (data $559 (i32.const 10356) "giP9")
- (data $560 (i32.const 10360) "\ceC\b7:")
- (data $561 (i32.const 10366) "\80?")
- (data $562 (i32.const 10368) "\ff\ff\7f")
- (data $563 (i32.const 10374) "@")
- (data $564 (i32.const 10378) "\ae\c2")
- (data $565 (i32.const 10380) "\7f")
- (data $566 (i32.const 10384) "\7f")
- (data $567 (i32.const 10388) "\7f")
- (data $568 (i32.const 10394) "\d0\c2")
- (data $569 (i32.const 10396) ";\aa\b8?")
- (data $570 (i32.const 10402) "@K")
- (data $571 (i32.const 10406) "@K")
- (data $572 (i32.const 10409) "\801?")
- (data $573 (i32.const 10412) "\83\80^\b9")
- (data $574 (i32.const 10416) "\aa\aa*>")
- (data $575 (i32.const 10423) "?")
- (data $576 (i32.const 10424) "\08\89\08<")
- (data $577 (i32.const 10428) "\c1\a9*=")
- (data $578 (i32.const 10432) "giP9")
- (data $579 (i32.const 10436) "\ceC\b7:")
- (data $580 (i32.const 10442) "\80?")
- (data $581 (i32.const 10444) "\ff\ff\7f")
- (data $582 (i32.const 10450) "@")
- (data $583 (i32.const 10454) "\ae\c2")
- (data $584 (i32.const 10456) "\7f")
- (data $585 (i32.const 10460) "\7f")
- (data $586 (i32.const 10464) "\7f")
- (data $587 (i32.const 10470) "\c0\7f")
- (data $588 (i32.const 10474) "\80?")
- (data $589 (i32.const 10478) "\c0\7f")
- (data $590 (i32.const 10482) "\80?")
- (data $591 (i32.const 10493) "P\87\c0")
- (data $592 (i32.const 10496) "\fe\82+eG\15\f7?")
- (data $593 (i32.const 10510) "8C")
- (data $594 (i32.const 10518) "8C")
- (data $595 (i32.const 10522) "\e0\feB.\e6?")
- (data $596 (i32.const 10528) "v<y5\ef9\ea=")
- (data $597 (i32.const 10542) "\f0?")
- (data $598 (i32.const 10550) "\e0?")
- (data $599 (i32.const 10552) "UUUUUU\c5?")
- (data $600 (i32.const 10560) "UUUUUU\a5?")
- (data $601 (i32.const 10568) "\11\11\11\11\11\11\81?")
- (data $602 (i32.const 10576) "\17l\c1\16l\c1V?")
- (data $603 (i32.const 10584) "\1a\a0\01\1a\a0\01*?")
- (data $604 (i32.const 10592) "\1a\a0\01\1a\a0\01\fa>")
- (data $605 (i32.const 10600) "4\c7V\a5\e3\1d\c7>")
- (data $606 (i32.const 10608) "\\\9fx\b7O~\92>")
- (data $607 (i32.const 10616) "\e4D\f5gE\e6Z>")
- (data $608 (i32.const 10624) "\98\d8\f8\ef\d8\ee!>")
- (data $609 (i32.const 10632) "\ff\ff\ff\ff\ff\ff\0f")
- (data $610 (i32.const 10646) "\08")
- (data $611 (i32.const 10653) " \86\c0")
- (data $612 (i32.const 10656) "\ff\03")
- (data $613 (i32.const 10664) "\ff\03")
- (data $614 (i32.const 10672) "\ff\03")
- (data $615 (i32.const 10685) "P\87\c0")
- (data $616 (i32.const 10688) "\fe\82+eG\15\f7?")
- (data $617 (i32.const 10702) "8C")
- (data $618 (i32.const 10710) "8C")
- (data $619 (i32.const 10714) "\e0\feB.\e6?")
- (data $620 (i32.const 10720) "v<y5\ef9\ea=")
- (data $621 (i32.const 10734) "\f0?")
- (data $622 (i32.const 10742) "\e0?")
- (data $623 (i32.const 10744) "UUUUUU\c5?")
- (data $624 (i32.const 10752) "UUUUUU\a5?")
- (data $625 (i32.const 10760) "\11\11\11\11\11\11\81?")
- (data $626 (i32.const 10768) "\17l\c1\16l\c1V?")
- (data $627 (i32.const 10776) "\1a\a0\01\1a\a0\01*?")
- (data $628 (i32.const 10784) "\1a\a0\01\1a\a0\01\fa>")
- (data $629 (i32.const 10792) "4\c7V\a5\e3\1d\c7>")
- (data $630 (i32.const 10800) "\\\9fx\b7O~\92>")
- (data $631 (i32.const 10808) "\e4D\f5gE\e6Z>")
- (data $632 (i32.const 10816) "\98\d8\f8\ef\d8\ee!>")
- (data $633 (i32.const 10824) "\ff\ff\ff\ff\ff\ff\0f")
- (data $634 (i32.const 10838) "\08")
- (data $635 (i32.const 10845) " \86\c0")
- (data $636 (i32.const 10848) "\ff\03")
- (data $637 (i32.const 10856) "\ff\03")
- (data $638 (i32.const 10864) "\ff\03")
- (data $639 (i32.const 10877) "P\87\c0")
- (data $640 (i32.const 10880) "\fe\82+eG\15\f7?")
- (data $641 (i32.const 10894) "8C")
- (data $642 (i32.const 10902) "8C")
- (data $643 (i32.const 10906) "\e0\feB.\e6?")
- (data $644 (i32.const 10912) "v<y5\ef9\ea=")
- (data $645 (i32.const 10926) "\f0?")
- (data $646 (i32.const 10934) "\e0?")
- (data $647 (i32.const 10936) "UUUUUU\c5?")
- (data $648 (i32.const 10944) "UUUUUU\a5?")
- (data $649 (i32.const 10952) "\11\11\11\11\11\11\81?")
- (data $650 (i32.const 10960) "\17l\c1\16l\c1V?")
- (data $651 (i32.const 10968) "\1a\a0\01\1a\a0\01*?")
- (data $652 (i32.const 10976) "\1a\a0\01\1a\a0\01\fa>")
- (data $653 (i32.const 10984) "4\c7V\a5\e3\1d\c7>")
- (data $654 (i32.const 10992) "\\\9fx\b7O~\92>")
- (data $655 (i32.const 11000) "\e4D\f5gE\e6Z>")
- (data $656 (i32.const 11008) "\98\d8\f8\ef\d8\ee!>")
- (data $657 (i32.const 11016) "\ff\ff\ff\ff\ff\ff\0f")
- (data $658 (i32.const 11030) "\08")
- (data $659 (i32.const 11037) " \86\c0")
- (data $660 (i32.const 11040) "\ff\03")
- (data $661 (i32.const 11048) "\ff\03")
- (data $662 (i32.const 11056) "\ff\03")
- (data $663 (i32.const 11069) "P\87\c0")
- (data $664 (i32.const 11072) "\fe\82+eG\15\f7?")
- (data $665 (i32.const 11086) "8C")
- (data $666 (i32.const 11094) "8C")
- (data $667 (i32.const 11098) "\e0\feB.\e6?")
- (data $668 (i32.const 11104) "v<y5\ef9\ea=")
- (data $669 (i32.const 11118) "\f0?")
- (data $670 (i32.const 11126) "\e0?")
- (data $671 (i32.const 11128) "UUUUUU\c5?")
- (data $672 (i32.const 11136) "UUUUUU\a5?")
- (data $673 (i32.const 11144) "\11\11\11\11\11\11\81?")
- (data $674 (i32.const 11152) "\17l\c1\16l\c1V?")
- (data $675 (i32.const 11160) "\1a\a0\01\1a\a0\01*?")
- (data $676 (i32.const 11168) "\1a\a0\01\1a\a0\01\fa>")
- (data $677 (i32.const 11176) "4\c7V\a5\e3\1d\c7>")
- (data $678 (i32.const 11184) "\\\9fx\b7O~\92>")
- (data $679 (i32.const 11192) "\e4D\f5gE\e6Z>")
- (data $680 (i32.const 11200) "\98\d8\f8\ef\d8\ee!>")
- (data $681 (i32.const 11208) "\ff\ff\ff\ff\ff\ff\0f")
- (data $682 (i32.const 11222) "\08")
- (data $683 (i32.const 11229) " \86\c0")
- (data $684 (i32.const 11232) "\ff\03")
- (data $685 (i32.const 11240) "\ff\03")
- (data $686 (i32.const 11248) "\ff\03")
- (data $687 (i32.const 11261) "P\87\c0")
- (data $688 (i32.const 11264) "\fe\82+eG\15\f7?")
- (data $689 (i32.const 11278) "8C")
- (data $690 (i32.const 11286) "8C")
- (data $691 (i32.const 11290) "\e0\feB.\e6?")
- (data $692 (i32.const 11296) "v<y5\ef9\ea=")
- (data $693 (i32.const 11310) "\f0?")
- (data $694 (i32.const 11318) "\e0?")
- (data $695 (i32.const 11320) "UUUUUU\c5?")
- (data $696 (i32.const 11328) "UUUUUU\a5?")
- (data $697 (i32.const 11336) "\11\11\11\11\11\11\81?")
- (data $698 (i32.const 11344) "\17l\c1\16l\c1V?")
- (data $699 (i32.const 11352) "\1a\a0\01\1a\a0\01*?")
- (data $700 (i32.const 11360) "\1a\a0\01\1a\a0\01\fa>")
- (data $701 (i32.const 11368) "4\c7V\a5\e3\1d\c7>")
- (data $702 (i32.const 11376) "\\\9fx\b7O~\92>")
- (data $703 (i32.const 11384) "\e4D\f5gE\e6Z>")
- (data $704 (i32.const 11392) "\98\d8\f8\ef\d8\ee!>")
- (data $705 (i32.const 11400) "\ff\ff\ff\ff\ff\ff\0f")
- (data $706 (i32.const 11414) "\08")
- (data $707 (i32.const 11421) " \86\c0")
- (data $708 (i32.const 11424) "\ff\03")
- (data $709 (i32.const 11432) "\ff\03")
- (data $710 (i32.const 11440) "\ff\03")
- (data $711 (i32.const 11453) "P\87\c0")
- (data $712 (i32.const 11456) "\fe\82+eG\15\f7?")
- (data $713 (i32.const 11470) "8C")
- (data $714 (i32.const 11478) "8C")
- (data $715 (i32.const 11482) "\e0\feB.\e6?")
- (data $716 (i32.const 11488) "v<y5\ef9\ea=")
- (data $717 (i32.const 11502) "\f0?")
- (data $718 (i32.const 11510) "\e0?")
- (data $719 (i32.const 11512) "UUUUUU\c5?")
- (data $720 (i32.const 11520) "UUUUUU\a5?")
- (data $721 (i32.const 11528) "\11\11\11\11\11\11\81?")
- (data $722 (i32.const 11536) "\17l\c1\16l\c1V?")
- (data $723 (i32.const 11544) "\1a\a0\01\1a\a0\01*?")
- (data $724 (i32.const 11552) "\1a\a0\01\1a\a0\01\fa>")
- (data $725 (i32.const 11560) "4\c7V\a5\e3\1d\c7>")
- (data $726 (i32.const 11568) "\\\9fx\b7O~\92>")
- (data $727 (i32.const 11576) "\e4D\f5gE\e6Z>")
- (data $728 (i32.const 11584) "\98\d8\f8\ef\d8\ee!>")
- (data $729 (i32.const 11592) "\ff\ff\ff\ff\ff\ff\0f")
- (data $730 (i32.const 11606) "\08")
- (data $731 (i32.const 11613) " \86\c0")
- (data $732 (i32.const 11616) "\ff\03")
- (data $733 (i32.const 11624) "\ff\03")
- (data $734 (i32.const 11632) "\ff\03")
- (data $735 (i32.const 11645) "P\87\c0")
- (data $736 (i32.const 11648) "\fe\82+eG\15\f7?")
- (data $737 (i32.const 11662) "8C")
- (data $738 (i32.const 11670) "8C")
- (data $739 (i32.const 11674) "\e0\feB.\e6?")
- (data $740 (i32.const 11680) "v<y5\ef9\ea=")
- (data $741 (i32.const 11694) "\f0?")
- (data $742 (i32.const 11702) "\e0?")
- (data $743 (i32.const 11704) "UUUUUU\c5?")
- (data $744 (i32.const 11712) "UUUUUU\a5?")
- (data $745 (i32.const 11720) "\11\11\11\11\11\11\81?")
- (data $746 (i32.const 11728) "\17l\c1\16l\c1V?")
- (data $747 (i32.const 11736) "\1a\a0\01\1a\a0\01*?")
- (data $748 (i32.const 11744) "\1a\a0\01\1a\a0\01\fa>")
- (data $749 (i32.const 11752) "4\c7V\a5\e3\1d\c7>")
- (data $750 (i32.const 11760) "\\\9fx\b7O~\92>")
- (data $751 (i32.const 11768) "\e4D\f5gE\e6Z>")
- (data $752 (i32.const 11776) "\98\d8\f8\ef\d8\ee!>")
- (data $753 (i32.const 11784) "\ff\ff\ff\ff\ff\ff\0f")
- (data $754 (i32.const 11798) "\08")
- (data $755 (i32.const 11805) " \86\c0")
- (data $756 (i32.const 11808) "\ff\03")
- (data $757 (i32.const 11816) "\ff\03")
- (data $758 (i32.const 11824) "\ff\03")
- (data $759 (i32.const 11838) "\f8\7f")
- (data $760 (i32.const 11846) "\f0?")
- (data $761 (i32.const 11854) "\f8\7f")
- (data $762 (i32.const 11862) "\f0?")
+ (data $0 (i32.const 1024) "\f3\045?")
+ (data $1 (i32.const 1030) "\80?")
+ (data $2 (i32.const 1032) "\fc\ff\7f\be")
+ (data $3 (i32.const 1036) "\aa\aa\aa>")
+ (data $4 (i32.const 1040) "P\ae*\be")
+ (data $5 (i32.const 1044) "\ac\ceL>")
+ (data $6 (i32.const 1048) "O]\fe\bd")
+ (data $7 (i32.const 1052) "\bf\e9\11>")
+ (data $8 (i32.const 1056) "\b8\d1\eb\bd")
+ (data $9 (i32.const 1060) "\1a%\ef=")
+ (data $10 (i32.const 1064) "\bb!\90=")
+ (data $11 (i32.const 1071) "?")
+ (data $12 (i32.const 1072) "\18r1?")
+ (data $13 (i32.const 1078) "\d0\c2")
+ (data $14 (i32.const 1080) ";\aa\b8?")
+ (data $15 (i32.const 1086) "@K")
+ (data $16 (i32.const 1089) "\801?")
+ (data $17 (i32.const 1092) "\83\80^\b9")
+ (data $18 (i32.const 1096) "\aa\aa*>")
+ (data $19 (i32.const 1103) "?")
+ (data $20 (i32.const 1104) "\08\89\08<")
+ (data $21 (i32.const 1108) "\c1\a9*=")
+ (data $22 (i32.const 1112) "giP9")
+ (data $23 (i32.const 1116) "\ceC\b7:")
+ (data $24 (i32.const 1122) "\80?")
+ (data $25 (i32.const 1124) "\ff\ff\7f")
+ (data $26 (i32.const 1130) "@")
+ (data $27 (i32.const 1134) "\ae\c2")
+ (data $28 (i32.const 1136) "\7f")
+ (data $29 (i32.const 1140) "\18r\b1B")
+ (data $30 (i32.const 1146) "\80\7f")
+ (data $31 (i32.const 1150) "\80")
+ (data $32 (i32.const 1152) "\cd;\7ff\9e\a0\e6?")
+ (data $33 (i32.const 1166) "\f0?")
+ (data $34 (i32.const 1175) "@")
+ (data $35 (i32.const 1176) "\9f\c6x\d0\t\9a\c3?")
+ (data $36 (i32.const 1184) "\afx\8e\1d\c5q\cc?")
+ (data $37 (i32.const 1192) "\04\fa\97\99\99\99\d9?")
+ (data $38 (i32.const 1200) "DR>\df\12\f1\c2?")
+ (data $39 (i32.const 1208) "\de\03\cb\96dF\c7?")
+ (data $40 (i32.const 1216) "Y\93\"\94$I\d2?")
+ (data $41 (i32.const 1224) "\93UUUUU\e5?")
+ (data $42 (i32.const 1238) "\e0?")
+ (data $43 (i32.const 1240) "v<y5\ef9\ea=")
+ (data $44 (i32.const 1250) "\e0\feB.\e6?")
+ (data $45 (i32.const 1261) "P\87\c0")
+ (data $46 (i32.const 1264) "\fe\82+eG\15\f7?")
+ (data $47 (i32.const 1278) "8C")
+ (data $48 (i32.const 1280) "UUUUUU\c5?")
+ (data $49 (i32.const 1288) "UUUUUU\a5?")
+ (data $50 (i32.const 1296) "\11\11\11\11\11\11\81?")
+ (data $51 (i32.const 1304) "\17l\c1\16l\c1V?")
+ (data $52 (i32.const 1312) "\1a\a0\01\1a\a0\01*?")
+ (data $53 (i32.const 1320) "\1a\a0\01\1a\a0\01\fa>")
+ (data $54 (i32.const 1328) "4\c7V\a5\e3\1d\c7>")
+ (data $55 (i32.const 1336) "\\\9fx\b7O~\92>")
+ (data $56 (i32.const 1344) "\e4D\f5gE\e6Z>")
+ (data $57 (i32.const 1352) "\98\d8\f8\ef\d8\ee!>")
+ (data $58 (i32.const 1360) "\ff\ff\ff\ff\ff\ff\0f")
+ (data $59 (i32.const 1374) "\08")
+ (data $60 (i32.const 1381) " \86\c0")
+ (data $61 (i32.const 1384) "\ff\03")
+ (data $62 (i32.const 1392) "\ef9\fa\feB.\86@")
+ (data $63 (i32.const 1406) "\f0\7f")
+ (data $64 (i32.const 1414) "\10")
+ (data $65 (i32.const 1418) "\c0\7f")
+ (data $66 (i32.const 1422) "\80?")
+ (data $67 (i32.const 1430) "\f8\7f")
+ (data $68 (i32.const 1438) "\f0?")
+ (data $69 (i32.const 1454) "\f0?n\bf\88\1aO;\9b<53\fb\a9=\f6\ef?]\dc\d8\9c\13`q\bca\80w>\9a\ec\ef?\d1f\87\10z^\90\bc\85\7fn\e8\15\e3\ef?\13\f6g5R\d2\8c<t\85\15\d3\b0\d9\ef?\fa\8e\f9#\80\ce\8b\bc\de\f6\dd)k\d0\ef?a\c8\e6aN\f7`<\c8\9bu\18E\c7\ef?\99\d33[\e4\a3\90<\83\f3\c6\ca>\be\ef?m{\83]\a6\9a\97<\0f\89\f9lX\b5\ef?\fc\ef\fd\92\1a\b5\8e<\f7Gr+\92\ac\ef?\d1\9c/p=\be><\a2\d1\d32\ec\a3\ef?\0bn\90\894\03j\bc\1b\d3\fe\aff\9b\ef?\0e\bd/*RV\95\bcQ[\12\d0\01\93\ef?U\eaN\8c\ef\80P\bc\cc1l\c0\bd\8a\ef?\16\f4\d5\b9#\c9\91\bc\e0-\a9\ae\9a\82\ef?\afU\\\e9\e3\d3\80<Q\8e\a5\c8\98z\ef?H\93\a5\ea\15\1b\80\bc{Q}<\b8r\ef?=2\deU\f0\1f\8f\bc\ea\8d\8c8\f9j\ef?\bfS\13?\8c\89\8b<u\cbo\eb[c\ef?&\eb\11v\9c\d9\96\bc\d4\\\04\84\e0[\ef?`/:>\f7\ec\9a<\aa\b9h1\87T\ef?\9d8\86\cb\82\e7\8f\bc\1d\d9\fc\"PM\ef?\8d\c3\a6DAo\8a<\d6\8cb\88;F\ef?}\04\e4\b0\05z\80<\96\dc}\91I?\ef?\94\a8\a8\e3\fd\8e\96<8bunz8\ef?}Ht\f2\18^\87<?\a6\b2O\ce1\ef?\f2\e7\1f\98+G\80<\dd|\e2eE+\ef?^\08q?{\b8\96\bc\81c\f5\e1\df$\ef?1\ab\tm\e1\f7\82<\e1\de\1f\f5\9d\1e\ef?\fa\bfo\1a\9b!=\bc\90\d9\da\d0\7f\18\ef?\b4\n\0cr\827\8b<\0b\03\e4\a6\85\12\ef?\8f\cb\ce\89\92\14n<V/>\a9\af\0c\ef?\b6\ab\b0MuM\83<\15\b71\n\fe\06\ef?Lt\ac\e2\01B\86<1\d8L\fcp\01\ef?J\f8\d3]9\dd\8f<\ff\16d\b2\08\fc\ee?\04[\8e;\80\a3\86\bc\f1\9f\92_\c5\f6\ee?hPK\cc\edJ\92\bc\cb\a9:7\a7\f1\ee?\8e-Q\1b\f8\07\99\bcf\d8\05m\ae\ec\ee?\d26\94>\e8\d1q\bc\f7\9f\e54\db\e7\ee?\15\1b\ce\b3\19\19\99\bc\e5\a8\13\c3-\e3\ee?mL*\a7H\9f\85<\"4\12L\a6\de\ee?\8ai(z`\12\93\bc\1c\80\ac\04E\da\ee?[\89\17H\8f\a7X\bc*.\f7!\n\d6\ee?\1b\9aIg\9b,|\bc\97\a8P\d9\f5\d1\ee?\11\ac\c2`\edcC<-\89a`\08\ce\ee?\efd\06;\tf\96<W\00\1d\edA\ca\ee?y\03\a1\da\e1\ccn<\d0<\c1\b5\a2\c6\ee?0\12\0f?\8e\ff\93<\de\d3\d7\f0*\c3\ee?\b0\afz\bb\ce\90v<\'*6\d5\da\bf\ee?w\e0T\eb\bd\1d\93<\r\dd\fd\99\b2\bc\ee?\8e\a3q\004\94\8f\bc\a7,\9dv\b2\b9\ee?I\a3\93\dc\cc\de\87\bcBf\cf\a2\da\b6\ee?_8\0f\bd\c6\dex\bc\82O\9dV+\b4\ee?\f6\\{\ecF\12\86\bc\0f\92]\ca\a4\b1\ee?\8e\d7\fd\18\055\93<\da\'\b56G\af\ee?\05\9b\8a/\b7\98{<\fd\c7\97\d4\12\ad\ee?\tT\1c\e2\e1c\90<)TH\dd\07\ab\ee?\ea\c6\19P\85\c74<\b7FY\8a&\a9\ee?5\c0d+\e62\94<H!\ad\15o\a7\ee?\9fv\99aJ\e4\8c\bc\t\dcv\b9\e1\a5\ee?\a8M\ef;\c53\8c\bc\85U:\b0~\a4\ee?\ae\e9+\89xS\84\bc \c3\cc4F\a3\ee?XXVx\dd\ce\93\bc%\"U\828\a2\ee?d\19~\80\aa\10W<s\a9L\d4U\a1\ee?(\"^\bf\ef\b3\93\bc\cd;\7ff\9e\a0\ee?\82\b94\87\ad\12j\bc\bf\da\0bu\12\a0\ee?\ee\a9m\b8\efgc\bc/\1ae<\b2\9f\ee?Q\88\e0T=\dc\80\bc\84\94Q\f9}\9f\ee?\cf>Z~d\1fx\bct_\ec\e8u\9f\ee?\b0}\8b\c0J\ee\86\bct\81\a5H\9a\9f\ee?\8a\e6U\1e2\19\86\bc\c9gBV\eb\9f\ee?\d3\d4\t^\cb\9c\90<?]\deOi\a0\ee?\1d\a5M\b9\dc2{\bc\87\01\ebs\14\a1\ee?k\c0gT\fd\ec\94<2\c10\01\ed\a1\ee?Ul\d6\ab\e1\ebe<bN\cf6\f3\a2\ee?B\cf\b3/\c5\a1\88\bc\12\1a>T\'\a4\ee?47;\f1\b6i\93\bc\13\ceL\99\89\a5\ee?\1e\ff\19:\84^\80\bc\ad\c7#F\1a\a7\ee?nWr\d8P\d4\94\bc\ed\92D\9b\d9\a8\ee?\00\8a\0e[g\ad\90<\99f\8a\d9\c7\aa\ee?\b4\ea\f0\c1/\b7\8d<\db\a0*B\e5\ac\ee?\ff\e7\c5\9c`\b6e\bc\8cD\b5\162\af\ee?D_\f3Y\83\f6{<6w\15\99\ae\b1\ee?\83=\1e\a7\1f\t\93\bc\c6\ff\91\0b[\b4\ee?)\1el\8b\b8\a9]\bc\e5\c5\cd\b07\b7\ee?Y\b9\90|\f9#l\bc\0fR\c8\cbD\ba\ee?\aa\f9\f4\"CC\92\bcPN\de\9f\82\bd\ee?K\8ef\d7l\ca\85\bc\ba\07\cap\f1\c0\ee?\'\ce\91+\fc\afq<\90\f0\a3\82\91\c4\ee?\bbs\n\e15\d2m<##\e3\19c\c8\ee?c\"b\"\04\c5\87\bce\e5]{f\cc\ee?\d51\e2\e3\86\1c\8b<3-J\ec\9b\d0\ee?\15\bb\bc\d3\d1\bb\91\bc]%>\b2\03\d5\ee?\d21\ee\9c1\cc\90<X\b30\13\9e\d9\ee?\b3Zsn\84i\84<\bf\fdyUk\de\ee?\b4\9d\8e\97\cd\df\82\bcz\f3\d3\bfk\e3\ee?\873\cb\92w\1a\8c<\ad\d3Z\99\9f\e8\ee?\fa\d9\d1J\8f{\90\bcf\b6\8d)\07\ee\ee?\ba\ae\dcV\d9\c3U\bc\fb\15O\b8\a2\f3\ee?@\f6\a6=\0e\a4\90\bc:Y\e5\8dr\f9\ee?4\93\ad8\f4\d6h\bcG^\fb\f2v\ff\ee?5\8aXk\e2\ee\91\bcJ\06\a10\b0\05\ef?\cd\dd_\n\d7\fft<\d2\c1K\90\1e\0c\ef?\ac\98\92\fa\fb\bd\91\bc\t\1e\d7[\c2\12\ef?\b3\0c\af0\aens<\9cR\85\dd\9b\19\ef?\94\fd\9f\\2\e3\8e<z\d0\ff_\ab \ef?\acY\t\d1\8f\e0\84<K\d1W.\f1\'\ef?g\1aN8\af\cdc<\b5\e7\06\94m/\ef?h\19\92l,kg<i\90\ef\dc 7\ef?\d2\b5\cc\83\18\8a\80\bc\fa\c3]U\0b?\ef?o\fa\ff?]\ad\8f\bc|\89\07J-G\ef?I\a9u8\ae\r\90\bc\f2\89\r\08\87O\ef?\a7\07=\a6\85\a3t<\87\a4\fb\dc\18X\ef?\0f\"@ \9e\91\82\bc\98\83\c9\16\e3`\ef?\ac\92\c1\d5PZ\8e<\852\db\03\e6i\ef?Kk\01\acY:\84<`\b4\01\f3!s\ef?\1f>\b4\07!\d5\82\bc_\9b{3\97|\ef?\c9\rG;\b9*\89\bc)\a1\f5\14F\86\ef?\d3\88:`\04\b6t<\f6?\8b\e7.\90\ef?qr\9dQ\ec\c5\83<\83L\c7\fbQ\9a\ef?\f0\91\d3\8f\12\f7\8f\bc\da\90\a4\a2\af\a4\ef?}t#\e2\98\ae\8d\bc\f1g\8e-H\af\ef?\08 \aaA\bc\c3\8e<\'Za\ee\1b\ba\ef?2\eb\a9\c3\94+\84<\97\bak7+\c5\ef?\ee\85\d11\a9d\8a<@En[v\d0\ef?\ed\e3;\e4\ba7\8e\bc\14\be\9c\ad\fd\db\ef?\9d\cd\91M;\89w<\d8\90\9e\81\c1\e7\ef?\89\cc`A\c1\05S<\f1q\8f+\c2\f3\ef?")
+ (data $70 (i32.const 3488) "\9f\de\e0\c3\f04\f7?\00\90\e6y\7f\cc\d7\bf\1f\e9,jx\13\f7?\00\00\r\c2\eeo\d7\bf\a0\b5\fa\08`\f2\f6?\00\e0Q\13\e3\13\d7\bf}\8c\13\1f\a6\d1\f6?\00x(8[\b8\d6\bf\d1\b4\c5\0bI\b1\f6?\00x\80\90U]\d6\bf\ba\0c/3G\91\f6?\00\00\18v\d0\02\d6\bf#B\"\18\9fq\f6?\00\90\90\86\ca\a8\d5\bf\d9\1e\a5\99OR\f6?\00P\03VCO\d5\bf\c4$\8f\aaV3\f6?\00@k\c37\f6\d4\bf\14\dc\9dk\b3\14\f6?\00P\a8\fd\a7\9d\d4\bfL\\\c6Rd\f6\f5?\00\a8\899\92E\d4\bfO,\91\b5g\d8\f5?\00\b8\b09\f4\ed\d3\bf\de\90[\cb\bc\ba\f5?\00p\8fD\ce\96\d3\bfx\1a\d9\f2a\9d\f5?\00\a0\bd\17\1e@\d3\bf\87VF\12V\80\f5?\00\80F\ef\e2\e9\d2\bf\d3k\e7\ce\97c\f5?\00\e008\1b\94\d2\bf\93\7f\a7\e2%G\f5?\00\88\da\8c\c5>\d2\bf\83E\06B\ff*\f5?\00\90\')\e1\e9\d1\bf\df\bd\b2\db\"\0f\f5?\00\f8H+m\95\d1\bf\d7\de4G\8f\f3\f4?\00\f8\b9\9agA\d1\bf@(\de\cfC\d8\f4?\00\98\ef\94\d0\ed\d0\bf\c8\a3x\c0>\bd\f4?\00\10\db\18\a5\9a\d0\bf\8a%\e0\c3\7f\a2\f4?\00\b8cR\e6G\d0\bf4\84\d4$\05\88\f4?\00\f0\86E\"\eb\cf\bf\0b-\19\1b\cem\f4?\00\b0\17uJG\cf\bfT\189\d3\d9S\f4?\000\10=D\a4\ce\bfZ\84\b4D\':\f4?\00\b0\e9D\r\02\ce\bf\fb\f8\15A\b5 \f4?\00\f0w)\a2`\cd\bf\b1\f4>\da\82\07\f4?\00\90\95\04\01\c0\cc\bf\8f\feW]\8f\ee\f3?\00\10\89V) \cc\bf\e9L\0b\a0\d9\d5\f3?\00\10\81\8d\17\81\cb\bf+\c1\10\c0`\bd\f3?\00\d0\d3\cc\c9\e2\ca\bf\b8\dau+$\a5\f3?\00\90\12.@E\ca\bf\02\d0\9f\cd\"\8d\f3?\00\f0\1dhw\a8\c9\bf\1cz\84\c5[u\f3?\000Him\0c\c9\bf\e26\adI\ce]\f3?\00\c0E\a6 q\c8\bf@\d4M\98yF\f3?\000\14\b4\8f\d6\c7\bf$\cb\ff\ce\\/\f3?\00pb<\b8<\c7\bfI\r\a1uw\18\f3?\00`7\9b\9a\a3\c6\bf\909>7\c8\01\f3?\00\a0\b7T1\0b\c6\bfA\f8\95\bbN\eb\f2?\000$v}s\c5\bf\d1\a9\19\02\n\d5\f2?\000\c2\8f{\dc\c4\bf*\fd\b7\a8\f9\be\f2?\00\00\d2Q,F\c4\bf\ab\1b\0cz\1c\a9\f2?\00\00\83\bc\8a\b0\c3\bf0\b5\14`r\93\f2?\00\00Ik\99\1b\c3\bf\f5\a1WW\fa}\f2?\00@\a4\90T\87\c2\bf\bf;\1d\9b\b3h\f2?\00\a0y\f8\b9\f3\c1\bf\bd\f5\8f\83\9dS\f2?\00\a0,%\c8`\c1\bf;\08\c9\aa\b7>\f2?\00 \f7W\7f\ce\c0\bf\b6@\a9+\01*\f2?\00\a0\feI\dc<\c0\bf2A\cc\96y\15\f2?\00\80K\bc\bdW\bf\bf\9b\fc\d2\1d \01\f2?\00@@\96\087\be\bf\0bHMI\f4\ec\f1?\00@\f9>\98\17\bd\bfie\8fR\f5\d8\f1?\00\a0\d8Ng\f9\bb\bf|~W\11#\c5\f1?\00`/ y\dc\ba\bf\e9&\cbt|\b1\f1?\00\80(\e7\c3\c0\b9\bf\b6\1a,\0c\01\9e\f1?\00\c0r\b3F\a6\b8\bf\bdp\b6{\b0\8a\f1?\00\00\ac\b3\01\8d\b7\bf\b6\bc\ef%\8aw\f1?\00\008E\f1t\b6\bf\da1L5\8dd\f1?\00\80\87m\0e^\b5\bf\dd_\'\90\b9Q\f1?\00\e0\a1\de\\H\b4\bfL\d22\a4\0e?\f1?\00\a0jM\d93\b3\bf\da\f9\10r\8b,\f1?\00`\c5\f8y \b2\bf1\b5\ec(0\1a\f1?\00 b\98F\0e\b1\bf\af4\84\da\fb\07\f1?\00\00\d2jl\fa\af\bf\b3kN\0f\ee\f5\f0?\00@wJ\8d\da\ad\bf\ce\9f*]\06\e4\f0?\00\00\85\e4\ec\bc\ab\bf!\a5,cD\d2\f0?\00\c0\12@\89\a1\a9\bf\1a\98\e2|\a7\c0\f0?\00\c0\023X\88\a7\bf\d16\c6\83/\af\f0?\00\80\d6g^q\a5\bf9\13\a0\98\db\9d\f0?\00\80eI\8a\\\a3\bf\df\e7R\af\ab\8c\f0?\00@\15d\e3I\a1\bf\fb(N/\9f{\f0?\00\80\eb\82\c0r\9e\bf\19\8f5\8c\b5j\f0?\00\80RR\f1U\9a\bf,\f9\ec\a5\eeY\f0?\00\80\81\cfb=\96\bf\90,\d1\cdII\f0?\00\00\aa\8c\fb(\92\bf\a9\ad\f0\c6\c68\f0?\00\00\f9 {1\8c\bf\a92y\13e(\f0?\00\00\aa]5\19\84\bfHs\ea\'$\18\f0?\00\00\ec\c2\03\12x\bf\95\b1\14\06\04\08\f0?\00\00$y\t\04`\bf\1a\fa&\f7\1f\e0\ef?\00\00\90\84\f3\efo?t\eaa\c2\1c\a1\ef?\00\00=5A\dc\87?.\99\81\b0\10c\ef?\00\80\c2\c4\a3\ce\93?\cd\ad\ee<\f6%\ef?\00\00\89\14\c1\9f\9b?\e7\13\91\03\c8\e9\ee?\00\00\11\ce\d8\b0\a1?\ab\b1\cbx\80\ae\ee?\00\c0\01\d0[\8a\a5?\9b\0c\9d\a2\1at\ee?\00\80\d8@\83\\\a9?\b5\99\n\83\91:\ee?\00\80W\efj\'\ad?V\9a`\t\e0\01\ee?\00\c0\98\e5\98u\b0?\98\bbw\e5\01\ca\ed?\00 \r\e3\f5S\b2?\03\91|\0b\f2\92\ed?\00\008\8b\dd.\b4?\ce\\\fbf\ac\\\ed?\00\c0W\87Y\06\b6?\9d\de^\aa,\'\ed?\00\00j5v\da\b7?\cd,k>n\f2\ec?\00`\1cNC\ab\b9?\02y\a7\a2m\be\ec?\00`\r\bb\c7x\bb?m\087m&\8b\ec?\00 \e72\13C\bd?\04X]\bd\94X\ec?\00`\deq1\n\bf?\8c\9f\bb3\b5&\ec?\00@\91+\15g\c0??\e7\ec\ee\83\f5\eb?\00\b0\92\82\85G\c1?\c1\96\dbu\fd\c4\eb?\000\ca\cdn&\c2?(J\86\0c\1e\95\eb?\00P\c5\a6\d7\03\c3?,>\ef\c5\e2e\eb?\00\103<\c3\df\c3?\8b\88\c9gH7\eb?\00\80zk6\ba\c4?J0\1d!K\t\eb?\00\f0\d1(9\93\c5?~\ef\f2\85\e8\db\ea?\00\f0\18$\cdj\c6?\a2=`1\1d\af\ea?\00\90f\ec\f8@\c7?\a7X\d3?\e6\82\ea?\00\f0\1a\f5\c0\15\c8?\8bs\t\ef@W\ea?\00\80\f6T)\e9\c8?\'K\ab\90*,\ea?\00@\f8\026\bb\c9?\d1\f2\93\13\a0\01\ea?\00\00,\1c\ed\8b\ca?\1b<\db$\9f\d7\e9?\00\d0\01\\Q[\cb?\90\b1\c7\05%\ae\e9?\00\c0\bc\ccg)\cc?/\ce\97\f2.\85\e9?\00`H\d55\f6\cc?uK\a4\ee\ba\\\e9?\00\c0F4\bd\c1\cd?8H\e7\9d\c64\e9?\00\e0\cf\b8\01\8c\ce?\e6Rg/O\r\e9?\00\90\17\c0\tU\cf?\9d\d7\ff\8eR\e6\e8?\00\b8\1f\12l\0e\d0?|\00\cc\9f\ce\bf\e8?\00\d0\93\0e\b8q\d0?\0e\c3\be\da\c0\99\e8?\00p\86\9ek\d4\d0?\fb\17#\aa\'t\e8?\00\d0K3\876\d1?\08\9a\b3\ac\00O\e8?\00H#g\r\98\d1?U>e\e8I*\e8?\00\80\cc\e0\ff\f8\d1?`\02\f4\95\01\06\e8?\00hc\d7_Y\d2?)\a3\e0c%\e2\e7?\00\a8\14\t0\b9\d2?\ad\b5\dcw\b3\be\e7?\00`C\10r\18\d3?\c2%\97g\aa\9b\e7?\00\18\ecm&w\d3?W\06\17\f2\07y\e7?\000\af\fbO\d5\d3?\0c\13\d6\db\caV\e7?\00\e0/\e3\ee2\d4?")
+ (data $71 (i32.const 5536) "k\b6O\01\00\10\e6?<[B\91l\02~<\95\b4M\03\000\e6?A]\00H\ea\bf\8d<x\d4\94\r\00P\e6?\b7\a5\d6\86\a7\7f\8e<\adoN\07\00p\e6?L%Tk\ea\fca<\ae\0f\df\fe\ff\8f\e6?\fd\0eYL\'~|\bc\bc\c5c\07\00\b0\e6?\01\da\dcHh\c1\8a\bc\f6\c1\\\1e\00\d0\e6?\11\93I\9d\1c?\83<>\f6\05\eb\ff\ef\e6?S-\e2\1a\04\80~\bc\80\97\86\0e\00\10\e7?Ry\tqf\ff{<\12\e9g\fc\ff/\e7?$\87\bd&\e2\00\8c<j\11\81\df\ffO\e7?\d2\01\f1n\91\02n\bc\90\9cg\0f\00p\e7?t\9cT\cdq\fcg\bc5\c8~\fa\ff\8f\e7?\83\04\f5\9e\c1\be\81<\e6\c2 \fe\ff\af\e7?ed\cc)\17~p\bc\00\c9?\ed\ff\cf\e7?\1c\8b{\08r\80\80\bcv\1a&\e9\ff\ef\e7?\ae\f9\9dm(\c0\8d<\e8\a3\9c\04\00\10\e8?3L\e5Q\d2\7f\89<\8f,\93\17\000\e8?\81\f30\b6\e9\fe\8a\bc\9cs3\06\00P\e8?\bc5ek\bf\bf\89<\c6\89B \00p\e8?u{\11\f3e\bf\8b\bc\04y\f5\eb\ff\8f\e8?W\cb=\a2n\00\89\bc\df\04\bc\"\00\b0\e8?\nK\e08\df\00}\bc\8a\1b\0c\e5\ff\cf\e8?\05\9f\ffFq\00\88\bcC\8e\91\fc\ff\ef\e8?8pz\d0{\81\83<\c7_\fa\1e\00\10\e9?\03\b4\dfv\91>\89<\b9{F\13\000\e9?v\02\98KN\80\7f<o\07\ee\e6\ffO\e9?.b\ff\d9\f0~\8f\bc\d1\12<\de\ffo\e9?\ba8&\96\aa\82p\bc\r\8aE\f4\ff\8f\e9?\ef\a8d\91\1b\80\87\bc>.\98\dd\ff\af\e9?7\93Z\8a\e0@\87\bcf\fbI\ed\ff\cf\e9?\00\e0\9b\c1\08\ce?<Q\9c\f1 \00\f0\e9?\n[\88\'\aa?\8a\bc\06\b0E\11\00\10\ea?V\daX\99H\fft<\fa\f6\bb\07\000\ea?\18m+\8a\ab\be\8c<y\1d\97\10\00P\ea?0yx\dd\ca\fe\88<H.\f5\1d\00p\ea?\db\ab\d8=vA\8f\bcR3Y\1c\00\90\ea?\12v\c2\84\02\bf\8e\bcK>O*\00\b0\ea?_?\ff<\04\fdi\bc\d1\1e\ae\d7\ff\cf\ea?\b4p\90\12\e7>\82\bcx\04Q\ee\ff\ef\ea?\a3\de\0e\e0>\06j<[\re\db\ff\0f\eb?\b9\n\1f8\c8\06Z<W\ca\aa\fe\ff/\eb?\1d<#t\1e\01y\bc\dc\ba\95\d9\ffO\eb?\9f*\86h\10\ffy\bc\9ce\9e$\00p\eb?>O\86\d0E\ff\8a<@\16\87\f9\ff\8f\eb?\f9\c3\c2\96w\fe|<O\cb\04\d2\ff\af\eb?\c4+\f2\ee\'\ffc\bcE\\A\d2\ff\cf\eb?!\ea;\ee\b7\ffl\bc\df\tc\f8\ff\ef\eb?\\\0b.\97\03A\81\bcSv\b5\e1\ff\0f\ec?\19j\b7\94d\c1\8b<\e3W\fa\f1\ff/\ec?\ed\c60\8d\ef\fed\bc$\e4\bf\dc\ffO\ec?uG\ec\bch?\84\bc\f7\b9T\ed\ffo\ec?\ec\e0S\f0\a3~\84<\d5\8f\99\eb\ff\8f\ec?\f1\92\f9\8d\06\83s<\9a!%!\00\b0\ec?\04\0e\18d\8e\fdh\bc\9cF\94\dd\ff\cf\ec?r\ea\c7\1c\be~\8e<v\c4\fd\ea\ff\ef\ec?\fe\88\9f\ad9\be\8e<+\f8\9a\16\00\10\ed?qZ\b9\a8\91}u<\1d\f7\0f\r\000\ed?\da\c7pi\90\c1\89<\c4\0fy\ea\ffO\ed?\0c\feX\c57\0eX\bc\e5\87\dc.\00p\ed?D\0f\c1M\d6\80\7f\bc\aa\82\dc!\00\90\ed?\\\\\fd\94\8f|t\bc\83\02k\d8\ff\af\ed?~a!\c5\1d\7f\8c<9Gl)\00\d0\ed?S\b1\ff\b2\9e\01\88<\f5\90D\e5\ff\ef\ed?\89\ccR\c6\d2\00n<\94\f6\ab\cd\ff\0f\ee?\d2i- @\83\7f\bc\dd\c8R\db\ff/\ee?d\08\1b\ca\c1\00{<\ef\16B\f2\ffO\ee?Q\ab\94\b0\a8\ffr<\11^\8a\e8\ffo\ee?Y\be\ef\b1s\f6W\bc\r\ff\9e\11\00\90\ee?\01\c8\0b^\8d\80\84\bcD\17\a5\df\ff\af\ee?\b5 C\d5\06\00x<\a1\7f\12\1a\00\d0\ee?\92\\V`\f8\02P\bc\c4\bc\ba\07\00\f0\ee?\11\e65]D@\85\bc\02\8dz\f5\ff\0f\ef?\05\91\ef91\fbO\bc\c7\8a\e5\1e\000\ef?U\11s\f2\ac\81\8a<\944\82\f5\ffO\ef?C\c7\d7\d4A?\8a<kL\a9\fc\ffo\ef?ux\98\1c\f4\02b\bcA\c4\f9\e1\ff\8f\ef?K\e7w\f4\d1}w<~\e3\e0\d2\ff\af\ef?1\a3|\9a\19\01o\bc\9e\e4w\1c\00\d0\ef?\b1\ac\ceK\ee\81q<1\c3\e0\f7\ff\ef\ef?Z\87p\017\05n\bcn`e\f4\ff\0f\f0?\da\n\1cI\ad~\8a\bcXz\86\f3\ff/\f0?\e0\b2\fc\c3i\7f\97\bc\17\r\fc\fd\ffO\f0?[\94\cb4\fe\bf\97<\82M\cd\03\00p\f0?\cbV\e4\c0\83\00\82<\e8\cb\f2\f9\ff\8f\f0?\1au7\be\df\ffm\bce\da\0c\01\00\b0\f0?\eb&\e6\ae\7f?\91\bc8\d3\a4\01\00\d0\f0?\f7\9fHy\fa}\80<\fd\fd\da\fa\ff\ef\f0?\c0k\d6p\05\04w\bc\96\fd\ba\0b\00\10\f1?b\0bm\84\d4\80\8e<]\f4\e5\fa\ff/\f1?\ef6\fdd\fa\bf\9d<\d9\9a\d5\r\00P\f1?\aeP\12pw\00\9a<\9aU!\0f\00p\f1?\ee\de\e3\e2\f9\fd\8d<&T\'\fc\ff\8f\f1?sr;\dc0\00\91<Y<=\12\00\b0\f1?\88\01\03\80y\7f\99<\b7\9e)\f8\ff\cf\f1?g\8c\9f\ab2\f9e\bc\00\d4\8a\f4\ff\ef\f1?\eb[\a7\9d\bf\7f\93<\a4\86\8b\0c\00\10\f2?\"[\fd\91k\80\9f<\03C\85\03\000\f2?3\bf\9f\eb\c2\ff\93<\84\f6\bc\ff\ffO\f2?r..~\e7\01v<\d9!)\f5\ffo\f2?a\0c\7fv\bb\fc\7f<<:\93\14\00\90\f2?+A\02<\ca\02r\bc\13cU\14\00\b0\f2?\02\1f\f23\82\80\92\bc;R\fe\eb\ff\cf\f2?\f2\dcO8~\ff\88\bc\96\ad\b8\0b\00\f0\f2?\c5A0PQ\ff\85\bc\af\e2z\fb\ff\0f\f3?\9d(^\88q\00\81\bc\7f_\ac\fe\ff/\f3?\15\b7\b7?]\ff\91\bcVg\a6\0c\00P\f3?\bd\82\8b\"\82\7f\95<!\f7\fb\11\00p\f3?\cc\d5\r\c4\ba\00\80<\b9/Y\f9\ff\8f\f3?Q\a7\b2-\9d?\94\bcB\d2\dd\04\00\b0\f3?\e18vpk\7f\85<W\c9\b2\f5\ff\cf\f3?1\12\bf\10:\02z<\18\b4\b0\ea\ff\ef\f3?\b0R\b1fm\7f\98<\f4\af2\15\00\10\f4?$\85\19_7\f8g<)\8bG\17\000\f4?CQ\dcr\e6\01\83<c\b4\95\e7\ffO\f4?Z\89\b2\b8i\ff\89<\e0u\04\e8\ffo\f4?T\f2\c2\9b\b1\c0\95\bc\e7\c1o\ef\ff\8f\f4?r*:\f2\t@\9b<\04\a7\be\e5\ff\af\f4?E}\r\bf\b7\ff\94\bc\de\'\10\17\00\d0\f4?=j\dcqd\c0\99\bc\e2>\f0\0f\00\f0\f4?\1cS\85\0b\89\7f\97<\d1K\dc\12\00\10\f5?6\a4fqe\04`<z\'\05\16\000\f5?\t2#\ce\ce\bf\96\bcLp\db\ec\ffO\f5?\d7\a1\05\05r\02\89\bc\a9T_\ef\ffo\f5?\12d\c9\0e\e6\bf\9b<\12\10\e6\17\00\90\f5?\90\ef\af\81\c5~\88<\92>\c9\03\00\b0\f5?\c0\0c\bf\n\08A\9f\bc\bc\19I\1d\00\d0\f5?)G%\fb*\81\98\bc\89z\b8\e7\ff\ef\f5?\04i\ed\80\b7~\94\bc")
  (export "klSumF32" (func $wasm/kl-div/klSumF32))
  (export "klPointwiseF32" (func $wasm/kl-div/klPointwiseF32))
  (export "klBackwardF32" (func $wasm/kl-div/klBackwardF32))
@@ -964,7 +273,7 @@
    i32.const 4
    i32.shl
    local.tee $2
-   i32.const 3096
+   i32.const 3488
    i32.add
    local.set $7
    local.get $3
@@ -985,7 +294,7 @@
    i64.sub
    f64.reinterpret_i64
    local.get $2
-   i32.const 5144
+   i32.const 5536
    i32.add
    local.tee $2
    f64.load
@@ -1112,7 +421,7 @@
    i32.wrap_i64
    i32.const 3
    i32.shl
-   i32.const 1048
+   i32.const 1440
    i32.add
    local.tee $5
    i64.load offset=8
@@ -1253,11 +562,11 @@
   (local $7 i32)
   (local $8 i32)
   (local $9 i32)
-  (local $10 v128)
+  (local $10 i32)
   (local $11 i32)
-  (local $12 i32)
-  (local $13 v128)
-  (local $14 f64)
+  (local $12 v128)
+  (local $13 f64)
+  (local $14 v128)
   (local $15 v128)
   (local $16 v128)
   (local $17 v128)
@@ -1272,10 +581,10 @@
   local.get $0
   i32.const -8
   i32.and
-  local.set $11
+  local.set $10
   loop $for-loop|0
    local.get $7
-   local.get $11
+   local.get $10
    i32.lt_s
    if
     local.get $7
@@ -1286,13 +595,13 @@
     i32.add
     local.tee $8
     v128.load
-    local.set $15
+    local.set $14
     local.get $8
     v128.load offset=16
-    local.set $16
+    local.set $15
     local.get $8
     v128.load offset=32
-    local.set $17
+    local.set $16
     local.get $8
     v128.load offset=48
     local.set $6
@@ -1300,34 +609,32 @@
      local.get $3
      i32.eqz
      if
-      local.get $15
-      i32.const 8016
+      local.get $14
+      i32.const 1408
       v128.load64_splat
+      local.tee $12
       i64x2.lt_s
-      local.get $15
+      local.get $14
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i64x2.ne
       v128.and
-      local.get $16
-      i32.const 8024
-      v128.load64_splat
+      local.get $15
+      local.get $12
       i64x2.lt_s
-      local.get $16
+      local.get $15
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i64x2.ne
       v128.and
       v128.or
-      local.get $17
-      i32.const 8032
-      v128.load64_splat
+      local.get $16
+      local.get $12
       i64x2.lt_s
-      local.get $17
+      local.get $16
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i64x2.ne
       v128.and
       local.get $6
-      i32.const 8040
-      v128.load64_splat
+      local.get $12
       i64x2.lt_s
       local.get $6
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
@@ -1349,14 +656,14 @@
          i32.const 3
          i32.shl
          i32.add
-         local.tee $12
+         local.tee $11
          local.get $1
          i32.add
          f64.load
-         local.set $14
+         local.set $13
          local.get $5
          local.get $2
-         local.get $12
+         local.get $11
          i32.add
          f64.load
          local.tee $5
@@ -1371,7 +678,7 @@
           f64.mul
          end
          local.get $5
-         local.get $14
+         local.get $13
          f64.mul
          f64.sub
          f64.add
@@ -1391,141 +698,141 @@
      i32.add
      local.tee $8
      v128.load
-     local.set $18
+     local.set $17
      local.get $8
      v128.load offset=16
-     local.set $19
+     local.set $18
      local.get $8
      v128.load offset=32
-     local.set $13
+     local.set $12
      local.get $8
      v128.load offset=48
-     local.set $10
+     local.set $19
      local.get $4
      block $wasm/kl-div/lossF64x2|inlined.0 (result v128)
       local.get $3
       if
-       local.get $15
-       i32.const 8048
+       local.get $14
+       i32.const 1392
        v128.load64_splat
        local.tee $4
        f64x2.pmin
-       i32.const 8056
+       i32.const 1256
        v128.load64_splat
        f64x2.pmax
        local.tee $20
-       i32.const 8064
+       i32.const 1264
        v128.load64_splat
        f64x2.mul
-       i32.const 8072
+       i32.const 1272
        v128.load64_splat
-       f64x2.add
        local.tee $21
-       i32.const 8080
-       v128.load64_splat
-       f64x2.sub
-       local.set $22
-       local.get $20
-       local.get $22
-       i32.const 8088
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.get $22
-       i32.const 8096
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
+       f64x2.add
        local.tee $22
-       local.get $22
+       local.get $21
+       f64x2.sub
+       local.set $21
+       local.get $20
+       local.get $21
+       i32.const 1248
+       v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.get $21
+       i32.const 1240
+       v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.tee $21
+       local.get $21
        f64x2.mul
        local.tee $23
        local.get $23
        f64x2.mul
        local.set $24
-       i32.const 8104
+       i32.const 1160
        v128.load64_splat
-       local.get $22
-       f64x2.add
-       local.get $23
-       i32.const 8112
-       v128.load64_splat
-       i32.const 8120
-       v128.load64_splat
-       local.get $22
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $24
-       i32.const 8128
-       v128.load64_splat
-       i32.const 8136
-       v128.load64_splat
-       local.get $22
-       f64x2.mul
-       f64x2.add
-       local.get $23
-       i32.const 8144
-       v128.load64_splat
-       i32.const 8152
-       v128.load64_splat
-       local.get $22
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $24
-       local.get $24
-       f64x2.mul
-       i32.const 8160
-       v128.load64_splat
-       i32.const 8168
-       v128.load64_splat
-       local.get $22
-       f64x2.mul
-       f64x2.add
-       local.get $23
-       i32.const 8176
-       v128.load64_splat
-       i32.const 8184
-       v128.load64_splat
-       local.get $22
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $24
-       i32.const 8192
-       v128.load64_splat
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.set $22
        local.get $21
-       i32.const 8200
+       f64x2.add
+       local.get $23
+       i32.const 1232
+       v128.load64_splat
+       i32.const 1280
+       v128.load64_splat
+       local.get $21
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $24
+       i32.const 1288
+       v128.load64_splat
+       i32.const 1296
+       v128.load64_splat
+       local.get $21
+       f64x2.mul
+       f64x2.add
+       local.get $23
+       i32.const 1304
+       v128.load64_splat
+       i32.const 1312
+       v128.load64_splat
+       local.get $21
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $24
+       local.get $24
+       f64x2.mul
+       i32.const 1320
+       v128.load64_splat
+       i32.const 1328
+       v128.load64_splat
+       local.get $21
+       f64x2.mul
+       f64x2.add
+       local.get $23
+       i32.const 1336
+       v128.load64_splat
+       i32.const 1344
+       v128.load64_splat
+       local.get $21
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $24
+       i32.const 1352
+       v128.load64_splat
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.set $21
+       local.get $22
+       i32.const 1360
        v128.load64_splat
        v128.and
-       i32.const 8208
+       i32.const 1368
        v128.load64_splat
        i64x2.sub
-       local.set $21
-       i32.const 8248
+       local.set $22
+       i32.const 1400
        v128.load64_splat
        block $wasm/kl-div/expNotAboveF64x2|inlined.0 (result v128)
         local.get $20
-        i32.const 8216
+        i32.const 1376
         v128.load64_splat
         f64x2.lt
         v128.any_true
         i32.eqz
         if
-         local.get $22
          local.get $21
-         i32.const 8224
+         local.get $22
+         i32.const 1384
          v128.load64_splat
          i64x2.add
          i32.const 52
@@ -1533,39 +840,39 @@
          f64x2.mul
          br $wasm/kl-div/expNotAboveF64x2|inlined.0
         end
-        local.get $22
         local.get $21
+        local.get $22
         i32.const 1
         i64x2.shr_s
         local.tee $20
-        i32.const 8232
+        i32.const 1384
         v128.load64_splat
+        local.tee $21
         i64x2.add
         i32.const 52
         i64x2.shl
         f64x2.mul
-        local.get $21
+        local.get $22
         local.get $20
         i64x2.sub
-        i32.const 8240
-        v128.load64_splat
+        local.get $21
         i64x2.add
         i32.const 52
         i64x2.shl
         f64x2.mul
        end
-       local.get $15
+       local.get $14
        local.get $4
        f64x2.gt
        v128.bitselect
-       local.get $15
-       local.get $18
+       local.get $14
+       local.get $17
        f64x2.sub
        f64x2.mul
        br $wasm/kl-div/lossF64x2|inlined.0
       end
-      local.get $15
-      i32.const 8256
+      local.get $14
+      i32.const 1152
       v128.load64_splat
       i64x2.sub
       i32.const 52
@@ -1575,16 +882,16 @@
       i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
       f64x2.convert_low_i32x4_s
       local.set $20
-      local.get $15
+      local.get $14
       local.get $4
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 8264
+      i32.const 1160
       v128.load64_splat
       f64x2.sub
       local.tee $4
-      i32.const 8272
+      i32.const 1168
       v128.load64_splat
       local.get $4
       f64x2.add
@@ -1596,12 +903,12 @@
       local.get $22
       f64x2.mul
       local.set $23
-      local.get $15
+      local.get $14
       local.get $20
-      i32.const 8352
+      i32.const 1248
       v128.load64_splat
       f64x2.mul
-      i32.const 8336
+      i32.const 1232
       v128.load64_splat
       local.get $4
       f64x2.mul
@@ -1614,32 +921,32 @@
       local.get $23
       local.get $23
       local.get $23
-      i32.const 8304
+      i32.const 1200
       v128.load64_splat
       f64x2.mul
-      i32.const 8312
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8320
+      i32.const 1208
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 8328
+      i32.const 1216
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 1224
       v128.load64_splat
       f64x2.add
       f64x2.mul
       local.get $23
       local.get $23
       local.get $23
-      i32.const 8280
+      i32.const 1176
       v128.load64_splat
       f64x2.mul
-      i32.const 8288
+      i32.const 1184
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 8296
+      i32.const 1192
       v128.load64_splat
       f64x2.add
       f64x2.mul
@@ -1647,7 +954,7 @@
       f64x2.add
       f64x2.mul
       local.get $20
-      i32.const 8344
+      i32.const 1240
       v128.load64_splat
       f64x2.mul
       f64x2.add
@@ -1656,135 +963,135 @@
       f64x2.sub
       f64x2.sub
       f64x2.mul
-      local.get $15
-      local.get $18
+      local.get $14
+      local.get $17
       f64x2.mul
       f64x2.sub
      end
      block $wasm/kl-div/lossF64x2|inlined.1 (result v128)
       local.get $3
       if
-       local.get $16
-       i32.const 8360
+       local.get $15
+       i32.const 1392
        v128.load64_splat
        local.tee $4
        f64x2.pmin
-       i32.const 8368
+       i32.const 1256
        v128.load64_splat
        f64x2.pmax
-       local.tee $15
-       i32.const 8376
+       local.tee $14
+       i32.const 1264
        v128.load64_splat
        f64x2.mul
-       i32.const 8384
+       i32.const 1272
        v128.load64_splat
+       local.tee $17
        f64x2.add
-       local.tee $18
-       i32.const 8392
-       v128.load64_splat
-       f64x2.sub
-       local.set $20
-       local.get $15
-       local.get $20
-       i32.const 8400
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.get $20
-       i32.const 8408
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
        local.tee $20
-       local.get $20
+       local.get $17
+       f64x2.sub
+       local.set $17
+       local.get $14
+       local.get $17
+       i32.const 1248
+       v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.get $17
+       i32.const 1240
+       v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.tee $17
+       local.get $17
        f64x2.mul
        local.tee $21
        local.get $21
        f64x2.mul
        local.set $22
-       i32.const 8416
+       i32.const 1160
        v128.load64_splat
-       local.get $20
+       local.get $17
        f64x2.add
        local.get $21
-       i32.const 8424
+       i32.const 1232
        v128.load64_splat
-       i32.const 8432
+       i32.const 1280
        v128.load64_splat
-       local.get $20
+       local.get $17
        f64x2.mul
        f64x2.add
        f64x2.mul
        f64x2.add
        local.get $22
-       i32.const 8440
+       i32.const 1288
        v128.load64_splat
-       i32.const 8448
+       i32.const 1296
        v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
-       local.get $21
-       i32.const 8456
-       v128.load64_splat
-       i32.const 8464
-       v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $22
-       local.get $22
-       f64x2.mul
-       i32.const 8472
-       v128.load64_splat
-       i32.const 8480
-       v128.load64_splat
-       local.get $20
+       local.get $17
        f64x2.mul
        f64x2.add
        local.get $21
-       i32.const 8488
+       i32.const 1304
        v128.load64_splat
-       i32.const 8496
+       i32.const 1312
        v128.load64_splat
-       local.get $20
+       local.get $17
+       f64x2.mul
+       f64x2.add
        f64x2.mul
        f64x2.add
        f64x2.mul
        f64x2.add
        local.get $22
-       i32.const 8504
+       local.get $22
+       f64x2.mul
+       i32.const 1320
+       v128.load64_splat
+       i32.const 1328
+       v128.load64_splat
+       local.get $17
+       f64x2.mul
+       f64x2.add
+       local.get $21
+       i32.const 1336
+       v128.load64_splat
+       i32.const 1344
+       v128.load64_splat
+       local.get $17
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $22
+       i32.const 1352
        v128.load64_splat
        f64x2.mul
        f64x2.add
        f64x2.mul
        f64x2.add
-       local.set $20
-       local.get $18
-       i32.const 8512
+       local.set $17
+       local.get $20
+       i32.const 1360
        v128.load64_splat
        v128.and
-       i32.const 8520
+       i32.const 1368
        v128.load64_splat
        i64x2.sub
-       local.set $18
-       i32.const 8560
+       local.set $20
+       i32.const 1400
        v128.load64_splat
        block $wasm/kl-div/expNotAboveF64x2|inlined.1 (result v128)
-        local.get $15
-        i32.const 8528
+        local.get $14
+        i32.const 1376
         v128.load64_splat
         f64x2.lt
         v128.any_true
         i32.eqz
         if
+         local.get $17
          local.get $20
-         local.get $18
-         i32.const 8536
+         i32.const 1384
          v128.load64_splat
          i64x2.add
          i32.const 52
@@ -1792,39 +1099,39 @@
          f64x2.mul
          br $wasm/kl-div/expNotAboveF64x2|inlined.1
         end
+        local.get $17
         local.get $20
-        local.get $18
         i32.const 1
         i64x2.shr_s
-        local.tee $15
-        i32.const 8544
+        local.tee $14
+        i32.const 1384
         v128.load64_splat
+        local.tee $17
         i64x2.add
         i32.const 52
         i64x2.shl
         f64x2.mul
-        local.get $18
-        local.get $15
+        local.get $20
+        local.get $14
         i64x2.sub
-        i32.const 8552
-        v128.load64_splat
+        local.get $17
         i64x2.add
         i32.const 52
         i64x2.shl
         f64x2.mul
        end
-       local.get $16
+       local.get $15
        local.get $4
        f64x2.gt
        v128.bitselect
-       local.get $16
-       local.get $19
+       local.get $15
+       local.get $18
        f64x2.sub
        f64x2.mul
        br $wasm/kl-div/lossF64x2|inlined.1
       end
-      local.get $16
-      i32.const 8568
+      local.get $15
+      i32.const 1152
       v128.load64_splat
       i64x2.sub
       i32.const 52
@@ -1833,80 +1140,80 @@
       local.get $4
       i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
       f64x2.convert_low_i32x4_s
-      local.set $15
-      local.get $16
+      local.set $14
+      local.get $15
       local.get $4
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 8576
+      i32.const 1160
       v128.load64_splat
       f64x2.sub
       local.tee $4
-      i32.const 8584
+      i32.const 1168
       v128.load64_splat
       local.get $4
       f64x2.add
       f64x2.div
-      local.tee $18
-      local.get $18
+      local.tee $17
+      local.get $17
       f64x2.mul
       local.tee $20
       local.get $20
       f64x2.mul
       local.set $21
-      local.get $16
       local.get $15
-      i32.const 8664
+      local.get $14
+      i32.const 1248
       v128.load64_splat
       f64x2.mul
-      i32.const 8648
+      i32.const 1232
       v128.load64_splat
       local.get $4
       f64x2.mul
       local.get $4
       f64x2.mul
       local.tee $22
-      local.get $18
+      local.get $17
       local.get $22
       local.get $20
       local.get $21
       local.get $21
       local.get $21
-      i32.const 8616
+      i32.const 1200
       v128.load64_splat
       f64x2.mul
-      i32.const 8624
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8632
+      i32.const 1208
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 8640
+      i32.const 1216
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 1224
       v128.load64_splat
       f64x2.add
       f64x2.mul
       local.get $21
       local.get $21
       local.get $21
-      i32.const 8592
+      i32.const 1176
       v128.load64_splat
       f64x2.mul
-      i32.const 8600
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8608
+      i32.const 1184
       v128.load64_splat
       f64x2.add
       f64x2.mul
+      i32.const 1192
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
       f64x2.add
       f64x2.add
       f64x2.mul
-      local.get $15
-      i32.const 8656
+      local.get $14
+      i32.const 1240
       v128.load64_splat
       f64x2.mul
       f64x2.add
@@ -1915,8 +1222,8 @@
       f64x2.sub
       f64x2.sub
       f64x2.mul
-      local.get $16
-      local.get $19
+      local.get $15
+      local.get $18
       f64x2.mul
       f64x2.sub
      end
@@ -1924,72 +1231,72 @@
      block $wasm/kl-div/lossF64x2|inlined.2 (result v128)
       local.get $3
       if
-       local.get $17
-       i32.const 8672
+       local.get $16
+       i32.const 1392
        v128.load64_splat
        local.tee $4
        f64x2.pmin
-       i32.const 8680
+       i32.const 1256
        v128.load64_splat
        f64x2.pmax
+       local.tee $14
+       i32.const 1264
+       v128.load64_splat
+       f64x2.mul
+       i32.const 1272
+       v128.load64_splat
        local.tee $15
-       i32.const 8688
-       v128.load64_splat
-       f64x2.mul
-       i32.const 8696
-       v128.load64_splat
        f64x2.add
-       local.tee $16
-       i32.const 8704
-       v128.load64_splat
-       f64x2.sub
-       local.set $18
+       local.tee $17
        local.get $15
-       local.get $18
-       i32.const 8712
+       f64x2.sub
+       local.set $15
+       local.get $14
+       local.get $15
+       i32.const 1248
        v128.load64_splat
        f64x2.mul
        f64x2.sub
-       local.get $18
-       i32.const 8720
+       local.get $15
+       i32.const 1240
        v128.load64_splat
        f64x2.mul
        f64x2.sub
+       local.tee $15
+       local.get $15
+       f64x2.mul
        local.tee $18
        local.get $18
        f64x2.mul
-       local.tee $19
-       local.get $19
-       f64x2.mul
        local.set $20
-       i32.const 8728
+       i32.const 1160
        v128.load64_splat
-       local.get $18
+       local.get $15
        f64x2.add
-       local.get $19
-       i32.const 8736
-       v128.load64_splat
-       i32.const 8744
-       v128.load64_splat
        local.get $18
+       i32.const 1232
+       v128.load64_splat
+       i32.const 1280
+       v128.load64_splat
+       local.get $15
        f64x2.mul
        f64x2.add
        f64x2.mul
        f64x2.add
        local.get $20
-       i32.const 8752
+       i32.const 1288
        v128.load64_splat
-       i32.const 8760
+       i32.const 1296
        v128.load64_splat
-       local.get $18
+       local.get $15
        f64x2.mul
        f64x2.add
-       local.get $19
-       i32.const 8768
-       v128.load64_splat
-       i32.const 8776
-       v128.load64_splat
        local.get $18
+       i32.const 1304
+       v128.load64_splat
+       i32.const 1312
+       v128.load64_splat
+       local.get $15
        f64x2.mul
        f64x2.add
        f64x2.mul
@@ -1999,52 +1306,52 @@
        local.get $20
        local.get $20
        f64x2.mul
-       i32.const 8784
+       i32.const 1320
        v128.load64_splat
-       i32.const 8792
+       i32.const 1328
        v128.load64_splat
-       local.get $18
+       local.get $15
        f64x2.mul
        f64x2.add
-       local.get $19
-       i32.const 8800
-       v128.load64_splat
-       i32.const 8808
-       v128.load64_splat
        local.get $18
+       i32.const 1336
+       v128.load64_splat
+       i32.const 1344
+       v128.load64_splat
+       local.get $15
        f64x2.mul
        f64x2.add
        f64x2.mul
        f64x2.add
        local.get $20
-       i32.const 8816
+       i32.const 1352
        v128.load64_splat
        f64x2.mul
        f64x2.add
        f64x2.mul
        f64x2.add
-       local.set $18
-       local.get $16
-       i32.const 8824
+       local.set $15
+       local.get $17
+       i32.const 1360
        v128.load64_splat
        v128.and
-       i32.const 8832
+       i32.const 1368
        v128.load64_splat
        i64x2.sub
-       local.set $16
-       i32.const 8872
+       local.set $17
+       i32.const 1400
        v128.load64_splat
        block $wasm/kl-div/expNotAboveF64x2|inlined.2 (result v128)
-        local.get $15
-        i32.const 8840
+        local.get $14
+        i32.const 1376
         v128.load64_splat
         f64x2.lt
         v128.any_true
         i32.eqz
         if
-         local.get $18
-         local.get $16
-         i32.const 8848
+         local.get $15
+         local.get $17
+         i32.const 1384
          v128.load64_splat
          i64x2.add
          i32.const 52
@@ -2052,39 +1359,39 @@
          f64x2.mul
          br $wasm/kl-div/expNotAboveF64x2|inlined.2
         end
-        local.get $18
-        local.get $16
+        local.get $15
+        local.get $17
         i32.const 1
         i64x2.shr_s
-        local.tee $15
-        i32.const 8856
+        local.tee $14
+        i32.const 1384
         v128.load64_splat
+        local.tee $15
         i64x2.add
         i32.const 52
         i64x2.shl
         f64x2.mul
-        local.get $16
-        local.get $15
+        local.get $17
+        local.get $14
         i64x2.sub
-        i32.const 8864
-        v128.load64_splat
+        local.get $15
         i64x2.add
         i32.const 52
         i64x2.shl
         f64x2.mul
        end
-       local.get $17
+       local.get $16
        local.get $4
        f64x2.gt
        v128.bitselect
-       local.get $17
-       local.get $13
+       local.get $16
+       local.get $12
        f64x2.sub
        f64x2.mul
        br $wasm/kl-div/lossF64x2|inlined.2
       end
-      local.get $17
-      i32.const 8880
+      local.get $16
+      i32.const 1152
       v128.load64_splat
       i64x2.sub
       i32.const 52
@@ -2093,276 +1400,17 @@
       local.get $4
       i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
       f64x2.convert_low_i32x4_s
-      local.set $15
-      local.get $17
+      local.set $14
+      local.get $16
       local.get $4
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 8888
+      i32.const 1160
       v128.load64_splat
       f64x2.sub
       local.tee $4
-      i32.const 8896
-      v128.load64_splat
-      local.get $4
-      f64x2.add
-      f64x2.div
-      local.tee $16
-      local.get $16
-      f64x2.mul
-      local.tee $18
-      local.get $18
-      f64x2.mul
-      local.set $19
-      local.get $17
-      local.get $15
-      i32.const 8976
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8960
-      v128.load64_splat
-      local.get $4
-      f64x2.mul
-      local.get $4
-      f64x2.mul
-      local.tee $20
-      local.get $16
-      local.get $20
-      local.get $18
-      local.get $19
-      local.get $19
-      local.get $19
-      i32.const 8928
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8936
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8944
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8952
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      local.get $19
-      local.get $19
-      local.get $19
-      i32.const 8904
-      v128.load64_splat
-      f64x2.mul
-      i32.const 8912
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 8920
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      f64x2.add
-      f64x2.mul
-      local.get $15
-      i32.const 8968
-      v128.load64_splat
-      f64x2.mul
-      f64x2.add
-      f64x2.sub
-      local.get $4
-      f64x2.sub
-      f64x2.sub
-      f64x2.mul
-      local.get $17
-      local.get $13
-      f64x2.mul
-      f64x2.sub
-     end
-     block $wasm/kl-div/lossF64x2|inlined.3 (result v128)
-      local.get $3
-      if
-       local.get $6
-       i32.const 8984
-       v128.load64_splat
-       local.tee $4
-       f64x2.pmin
-       i32.const 8992
-       v128.load64_splat
-       f64x2.pmax
-       local.tee $13
-       i32.const 9000
-       v128.load64_splat
-       f64x2.mul
-       i32.const 9008
-       v128.load64_splat
-       f64x2.add
-       local.tee $15
-       i32.const 9016
-       v128.load64_splat
-       f64x2.sub
-       local.set $16
-       local.get $13
-       local.get $16
-       i32.const 9024
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.get $16
-       i32.const 9032
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.tee $16
-       local.get $16
-       f64x2.mul
-       local.tee $17
-       local.get $17
-       f64x2.mul
-       local.set $18
-       i32.const 9040
-       v128.load64_splat
-       local.get $16
-       f64x2.add
-       local.get $17
-       i32.const 9048
-       v128.load64_splat
-       i32.const 9056
-       v128.load64_splat
-       local.get $16
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $18
-       i32.const 9064
-       v128.load64_splat
-       i32.const 9072
-       v128.load64_splat
-       local.get $16
-       f64x2.mul
-       f64x2.add
-       local.get $17
-       i32.const 9080
-       v128.load64_splat
-       i32.const 9088
-       v128.load64_splat
-       local.get $16
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $18
-       local.get $18
-       f64x2.mul
-       i32.const 9096
-       v128.load64_splat
-       i32.const 9104
-       v128.load64_splat
-       local.get $16
-       f64x2.mul
-       f64x2.add
-       local.get $17
-       i32.const 9112
-       v128.load64_splat
-       i32.const 9120
-       v128.load64_splat
-       local.get $16
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $18
-       i32.const 9128
-       v128.load64_splat
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.set $16
-       local.get $15
-       i32.const 9136
-       v128.load64_splat
-       v128.and
-       i32.const 9144
-       v128.load64_splat
-       i64x2.sub
-       local.set $15
-       i32.const 9184
-       v128.load64_splat
-       block $wasm/kl-div/expNotAboveF64x2|inlined.3 (result v128)
-        local.get $13
-        i32.const 9152
-        v128.load64_splat
-        f64x2.lt
-        v128.any_true
-        i32.eqz
-        if
-         local.get $16
-         local.get $15
-         i32.const 9160
-         v128.load64_splat
-         i64x2.add
-         i32.const 52
-         i64x2.shl
-         f64x2.mul
-         br $wasm/kl-div/expNotAboveF64x2|inlined.3
-        end
-        local.get $16
-        local.get $15
-        i32.const 1
-        i64x2.shr_s
-        local.tee $13
-        i32.const 9168
-        v128.load64_splat
-        i64x2.add
-        i32.const 52
-        i64x2.shl
-        f64x2.mul
-        local.get $15
-        local.get $13
-        i64x2.sub
-        i32.const 9176
-        v128.load64_splat
-        i64x2.add
-        i32.const 52
-        i64x2.shl
-        f64x2.mul
-       end
-       local.get $6
-       local.get $4
-       f64x2.gt
-       v128.bitselect
-       local.get $6
-       local.get $10
-       f64x2.sub
-       f64x2.mul
-       br $wasm/kl-div/lossF64x2|inlined.3
-      end
-      local.get $6
-      i32.const 9192
-      v128.load64_splat
-      i64x2.sub
-      i32.const 52
-      i64x2.shr_s
-      local.tee $4
-      local.get $4
-      i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
-      f64x2.convert_low_i32x4_s
-      local.set $13
-      local.get $6
-      local.get $4
-      i32.const 52
-      i64x2.shl
-      i64x2.sub
-      i32.const 9200
-      v128.load64_splat
-      f64x2.sub
-      local.tee $4
-      i32.const 9208
+      i32.const 1168
       v128.load64_splat
       local.get $4
       f64x2.add
@@ -2370,62 +1418,321 @@
       local.tee $15
       local.get $15
       f64x2.mul
-      local.tee $16
+      local.tee $17
+      local.get $17
+      f64x2.mul
+      local.set $18
       local.get $16
-      f64x2.mul
-      local.set $17
-      local.get $6
-      local.get $13
-      i32.const 9288
+      local.get $14
+      i32.const 1248
       v128.load64_splat
       f64x2.mul
-      i32.const 9272
+      i32.const 1232
       v128.load64_splat
       local.get $4
       f64x2.mul
       local.get $4
       f64x2.mul
-      local.tee $18
+      local.tee $20
       local.get $15
+      local.get $20
+      local.get $17
       local.get $18
+      local.get $18
+      local.get $18
+      i32.const 1200
+      v128.load64_splat
+      f64x2.mul
+      i32.const 1208
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 1216
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 1224
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      local.get $18
+      local.get $18
+      local.get $18
+      i32.const 1176
+      v128.load64_splat
+      f64x2.mul
+      i32.const 1184
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 1192
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      f64x2.add
+      f64x2.mul
+      local.get $14
+      i32.const 1240
+      v128.load64_splat
+      f64x2.mul
+      f64x2.add
+      f64x2.sub
+      local.get $4
+      f64x2.sub
+      f64x2.sub
+      f64x2.mul
       local.get $16
+      local.get $12
+      f64x2.mul
+      f64x2.sub
+     end
+     block $wasm/kl-div/lossF64x2|inlined.3 (result v128)
+      local.get $3
+      if
+       local.get $6
+       i32.const 1392
+       v128.load64_splat
+       local.tee $4
+       f64x2.pmin
+       i32.const 1256
+       v128.load64_splat
+       f64x2.pmax
+       local.tee $12
+       i32.const 1264
+       v128.load64_splat
+       f64x2.mul
+       i32.const 1272
+       v128.load64_splat
+       local.tee $14
+       f64x2.add
+       local.tee $15
+       local.get $14
+       f64x2.sub
+       local.set $14
+       local.get $12
+       local.get $14
+       i32.const 1248
+       v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.get $14
+       i32.const 1240
+       v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.tee $14
+       local.get $14
+       f64x2.mul
+       local.tee $16
+       local.get $16
+       f64x2.mul
+       local.set $17
+       i32.const 1160
+       v128.load64_splat
+       local.get $14
+       f64x2.add
+       local.get $16
+       i32.const 1232
+       v128.load64_splat
+       i32.const 1280
+       v128.load64_splat
+       local.get $14
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $17
+       i32.const 1288
+       v128.load64_splat
+       i32.const 1296
+       v128.load64_splat
+       local.get $14
+       f64x2.mul
+       f64x2.add
+       local.get $16
+       i32.const 1304
+       v128.load64_splat
+       i32.const 1312
+       v128.load64_splat
+       local.get $14
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $17
+       local.get $17
+       f64x2.mul
+       i32.const 1320
+       v128.load64_splat
+       i32.const 1328
+       v128.load64_splat
+       local.get $14
+       f64x2.mul
+       f64x2.add
+       local.get $16
+       i32.const 1336
+       v128.load64_splat
+       i32.const 1344
+       v128.load64_splat
+       local.get $14
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $17
+       i32.const 1352
+       v128.load64_splat
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.set $14
+       local.get $15
+       i32.const 1360
+       v128.load64_splat
+       v128.and
+       i32.const 1368
+       v128.load64_splat
+       i64x2.sub
+       local.set $15
+       i32.const 1400
+       v128.load64_splat
+       block $wasm/kl-div/expNotAboveF64x2|inlined.3 (result v128)
+        local.get $12
+        i32.const 1376
+        v128.load64_splat
+        f64x2.lt
+        v128.any_true
+        i32.eqz
+        if
+         local.get $14
+         local.get $15
+         i32.const 1384
+         v128.load64_splat
+         i64x2.add
+         i32.const 52
+         i64x2.shl
+         f64x2.mul
+         br $wasm/kl-div/expNotAboveF64x2|inlined.3
+        end
+        local.get $14
+        local.get $15
+        i32.const 1
+        i64x2.shr_s
+        local.tee $12
+        i32.const 1384
+        v128.load64_splat
+        local.tee $14
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+        local.get $15
+        local.get $12
+        i64x2.sub
+        local.get $14
+        i64x2.add
+        i32.const 52
+        i64x2.shl
+        f64x2.mul
+       end
+       local.get $6
+       local.get $4
+       f64x2.gt
+       v128.bitselect
+       local.get $6
+       local.get $19
+       f64x2.sub
+       f64x2.mul
+       br $wasm/kl-div/lossF64x2|inlined.3
+      end
+      local.get $6
+      i32.const 1152
+      v128.load64_splat
+      i64x2.sub
+      i32.const 52
+      i64x2.shr_s
+      local.tee $4
+      local.get $4
+      i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
+      f64x2.convert_low_i32x4_s
+      local.set $12
+      local.get $6
+      local.get $4
+      i32.const 52
+      i64x2.shl
+      i64x2.sub
+      i32.const 1160
+      v128.load64_splat
+      f64x2.sub
+      local.tee $4
+      i32.const 1168
+      v128.load64_splat
+      local.get $4
+      f64x2.add
+      f64x2.div
+      local.tee $14
+      local.get $14
+      f64x2.mul
+      local.tee $15
+      local.get $15
+      f64x2.mul
+      local.set $16
+      local.get $6
+      local.get $12
+      i32.const 1248
+      v128.load64_splat
+      f64x2.mul
+      i32.const 1232
+      v128.load64_splat
+      local.get $4
+      f64x2.mul
+      local.get $4
+      f64x2.mul
+      local.tee $17
+      local.get $14
       local.get $17
-      local.get $17
-      local.get $17
-      i32.const 9240
+      local.get $15
+      local.get $16
+      local.get $16
+      local.get $16
+      i32.const 1200
       v128.load64_splat
       f64x2.mul
-      i32.const 9248
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 9256
+      i32.const 1208
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 9264
+      i32.const 1216
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      local.get $17
-      local.get $17
-      local.get $17
-      i32.const 9216
-      v128.load64_splat
-      f64x2.mul
-      i32.const 9224
+      i32.const 1224
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 9232
+      local.get $16
+      local.get $16
+      local.get $16
+      i32.const 1176
+      v128.load64_splat
+      f64x2.mul
+      i32.const 1184
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 1192
       v128.load64_splat
       f64x2.add
       f64x2.mul
       f64x2.add
       f64x2.add
       f64x2.mul
-      local.get $13
-      i32.const 9280
+      local.get $12
+      i32.const 1240
       v128.load64_splat
       f64x2.mul
       f64x2.add
@@ -2435,7 +1742,7 @@
       f64x2.sub
       f64x2.mul
       local.get $6
-      local.get $10
+      local.get $19
       f64x2.mul
       f64x2.sub
      end
@@ -2468,31 +1775,31 @@
     local.get $8
     i32.add
     f64.load
-    local.set $14
+    local.set $13
     local.get $5
     block $wasm/kl-div/lossScalar|inlined.7 (result f64)
      local.get $3
      if
-      local.get $14
+      local.get $13
       call $~lib/math/NativeMath.exp
-      local.get $14
+      local.get $13
       local.get $25
       f64.sub
       f64.mul
       br $wasm/kl-div/lossScalar|inlined.7
      end
-     local.get $14
+     local.get $13
      f64.const 0
      f64.eq
      if (result f64)
       f64.const 0
      else
-      local.get $14
-      local.get $14
+      local.get $13
+      local.get $13
       call $~lib/math/NativeMath.log
       f64.mul
      end
-     local.get $14
+     local.get $13
      local.get $25
      f64.mul
      f64.sub
@@ -2573,23 +1880,23 @@
       i32.const 0
      else
       local.get $12
-      i32.const 1024
+      i32.const 1148
       v128.load32_splat
       i32x4.lt_s
       v128.any_true
      end
      if
       local.get $14
-      i32.const 1028
+      i32.const 1148
       v128.load32_splat
+      local.tee $12
       i32x4.lt_s
       local.get $14
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i32x4.ne
       v128.and
       local.get $15
-      i32.const 1032
-      v128.load32_splat
+      local.get $12
       i32x4.lt_s
       local.get $15
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
@@ -2597,16 +1904,14 @@
       v128.and
       v128.or
       local.get $16
-      i32.const 1036
-      v128.load32_splat
+      local.get $12
       i32x4.lt_s
       local.get $16
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i32x4.ne
       v128.and
       local.get $6
-      i32.const 1040
-      v128.load32_splat
+      local.get $12
       i32x4.lt_s
       local.get $6
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
@@ -2687,33 +1992,33 @@
       local.get $3
       if
        local.get $14
-       i32.const 7192
+       i32.const 1140
        v128.load32_splat
        local.tee $20
        f32x4.pmin
-       i32.const 7196
+       i32.const 1076
        v128.load32_splat
        f32x4.pmax
        local.tee $21
-       i32.const 7200
+       i32.const 1080
        v128.load32_splat
        f32x4.mul
-       i32.const 7204
+       i32.const 1084
        v128.load32_splat
+       local.tee $4
        f32x4.add
        local.tee $22
-       i32.const 7208
-       v128.load32_splat
+       local.get $4
        f32x4.sub
        local.set $4
        local.get $21
        local.get $4
-       i32.const 7212
+       i32.const 1088
        v128.load32_splat
        f32x4.mul
        f32x4.sub
        local.get $4
-       i32.const 7216
+       i32.const 1092
        v128.load32_splat
        f32x4.mul
        f32x4.sub
@@ -2721,27 +2026,27 @@
        local.get $23
        f32x4.mul
        local.set $4
-       i32.const 7220
+       i32.const 1096
        v128.load32_splat
        local.get $23
        f32x4.mul
-       i32.const 7224
+       i32.const 1100
        v128.load32_splat
        f32x4.add
        local.get $4
-       i32.const 7228
+       i32.const 1104
        v128.load32_splat
        local.get $23
        f32x4.mul
-       i32.const 7232
+       i32.const 1108
        v128.load32_splat
        f32x4.add
        local.get $4
-       i32.const 7236
+       i32.const 1112
        v128.load32_splat
        local.get $23
        f32x4.mul
-       i32.const 7240
+       i32.const 1116
        v128.load32_splat
        f32x4.add
        f32x4.mul
@@ -2752,23 +2057,23 @@
        f32x4.mul
        local.get $23
        f32x4.add
-       i32.const 7244
+       i32.const 1120
        v128.load32_splat
        f32x4.add
        local.set $4
        local.get $22
-       i32.const 7248
+       i32.const 1124
        v128.load32_splat
        v128.and
-       i32.const 7252
+       i32.const 1128
        v128.load32_splat
        i32x4.sub
        local.set $22
-       i32.const 7272
+       i32.const 1144
        v128.load32_splat
        block $wasm/kl-div/expNotAboveF32x4|inlined.0 (result v128)
         local.get $21
-        i32.const 7256
+        i32.const 1132
         v128.load32_splat
         f32x4.lt
         v128.any_true
@@ -2776,7 +2081,7 @@
         if
          local.get $4
          local.get $22
-         i32.const 7260
+         i32.const 1136
          v128.load32_splat
          i32x4.add
          i32.const 23
@@ -2789,8 +2094,9 @@
         i32.const 1
         i32x4.shr_s
         local.tee $4
-        i32.const 7264
+        i32.const 1136
         v128.load32_splat
+        local.tee $21
         i32x4.add
         i32.const 23
         i32x4.shl
@@ -2798,8 +2104,7 @@
         local.get $22
         local.get $4
         i32x4.sub
-        i32.const 7268
-        v128.load32_splat
+        local.get $21
         i32x4.add
         i32.const 23
         i32x4.shl
@@ -2817,7 +2122,7 @@
       end
       local.get $14
       local.get $14
-      i32.const 7276
+      i32.const 1024
       v128.load32_splat
       i32x4.sub
       i32.const 23
@@ -2826,7 +2131,7 @@
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7280
+      i32.const 1028
       v128.load32_splat
       f32x4.sub
       local.tee $20
@@ -2841,37 +2146,37 @@
       local.get $20
       local.get $21
       f32x4.mul
-      i32.const 7284
+      i32.const 1032
       v128.load32_splat
       local.get $20
       f32x4.mul
-      i32.const 7288
+      i32.const 1036
       v128.load32_splat
       f32x4.add
       local.get $21
-      i32.const 7292
+      i32.const 1040
       v128.load32_splat
       local.get $20
       f32x4.mul
-      i32.const 7296
+      i32.const 1044
       v128.load32_splat
       f32x4.add
       f32x4.mul
       f32x4.add
       local.get $22
-      i32.const 7300
+      i32.const 1048
       v128.load32_splat
       local.get $20
       f32x4.mul
-      i32.const 7304
+      i32.const 1052
       v128.load32_splat
       f32x4.add
       local.get $21
-      i32.const 7308
+      i32.const 1056
       v128.load32_splat
       local.get $20
       f32x4.mul
-      i32.const 7312
+      i32.const 1060
       v128.load32_splat
       f32x4.add
       f32x4.mul
@@ -2881,20 +2186,20 @@
       local.get $22
       local.get $22
       f32x4.mul
-      i32.const 7316
+      i32.const 1064
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
       local.get $21
-      i32.const 7320
+      i32.const 1068
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $4
       f32x4.convert_i32x4_s
-      i32.const 7324
+      i32.const 1072
       v128.load32_splat
       f32x4.mul
       f32x4.add
@@ -2916,96 +2221,96 @@
       local.get $3
       if
        local.get $15
-       i32.const 7328
+       i32.const 1140
        v128.load32_splat
        local.tee $4
        f32x4.pmin
-       i32.const 7332
+       i32.const 1076
        v128.load32_splat
        f32x4.pmax
        local.tee $14
-       i32.const 7336
+       i32.const 1080
        v128.load32_splat
        f32x4.mul
-       i32.const 7340
+       i32.const 1084
        v128.load32_splat
-       f32x4.add
        local.tee $17
-       i32.const 7344
-       v128.load32_splat
-       f32x4.sub
-       local.set $20
-       local.get $14
-       local.get $20
-       i32.const 7348
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.get $20
-       i32.const 7352
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
+       f32x4.add
        local.tee $20
-       local.get $20
+       local.get $17
+       f32x4.sub
+       local.set $17
+       local.get $14
+       local.get $17
+       i32.const 1088
+       v128.load32_splat
+       f32x4.mul
+       f32x4.sub
+       local.get $17
+       i32.const 1092
+       v128.load32_splat
+       f32x4.mul
+       f32x4.sub
+       local.tee $17
+       local.get $17
        f32x4.mul
        local.set $21
-       i32.const 7356
+       i32.const 1096
        v128.load32_splat
-       local.get $20
-       f32x4.mul
-       i32.const 7360
-       v128.load32_splat
-       f32x4.add
-       local.get $21
-       i32.const 7364
-       v128.load32_splat
-       local.get $20
-       f32x4.mul
-       i32.const 7368
-       v128.load32_splat
-       f32x4.add
-       local.get $21
-       i32.const 7372
-       v128.load32_splat
-       local.get $20
-       f32x4.mul
-       i32.const 7376
-       v128.load32_splat
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       local.get $21
-       f32x4.mul
-       local.get $20
-       f32x4.add
-       i32.const 7380
-       v128.load32_splat
-       f32x4.add
-       local.set $20
        local.get $17
-       i32.const 7384
+       f32x4.mul
+       i32.const 1100
+       v128.load32_splat
+       f32x4.add
+       local.get $21
+       i32.const 1104
+       v128.load32_splat
+       local.get $17
+       f32x4.mul
+       i32.const 1108
+       v128.load32_splat
+       f32x4.add
+       local.get $21
+       i32.const 1112
+       v128.load32_splat
+       local.get $17
+       f32x4.mul
+       i32.const 1116
+       v128.load32_splat
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $21
+       f32x4.mul
+       local.get $17
+       f32x4.add
+       i32.const 1120
+       v128.load32_splat
+       f32x4.add
+       local.set $17
+       local.get $20
+       i32.const 1124
        v128.load32_splat
        v128.and
-       i32.const 7388
+       i32.const 1128
        v128.load32_splat
        i32x4.sub
-       local.set $17
-       i32.const 7408
+       local.set $20
+       i32.const 1144
        v128.load32_splat
        block $wasm/kl-div/expNotAboveF32x4|inlined.1 (result v128)
         local.get $14
-        i32.const 7392
+        i32.const 1132
         v128.load32_splat
         f32x4.lt
         v128.any_true
         i32.eqz
         if
-         local.get $20
          local.get $17
-         i32.const 7396
+         local.get $20
+         i32.const 1136
          v128.load32_splat
          i32x4.add
          i32.const 23
@@ -3013,22 +2318,22 @@
          f32x4.mul
          br $wasm/kl-div/expNotAboveF32x4|inlined.1
         end
-        local.get $20
         local.get $17
+        local.get $20
         i32.const 1
         i32x4.shr_s
         local.tee $14
-        i32.const 7400
+        i32.const 1136
         v128.load32_splat
+        local.tee $17
         i32x4.add
         i32.const 23
         i32x4.shl
         f32x4.mul
-        local.get $17
+        local.get $20
         local.get $14
         i32x4.sub
-        i32.const 7404
-        v128.load32_splat
+        local.get $17
         i32x4.add
         i32.const 23
         i32x4.shl
@@ -3046,7 +2351,7 @@
       end
       local.get $15
       local.get $15
-      i32.const 7412
+      i32.const 1024
       v128.load32_splat
       i32x4.sub
       i32.const 23
@@ -3055,7 +2360,7 @@
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7416
+      i32.const 1028
       v128.load32_splat
       f32x4.sub
       local.tee $14
@@ -3070,37 +2375,37 @@
       local.get $14
       local.get $17
       f32x4.mul
-      i32.const 7420
+      i32.const 1032
       v128.load32_splat
       local.get $14
       f32x4.mul
-      i32.const 7424
+      i32.const 1036
       v128.load32_splat
       f32x4.add
       local.get $17
-      i32.const 7428
+      i32.const 1040
       v128.load32_splat
       local.get $14
       f32x4.mul
-      i32.const 7432
+      i32.const 1044
       v128.load32_splat
       f32x4.add
       f32x4.mul
       f32x4.add
       local.get $20
-      i32.const 7436
+      i32.const 1048
       v128.load32_splat
       local.get $14
       f32x4.mul
-      i32.const 7440
+      i32.const 1052
       v128.load32_splat
       f32x4.add
       local.get $17
-      i32.const 7444
+      i32.const 1056
       v128.load32_splat
       local.get $14
       f32x4.mul
-      i32.const 7448
+      i32.const 1060
       v128.load32_splat
       f32x4.add
       f32x4.mul
@@ -3110,20 +2415,20 @@
       local.get $20
       local.get $20
       f32x4.mul
-      i32.const 7452
+      i32.const 1064
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
       local.get $17
-      i32.const 7456
+      i32.const 1068
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $4
       f32x4.convert_i32x4_s
-      i32.const 7460
+      i32.const 1072
       v128.load32_splat
       f32x4.mul
       f32x4.add
@@ -3145,96 +2450,96 @@
       local.get $3
       if
        local.get $16
-       i32.const 7464
+       i32.const 1140
        v128.load32_splat
        local.tee $4
        f32x4.pmin
-       i32.const 7468
+       i32.const 1076
        v128.load32_splat
        f32x4.pmax
        local.tee $14
-       i32.const 7472
+       i32.const 1080
        v128.load32_splat
        f32x4.mul
-       i32.const 7476
+       i32.const 1084
        v128.load32_splat
-       f32x4.add
        local.tee $15
-       i32.const 7480
-       v128.load32_splat
-       f32x4.sub
-       local.set $17
-       local.get $14
-       local.get $17
-       i32.const 7484
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.get $17
-       i32.const 7488
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
+       f32x4.add
        local.tee $17
-       local.get $17
+       local.get $15
+       f32x4.sub
+       local.set $15
+       local.get $14
+       local.get $15
+       i32.const 1088
+       v128.load32_splat
+       f32x4.mul
+       f32x4.sub
+       local.get $15
+       i32.const 1092
+       v128.load32_splat
+       f32x4.mul
+       f32x4.sub
+       local.tee $15
+       local.get $15
        f32x4.mul
        local.set $18
-       i32.const 7492
+       i32.const 1096
        v128.load32_splat
-       local.get $17
-       f32x4.mul
-       i32.const 7496
-       v128.load32_splat
-       f32x4.add
-       local.get $18
-       i32.const 7500
-       v128.load32_splat
-       local.get $17
-       f32x4.mul
-       i32.const 7504
-       v128.load32_splat
-       f32x4.add
-       local.get $18
-       i32.const 7508
-       v128.load32_splat
-       local.get $17
-       f32x4.mul
-       i32.const 7512
-       v128.load32_splat
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       local.get $18
-       f32x4.mul
-       local.get $17
-       f32x4.add
-       i32.const 7516
-       v128.load32_splat
-       f32x4.add
-       local.set $17
        local.get $15
-       i32.const 7520
+       f32x4.mul
+       i32.const 1100
+       v128.load32_splat
+       f32x4.add
+       local.get $18
+       i32.const 1104
+       v128.load32_splat
+       local.get $15
+       f32x4.mul
+       i32.const 1108
+       v128.load32_splat
+       f32x4.add
+       local.get $18
+       i32.const 1112
+       v128.load32_splat
+       local.get $15
+       f32x4.mul
+       i32.const 1116
+       v128.load32_splat
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $18
+       f32x4.mul
+       local.get $15
+       f32x4.add
+       i32.const 1120
+       v128.load32_splat
+       f32x4.add
+       local.set $15
+       local.get $17
+       i32.const 1124
        v128.load32_splat
        v128.and
-       i32.const 7524
+       i32.const 1128
        v128.load32_splat
        i32x4.sub
-       local.set $15
-       i32.const 7544
+       local.set $17
+       i32.const 1144
        v128.load32_splat
        block $wasm/kl-div/expNotAboveF32x4|inlined.2 (result v128)
         local.get $14
-        i32.const 7528
+        i32.const 1132
         v128.load32_splat
         f32x4.lt
         v128.any_true
         i32.eqz
         if
-         local.get $17
          local.get $15
-         i32.const 7532
+         local.get $17
+         i32.const 1136
          v128.load32_splat
          i32x4.add
          i32.const 23
@@ -3242,22 +2547,22 @@
          f32x4.mul
          br $wasm/kl-div/expNotAboveF32x4|inlined.2
         end
-        local.get $17
         local.get $15
+        local.get $17
         i32.const 1
         i32x4.shr_s
         local.tee $14
-        i32.const 7536
+        i32.const 1136
         v128.load32_splat
+        local.tee $15
         i32x4.add
         i32.const 23
         i32x4.shl
         f32x4.mul
-        local.get $15
+        local.get $17
         local.get $14
         i32x4.sub
-        i32.const 7540
-        v128.load32_splat
+        local.get $15
         i32x4.add
         i32.const 23
         i32x4.shl
@@ -3275,7 +2580,7 @@
       end
       local.get $16
       local.get $16
-      i32.const 7548
+      i32.const 1024
       v128.load32_splat
       i32x4.sub
       i32.const 23
@@ -3284,7 +2589,7 @@
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7552
+      i32.const 1028
       v128.load32_splat
       f32x4.sub
       local.tee $14
@@ -3299,37 +2604,37 @@
       local.get $14
       local.get $15
       f32x4.mul
-      i32.const 7556
+      i32.const 1032
       v128.load32_splat
       local.get $14
       f32x4.mul
-      i32.const 7560
+      i32.const 1036
       v128.load32_splat
       f32x4.add
       local.get $15
-      i32.const 7564
+      i32.const 1040
       v128.load32_splat
       local.get $14
       f32x4.mul
-      i32.const 7568
+      i32.const 1044
       v128.load32_splat
       f32x4.add
       f32x4.mul
       f32x4.add
       local.get $17
-      i32.const 7572
+      i32.const 1048
       v128.load32_splat
       local.get $14
       f32x4.mul
-      i32.const 7576
+      i32.const 1052
       v128.load32_splat
       f32x4.add
       local.get $15
-      i32.const 7580
+      i32.const 1056
       v128.load32_splat
       local.get $14
       f32x4.mul
-      i32.const 7584
+      i32.const 1060
       v128.load32_splat
       f32x4.add
       f32x4.mul
@@ -3339,20 +2644,20 @@
       local.get $17
       local.get $17
       f32x4.mul
-      i32.const 7588
+      i32.const 1064
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
       local.get $15
-      i32.const 7592
+      i32.const 1068
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $4
       f32x4.convert_i32x4_s
-      i32.const 7596
+      i32.const 1072
       v128.load32_splat
       f32x4.mul
       f32x4.add
@@ -3374,96 +2679,96 @@
       local.get $3
       if
        local.get $6
-       i32.const 7600
+       i32.const 1140
        v128.load32_splat
        local.tee $4
        f32x4.pmin
-       i32.const 7604
+       i32.const 1076
        v128.load32_splat
        f32x4.pmax
        local.tee $12
-       i32.const 7608
+       i32.const 1080
        v128.load32_splat
        f32x4.mul
-       i32.const 7612
+       i32.const 1084
        v128.load32_splat
-       f32x4.add
        local.tee $14
-       i32.const 7616
-       v128.load32_splat
-       f32x4.sub
-       local.set $15
-       local.get $12
-       local.get $15
-       i32.const 7620
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
-       local.get $15
-       i32.const 7624
-       v128.load32_splat
-       f32x4.mul
-       f32x4.sub
+       f32x4.add
        local.tee $15
-       local.get $15
+       local.get $14
+       f32x4.sub
+       local.set $14
+       local.get $12
+       local.get $14
+       i32.const 1088
+       v128.load32_splat
+       f32x4.mul
+       f32x4.sub
+       local.get $14
+       i32.const 1092
+       v128.load32_splat
+       f32x4.mul
+       f32x4.sub
+       local.tee $14
+       local.get $14
        f32x4.mul
        local.set $16
-       i32.const 7628
+       i32.const 1096
        v128.load32_splat
-       local.get $15
-       f32x4.mul
-       i32.const 7632
-       v128.load32_splat
-       f32x4.add
-       local.get $16
-       i32.const 7636
-       v128.load32_splat
-       local.get $15
-       f32x4.mul
-       i32.const 7640
-       v128.load32_splat
-       f32x4.add
-       local.get $16
-       i32.const 7644
-       v128.load32_splat
-       local.get $15
-       f32x4.mul
-       i32.const 7648
-       v128.load32_splat
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       local.get $16
-       f32x4.mul
-       local.get $15
-       f32x4.add
-       i32.const 7652
-       v128.load32_splat
-       f32x4.add
-       local.set $15
        local.get $14
-       i32.const 7656
+       f32x4.mul
+       i32.const 1100
+       v128.load32_splat
+       f32x4.add
+       local.get $16
+       i32.const 1104
+       v128.load32_splat
+       local.get $14
+       f32x4.mul
+       i32.const 1108
+       v128.load32_splat
+       f32x4.add
+       local.get $16
+       i32.const 1112
+       v128.load32_splat
+       local.get $14
+       f32x4.mul
+       i32.const 1116
+       v128.load32_splat
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $16
+       f32x4.mul
+       local.get $14
+       f32x4.add
+       i32.const 1120
+       v128.load32_splat
+       f32x4.add
+       local.set $14
+       local.get $15
+       i32.const 1124
        v128.load32_splat
        v128.and
-       i32.const 7660
+       i32.const 1128
        v128.load32_splat
        i32x4.sub
-       local.set $14
-       i32.const 7680
+       local.set $15
+       i32.const 1144
        v128.load32_splat
        block $wasm/kl-div/expNotAboveF32x4|inlined.3 (result v128)
         local.get $12
-        i32.const 7664
+        i32.const 1132
         v128.load32_splat
         f32x4.lt
         v128.any_true
         i32.eqz
         if
-         local.get $15
          local.get $14
-         i32.const 7668
+         local.get $15
+         i32.const 1136
          v128.load32_splat
          i32x4.add
          i32.const 23
@@ -3471,22 +2776,22 @@
          f32x4.mul
          br $wasm/kl-div/expNotAboveF32x4|inlined.3
         end
-        local.get $15
         local.get $14
+        local.get $15
         i32.const 1
         i32x4.shr_s
         local.tee $12
-        i32.const 7672
+        i32.const 1136
         v128.load32_splat
+        local.tee $14
         i32x4.add
         i32.const 23
         i32x4.shl
         f32x4.mul
-        local.get $14
+        local.get $15
         local.get $12
         i32x4.sub
-        i32.const 7676
-        v128.load32_splat
+        local.get $14
         i32x4.add
         i32.const 23
         i32x4.shl
@@ -3504,7 +2809,7 @@
       end
       local.get $6
       local.get $6
-      i32.const 7684
+      i32.const 1024
       v128.load32_splat
       i32x4.sub
       i32.const 23
@@ -3513,7 +2818,7 @@
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7688
+      i32.const 1028
       v128.load32_splat
       f32x4.sub
       local.tee $12
@@ -3528,37 +2833,37 @@
       local.get $12
       local.get $14
       f32x4.mul
-      i32.const 7692
+      i32.const 1032
       v128.load32_splat
       local.get $12
       f32x4.mul
-      i32.const 7696
+      i32.const 1036
       v128.load32_splat
       f32x4.add
       local.get $14
-      i32.const 7700
+      i32.const 1040
       v128.load32_splat
       local.get $12
       f32x4.mul
-      i32.const 7704
+      i32.const 1044
       v128.load32_splat
       f32x4.add
       f32x4.mul
       f32x4.add
       local.get $15
-      i32.const 7708
+      i32.const 1048
       v128.load32_splat
       local.get $12
       f32x4.mul
-      i32.const 7712
+      i32.const 1052
       v128.load32_splat
       f32x4.add
       local.get $14
-      i32.const 7716
+      i32.const 1056
       v128.load32_splat
       local.get $12
       f32x4.mul
-      i32.const 7720
+      i32.const 1060
       v128.load32_splat
       f32x4.add
       f32x4.mul
@@ -3568,20 +2873,20 @@
       local.get $15
       local.get $15
       f32x4.mul
-      i32.const 7724
+      i32.const 1064
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
       local.get $14
-      i32.const 7728
+      i32.const 1068
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $4
       f32x4.convert_i32x4_s
-      i32.const 7732
+      i32.const 1072
       v128.load32_splat
       f32x4.mul
       f32x4.add
@@ -3691,18 +2996,15 @@
   (local $22 v128)
   (local $23 f64)
   (local $24 f64)
-  (local $25 i32)
-  (local $26 i32)
-  (local $27 i32)
-  (local $28 f64)
-  (local $29 f64)
-  (local $30 v128)
-  (local $31 v128)
-  (local $32 v128)
-  v128.const i32x4 0x00000000 0xfff00000 0x00000000 0xfff00000
-  local.set $32
+  (local $25 f64)
+  (local $26 f64)
+  (local $27 v128)
+  (local $28 v128)
+  (local $29 v128)
   v128.const i32x4 0x00000000 0xfff00000 0x00000000 0xfff00000
   local.set $16
+  v128.const i32x4 0x00000000 0xfff00000 0x00000000 0xfff00000
+  local.set $28
   local.get $5
   f64x2.splat
   local.set $15
@@ -3714,7 +3016,7 @@
    local.get $0
    i32.le_s
    if
-    local.get $32
+    local.get $16
     local.get $9
     i32.const 3
     i32.shl
@@ -3726,8 +3028,8 @@
     f64x2.mul
     local.tee $12
     f64x2.pmax
-    local.set $32
-    local.get $16
+    local.set $16
+    local.get $28
     local.get $2
     local.get $9
     i32.add
@@ -3736,50 +3038,50 @@
     f64x2.mul
     local.tee $11
     f64x2.pmax
-    local.set $16
-    local.get $30
+    local.set $28
+    local.get $29
     local.get $12
     local.get $12
     f64x2.ne
     v128.or
-    local.set $30
-    local.get $31
+    local.set $29
+    local.get $27
     local.get $11
     local.get $11
     f64x2.ne
     v128.or
-    local.set $31
+    local.set $27
     local.get $8
     local.set $9
     br $for-loop|0
    end
   end
   f64.const nan:0x8000000000000
-  local.get $32
+  local.get $16
   f64x2.extract_lane 0
-  local.get $32
+  local.get $16
   f64x2.extract_lane 1
   f64.max
-  local.get $30
+  local.get $29
   v128.any_true
   select
-  local.set $29
+  local.set $26
   f64.const nan:0x8000000000000
-  local.get $16
+  local.get $28
   f64x2.extract_lane 0
-  local.get $16
+  local.get $28
   f64x2.extract_lane 1
   f64.max
-  local.get $31
+  local.get $27
   v128.any_true
   select
-  local.set $28
+  local.set $13
   loop $for-loop|1
    local.get $0
    local.get $9
    i32.gt_s
    if
-    local.get $29
+    local.get $26
     local.get $9
     i32.const 3
     i32.shl
@@ -3790,8 +3092,8 @@
     local.get $5
     f64.mul
     f64.max
-    local.set $29
-    local.get $28
+    local.set $26
+    local.get $13
     local.get $2
     local.get $8
     i32.add
@@ -3799,7 +3101,7 @@
     local.get $5
     f64.mul
     f64.max
-    local.set $28
+    local.set $13
     local.get $9
     i32.const 1
     i32.add
@@ -3807,12 +3109,12 @@
     br $for-loop|1
    end
   end
-  local.get $29
+  local.get $26
   global.set $wasm/kl-div/rowMaxSF64
-  local.get $28
+  local.get $13
   global.set $wasm/kl-div/rowMaxTF64
   global.get $wasm/kl-div/rowMaxSF64
-  local.set $20
+  local.set $24
   global.get $wasm/kl-div/rowMaxTF64
   local.set $23
   local.get $6
@@ -3825,24 +3127,26 @@
     return
    end
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $30
+   local.set $28
    local.get $5
    f64x2.splat
    local.set $19
-   local.get $20
+   local.get $24
    f64x2.splat
    local.set $18
+   i32.const 0
+   local.set $6
    loop $for-loop|2
-    local.get $27
+    local.get $6
     i32.const 2
     i32.add
     local.get $0
     i32.le_s
     if
-     local.get $27
+     local.get $6
      i32.const 3
      i32.shl
-     local.tee $6
+     local.tee $8
      local.get $1
      i32.add
      v128.load
@@ -3850,29 +3154,29 @@
      f64x2.mul
      local.get $18
      f64x2.sub
-     i32.const 10488
+     i32.const 1256
      v128.load64_splat
      f64x2.pmax
      local.tee $17
-     i32.const 10496
+     i32.const 1264
      v128.load64_splat
      f64x2.mul
-     i32.const 10504
+     i32.const 1272
      v128.load64_splat
+     local.tee $11
      f64x2.add
      local.tee $16
-     i32.const 10512
-     v128.load64_splat
+     local.get $11
      f64x2.sub
      local.set $11
      local.get $17
      local.get $11
-     i32.const 10520
+     i32.const 1248
      v128.load64_splat
      f64x2.mul
      f64x2.sub
      local.get $11
-     i32.const 10528
+     i32.const 1240
      v128.load64_splat
      f64x2.mul
      f64x2.sub
@@ -3883,14 +3187,14 @@
      local.get $12
      f64x2.mul
      local.set $11
-     i32.const 10536
+     i32.const 1160
      v128.load64_splat
      local.get $15
      f64x2.add
      local.get $12
-     i32.const 10544
+     i32.const 1232
      v128.load64_splat
-     i32.const 10552
+     i32.const 1280
      v128.load64_splat
      local.get $15
      f64x2.mul
@@ -3898,39 +3202,39 @@
      f64x2.mul
      f64x2.add
      local.get $11
-     i32.const 10560
+     i32.const 1288
      v128.load64_splat
-     i32.const 10568
-     v128.load64_splat
-     local.get $15
-     f64x2.mul
-     f64x2.add
-     local.get $12
-     i32.const 10576
-     v128.load64_splat
-     i32.const 10584
-     v128.load64_splat
-     local.get $15
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $11
-     local.get $11
-     f64x2.mul
-     i32.const 10592
-     v128.load64_splat
-     i32.const 10600
+     i32.const 1296
      v128.load64_splat
      local.get $15
      f64x2.mul
      f64x2.add
      local.get $12
-     i32.const 10608
+     i32.const 1304
      v128.load64_splat
-     i32.const 10616
+     i32.const 1312
+     v128.load64_splat
+     local.get $15
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $11
+     local.get $11
+     f64x2.mul
+     i32.const 1320
+     v128.load64_splat
+     i32.const 1328
+     v128.load64_splat
+     local.get $15
+     f64x2.mul
+     f64x2.add
+     local.get $12
+     i32.const 1336
+     v128.load64_splat
+     i32.const 1344
      v128.load64_splat
      local.get $15
      f64x2.mul
@@ -3938,7 +3242,7 @@
      f64x2.mul
      f64x2.add
      local.get $11
-     i32.const 10624
+     i32.const 1352
      v128.load64_splat
      f64x2.mul
      f64x2.add
@@ -3946,27 +3250,27 @@
      f64x2.add
      local.set $11
      local.get $16
-     i32.const 10632
+     i32.const 1360
      v128.load64_splat
      v128.and
-     i32.const 10640
+     i32.const 1368
      v128.load64_splat
      i64x2.sub
-     local.set $12
+     local.set $15
      local.get $3
-     local.get $6
+     local.get $8
      i32.add
      block $wasm/kl-div/expNotAboveF64x2|inlined.6 (result v128)
       local.get $17
-      i32.const 10648
+      i32.const 1376
       v128.load64_splat
       f64x2.lt
       v128.any_true
       i32.eqz
       if
        local.get $11
-       local.get $12
-       i32.const 10656
+       local.get $15
+       i32.const 1384
        v128.load64_splat
        i64x2.add
        i32.const 52
@@ -3975,21 +3279,21 @@
        br $wasm/kl-div/expNotAboveF64x2|inlined.6
       end
       local.get $11
-      local.get $12
+      local.get $15
       i32.const 1
       i64x2.shr_s
-      local.tee $11
-      i32.const 10664
+      local.tee $12
+      i32.const 1384
       v128.load64_splat
+      local.tee $11
       i64x2.add
       i32.const 52
       i64x2.shl
       f64x2.mul
+      local.get $15
       local.get $12
-      local.get $11
       i64x2.sub
-      i32.const 10672
-      v128.load64_splat
+      local.get $11
       i64x2.add
       i32.const 52
       i64x2.shl
@@ -3997,43 +3301,43 @@
      end
      local.tee $11
      v128.store
-     local.get $30
+     local.get $28
      local.get $11
      f64x2.add
-     local.set $30
-     local.get $27
+     local.set $28
+     local.get $6
      i32.const 2
      i32.add
-     local.set $27
+     local.set $6
      br $for-loop|2
     end
    end
-   local.get $30
+   local.get $28
    f64x2.extract_lane 0
-   local.get $30
+   local.get $28
    f64x2.extract_lane 1
    f64.add
    local.set $7
    loop $for-loop|3
     local.get $0
-    local.get $27
+    local.get $6
     i32.gt_s
     if
-     local.get $27
+     local.get $6
      i32.const 3
      i32.shl
-     local.tee $6
+     local.tee $8
      local.get $1
      i32.add
      f64.load
      local.get $5
      f64.mul
-     local.get $20
+     local.get $24
      f64.sub
      call $~lib/math/NativeMath.exp
      local.set $10
      local.get $3
-     local.get $6
+     local.get $8
      i32.add
      local.get $10
      f64.store
@@ -4041,73 +3345,77 @@
      local.get $10
      f64.add
      local.set $7
-     local.get $27
+     local.get $6
      i32.const 1
      i32.add
-     local.set $27
+     local.set $6
      br $for-loop|3
     end
    end
+   local.get $7
+   local.set $10
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $30
+   local.set $28
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $31
+   local.set $29
    v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
-   local.set $32
+   local.set $27
    local.get $5
    f64x2.splat
-   local.set $19
+   local.set $21
    local.get $23
    f64x2.splat
-   local.set $18
+   local.set $19
+   i32.const 0
+   local.set $3
    loop $for-loop|4
-    local.get $26
+    local.get $3
     i32.const 2
     i32.add
     local.get $0
     i32.le_s
     if
-     local.get $26
+     local.get $3
      i32.const 3
      i32.shl
-     local.tee $3
+     local.tee $6
      local.get $2
      i32.add
      v128.load
-     local.set $17
+     local.set $18
      local.get $1
-     local.get $3
+     local.get $6
      i32.add
      v128.load
-     local.set $16
-     local.get $17
-     local.get $19
-     f64x2.mul
+     local.set $17
      local.get $18
+     local.get $21
+     f64x2.mul
+     local.get $19
      f64x2.sub
-     i32.const 10680
+     i32.const 1256
      v128.load64_splat
      f64x2.pmax
-     local.tee $15
-     i32.const 10688
+     local.tee $16
+     i32.const 1264
      v128.load64_splat
      f64x2.mul
-     i32.const 10696
+     i32.const 1272
      v128.load64_splat
+     local.tee $11
      f64x2.add
      local.tee $12
-     i32.const 10704
-     v128.load64_splat
+     local.get $11
      f64x2.sub
      local.set $11
-     local.get $15
+     local.get $16
      local.get $11
-     i32.const 10712
+     i32.const 1248
      v128.load64_splat
      f64x2.mul
      f64x2.sub
      local.get $11
-     i32.const 10720
+     i32.const 1240
      v128.load64_splat
      f64x2.mul
      f64x2.sub
@@ -4117,63 +3425,63 @@
      local.tee $22
      local.get $22
      f64x2.mul
-     local.set $21
-     i32.const 10728
+     local.set $15
+     i32.const 1160
      v128.load64_splat
      local.get $11
      f64x2.add
      local.get $22
-     i32.const 10736
+     i32.const 1232
      v128.load64_splat
-     i32.const 10744
-     v128.load64_splat
-     local.get $11
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $21
-     i32.const 10752
-     v128.load64_splat
-     i32.const 10760
-     v128.load64_splat
-     local.get $11
-     f64x2.mul
-     f64x2.add
-     local.get $22
-     i32.const 10768
-     v128.load64_splat
-     i32.const 10776
+     i32.const 1280
      v128.load64_splat
      local.get $11
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $21
-     local.get $21
-     f64x2.mul
-     i32.const 10784
+     local.get $15
+     i32.const 1288
      v128.load64_splat
-     i32.const 10792
+     i32.const 1296
      v128.load64_splat
      local.get $11
      f64x2.mul
      f64x2.add
      local.get $22
-     i32.const 10800
+     i32.const 1304
      v128.load64_splat
-     i32.const 10808
+     i32.const 1312
      v128.load64_splat
      local.get $11
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     local.get $21
-     i32.const 10816
+     f64x2.mul
+     f64x2.add
+     local.get $15
+     local.get $15
+     f64x2.mul
+     i32.const 1320
+     v128.load64_splat
+     i32.const 1328
+     v128.load64_splat
+     local.get $11
+     f64x2.mul
+     f64x2.add
+     local.get $22
+     i32.const 1336
+     v128.load64_splat
+     i32.const 1344
+     v128.load64_splat
+     local.get $11
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $15
+     i32.const 1352
      v128.load64_splat
      f64x2.mul
      f64x2.add
@@ -4181,27 +3489,27 @@
      f64x2.add
      local.set $11
      local.get $12
-     i32.const 10824
+     i32.const 1360
      v128.load64_splat
      v128.and
-     i32.const 10832
+     i32.const 1368
      v128.load64_splat
      i64x2.sub
-     local.set $12
-     local.get $3
+     local.set $15
      local.get $4
+     local.get $6
      i32.add
      block $wasm/kl-div/expNotAboveF64x2|inlined.7 (result v128)
-      local.get $15
-      i32.const 10840
+      local.get $16
+      i32.const 1376
       v128.load64_splat
       f64x2.lt
       v128.any_true
       i32.eqz
       if
        local.get $11
-       local.get $12
-       i32.const 10848
+       local.get $15
+       i32.const 1384
        v128.load64_splat
        i64x2.add
        i32.const 52
@@ -4210,21 +3518,21 @@
        br $wasm/kl-div/expNotAboveF64x2|inlined.7
       end
       local.get $11
-      local.get $12
+      local.get $15
       i32.const 1
       i64x2.shr_s
-      local.tee $11
-      i32.const 10856
+      local.tee $12
+      i32.const 1384
       v128.load64_splat
+      local.tee $11
       i64x2.add
       i32.const 52
       i64x2.shl
       f64x2.mul
+      local.get $15
       local.get $12
-      local.get $11
       i64x2.sub
-      i32.const 10864
-      v128.load64_splat
+      local.get $11
       i64x2.add
       i32.const 52
       i64x2.shl
@@ -4232,19 +3540,19 @@
      end
      local.tee $11
      v128.store
-     local.get $30
+     local.get $28
      local.get $11
      f64x2.add
-     local.set $30
-     local.get $32
+     local.set $28
+     local.get $27
      local.get $11
      f64x2.pmin
-     local.set $32
-     local.get $31
+     local.set $27
+     local.get $29
      local.get $11
-     local.get $16
      local.get $17
-     local.get $16
+     local.get $18
+     local.get $17
      f64x2.sub
      local.get $11
      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
@@ -4252,126 +3560,128 @@
      v128.bitselect
      f64x2.mul
      f64x2.add
-     local.set $31
-     local.get $26
+     local.set $29
+     local.get $3
      i32.const 2
      i32.add
-     local.set $26
+     local.set $3
      br $for-loop|4
     end
    end
-   local.get $30
+   local.get $28
    f64x2.extract_lane 0
-   local.get $30
+   local.get $28
    f64x2.extract_lane 1
    f64.add
-   local.set $29
-   local.get $31
+   local.set $7
+   local.get $29
    f64x2.extract_lane 0
-   local.get $31
+   local.get $29
    f64x2.extract_lane 1
    f64.add
-   local.set $28
-   local.get $32
+   local.set $26
+   local.get $27
    f64x2.extract_lane 0
-   local.get $32
+   local.get $27
    f64x2.extract_lane 1
    f64.min
-   local.set $24
+   local.set $25
    loop $for-loop|5
     local.get $0
-    local.get $26
+    local.get $3
     i32.gt_s
     if
-     local.get $26
+     local.get $3
      i32.const 3
      i32.shl
-     local.tee $3
+     local.tee $6
      local.get $2
      i32.add
      f64.load
-     local.set $13
+     local.set $14
      local.get $1
-     local.get $3
+     local.get $6
      i32.add
      f64.load
-     local.set $10
-     local.get $3
+     local.set $13
      local.get $4
+     local.get $6
      i32.add
-     local.get $13
+     local.get $14
      local.get $5
      f64.mul
      local.get $23
      f64.sub
      call $~lib/math/NativeMath.exp
-     local.tee $14
+     local.tee $20
      f64.store
-     local.get $29
-     local.get $14
+     local.get $7
+     local.get $20
      f64.add
-     local.set $29
-     local.get $14
-     local.get $24
+     local.set $7
+     local.get $20
+     local.get $25
      f64.min
-     local.set $24
-     local.get $28
-     local.get $14
-     local.get $10
+     local.set $25
+     local.get $26
+     local.get $20
      local.get $13
-     local.get $10
-     f64.sub
      local.get $14
+     local.get $13
+     f64.sub
+     local.get $20
      f64.const 0
      f64.eq
      select
      f64.mul
      f64.add
-     local.set $28
-     local.get $26
+     local.set $26
+     local.get $3
      i32.const 1
      i32.add
-     local.set $26
+     local.set $3
      br $for-loop|5
     end
    end
-   local.get $28
+   local.get $26
    global.set $wasm/kl-div/rowDotF64
-   local.get $24
+   local.get $25
    global.set $wasm/kl-div/rowMinEF64
    local.get $5
    global.get $wasm/kl-div/rowDotF64
    f64.mul
-   local.get $29
-   f64.div
-   local.get $20
    local.get $7
+   f64.div
+   local.get $24
+   local.get $10
    call $~lib/math/NativeMath.log
    f64.add
    f64.add
    local.get $23
-   local.get $29
+   local.get $7
    call $~lib/math/NativeMath.log
    f64.add
    f64.sub
    return
   end
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $30
+  local.set $28
   local.get $5
   f64x2.splat
   local.set $19
-  local.get $20
+  local.get $24
   f64x2.splat
   local.set $18
+  i32.const 0
+  local.set $9
   loop $for-loop|6
-   local.get $27
+   local.get $9
    i32.const 2
    i32.add
    local.get $0
    i32.le_s
    if
-    local.get $27
+    local.get $9
     i32.const 3
     i32.shl
     local.tee $8
@@ -4382,29 +3692,29 @@
     f64x2.mul
     local.get $18
     f64x2.sub
-    i32.const 10872
+    i32.const 1256
     v128.load64_splat
     f64x2.pmax
     local.tee $17
-    i32.const 10880
+    i32.const 1264
     v128.load64_splat
     f64x2.mul
-    i32.const 10888
+    i32.const 1272
     v128.load64_splat
+    local.tee $11
     f64x2.add
     local.tee $16
-    i32.const 10896
-    v128.load64_splat
+    local.get $11
     f64x2.sub
     local.set $11
     local.get $17
     local.get $11
-    i32.const 10904
+    i32.const 1248
     v128.load64_splat
     f64x2.mul
     f64x2.sub
     local.get $11
-    i32.const 10912
+    i32.const 1240
     v128.load64_splat
     f64x2.mul
     f64x2.sub
@@ -4415,14 +3725,14 @@
     local.get $12
     f64x2.mul
     local.set $11
-    i32.const 10920
+    i32.const 1160
     v128.load64_splat
     local.get $15
     f64x2.add
     local.get $12
-    i32.const 10928
+    i32.const 1232
     v128.load64_splat
-    i32.const 10936
+    i32.const 1280
     v128.load64_splat
     local.get $15
     f64x2.mul
@@ -4430,39 +3740,39 @@
     f64x2.mul
     f64x2.add
     local.get $11
-    i32.const 10944
+    i32.const 1288
     v128.load64_splat
-    i32.const 10952
-    v128.load64_splat
-    local.get $15
-    f64x2.mul
-    f64x2.add
-    local.get $12
-    i32.const 10960
-    v128.load64_splat
-    i32.const 10968
-    v128.load64_splat
-    local.get $15
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $11
-    local.get $11
-    f64x2.mul
-    i32.const 10976
-    v128.load64_splat
-    i32.const 10984
+    i32.const 1296
     v128.load64_splat
     local.get $15
     f64x2.mul
     f64x2.add
     local.get $12
-    i32.const 10992
+    i32.const 1304
     v128.load64_splat
-    i32.const 11000
+    i32.const 1312
+    v128.load64_splat
+    local.get $15
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $11
+    local.get $11
+    f64x2.mul
+    i32.const 1320
+    v128.load64_splat
+    i32.const 1328
+    v128.load64_splat
+    local.get $15
+    f64x2.mul
+    f64x2.add
+    local.get $12
+    i32.const 1336
+    v128.load64_splat
+    i32.const 1344
     v128.load64_splat
     local.get $15
     f64x2.mul
@@ -4470,7 +3780,7 @@
     f64x2.mul
     f64x2.add
     local.get $11
-    i32.const 11008
+    i32.const 1352
     v128.load64_splat
     f64x2.mul
     f64x2.add
@@ -4478,27 +3788,27 @@
     f64x2.add
     local.set $11
     local.get $16
-    i32.const 11016
+    i32.const 1360
     v128.load64_splat
     v128.and
-    i32.const 11024
+    i32.const 1368
     v128.load64_splat
     i64x2.sub
-    local.set $12
+    local.set $15
     local.get $3
     local.get $8
     i32.add
     block $wasm/kl-div/expNotAboveF64x2|inlined.8 (result v128)
      local.get $17
-     i32.const 11032
+     i32.const 1376
      v128.load64_splat
      f64x2.lt
      v128.any_true
      i32.eqz
      if
       local.get $11
-      local.get $12
-      i32.const 11040
+      local.get $15
+      i32.const 1384
       v128.load64_splat
       i64x2.add
       i32.const 52
@@ -4507,21 +3817,21 @@
       br $wasm/kl-div/expNotAboveF64x2|inlined.8
      end
      local.get $11
-     local.get $12
+     local.get $15
      i32.const 1
      i64x2.shr_s
-     local.tee $11
-     i32.const 11048
+     local.tee $12
+     i32.const 1384
      v128.load64_splat
+     local.tee $11
      i64x2.add
      i32.const 52
      i64x2.shl
      f64x2.mul
+     local.get $15
      local.get $12
-     local.get $11
      i64x2.sub
-     i32.const 11056
-     v128.load64_splat
+     local.get $11
      i64x2.add
      i32.const 52
      i64x2.shl
@@ -4529,29 +3839,29 @@
     end
     local.tee $11
     v128.store
-    local.get $30
+    local.get $28
     local.get $11
     f64x2.add
-    local.set $30
-    local.get $27
+    local.set $28
+    local.get $9
     i32.const 2
     i32.add
-    local.set $27
+    local.set $9
     br $for-loop|6
    end
   end
-  local.get $30
+  local.get $28
   f64x2.extract_lane 0
-  local.get $30
+  local.get $28
   f64x2.extract_lane 1
   f64.add
-  local.set $29
+  local.set $13
   loop $for-loop|7
    local.get $0
-   local.get $27
+   local.get $9
    i32.gt_s
    if
-    local.get $27
+    local.get $9
     i32.const 3
     i32.shl
     local.tee $8
@@ -4560,7 +3870,7 @@
     f64.load
     local.get $5
     f64.mul
-    local.get $20
+    local.get $24
     f64.sub
     call $~lib/math/NativeMath.exp
     local.set $10
@@ -4569,41 +3879,43 @@
     i32.add
     local.get $10
     f64.store
-    local.get $29
+    local.get $13
     local.get $10
     f64.add
-    local.set $29
-    local.get $27
+    local.set $13
+    local.get $9
     i32.const 1
     i32.add
-    local.set $27
+    local.set $9
     br $for-loop|7
    end
   end
-  local.get $20
-  local.get $29
+  local.get $24
+  local.get $13
   call $~lib/math/NativeMath.log
   f64.add
   local.set $20
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $30
+  local.set $28
   local.get $5
   f64x2.splat
   local.set $19
   local.get $23
   f64x2.splat
   local.set $18
+  i32.const 0
+  local.set $3
   loop $for-loop|8
-   local.get $26
+   local.get $3
    i32.const 2
    i32.add
    local.get $0
    i32.le_s
    if
-    local.get $26
+    local.get $3
     i32.const 3
     i32.shl
-    local.tee $3
+    local.tee $8
     local.get $2
     i32.add
     v128.load
@@ -4611,29 +3923,29 @@
     f64x2.mul
     local.get $18
     f64x2.sub
-    i32.const 11064
+    i32.const 1256
     v128.load64_splat
     f64x2.pmax
     local.tee $17
-    i32.const 11072
+    i32.const 1264
     v128.load64_splat
     f64x2.mul
-    i32.const 11080
+    i32.const 1272
     v128.load64_splat
+    local.tee $11
     f64x2.add
     local.tee $16
-    i32.const 11088
-    v128.load64_splat
+    local.get $11
     f64x2.sub
     local.set $11
     local.get $17
     local.get $11
-    i32.const 11096
+    i32.const 1248
     v128.load64_splat
     f64x2.mul
     f64x2.sub
     local.get $11
-    i32.const 11104
+    i32.const 1240
     v128.load64_splat
     f64x2.mul
     f64x2.sub
@@ -4644,14 +3956,14 @@
     local.get $12
     f64x2.mul
     local.set $11
-    i32.const 11112
+    i32.const 1160
     v128.load64_splat
     local.get $15
     f64x2.add
     local.get $12
-    i32.const 11120
+    i32.const 1232
     v128.load64_splat
-    i32.const 11128
+    i32.const 1280
     v128.load64_splat
     local.get $15
     f64x2.mul
@@ -4659,39 +3971,39 @@
     f64x2.mul
     f64x2.add
     local.get $11
-    i32.const 11136
+    i32.const 1288
     v128.load64_splat
-    i32.const 11144
-    v128.load64_splat
-    local.get $15
-    f64x2.mul
-    f64x2.add
-    local.get $12
-    i32.const 11152
-    v128.load64_splat
-    i32.const 11160
-    v128.load64_splat
-    local.get $15
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $11
-    local.get $11
-    f64x2.mul
-    i32.const 11168
-    v128.load64_splat
-    i32.const 11176
+    i32.const 1296
     v128.load64_splat
     local.get $15
     f64x2.mul
     f64x2.add
     local.get $12
-    i32.const 11184
+    i32.const 1304
     v128.load64_splat
-    i32.const 11192
+    i32.const 1312
+    v128.load64_splat
+    local.get $15
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $11
+    local.get $11
+    f64x2.mul
+    i32.const 1320
+    v128.load64_splat
+    i32.const 1328
+    v128.load64_splat
+    local.get $15
+    f64x2.mul
+    f64x2.add
+    local.get $12
+    i32.const 1336
+    v128.load64_splat
+    i32.const 1344
     v128.load64_splat
     local.get $15
     f64x2.mul
@@ -4699,7 +4011,7 @@
     f64x2.mul
     f64x2.add
     local.get $11
-    i32.const 11200
+    i32.const 1352
     v128.load64_splat
     f64x2.mul
     f64x2.add
@@ -4707,27 +4019,27 @@
     f64x2.add
     local.set $11
     local.get $16
-    i32.const 11208
+    i32.const 1360
     v128.load64_splat
     v128.and
-    i32.const 11216
+    i32.const 1368
     v128.load64_splat
     i64x2.sub
-    local.set $12
-    local.get $3
+    local.set $15
     local.get $4
+    local.get $8
     i32.add
     block $wasm/kl-div/expNotAboveF64x2|inlined.9 (result v128)
      local.get $17
-     i32.const 11224
+     i32.const 1376
      v128.load64_splat
      f64x2.lt
      v128.any_true
      i32.eqz
      if
       local.get $11
-      local.get $12
-      i32.const 11232
+      local.get $15
+      i32.const 1384
       v128.load64_splat
       i64x2.add
       i32.const 52
@@ -4736,21 +4048,21 @@
       br $wasm/kl-div/expNotAboveF64x2|inlined.9
      end
      local.get $11
-     local.get $12
+     local.get $15
      i32.const 1
      i64x2.shr_s
-     local.tee $11
-     i32.const 11240
+     local.tee $12
+     i32.const 1384
      v128.load64_splat
+     local.tee $11
      i64x2.add
      i32.const 52
      i64x2.shl
      f64x2.mul
+     local.get $15
      local.get $12
-     local.get $11
      i64x2.sub
-     i32.const 11248
-     v128.load64_splat
+     local.get $11
      i64x2.add
      i32.const 52
      i64x2.shl
@@ -4758,32 +4070,32 @@
     end
     local.tee $11
     v128.store
-    local.get $30
+    local.get $28
     local.get $11
     f64x2.add
-    local.set $30
-    local.get $26
+    local.set $28
+    local.get $3
     i32.const 2
     i32.add
-    local.set $26
+    local.set $3
     br $for-loop|8
    end
   end
-  local.get $30
+  local.get $28
   f64x2.extract_lane 0
-  local.get $30
+  local.get $28
   f64x2.extract_lane 1
   f64.add
-  local.set $29
+  local.set $26
   loop $for-loop|9
    local.get $0
-   local.get $26
+   local.get $3
    i32.gt_s
    if
-    local.get $26
+    local.get $3
     i32.const 3
     i32.shl
-    local.tee $3
+    local.tee $8
     local.get $2
     i32.add
     f64.load
@@ -4793,48 +4105,50 @@
     f64.sub
     call $~lib/math/NativeMath.exp
     local.set $10
-    local.get $3
     local.get $4
+    local.get $8
     i32.add
     local.get $10
     f64.store
-    local.get $29
+    local.get $26
     local.get $10
     f64.add
-    local.set $29
-    local.get $26
+    local.set $26
+    local.get $3
     i32.const 1
     i32.add
-    local.set $26
+    local.set $3
     br $for-loop|9
    end
   end
   local.get $23
-  local.get $29
+  local.get $26
   call $~lib/math/NativeMath.log
   f64.add
   local.set $14
   f64.const 1
-  local.get $29
+  local.get $26
   f64.div
   local.set $13
   local.get $5
   f64x2.splat
   local.set $12
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $32
+  local.set $16
+  i32.const 0
+  local.set $3
   loop $for-loop|10
-   local.get $25
+   local.get $3
    i32.const 2
    i32.add
    local.get $0
    i32.le_s
    if
-    local.get $32
-    local.get $25
+    local.get $16
+    local.get $3
     i32.const 3
     i32.shl
-    local.tee $3
+    local.tee $8
     local.get $4
     i32.add
     v128.load
@@ -4843,7 +4157,7 @@
     f64x2.mul
     local.tee $11
     local.get $2
-    local.get $3
+    local.get $8
     i32.add
     v128.load
     local.get $12
@@ -4858,7 +4172,7 @@
     v128.andnot
     local.get $11
     local.get $1
-    local.get $3
+    local.get $8
     i32.add
     v128.load
     local.get $12
@@ -4870,11 +4184,11 @@
     f64x2.sub
     local.tee $11
     f64x2.add
-    local.set $32
+    local.set $16
     local.get $6
     if
-     local.get $3
      local.get $6
+     local.get $8
      i32.add
      local.get $11
      local.get $7
@@ -4882,30 +4196,30 @@
      f64x2.mul
      v128.store
     end
-    local.get $25
+    local.get $3
     i32.const 2
     i32.add
-    local.set $25
+    local.set $3
     br $for-loop|10
    end
   end
-  local.get $32
+  local.get $16
   f64x2.extract_lane 0
-  local.get $32
+  local.get $16
   f64x2.extract_lane 1
   f64.add
-  local.set $29
+  local.set $26
   loop $for-loop|11
    local.get $0
-   local.get $25
+   local.get $3
    i32.gt_s
    if
-    local.get $29
+    local.get $26
     f64.const 0
-    local.get $25
+    local.get $3
     i32.const 3
     i32.shl
-    local.tee $3
+    local.tee $8
     local.get $4
     i32.add
     f64.load
@@ -4913,7 +4227,7 @@
     f64.mul
     local.tee $10
     local.get $2
-    local.get $3
+    local.get $8
     i32.add
     f64.load
     local.get $5
@@ -4927,7 +4241,7 @@
     select
     local.get $10
     local.get $1
-    local.get $3
+    local.get $8
     i32.add
     f64.load
     local.get $5
@@ -4938,58 +4252,55 @@
     f64.sub
     local.tee $10
     f64.add
-    local.set $29
+    local.set $26
     local.get $6
     if
-     local.get $3
      local.get $6
+     local.get $8
      i32.add
      local.get $10
      local.get $7
      f64.mul
      f64.store
     end
-    local.get $25
+    local.get $3
     i32.const 1
     i32.add
-    local.set $25
+    local.set $3
     br $for-loop|11
    end
   end
-  local.get $29
+  local.get $26
  )
  (func $wasm/kl-div/logitsRowForwardF32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 f32) (param $6 i32) (param $7 f32) (result f64)
   (local $8 i32)
   (local $9 i32)
-  (local $10 f32)
-  (local $11 v128)
-  (local $12 v128)
-  (local $13 f32)
-  (local $14 f32)
-  (local $15 v128)
-  (local $16 v128)
+  (local $10 f64)
+  (local $11 f64)
+  (local $12 f32)
+  (local $13 v128)
+  (local $14 v128)
+  (local $15 f32)
+  (local $16 f32)
   (local $17 v128)
   (local $18 v128)
-  (local $19 f32)
-  (local $20 f32)
-  (local $21 v128)
+  (local $19 v128)
+  (local $20 v128)
+  (local $21 f32)
   (local $22 v128)
-  (local $23 f64)
-  (local $24 f64)
-  (local $25 i32)
-  (local $26 i32)
-  (local $27 i32)
-  (local $28 f64)
-  (local $29 v128)
-  (local $30 v128)
-  (local $31 v128)
+  (local $23 v128)
+  (local $24 f32)
+  (local $25 f64)
+  (local $26 v128)
+  (local $27 v128)
+  (local $28 v128)
   v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000
-  local.set $16
+  local.set $28
   v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000
-  local.set $31
+  local.set $22
   local.get $5
   f32x4.splat
-  local.set $15
+  local.set $17
   loop $for-loop|0
    local.get $9
    i32.const 4
@@ -4998,7 +4309,7 @@
    local.get $0
    i32.le_s
    if
-    local.get $16
+    local.get $28
     local.get $9
     i32.const 2
     i32.shl
@@ -5006,76 +4317,76 @@
     local.get $1
     i32.add
     v128.load
-    local.get $15
+    local.get $17
     f32x4.mul
-    local.tee $12
+    local.tee $14
     f32x4.pmax
-    local.set $16
-    local.get $31
+    local.set $28
+    local.get $22
     local.get $2
     local.get $9
     i32.add
     v128.load
-    local.get $15
+    local.get $17
     f32x4.mul
-    local.tee $11
+    local.tee $13
     f32x4.pmax
-    local.set $31
-    local.get $29
-    local.get $12
-    local.get $12
+    local.set $22
+    local.get $27
+    local.get $14
+    local.get $14
     f32x4.ne
     v128.or
-    local.set $29
-    local.get $30
-    local.get $11
-    local.get $11
+    local.set $27
+    local.get $26
+    local.get $13
+    local.get $13
     f32x4.ne
     v128.or
-    local.set $30
+    local.set $26
     local.get $8
     local.set $9
     br $for-loop|0
    end
   end
   f32.const nan:0x400000
-  local.get $16
+  local.get $28
   f32x4.extract_lane 0
-  local.get $16
+  local.get $28
   f32x4.extract_lane 1
   f32.max
-  local.get $16
+  local.get $28
   f32x4.extract_lane 2
-  local.get $16
+  local.get $28
   f32x4.extract_lane 3
   f32.max
   f32.max
-  local.get $29
+  local.get $27
   v128.any_true
   select
-  local.set $13
+  local.set $15
   f32.const nan:0x400000
-  local.get $31
+  local.get $22
   f32x4.extract_lane 0
-  local.get $31
+  local.get $22
   f32x4.extract_lane 1
   f32.max
-  local.get $31
+  local.get $22
   f32x4.extract_lane 2
-  local.get $31
+  local.get $22
   f32x4.extract_lane 3
   f32.max
   f32.max
-  local.get $30
+  local.get $26
   v128.any_true
   select
-  local.set $10
+  local.set $12
   loop $for-loop|1
    local.get $0
    local.get $9
    i32.gt_s
    if
-    local.get $13
+    local.get $15
     local.get $9
     i32.const 2
     i32.shl
@@ -5086,8 +4397,8 @@
     local.get $5
     f32.mul
     f32.max
-    local.set $13
-    local.get $10
+    local.set $15
+    local.get $12
     local.get $2
     local.get $8
     i32.add
@@ -5095,7 +4406,7 @@
     local.get $5
     f32.mul
     f32.max
-    local.set $10
+    local.set $12
     local.get $9
     i32.const 1
     i32.add
@@ -5103,14 +4414,14 @@
     br $for-loop|1
    end
   end
-  local.get $13
+  local.get $15
   global.set $wasm/kl-div/rowMaxSF32
-  local.get $10
+  local.get $12
   global.set $wasm/kl-div/rowMaxTF32
   global.get $wasm/kl-div/rowMaxSF32
-  local.set $19
+  local.set $21
   global.get $wasm/kl-div/rowMaxTF32
-  local.set $14
+  local.set $16
   local.get $6
   i32.eqz
   if
@@ -5121,118 +4432,120 @@
     return
    end
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $31
+   local.set $22
    local.get $5
    f32x4.splat
-   local.set $18
-   local.get $19
+   local.set $20
+   local.get $21
    f32x4.splat
-   local.set $17
+   local.set $19
+   i32.const 0
+   local.set $6
    loop $for-loop|2
-    local.get $27
+    local.get $6
     i32.const 4
     i32.add
     local.get $0
     i32.le_s
     if
-     local.get $27
+     local.get $6
      i32.const 2
      i32.shl
-     local.tee $6
+     local.tee $8
      local.get $1
      i32.add
      v128.load
-     local.get $18
+     local.get $20
      f32x4.mul
-     local.get $17
+     local.get $19
      f32x4.sub
-     i32.const 9936
+     i32.const 1076
      v128.load32_splat
      f32x4.pmax
-     local.tee $16
-     i32.const 9940
+     local.tee $18
+     i32.const 1080
      v128.load32_splat
      f32x4.mul
-     i32.const 9944
+     i32.const 1084
      v128.load32_splat
+     local.tee $13
      f32x4.add
-     local.tee $15
-     i32.const 9948
-     v128.load32_splat
+     local.tee $17
+     local.get $13
      f32x4.sub
-     local.set $11
-     local.get $16
-     local.get $11
-     i32.const 9952
-     v128.load32_splat
-     f32x4.mul
-     f32x4.sub
-     local.get $11
-     i32.const 9956
+     local.set $13
+     local.get $18
+     local.get $13
+     i32.const 1088
      v128.load32_splat
      f32x4.mul
      f32x4.sub
-     local.tee $12
-     local.get $12
-     f32x4.mul
-     local.set $11
-     i32.const 9960
+     local.get $13
+     i32.const 1092
      v128.load32_splat
-     local.get $12
      f32x4.mul
-     i32.const 9964
-     v128.load32_splat
-     f32x4.add
-     local.get $11
-     i32.const 9968
-     v128.load32_splat
-     local.get $12
+     f32x4.sub
+     local.tee $14
+     local.get $14
      f32x4.mul
-     i32.const 9972
+     local.set $13
+     i32.const 1096
+     v128.load32_splat
+     local.get $14
+     f32x4.mul
+     i32.const 1100
      v128.load32_splat
      f32x4.add
-     local.get $11
-     i32.const 9976
+     local.get $13
+     i32.const 1104
      v128.load32_splat
-     local.get $12
+     local.get $14
      f32x4.mul
-     i32.const 9980
-     v128.load32_splat
-     f32x4.add
-     f32x4.mul
-     f32x4.add
-     f32x4.mul
-     f32x4.add
-     local.get $11
-     f32x4.mul
-     local.get $12
-     f32x4.add
-     i32.const 9984
+     i32.const 1108
      v128.load32_splat
      f32x4.add
-     local.set $11
-     local.get $15
-     i32.const 9988
+     local.get $13
+     i32.const 1112
+     v128.load32_splat
+     local.get $14
+     f32x4.mul
+     i32.const 1116
+     v128.load32_splat
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     local.get $13
+     f32x4.mul
+     local.get $14
+     f32x4.add
+     i32.const 1120
+     v128.load32_splat
+     f32x4.add
+     local.set $13
+     local.get $17
+     i32.const 1124
      v128.load32_splat
      v128.and
-     i32.const 9992
+     i32.const 1128
      v128.load32_splat
      i32x4.sub
-     local.set $12
+     local.set $17
      local.get $3
-     local.get $6
+     local.get $8
      i32.add
      block $wasm/kl-div/expNotAboveF32x4|inlined.6 (result v128)
-      local.get $16
-      i32.const 9996
+      local.get $18
+      i32.const 1132
       v128.load32_splat
       f32x4.lt
       v128.any_true
       i32.eqz
       if
-       local.get $11
-       local.get $12
-       i32.const 10000
+       local.get $13
+       local.get $17
+       i32.const 1136
        v128.load32_splat
        i32x4.add
        i32.const 23
@@ -5240,213 +4553,217 @@
        f32x4.mul
        br $wasm/kl-div/expNotAboveF32x4|inlined.6
       end
-      local.get $11
-      local.get $12
+      local.get $13
+      local.get $17
       i32.const 1
       i32x4.shr_s
-      local.tee $11
-      i32.const 10004
+      local.tee $14
+      i32.const 1136
       v128.load32_splat
+      local.tee $13
       i32x4.add
       i32.const 23
       i32x4.shl
       f32x4.mul
-      local.get $12
-      local.get $11
+      local.get $17
+      local.get $14
       i32x4.sub
-      i32.const 10008
-      v128.load32_splat
+      local.get $13
       i32x4.add
       i32.const 23
       i32x4.shl
       f32x4.mul
      end
-     local.tee $11
+     local.tee $13
      v128.store
-     local.get $31
-     local.get $11
+     local.get $22
+     local.get $13
      f64x2.promote_low_f32x4
-     local.get $11
-     local.get $11
+     local.get $13
+     local.get $13
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
-     local.set $31
-     local.get $27
+     local.set $22
+     local.get $6
      i32.const 4
      i32.add
-     local.set $27
+     local.set $6
      br $for-loop|2
     end
    end
-   local.get $31
+   local.get $22
    f64x2.extract_lane 0
-   local.get $31
+   local.get $22
    f64x2.extract_lane 1
    f64.add
-   local.set $28
+   local.set $11
    loop $for-loop|3
     local.get $0
-    local.get $27
+    local.get $6
     i32.gt_s
     if
-     local.get $27
+     local.get $6
      i32.const 2
      i32.shl
-     local.tee $6
+     local.tee $8
      local.get $1
      i32.add
      f32.load
      local.get $5
      f32.mul
-     local.get $19
+     local.get $21
      f32.sub
      f64.promote_f32
      call $~lib/math/NativeMath.exp
      f32.demote_f64
      local.set $7
      local.get $3
-     local.get $6
+     local.get $8
      i32.add
      local.get $7
      f32.store
-     local.get $28
+     local.get $11
      local.get $7
      f64.promote_f32
      f64.add
-     local.set $28
-     local.get $27
+     local.set $11
+     local.get $6
      i32.const 1
      i32.add
-     local.set $27
+     local.set $6
      br $for-loop|3
     end
    end
+   local.get $11
+   local.set $10
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $29
+   local.set $27
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $30
+   local.set $26
    v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
-   local.set $31
+   local.set $28
    local.get $5
    f32x4.splat
-   local.set $18
-   local.get $14
+   local.set $23
+   local.get $16
    f32x4.splat
-   local.set $17
+   local.set $22
+   i32.const 0
+   local.set $3
    loop $for-loop|4
-    local.get $26
+    local.get $3
     i32.const 4
     i32.add
     local.get $0
     i32.le_s
     if
-     local.get $26
+     local.get $3
      i32.const 2
      i32.shl
-     local.tee $3
+     local.tee $6
      local.get $2
      i32.add
      v128.load
-     local.set $22
+     local.set $20
      local.get $1
-     local.get $3
+     local.get $6
      i32.add
      v128.load
-     local.set $16
-     local.get $22
-     local.get $18
+     local.set $19
+     local.get $20
+     local.get $23
      f32x4.mul
-     local.get $17
+     local.get $22
      f32x4.sub
-     i32.const 10012
+     i32.const 1076
      v128.load32_splat
      f32x4.pmax
-     local.tee $15
-     i32.const 10016
+     local.tee $18
+     i32.const 1080
      v128.load32_splat
      f32x4.mul
-     i32.const 10020
+     i32.const 1084
      v128.load32_splat
+     local.tee $13
      f32x4.add
-     local.tee $12
-     i32.const 10024
-     v128.load32_splat
+     local.tee $14
+     local.get $13
      f32x4.sub
-     local.set $11
-     local.get $15
-     local.get $11
-     i32.const 10028
-     v128.load32_splat
-     f32x4.mul
-     f32x4.sub
-     local.get $11
-     i32.const 10032
+     local.set $13
+     local.get $18
+     local.get $13
+     i32.const 1088
      v128.load32_splat
      f32x4.mul
      f32x4.sub
-     local.tee $11
-     local.get $11
-     f32x4.mul
-     local.set $21
-     i32.const 10036
+     local.get $13
+     i32.const 1092
      v128.load32_splat
-     local.get $11
      f32x4.mul
-     i32.const 10040
-     v128.load32_splat
-     f32x4.add
-     local.get $21
-     i32.const 10044
-     v128.load32_splat
-     local.get $11
+     f32x4.sub
+     local.tee $13
+     local.get $13
      f32x4.mul
-     i32.const 10048
+     local.set $17
+     i32.const 1096
+     v128.load32_splat
+     local.get $13
+     f32x4.mul
+     i32.const 1100
      v128.load32_splat
      f32x4.add
-     local.get $21
-     i32.const 10052
+     local.get $17
+     i32.const 1104
      v128.load32_splat
-     local.get $11
+     local.get $13
      f32x4.mul
-     i32.const 10056
-     v128.load32_splat
-     f32x4.add
-     f32x4.mul
-     f32x4.add
-     f32x4.mul
-     f32x4.add
-     local.get $21
-     f32x4.mul
-     local.get $11
-     f32x4.add
-     i32.const 10060
+     i32.const 1108
      v128.load32_splat
      f32x4.add
-     local.set $11
-     local.get $12
-     i32.const 10064
+     local.get $17
+     i32.const 1112
+     v128.load32_splat
+     local.get $13
+     f32x4.mul
+     i32.const 1116
+     v128.load32_splat
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     local.get $17
+     f32x4.mul
+     local.get $13
+     f32x4.add
+     i32.const 1120
+     v128.load32_splat
+     f32x4.add
+     local.set $13
+     local.get $14
+     i32.const 1124
      v128.load32_splat
      v128.and
-     i32.const 10068
+     i32.const 1128
      v128.load32_splat
      i32x4.sub
-     local.set $12
-     local.get $3
+     local.set $17
      local.get $4
+     local.get $6
      i32.add
      block $wasm/kl-div/expNotAboveF32x4|inlined.7 (result v128)
-      local.get $15
-      i32.const 10072
+      local.get $18
+      i32.const 1132
       v128.load32_splat
       f32x4.lt
       v128.any_true
       i32.eqz
       if
-       local.get $11
-       local.get $12
-       i32.const 10076
+       local.get $13
+       local.get $17
+       i32.const 1136
        v128.load32_splat
        i32x4.add
        i32.const 23
@@ -5454,156 +4771,156 @@
        f32x4.mul
        br $wasm/kl-div/expNotAboveF32x4|inlined.7
       end
-      local.get $11
-      local.get $12
+      local.get $13
+      local.get $17
       i32.const 1
       i32x4.shr_s
-      local.tee $11
-      i32.const 10080
+      local.tee $14
+      i32.const 1136
       v128.load32_splat
+      local.tee $13
       i32x4.add
       i32.const 23
       i32x4.shl
       f32x4.mul
-      local.get $12
-      local.get $11
+      local.get $17
+      local.get $14
       i32x4.sub
-      i32.const 10084
-      v128.load32_splat
+      local.get $13
       i32x4.add
       i32.const 23
       i32x4.shl
       f32x4.mul
      end
-     local.tee $11
+     local.tee $13
      v128.store
-     local.get $29
-     local.get $11
+     local.get $27
+     local.get $13
      f64x2.promote_low_f32x4
-     local.get $11
-     local.get $11
+     local.get $13
+     local.get $13
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
-     local.set $29
-     local.get $31
-     local.get $11
+     local.set $27
+     local.get $28
+     local.get $13
      f32x4.pmin
-     local.set $31
-     local.get $30
-     local.get $11
-     local.get $16
-     local.get $22
-     local.get $16
+     local.set $28
+     local.get $26
+     local.get $13
+     local.get $19
+     local.get $20
+     local.get $19
      f32x4.sub
-     local.get $11
+     local.get $13
      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
      f32x4.eq
      v128.bitselect
      f32x4.mul
-     local.tee $11
+     local.tee $13
      f64x2.promote_low_f32x4
-     local.get $11
-     local.get $11
+     local.get $13
+     local.get $13
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
-     local.set $30
-     local.get $26
+     local.set $26
+     local.get $3
      i32.const 4
      i32.add
-     local.set $26
+     local.set $3
      br $for-loop|4
     end
    end
-   local.get $29
+   local.get $27
    f64x2.extract_lane 0
-   local.get $29
+   local.get $27
    f64x2.extract_lane 1
    f64.add
-   local.set $24
-   local.get $30
+   local.set $11
+   local.get $26
    f64x2.extract_lane 0
-   local.get $30
+   local.get $26
    f64x2.extract_lane 1
    f64.add
-   local.set $23
-   local.get $31
+   local.set $25
+   local.get $28
    f32x4.extract_lane 0
-   local.get $31
+   local.get $28
    f32x4.extract_lane 1
    f32.min
-   local.get $31
+   local.get $28
    f32x4.extract_lane 2
-   local.get $31
+   local.get $28
    f32x4.extract_lane 3
    f32.min
    f32.min
    local.set $7
    loop $for-loop|5
     local.get $0
-    local.get $26
+    local.get $3
     i32.gt_s
     if
-     local.get $26
+     local.get $3
      i32.const 2
      i32.shl
-     local.tee $3
+     local.tee $6
      local.get $2
      i32.add
      f32.load
-     local.set $13
+     local.set $15
      local.get $1
-     local.get $3
+     local.get $6
      i32.add
      f32.load
-     local.set $10
-     local.get $3
+     local.set $12
      local.get $4
+     local.get $6
      i32.add
-     local.get $13
+     local.get $15
      local.get $5
      f32.mul
-     local.get $14
+     local.get $16
      f32.sub
      f64.promote_f32
      call $~lib/math/NativeMath.exp
      f32.demote_f64
-     local.tee $20
+     local.tee $24
      f32.store
+     local.get $11
      local.get $24
-     local.get $20
      f64.promote_f32
      f64.add
-     local.set $24
+     local.set $11
      local.get $7
-     local.get $20
+     local.get $24
      f32.min
      local.set $7
-     local.get $23
-     local.get $20
-     local.get $10
-     local.get $13
-     local.get $10
+     local.get $25
+     local.get $24
+     local.get $12
+     local.get $15
+     local.get $12
      f32.sub
-     local.get $20
+     local.get $24
      f32.const 0
      f32.eq
      select
      f32.mul
      f64.promote_f32
      f64.add
-     local.set $23
-     local.get $26
+     local.set $25
+     local.get $3
      i32.const 1
      i32.add
-     local.set $26
+     local.set $3
      br $for-loop|5
     end
    end
-   local.get $23
+   local.get $25
    global.set $wasm/kl-div/rowDotF32
    local.get $7
    global.set $wasm/kl-div/rowMinEF32
@@ -5611,135 +4928,137 @@
    f64.promote_f32
    global.get $wasm/kl-div/rowDotF32
    f64.mul
-   local.get $24
+   local.get $11
    f64.div
-   local.get $19
+   local.get $21
    f64.promote_f32
-   local.get $28
+   local.get $10
    call $~lib/math/NativeMath.log
    f64.add
    f64.add
-   local.get $14
+   local.get $16
    f64.promote_f32
-   local.get $24
+   local.get $11
    call $~lib/math/NativeMath.log
    f64.add
    f64.sub
    return
   end
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $31
+  local.set $22
   local.get $5
   f32x4.splat
-  local.set $18
-  local.get $19
+  local.set $20
+  local.get $21
   f32x4.splat
-  local.set $17
+  local.set $19
+  i32.const 0
+  local.set $9
   loop $for-loop|6
-   local.get $27
+   local.get $9
    i32.const 4
    i32.add
    local.get $0
    i32.le_s
    if
-    local.get $27
+    local.get $9
     i32.const 2
     i32.shl
     local.tee $8
     local.get $1
     i32.add
     v128.load
-    local.get $18
+    local.get $20
     f32x4.mul
-    local.get $17
+    local.get $19
     f32x4.sub
-    i32.const 10088
+    i32.const 1076
     v128.load32_splat
     f32x4.pmax
-    local.tee $16
-    i32.const 10092
+    local.tee $18
+    i32.const 1080
     v128.load32_splat
     f32x4.mul
-    i32.const 10096
+    i32.const 1084
     v128.load32_splat
+    local.tee $13
     f32x4.add
-    local.tee $15
-    i32.const 10100
-    v128.load32_splat
+    local.tee $17
+    local.get $13
     f32x4.sub
-    local.set $11
-    local.get $16
-    local.get $11
-    i32.const 10104
-    v128.load32_splat
-    f32x4.mul
-    f32x4.sub
-    local.get $11
-    i32.const 10108
+    local.set $13
+    local.get $18
+    local.get $13
+    i32.const 1088
     v128.load32_splat
     f32x4.mul
     f32x4.sub
-    local.tee $12
-    local.get $12
-    f32x4.mul
-    local.set $11
-    i32.const 10112
+    local.get $13
+    i32.const 1092
     v128.load32_splat
-    local.get $12
     f32x4.mul
-    i32.const 10116
-    v128.load32_splat
-    f32x4.add
-    local.get $11
-    i32.const 10120
-    v128.load32_splat
-    local.get $12
+    f32x4.sub
+    local.tee $14
+    local.get $14
     f32x4.mul
-    i32.const 10124
+    local.set $13
+    i32.const 1096
+    v128.load32_splat
+    local.get $14
+    f32x4.mul
+    i32.const 1100
     v128.load32_splat
     f32x4.add
-    local.get $11
-    i32.const 10128
+    local.get $13
+    i32.const 1104
     v128.load32_splat
-    local.get $12
+    local.get $14
     f32x4.mul
-    i32.const 10132
-    v128.load32_splat
-    f32x4.add
-    f32x4.mul
-    f32x4.add
-    f32x4.mul
-    f32x4.add
-    local.get $11
-    f32x4.mul
-    local.get $12
-    f32x4.add
-    i32.const 10136
+    i32.const 1108
     v128.load32_splat
     f32x4.add
-    local.set $11
-    local.get $15
-    i32.const 10140
+    local.get $13
+    i32.const 1112
+    v128.load32_splat
+    local.get $14
+    f32x4.mul
+    i32.const 1116
+    v128.load32_splat
+    f32x4.add
+    f32x4.mul
+    f32x4.add
+    f32x4.mul
+    f32x4.add
+    local.get $13
+    f32x4.mul
+    local.get $14
+    f32x4.add
+    i32.const 1120
+    v128.load32_splat
+    f32x4.add
+    local.set $13
+    local.get $17
+    i32.const 1124
     v128.load32_splat
     v128.and
-    i32.const 10144
+    i32.const 1128
     v128.load32_splat
     i32x4.sub
-    local.set $12
+    local.set $17
     local.get $3
     local.get $8
     i32.add
     block $wasm/kl-div/expNotAboveF32x4|inlined.8 (result v128)
-     local.get $16
-     i32.const 10148
+     local.get $18
+     i32.const 1132
      v128.load32_splat
      f32x4.lt
      v128.any_true
      i32.eqz
      if
-      local.get $11
-      local.get $12
-      i32.const 10152
+      local.get $13
+      local.get $17
+      i32.const 1136
       v128.load32_splat
       i32x4.add
       i32.const 23
@@ -5747,58 +5066,58 @@
       f32x4.mul
       br $wasm/kl-div/expNotAboveF32x4|inlined.8
      end
-     local.get $11
-     local.get $12
+     local.get $13
+     local.get $17
      i32.const 1
      i32x4.shr_s
-     local.tee $11
-     i32.const 10156
+     local.tee $14
+     i32.const 1136
      v128.load32_splat
+     local.tee $13
      i32x4.add
      i32.const 23
      i32x4.shl
      f32x4.mul
-     local.get $12
-     local.get $11
+     local.get $17
+     local.get $14
      i32x4.sub
-     i32.const 10160
-     v128.load32_splat
+     local.get $13
      i32x4.add
      i32.const 23
      i32x4.shl
      f32x4.mul
     end
-    local.tee $11
+    local.tee $13
     v128.store
-    local.get $31
-    local.get $11
+    local.get $22
+    local.get $13
     f64x2.promote_low_f32x4
-    local.get $11
-    local.get $11
+    local.get $13
+    local.get $13
     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
     f64x2.promote_low_f32x4
     f64x2.add
     f64x2.add
-    local.set $31
-    local.get $27
+    local.set $22
+    local.get $9
     i32.const 4
     i32.add
-    local.set $27
+    local.set $9
     br $for-loop|6
    end
   end
-  local.get $31
+  local.get $22
   f64x2.extract_lane 0
-  local.get $31
+  local.get $22
   f64x2.extract_lane 1
   f64.add
-  local.set $28
+  local.set $11
   loop $for-loop|7
    local.get $0
-   local.get $27
+   local.get $9
    i32.gt_s
    if
-    local.get $27
+    local.get $9
     i32.const 2
     i32.shl
     local.tee $8
@@ -5807,149 +5126,151 @@
     f32.load
     local.get $5
     f32.mul
-    local.get $19
+    local.get $21
     f32.sub
     f64.promote_f32
     call $~lib/math/NativeMath.exp
     f32.demote_f64
-    local.set $10
+    local.set $12
     local.get $3
     local.get $8
     i32.add
-    local.get $10
+    local.get $12
     f32.store
-    local.get $28
-    local.get $10
+    local.get $11
+    local.get $12
     f64.promote_f32
     f64.add
-    local.set $28
-    local.get $27
+    local.set $11
+    local.get $9
     i32.const 1
     i32.add
-    local.set $27
+    local.set $9
     br $for-loop|7
    end
   end
-  local.get $19
+  local.get $21
   f64.promote_f32
-  local.get $28
+  local.get $11
   call $~lib/math/NativeMath.log
   f64.add
   f32.demote_f64
-  local.set $19
+  local.set $21
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $31
+  local.set $22
   local.get $5
   f32x4.splat
-  local.set $18
-  local.get $14
+  local.set $20
+  local.get $16
   f32x4.splat
-  local.set $17
+  local.set $19
+  i32.const 0
+  local.set $3
   loop $for-loop|8
-   local.get $26
+   local.get $3
    i32.const 4
    i32.add
    local.get $0
    i32.le_s
    if
-    local.get $26
+    local.get $3
     i32.const 2
     i32.shl
-    local.tee $3
+    local.tee $8
     local.get $2
     i32.add
     v128.load
-    local.get $18
+    local.get $20
     f32x4.mul
-    local.get $17
+    local.get $19
     f32x4.sub
-    i32.const 10164
+    i32.const 1076
     v128.load32_splat
     f32x4.pmax
-    local.tee $16
-    i32.const 10168
+    local.tee $18
+    i32.const 1080
     v128.load32_splat
     f32x4.mul
-    i32.const 10172
+    i32.const 1084
     v128.load32_splat
+    local.tee $13
     f32x4.add
-    local.tee $15
-    i32.const 10176
-    v128.load32_splat
+    local.tee $17
+    local.get $13
     f32x4.sub
-    local.set $11
-    local.get $16
-    local.get $11
-    i32.const 10180
-    v128.load32_splat
-    f32x4.mul
-    f32x4.sub
-    local.get $11
-    i32.const 10184
+    local.set $13
+    local.get $18
+    local.get $13
+    i32.const 1088
     v128.load32_splat
     f32x4.mul
     f32x4.sub
-    local.tee $12
-    local.get $12
-    f32x4.mul
-    local.set $11
-    i32.const 10188
+    local.get $13
+    i32.const 1092
     v128.load32_splat
-    local.get $12
     f32x4.mul
-    i32.const 10192
-    v128.load32_splat
-    f32x4.add
-    local.get $11
-    i32.const 10196
-    v128.load32_splat
-    local.get $12
+    f32x4.sub
+    local.tee $14
+    local.get $14
     f32x4.mul
-    i32.const 10200
+    local.set $13
+    i32.const 1096
+    v128.load32_splat
+    local.get $14
+    f32x4.mul
+    i32.const 1100
     v128.load32_splat
     f32x4.add
-    local.get $11
-    i32.const 10204
+    local.get $13
+    i32.const 1104
     v128.load32_splat
-    local.get $12
+    local.get $14
     f32x4.mul
-    i32.const 10208
-    v128.load32_splat
-    f32x4.add
-    f32x4.mul
-    f32x4.add
-    f32x4.mul
-    f32x4.add
-    local.get $11
-    f32x4.mul
-    local.get $12
-    f32x4.add
-    i32.const 10212
+    i32.const 1108
     v128.load32_splat
     f32x4.add
-    local.set $11
-    local.get $15
-    i32.const 10216
+    local.get $13
+    i32.const 1112
+    v128.load32_splat
+    local.get $14
+    f32x4.mul
+    i32.const 1116
+    v128.load32_splat
+    f32x4.add
+    f32x4.mul
+    f32x4.add
+    f32x4.mul
+    f32x4.add
+    local.get $13
+    f32x4.mul
+    local.get $14
+    f32x4.add
+    i32.const 1120
+    v128.load32_splat
+    f32x4.add
+    local.set $13
+    local.get $17
+    i32.const 1124
     v128.load32_splat
     v128.and
-    i32.const 10220
+    i32.const 1128
     v128.load32_splat
     i32x4.sub
-    local.set $12
-    local.get $3
+    local.set $17
     local.get $4
+    local.get $8
     i32.add
     block $wasm/kl-div/expNotAboveF32x4|inlined.9 (result v128)
-     local.get $16
-     i32.const 10224
+     local.get $18
+     i32.const 1132
      v128.load32_splat
      f32x4.lt
      v128.any_true
      i32.eqz
      if
-      local.get $11
-      local.get $12
-      i32.const 10228
+      local.get $13
+      local.get $17
+      i32.const 1136
       v128.load32_splat
       i32x4.add
       i32.const 23
@@ -5957,281 +5278,280 @@
       f32x4.mul
       br $wasm/kl-div/expNotAboveF32x4|inlined.9
      end
-     local.get $11
-     local.get $12
+     local.get $13
+     local.get $17
      i32.const 1
      i32x4.shr_s
-     local.tee $11
-     i32.const 10232
+     local.tee $14
+     i32.const 1136
      v128.load32_splat
+     local.tee $13
      i32x4.add
      i32.const 23
      i32x4.shl
      f32x4.mul
-     local.get $12
-     local.get $11
+     local.get $17
+     local.get $14
      i32x4.sub
-     i32.const 10236
-     v128.load32_splat
+     local.get $13
      i32x4.add
      i32.const 23
      i32x4.shl
      f32x4.mul
     end
-    local.tee $11
+    local.tee $13
     v128.store
-    local.get $31
-    local.get $11
+    local.get $22
+    local.get $13
     f64x2.promote_low_f32x4
-    local.get $11
-    local.get $11
+    local.get $13
+    local.get $13
     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
     f64x2.promote_low_f32x4
     f64x2.add
     f64x2.add
-    local.set $31
-    local.get $26
+    local.set $22
+    local.get $3
     i32.const 4
     i32.add
-    local.set $26
+    local.set $3
     br $for-loop|8
    end
   end
-  local.get $31
+  local.get $22
   f64x2.extract_lane 0
-  local.get $31
+  local.get $22
   f64x2.extract_lane 1
   f64.add
-  local.set $28
+  local.set $11
   loop $for-loop|9
    local.get $0
-   local.get $26
+   local.get $3
    i32.gt_s
    if
-    local.get $26
+    local.get $3
     i32.const 2
     i32.shl
-    local.tee $3
+    local.tee $8
     local.get $2
     i32.add
     f32.load
     local.get $5
     f32.mul
-    local.get $14
+    local.get $16
     f32.sub
     f64.promote_f32
     call $~lib/math/NativeMath.exp
     f32.demote_f64
-    local.set $10
-    local.get $3
+    local.set $12
     local.get $4
+    local.get $8
     i32.add
-    local.get $10
+    local.get $12
     f32.store
-    local.get $28
-    local.get $10
+    local.get $11
+    local.get $12
     f64.promote_f32
     f64.add
-    local.set $28
-    local.get $26
+    local.set $11
+    local.get $3
     i32.const 1
     i32.add
-    local.set $26
+    local.set $3
     br $for-loop|9
    end
   end
-  local.get $14
+  local.get $16
   f64.promote_f32
-  local.get $28
+  local.get $11
   call $~lib/math/NativeMath.log
   f64.add
   f32.demote_f64
-  local.set $14
+  local.set $16
   f64.const 1
-  local.get $28
+  local.get $11
   f64.div
   f32.demote_f64
-  local.set $13
+  local.set $15
   local.get $5
   f32x4.splat
-  local.set $12
+  local.set $14
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $16
+  local.set $28
+  i32.const 0
+  local.set $3
   loop $for-loop|10
-   local.get $25
+   local.get $3
    i32.const 4
    i32.add
    local.get $0
    i32.le_s
    if
-    local.get $16
-    local.get $25
+    local.get $28
+    local.get $3
     i32.const 2
     i32.shl
-    local.tee $3
+    local.tee $8
     local.get $4
     i32.add
     v128.load
-    local.get $13
+    local.get $15
     f32x4.splat
     f32x4.mul
-    local.tee $11
+    local.tee $13
     local.get $2
-    local.get $3
+    local.get $8
     i32.add
     v128.load
-    local.get $12
-    f32x4.mul
     local.get $14
+    f32x4.mul
+    local.get $16
     f32x4.splat
     f32x4.sub
     f32x4.mul
-    local.get $11
+    local.get $13
     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
     f32x4.eq
     v128.andnot
-    local.get $11
+    local.get $13
     local.get $1
-    local.get $3
+    local.get $8
     i32.add
     v128.load
-    local.get $12
+    local.get $14
     f32x4.mul
-    local.get $19
+    local.get $21
     f32x4.splat
     f32x4.sub
     f32x4.mul
     f32x4.sub
-    local.tee $11
+    local.tee $13
     f64x2.promote_low_f32x4
-    local.get $11
-    local.get $11
+    local.get $13
+    local.get $13
     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
     f64x2.promote_low_f32x4
     f64x2.add
     f64x2.add
-    local.set $16
+    local.set $28
     local.get $6
     if
-     local.get $3
      local.get $6
+     local.get $8
      i32.add
-     local.get $11
+     local.get $13
      local.get $7
      f32x4.splat
      f32x4.mul
      v128.store
     end
-    local.get $25
+    local.get $3
     i32.const 4
     i32.add
-    local.set $25
+    local.set $3
     br $for-loop|10
    end
   end
-  local.get $16
+  local.get $28
   f64x2.extract_lane 0
-  local.get $16
+  local.get $28
   f64x2.extract_lane 1
   f64.add
-  local.set $28
+  local.set $11
   loop $for-loop|11
    local.get $0
-   local.get $25
+   local.get $3
    i32.gt_s
    if
-    local.get $28
+    local.get $11
     f32.const 0
-    local.get $25
+    local.get $3
     i32.const 2
     i32.shl
-    local.tee $3
+    local.tee $8
     local.get $4
     i32.add
     f32.load
-    local.get $13
+    local.get $15
     f32.mul
-    local.tee $10
+    local.tee $12
     local.get $2
-    local.get $3
+    local.get $8
     i32.add
     f32.load
     local.get $5
     f32.mul
-    local.get $14
+    local.get $16
     f32.sub
     f32.mul
-    local.get $10
+    local.get $12
     f32.const 0
     f32.eq
     select
-    local.get $10
+    local.get $12
     local.get $1
-    local.get $3
+    local.get $8
     i32.add
     f32.load
     local.get $5
     f32.mul
-    local.get $19
+    local.get $21
     f32.sub
     f32.mul
     f32.sub
-    local.tee $10
+    local.tee $12
     f64.promote_f32
     f64.add
-    local.set $28
+    local.set $11
     local.get $6
     if
-     local.get $3
      local.get $6
+     local.get $8
      i32.add
-     local.get $10
+     local.get $12
      local.get $7
      f32.mul
      f32.store
     end
-    local.get $25
+    local.get $3
     i32.const 1
     i32.add
-    local.set $25
+    local.set $3
     br $for-loop|11
    end
   end
-  local.get $28
+  local.get $11
  )
  (func $wasm/kl-div/logitsRowBackwardF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 f64) (param $4 i32) (param $5 i32) (param $6 f64) (param $7 i32) (param $8 i32) (result f64)
   (local $9 i32)
   (local $10 i32)
-  (local $11 i32)
-  (local $12 f64)
+  (local $11 v128)
+  (local $12 v128)
   (local $13 f64)
   (local $14 f64)
   (local $15 f64)
-  (local $16 f64)
+  (local $16 v128)
   (local $17 v128)
-  (local $18 v128)
-  (local $19 v128)
-  (local $20 v128)
-  (local $21 v128)
+  (local $18 f64)
+  (local $19 f64)
+  (local $20 f64)
+  (local $21 i32)
   (local $22 v128)
-  (local $23 f64)
+  (local $23 v128)
   (local $24 v128)
   (local $25 v128)
-  (local $26 v128)
-  (local $27 f64)
-  (local $28 f64)
+  (local $26 f64)
+  (local $27 v128)
+  (local $28 v128)
   (local $29 v128)
   (local $30 v128)
-  (local $31 v128)
-  (local $32 i32)
-  (local $33 i32)
-  (local $34 f64)
-  (local $35 f64)
-  (local $36 i32)
+  (local $31 f64)
+  (local $32 f64)
+  (local $33 f64)
+  (local $34 v128)
+  (local $35 v128)
+  (local $36 v128)
   (local $37 f64)
-  (local $38 v128)
-  (local $39 v128)
-  (local $40 v128)
   local.get $0
   i32.eqz
   if
@@ -6239,90 +5559,90 @@
    return
   end
   v128.const i32x4 0x00000000 0xfff00000 0x00000000 0xfff00000
-  local.set $39
+  local.set $23
   v128.const i32x4 0x00000000 0xfff00000 0x00000000 0xfff00000
-  local.set $38
+  local.set $30
   local.get $3
   f64x2.splat
-  local.set $19
+  local.set $22
   loop $for-loop|0
-   local.get $11
+   local.get $9
    i32.const 2
    i32.add
-   local.tee $9
+   local.tee $10
    local.get $0
    i32.le_s
    if
-    local.get $39
-    local.get $11
+    local.get $23
+    local.get $9
     i32.const 3
     i32.shl
-    local.tee $11
+    local.tee $9
     local.get $1
     i32.add
     v128.load
-    local.get $19
+    local.get $22
     f64x2.mul
-    local.tee $18
+    local.tee $12
     f64x2.pmax
-    local.set $39
-    local.get $38
+    local.set $23
+    local.get $30
     local.get $2
-    local.get $11
+    local.get $9
     i32.add
     v128.load
-    local.get $19
+    local.get $22
     f64x2.mul
-    local.tee $17
+    local.tee $11
     f64x2.pmax
-    local.set $38
-    local.get $29
-    local.get $18
-    local.get $18
+    local.set $30
+    local.get $17
+    local.get $12
+    local.get $12
     f64x2.ne
     v128.or
-    local.set $29
-    local.get $40
-    local.get $17
-    local.get $17
+    local.set $17
+    local.get $16
+    local.get $11
+    local.get $11
     f64x2.ne
     v128.or
-    local.set $40
-    local.get $9
-    local.set $11
+    local.set $16
+    local.get $10
+    local.set $9
     br $for-loop|0
    end
   end
   f64.const nan:0x8000000000000
-  local.get $39
+  local.get $23
   f64x2.extract_lane 0
-  local.get $39
+  local.get $23
   f64x2.extract_lane 1
   f64.max
-  local.get $29
+  local.get $17
   v128.any_true
   select
   local.set $13
   f64.const nan:0x8000000000000
-  local.get $38
+  local.get $30
   f64x2.extract_lane 0
-  local.get $38
+  local.get $30
   f64x2.extract_lane 1
   f64.max
-  local.get $40
+  local.get $16
   v128.any_true
   select
-  local.set $37
+  local.set $15
   loop $for-loop|1
    local.get $0
-   local.get $11
+   local.get $9
    i32.gt_s
    if
     local.get $13
-    local.get $11
+    local.get $9
     i32.const 3
     i32.shl
-    local.tee $9
+    local.tee $10
     local.get $1
     i32.add
     f64.load
@@ -6330,174 +5650,174 @@
     f64.mul
     f64.max
     local.set $13
-    local.get $37
+    local.get $15
     local.get $2
-    local.get $9
+    local.get $10
     i32.add
     f64.load
     local.get $3
     f64.mul
     f64.max
-    local.set $37
-    local.get $11
+    local.set $15
+    local.get $9
     i32.const 1
     i32.add
-    local.set $11
+    local.set $9
     br $for-loop|1
    end
   end
   local.get $13
   global.set $wasm/kl-div/rowMaxSF64
-  local.get $37
+  local.get $15
   global.set $wasm/kl-div/rowMaxTF64
   global.get $wasm/kl-div/rowMaxTF64
-  local.set $23
-  local.get $0
-  local.set $9
+  local.set $33
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $29
+  local.set $30
   local.get $3
   f64x2.splat
   local.set $24
   global.get $wasm/kl-div/rowMaxSF64
-  local.tee $16
+  local.tee $26
   f64x2.splat
-  local.set $22
+  local.set $23
+  i32.const 0
+  local.set $9
   loop $for-loop|2
-   local.get $33
+   local.get $9
    i32.const 2
    i32.add
-   local.get $9
+   local.get $0
    i32.le_s
    if
-    local.get $33
+    local.get $9
     i32.const 3
     i32.shl
-    local.tee $0
+    local.tee $10
     local.get $1
     i32.add
     v128.load
     local.get $24
     f64x2.mul
-    local.get $22
+    local.get $23
     f64x2.sub
-    i32.const 11256
+    i32.const 1256
     v128.load64_splat
     f64x2.pmax
-    local.tee $21
-    i32.const 11264
+    local.tee $22
+    i32.const 1264
     v128.load64_splat
     f64x2.mul
-    i32.const 11272
+    i32.const 1272
     v128.load64_splat
+    local.tee $11
     f64x2.add
-    local.tee $20
-    i32.const 11280
-    v128.load64_splat
+    local.tee $17
+    local.get $11
     f64x2.sub
-    local.set $17
-    local.get $21
-    local.get $17
-    i32.const 11288
-    v128.load64_splat
-    f64x2.mul
-    f64x2.sub
-    local.get $17
-    i32.const 11296
+    local.set $11
+    local.get $22
+    local.get $11
+    i32.const 1248
     v128.load64_splat
     f64x2.mul
     f64x2.sub
-    local.tee $19
-    local.get $19
-    f64x2.mul
-    local.tee $18
-    local.get $18
-    f64x2.mul
-    local.set $17
-    i32.const 11304
+    local.get $11
+    i32.const 1240
     v128.load64_splat
-    local.get $19
+    f64x2.mul
+    f64x2.sub
+    local.tee $16
+    local.get $16
+    f64x2.mul
+    local.tee $12
+    local.get $12
+    f64x2.mul
+    local.set $11
+    i32.const 1160
+    v128.load64_splat
+    local.get $16
     f64x2.add
-    local.get $18
-    i32.const 11312
+    local.get $12
+    i32.const 1232
     v128.load64_splat
-    i32.const 11320
+    i32.const 1280
     v128.load64_splat
-    local.get $19
+    local.get $16
     f64x2.mul
     f64x2.add
     f64x2.mul
     f64x2.add
+    local.get $11
+    i32.const 1288
+    v128.load64_splat
+    i32.const 1296
+    v128.load64_splat
+    local.get $16
+    f64x2.mul
+    f64x2.add
+    local.get $12
+    i32.const 1304
+    v128.load64_splat
+    i32.const 1312
+    v128.load64_splat
+    local.get $16
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $11
+    local.get $11
+    f64x2.mul
+    i32.const 1320
+    v128.load64_splat
+    i32.const 1328
+    v128.load64_splat
+    local.get $16
+    f64x2.mul
+    f64x2.add
+    local.get $12
+    i32.const 1336
+    v128.load64_splat
+    i32.const 1344
+    v128.load64_splat
+    local.get $16
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.get $11
+    i32.const 1352
+    v128.load64_splat
+    f64x2.mul
+    f64x2.add
+    f64x2.mul
+    f64x2.add
+    local.set $11
     local.get $17
-    i32.const 11328
-    v128.load64_splat
-    i32.const 11336
-    v128.load64_splat
-    local.get $19
-    f64x2.mul
-    f64x2.add
-    local.get $18
-    i32.const 11344
-    v128.load64_splat
-    i32.const 11352
-    v128.load64_splat
-    local.get $19
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $17
-    local.get $17
-    f64x2.mul
-    i32.const 11360
-    v128.load64_splat
-    i32.const 11368
-    v128.load64_splat
-    local.get $19
-    f64x2.mul
-    f64x2.add
-    local.get $18
-    i32.const 11376
-    v128.load64_splat
-    i32.const 11384
-    v128.load64_splat
-    local.get $19
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.get $17
-    i32.const 11392
-    v128.load64_splat
-    f64x2.mul
-    f64x2.add
-    f64x2.mul
-    f64x2.add
-    local.set $17
-    local.get $20
-    i32.const 11400
+    i32.const 1360
     v128.load64_splat
     v128.and
-    i32.const 11408
+    i32.const 1368
     v128.load64_splat
     i64x2.sub
-    local.set $18
-    local.get $0
+    local.set $16
     local.get $7
+    local.get $10
     i32.add
     block $wasm/kl-div/expNotAboveF64x2|inlined.10 (result v128)
-     local.get $21
-     i32.const 11416
+     local.get $22
+     i32.const 1376
      v128.load64_splat
      f64x2.lt
      v128.any_true
      i32.eqz
      if
-      local.get $17
-      local.get $18
-      i32.const 11424
+      local.get $11
+      local.get $16
+      i32.const 1384
       v128.load64_splat
       i64x2.add
       i32.const 52
@@ -6505,225 +5825,229 @@
       f64x2.mul
       br $wasm/kl-div/expNotAboveF64x2|inlined.10
      end
-     local.get $17
-     local.get $18
+     local.get $11
+     local.get $16
      i32.const 1
      i64x2.shr_s
-     local.tee $17
-     i32.const 11432
+     local.tee $12
+     i32.const 1384
      v128.load64_splat
+     local.tee $11
      i64x2.add
      i32.const 52
      i64x2.shl
      f64x2.mul
-     local.get $18
-     local.get $17
+     local.get $16
+     local.get $12
      i64x2.sub
-     i32.const 11440
-     v128.load64_splat
+     local.get $11
      i64x2.add
      i32.const 52
      i64x2.shl
      f64x2.mul
     end
-    local.tee $17
+    local.tee $11
     v128.store
-    local.get $29
-    local.get $17
+    local.get $30
+    local.get $11
     f64x2.add
-    local.set $29
-    local.get $33
+    local.set $30
+    local.get $9
     i32.const 2
     i32.add
-    local.set $33
+    local.set $9
     br $for-loop|2
    end
   end
-  local.get $29
+  local.get $30
   f64x2.extract_lane 0
-  local.get $29
+  local.get $30
   f64x2.extract_lane 1
   f64.add
-  local.set $37
+  local.set $15
   loop $for-loop|3
+   local.get $0
    local.get $9
-   local.get $33
    i32.gt_s
    if
-    local.get $33
+    local.get $9
     i32.const 3
     i32.shl
-    local.tee $0
+    local.tee $10
     local.get $1
     i32.add
     f64.load
     local.get $3
     f64.mul
-    local.get $16
+    local.get $26
     f64.sub
     call $~lib/math/NativeMath.exp
-    local.set $12
-    local.get $0
+    local.set $13
     local.get $7
+    local.get $10
     i32.add
-    local.get $12
+    local.get $13
     f64.store
-    local.get $37
-    local.get $12
+    local.get $15
+    local.get $13
     f64.add
-    local.set $37
-    local.get $33
+    local.set $15
+    local.get $9
     i32.const 1
     i32.add
-    local.set $33
+    local.set $9
     br $for-loop|3
    end
   end
+  local.get $15
+  local.set $13
   local.get $5
   if
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $29
+   local.set $30
    local.get $3
    f64x2.splat
    local.set $24
-   local.get $23
+   local.get $33
    f64x2.splat
-   local.set $22
+   local.set $23
+   i32.const 0
+   local.set $9
    loop $for-loop|6
-    local.get $36
+    local.get $9
     i32.const 2
     i32.add
-    local.get $9
+    local.get $0
     i32.le_s
     if
-     local.get $36
+     local.get $9
      i32.const 3
      i32.shl
-     local.tee $0
+     local.tee $10
      local.get $2
      i32.add
      v128.load
      local.get $24
      f64x2.mul
-     local.get $22
+     local.get $23
      f64x2.sub
-     i32.const 11640
+     i32.const 1256
      v128.load64_splat
      f64x2.pmax
-     local.tee $21
-     i32.const 11648
+     local.tee $22
+     i32.const 1264
      v128.load64_splat
      f64x2.mul
-     i32.const 11656
+     i32.const 1272
      v128.load64_splat
+     local.tee $11
      f64x2.add
-     local.tee $20
-     i32.const 11664
-     v128.load64_splat
+     local.tee $17
+     local.get $11
      f64x2.sub
-     local.set $17
-     local.get $21
-     local.get $17
-     i32.const 11672
-     v128.load64_splat
-     f64x2.mul
-     f64x2.sub
-     local.get $17
-     i32.const 11680
+     local.set $11
+     local.get $22
+     local.get $11
+     i32.const 1248
      v128.load64_splat
      f64x2.mul
      f64x2.sub
-     local.tee $19
-     local.get $19
-     f64x2.mul
-     local.tee $18
-     local.get $18
-     f64x2.mul
-     local.set $17
-     i32.const 11688
+     local.get $11
+     i32.const 1240
      v128.load64_splat
-     local.get $19
+     f64x2.mul
+     f64x2.sub
+     local.tee $16
+     local.get $16
+     f64x2.mul
+     local.tee $12
+     local.get $12
+     f64x2.mul
+     local.set $11
+     i32.const 1160
+     v128.load64_splat
+     local.get $16
      f64x2.add
-     local.get $18
-     i32.const 11696
+     local.get $12
+     i32.const 1232
      v128.load64_splat
-     i32.const 11704
+     i32.const 1280
      v128.load64_splat
-     local.get $19
+     local.get $16
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
+     local.get $11
+     i32.const 1288
+     v128.load64_splat
+     i32.const 1296
+     v128.load64_splat
+     local.get $16
+     f64x2.mul
+     f64x2.add
+     local.get $12
+     i32.const 1304
+     v128.load64_splat
+     i32.const 1312
+     v128.load64_splat
+     local.get $16
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $11
+     local.get $11
+     f64x2.mul
+     i32.const 1320
+     v128.load64_splat
+     i32.const 1328
+     v128.load64_splat
+     local.get $16
+     f64x2.mul
+     f64x2.add
+     local.get $12
+     i32.const 1336
+     v128.load64_splat
+     i32.const 1344
+     v128.load64_splat
+     local.get $16
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $11
+     i32.const 1352
+     v128.load64_splat
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.set $11
      local.get $17
-     i32.const 11712
-     v128.load64_splat
-     i32.const 11720
-     v128.load64_splat
-     local.get $19
-     f64x2.mul
-     f64x2.add
-     local.get $18
-     i32.const 11728
-     v128.load64_splat
-     i32.const 11736
-     v128.load64_splat
-     local.get $19
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $17
-     local.get $17
-     f64x2.mul
-     i32.const 11744
-     v128.load64_splat
-     i32.const 11752
-     v128.load64_splat
-     local.get $19
-     f64x2.mul
-     f64x2.add
-     local.get $18
-     i32.const 11760
-     v128.load64_splat
-     i32.const 11768
-     v128.load64_splat
-     local.get $19
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $17
-     i32.const 11776
-     v128.load64_splat
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.set $17
-     local.get $20
-     i32.const 11784
+     i32.const 1360
      v128.load64_splat
      v128.and
-     i32.const 11792
+     i32.const 1368
      v128.load64_splat
      i64x2.sub
-     local.set $18
-     local.get $0
+     local.set $16
      local.get $8
+     local.get $10
      i32.add
      block $wasm/kl-div/expNotAboveF64x2|inlined.12 (result v128)
-      local.get $21
-      i32.const 11800
+      local.get $22
+      i32.const 1376
       v128.load64_splat
       f64x2.lt
       v128.any_true
       i32.eqz
       if
-       local.get $17
-       local.get $18
-       i32.const 11808
+       local.get $11
+       local.get $16
+       i32.const 1384
        v128.load64_splat
        i64x2.add
        i32.const 52
@@ -6731,235 +6055,237 @@
        f64x2.mul
        br $wasm/kl-div/expNotAboveF64x2|inlined.12
       end
-      local.get $17
-      local.get $18
+      local.get $11
+      local.get $16
       i32.const 1
       i64x2.shr_s
-      local.tee $17
-      i32.const 11816
+      local.tee $12
+      i32.const 1384
       v128.load64_splat
+      local.tee $11
       i64x2.add
       i32.const 52
       i64x2.shl
       f64x2.mul
-      local.get $18
-      local.get $17
+      local.get $16
+      local.get $12
       i64x2.sub
-      i32.const 11824
-      v128.load64_splat
+      local.get $11
       i64x2.add
       i32.const 52
       i64x2.shl
       f64x2.mul
      end
-     local.tee $17
+     local.tee $11
      v128.store
-     local.get $29
-     local.get $17
+     local.get $30
+     local.get $11
      f64x2.add
-     local.set $29
-     local.get $36
+     local.set $30
+     local.get $9
      i32.const 2
      i32.add
-     local.set $36
+     local.set $9
      br $for-loop|6
     end
    end
-   local.get $29
+   local.get $30
    f64x2.extract_lane 0
-   local.get $29
+   local.get $30
    f64x2.extract_lane 1
    f64.add
-   local.set $13
+   local.set $15
    loop $for-loop|7
+    local.get $0
     local.get $9
-    local.get $36
     i32.gt_s
     if
-     local.get $36
+     local.get $9
      i32.const 3
      i32.shl
-     local.tee $0
+     local.tee $10
      local.get $2
      i32.add
      f64.load
      local.get $3
      f64.mul
-     local.get $23
+     local.get $33
      f64.sub
      call $~lib/math/NativeMath.exp
-     local.set $12
-     local.get $0
+     local.set $14
      local.get $8
+     local.get $10
      i32.add
-     local.get $12
+     local.get $14
      f64.store
-     local.get $13
-     local.get $12
+     local.get $15
+     local.get $14
      f64.add
-     local.set $13
-     local.get $36
+     local.set $15
+     local.get $9
      i32.const 1
      i32.add
-     local.set $36
+     local.set $9
      br $for-loop|7
     end
    end
   else
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $29
+   local.set $30
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $40
+   local.set $17
    v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
-   local.set $39
+   local.set $16
    local.get $3
    f64x2.splat
-   local.set $26
-   local.get $23
+   local.set $29
+   local.get $33
    f64x2.splat
-   local.set $25
+   local.set $28
+   i32.const 0
+   local.set $9
    loop $for-loop|4
-    local.get $36
+    local.get $9
     i32.const 2
     i32.add
-    local.get $9
+    local.get $0
     i32.le_s
     if
-     local.get $36
+     local.get $9
      i32.const 3
      i32.shl
-     local.tee $0
+     local.tee $10
      local.get $2
      i32.add
      v128.load
-     local.set $24
-     local.get $0
+     local.set $27
      local.get $1
+     local.get $10
      i32.add
      v128.load
-     local.set $22
-     local.get $24
-     local.get $26
+     local.set $25
+     local.get $27
+     local.get $29
      f64x2.mul
-     local.get $25
+     local.get $28
      f64x2.sub
-     i32.const 11448
+     i32.const 1256
      v128.load64_splat
      f64x2.pmax
-     local.tee $21
-     i32.const 11456
+     local.tee $24
+     i32.const 1264
      v128.load64_splat
      f64x2.mul
-     i32.const 11464
+     i32.const 1272
      v128.load64_splat
+     local.tee $11
      f64x2.add
-     local.tee $20
-     i32.const 11472
-     v128.load64_splat
+     local.tee $23
+     local.get $11
      f64x2.sub
-     local.set $17
-     local.get $21
-     local.get $17
-     i32.const 11480
-     v128.load64_splat
-     f64x2.mul
-     f64x2.sub
-     local.get $17
-     i32.const 11488
+     local.set $11
+     local.get $24
+     local.get $11
+     i32.const 1248
      v128.load64_splat
      f64x2.mul
      f64x2.sub
-     local.tee $19
-     local.get $19
-     f64x2.mul
-     local.tee $18
-     local.get $18
-     f64x2.mul
-     local.set $17
-     i32.const 11496
+     local.get $11
+     i32.const 1240
      v128.load64_splat
-     local.get $19
+     f64x2.mul
+     f64x2.sub
+     local.tee $22
+     local.get $22
+     f64x2.mul
+     local.tee $12
+     local.get $12
+     f64x2.mul
+     local.set $11
+     i32.const 1160
+     v128.load64_splat
+     local.get $22
      f64x2.add
-     local.get $18
-     i32.const 11504
+     local.get $12
+     i32.const 1232
      v128.load64_splat
-     i32.const 11512
+     i32.const 1280
      v128.load64_splat
-     local.get $19
-     f64x2.mul
-     f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $17
-     i32.const 11520
-     v128.load64_splat
-     i32.const 11528
-     v128.load64_splat
-     local.get $19
-     f64x2.mul
-     f64x2.add
-     local.get $18
-     i32.const 11536
-     v128.load64_splat
-     i32.const 11544
-     v128.load64_splat
-     local.get $19
+     local.get $22
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     f64x2.mul
-     f64x2.add
-     local.get $17
-     local.get $17
-     f64x2.mul
-     i32.const 11552
+     local.get $11
+     i32.const 1288
      v128.load64_splat
-     i32.const 11560
+     i32.const 1296
      v128.load64_splat
-     local.get $19
+     local.get $22
      f64x2.mul
      f64x2.add
-     local.get $18
-     i32.const 11568
+     local.get $12
+     i32.const 1304
      v128.load64_splat
-     i32.const 11576
+     i32.const 1312
      v128.load64_splat
-     local.get $19
+     local.get $22
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     local.get $17
-     i32.const 11584
+     f64x2.mul
+     f64x2.add
+     local.get $11
+     local.get $11
+     f64x2.mul
+     i32.const 1320
+     v128.load64_splat
+     i32.const 1328
+     v128.load64_splat
+     local.get $22
+     f64x2.mul
+     f64x2.add
+     local.get $12
+     i32.const 1336
+     v128.load64_splat
+     i32.const 1344
+     v128.load64_splat
+     local.get $22
+     f64x2.mul
+     f64x2.add
+     f64x2.mul
+     f64x2.add
+     local.get $11
+     i32.const 1352
      v128.load64_splat
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     local.set $17
-     local.get $20
-     i32.const 11592
+     local.set $11
+     local.get $23
+     i32.const 1360
      v128.load64_splat
      v128.and
-     i32.const 11600
+     i32.const 1368
      v128.load64_splat
      i64x2.sub
-     local.set $18
-     local.get $0
+     local.set $22
      local.get $8
+     local.get $10
      i32.add
      block $wasm/kl-div/expNotAboveF64x2|inlined.11 (result v128)
-      local.get $21
-      i32.const 11608
+      local.get $24
+      i32.const 1376
       v128.load64_splat
       f64x2.lt
       v128.any_true
       i32.eqz
       if
-       local.get $17
-       local.get $18
-       i32.const 11616
+       local.get $11
+       local.get $22
+       i32.const 1384
        v128.load64_splat
        i64x2.add
        i32.const 52
@@ -6967,153 +6293,153 @@
        f64x2.mul
        br $wasm/kl-div/expNotAboveF64x2|inlined.11
       end
-      local.get $17
-      local.get $18
+      local.get $11
+      local.get $22
       i32.const 1
       i64x2.shr_s
-      local.tee $17
-      i32.const 11624
+      local.tee $12
+      i32.const 1384
       v128.load64_splat
+      local.tee $11
       i64x2.add
       i32.const 52
       i64x2.shl
       f64x2.mul
-      local.get $18
-      local.get $17
+      local.get $22
+      local.get $12
       i64x2.sub
-      i32.const 11632
-      v128.load64_splat
+      local.get $11
       i64x2.add
       i32.const 52
       i64x2.shl
       f64x2.mul
      end
-     local.tee $17
+     local.tee $11
      v128.store
-     local.get $29
-     local.get $17
+     local.get $30
+     local.get $11
      f64x2.add
-     local.set $29
-     local.get $39
-     local.get $17
+     local.set $30
+     local.get $16
+     local.get $11
      f64x2.pmin
-     local.set $39
-     local.get $40
+     local.set $16
      local.get $17
-     local.get $22
-     local.get $24
-     local.get $22
+     local.get $11
+     local.get $25
+     local.get $27
+     local.get $25
      f64x2.sub
-     local.get $17
+     local.get $11
      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
      f64x2.eq
      v128.bitselect
      f64x2.mul
      f64x2.add
-     local.set $40
-     local.get $36
+     local.set $17
+     local.get $9
      i32.const 2
      i32.add
-     local.set $36
+     local.set $9
      br $for-loop|4
     end
    end
-   local.get $29
+   local.get $30
    f64x2.extract_lane 0
-   local.get $29
+   local.get $30
    f64x2.extract_lane 1
    f64.add
-   local.set $13
-   local.get $40
+   local.set $15
+   local.get $17
    f64x2.extract_lane 0
-   local.get $40
+   local.get $17
    f64x2.extract_lane 1
    f64.add
-   local.set $35
-   local.get $39
+   local.set $37
+   local.get $16
    f64x2.extract_lane 0
-   local.get $39
+   local.get $16
    f64x2.extract_lane 1
    f64.min
-   local.set $34
+   local.set $14
    loop $for-loop|5
+    local.get $0
     local.get $9
-    local.get $36
     i32.gt_s
     if
-     local.get $36
+     local.get $9
      i32.const 3
      i32.shl
-     local.tee $0
+     local.tee $10
      local.get $2
      i32.add
      f64.load
-     local.set $15
-     local.get $0
+     local.set $20
      local.get $1
+     local.get $10
      i32.add
      f64.load
-     local.set $14
-     local.get $0
+     local.set $19
      local.get $8
+     local.get $10
      i32.add
-     local.get $15
+     local.get $20
      local.get $3
      f64.mul
-     local.get $23
+     local.get $33
      f64.sub
      call $~lib/math/NativeMath.exp
-     local.tee $12
+     local.tee $18
      f64.store
-     local.get $13
-     local.get $12
-     f64.add
-     local.set $13
-     local.get $12
-     local.get $34
-     f64.min
-     local.set $34
-     local.get $35
-     local.get $12
-     local.get $14
      local.get $15
+     local.get $18
+     f64.add
+     local.set $15
      local.get $14
+     local.get $18
+     f64.min
+     local.set $14
+     local.get $37
+     local.get $18
+     local.get $19
+     local.get $20
+     local.get $19
      f64.sub
-     local.get $12
+     local.get $18
      f64.const 0
      f64.eq
      select
      f64.mul
      f64.add
-     local.set $35
-     local.get $36
+     local.set $37
+     local.get $9
      i32.const 1
      i32.add
-     local.set $36
+     local.set $9
      br $for-loop|5
     end
    end
-   local.get $35
+   local.get $37
    global.set $wasm/kl-div/rowDotF64
-   local.get $34
+   local.get $14
    global.set $wasm/kl-div/rowMinEF64
   end
-  local.get $16
-  local.get $37
-  call $~lib/math/NativeMath.log
-  f64.add
-  local.set $28
-  local.get $23
+  local.get $26
   local.get $13
   call $~lib/math/NativeMath.log
   f64.add
-  local.set $27
+  local.set $32
+  local.get $33
+  local.get $15
+  call $~lib/math/NativeMath.log
+  f64.add
+  local.set $31
   local.get $3
   f64x2.splat
-  local.set $26
+  local.set $30
   local.get $6
   f64x2.splat
-  local.set $25
+  local.set $29
   local.get $5
   if (result f64)
    f64.const 0
@@ -7122,253 +6448,257 @@
    f64.load
   end
   f64x2.splat
-  local.set $24
-  f64.const 1
-  local.get $37
-  f64.div
-  f64x2.splat
-  local.set $38
+  local.set $28
   f64.const 1
   local.get $13
   f64.div
-  local.tee $12
   f64x2.splat
-  local.tee $22
-  local.set $40
+  local.set $17
+  f64.const 1
+  local.get $15
+  f64.div
+  f64x2.splat
+  local.set $16
   local.get $5
   if (result f64)
-   local.get $13
+   local.get $17
    local.set $12
+   local.get $16
+   local.set $11
    local.get $3
    f64x2.splat
-   local.set $21
+   local.set $27
    local.get $6
    f64x2.splat
-   local.set $20
+   local.set $25
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $40
+   local.set $17
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $39
+   local.set $16
+   i32.const 0
+   local.set $9
    loop $for-loop|8
-    local.get $10
+    local.get $9
     i32.const 2
     i32.add
-    local.tee $0
-    local.get $9
+    local.tee $10
+    local.get $0
     i32.le_s
     if
-     local.get $40
-     local.get $10
+     local.get $17
+     local.get $9
      i32.const 3
      i32.shl
-     local.tee $10
+     local.tee $9
      local.get $8
      i32.add
-     local.tee $11
+     local.tee $21
      v128.load
-     local.get $22
+     local.get $11
      f64x2.mul
-     local.tee $19
+     local.tee $24
      local.get $2
-     local.get $10
+     local.get $9
      i32.add
      v128.load
-     local.get $21
-     f64x2.mul
      local.get $27
+     f64x2.mul
+     local.get $31
      f64x2.splat
      f64x2.sub
-     local.tee $18
+     local.tee $23
      f64x2.mul
-     local.get $19
+     local.get $24
      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
      f64x2.eq
-     local.tee $17
+     local.tee $22
      v128.andnot
-     local.get $19
+     local.get $24
      local.get $1
-     local.get $10
+     local.get $9
      i32.add
      v128.load
-     local.get $21
+     local.get $27
      f64x2.mul
-     local.get $28
+     local.get $32
      f64x2.splat
      f64x2.sub
-     local.tee $30
+     local.tee $35
      f64x2.mul
      f64x2.sub
      f64x2.add
-     local.set $40
-     local.get $39
+     local.set $17
+     local.get $16
      local.get $4
-     local.get $10
+     local.get $9
      i32.add
      v128.load
-     local.get $20
+     local.get $25
      f64x2.mul
-     local.tee $29
-     local.get $19
+     local.tee $34
+     local.get $24
      f64x2.mul
      f64x2.add
-     local.set $39
-     local.get $31
-     local.get $19
-     local.get $29
-     local.get $18
-     i32.const 11832
+     local.set $16
+     local.get $36
+     local.get $24
+     local.get $34
+     local.get $23
+     i32.const 1424
      v128.load64_splat
-     i32.const 11840
+     i32.const 1432
      v128.load64_splat
-     local.get $17
-     local.get $19
-     local.get $19
+     local.get $22
+     local.get $24
+     local.get $24
      f64x2.ne
      v128.or
      v128.bitselect
      f64x2.add
-     local.get $30
+     local.get $35
      f64x2.sub
      f64x2.mul
      f64x2.mul
      f64x2.add
-     local.set $31
+     local.set $36
+     local.get $7
+     local.get $9
+     i32.add
+     local.tee $9
+     local.get $9
+     v128.load
+     local.get $12
+     f64x2.mul
+     v128.store
+     local.get $21
+     local.get $24
+     v128.store
+     local.get $10
+     local.set $9
+     br $for-loop|8
+    end
+   end
+   local.get $17
+   f64x2.extract_lane 0
+   local.get $17
+   f64x2.extract_lane 1
+   f64.add
+   local.set $14
+   local.get $16
+   f64x2.extract_lane 0
+   local.get $16
+   f64x2.extract_lane 1
+   f64.add
+   local.set $33
+   local.get $36
+   f64x2.extract_lane 0
+   local.get $36
+   f64x2.extract_lane 1
+   f64.add
+   local.set $37
+   loop $for-loop|9
+    local.get $0
+    local.get $9
+    i32.gt_s
+    if
+     local.get $14
+     f64.const 0
+     local.get $9
+     i32.const 3
+     i32.shl
+     local.tee $10
+     local.get $8
+     i32.add
+     local.tee $21
+     f64.load
+     local.get $15
+     f64.div
+     local.tee $19
+     local.get $2
+     local.get $10
+     i32.add
+     f64.load
+     local.get $3
+     f64.mul
+     local.get $31
+     f64.sub
+     local.tee $18
+     f64.mul
+     local.get $19
+     f64.const 0
+     f64.eq
+     select
+     local.get $19
+     local.get $1
+     local.get $10
+     i32.add
+     f64.load
+     local.get $3
+     f64.mul
+     local.get $32
+     f64.sub
+     local.tee $26
+     f64.mul
+     f64.sub
+     f64.add
+     local.set $14
+     local.get $33
+     local.get $4
+     local.get $10
+     i32.add
+     f64.load
+     local.get $6
+     f64.mul
+     local.tee $20
+     local.get $19
+     f64.mul
+     f64.add
+     local.set $33
+     local.get $37
+     local.get $19
+     local.get $20
+     local.get $18
+     local.get $19
+     local.get $19
+     f64.div
+     f64.add
+     local.get $26
+     f64.sub
+     f64.mul
+     f64.mul
+     f64.add
+     local.set $37
      local.get $7
      local.get $10
      i32.add
      local.tee $10
      local.get $10
-     v128.load
-     local.get $38
-     f64x2.mul
-     v128.store
-     local.get $11
-     local.get $19
-     v128.store
-     local.get $0
-     local.set $10
-     br $for-loop|8
-    end
-   end
-   local.get $40
-   f64x2.extract_lane 0
-   local.get $40
-   f64x2.extract_lane 1
-   f64.add
-   local.set $13
-   local.get $39
-   f64x2.extract_lane 0
-   local.get $39
-   f64x2.extract_lane 1
-   f64.add
-   local.set $34
-   local.get $31
-   f64x2.extract_lane 0
-   local.get $31
-   f64x2.extract_lane 1
-   f64.add
-   local.set $35
-   loop $for-loop|9
-    local.get $9
-    local.get $10
-    i32.gt_s
-    if
+     f64.load
      local.get $13
-     f64.const 0
-     local.get $10
-     i32.const 3
-     i32.shl
-     local.tee $0
-     local.get $8
-     i32.add
-     local.tee $11
-     f64.load
-     local.get $12
-     f64.div
-     local.tee $23
-     local.get $0
-     local.get $2
-     i32.add
-     f64.load
-     local.get $3
-     f64.mul
-     local.get $27
-     f64.sub
-     local.tee $16
-     f64.mul
-     local.get $23
-     f64.const 0
-     f64.eq
-     select
-     local.get $23
-     local.get $0
-     local.get $1
-     i32.add
-     f64.load
-     local.get $3
-     f64.mul
-     local.get $28
-     f64.sub
-     local.tee $15
-     f64.mul
-     f64.sub
-     f64.add
-     local.set $13
-     local.get $34
-     local.get $0
-     local.get $4
-     i32.add
-     f64.load
-     local.get $6
-     f64.mul
-     local.tee $14
-     local.get $23
-     f64.mul
-     f64.add
-     local.set $34
-     local.get $35
-     local.get $23
-     local.get $14
-     local.get $16
-     local.get $23
-     local.get $23
-     f64.div
-     f64.add
-     local.get $15
-     f64.sub
-     f64.mul
-     f64.mul
-     f64.add
-     local.set $35
-     local.get $0
-     local.get $7
-     i32.add
-     local.tee $0
-     local.get $0
-     f64.load
-     local.get $37
      f64.div
      f64.store
-     local.get $11
-     local.get $23
+     local.get $21
+     local.get $19
      f64.store
-     local.get $10
+     local.get $9
      i32.const 1
      i32.add
-     local.set $10
+     local.set $9
      br $for-loop|9
     end
    end
-   local.get $34
+   local.get $33
    global.set $wasm/kl-div/rowSumUF64
-   local.get $35
+   local.get $37
    global.set $wasm/kl-div/rowSumPWF64
+   local.get $14
+   local.set $13
    global.get $wasm/kl-div/rowSumUF64
-   local.set $35
+   local.set $14
    v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
-   local.set $38
+   local.set $17
    v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
-   local.set $40
+   local.set $16
    global.get $wasm/kl-div/rowSumPWF64
   else
    f64.const nan:0x8000000000000
@@ -7376,19 +6706,19 @@
    f64.load
    local.get $6
    f64.mul
-   local.tee $35
+   local.tee $14
    local.get $3
    global.get $wasm/kl-div/rowDotF64
    f64.mul
-   local.get $13
+   local.get $15
    f64.div
-   local.get $16
-   local.get $37
+   local.get $26
+   local.get $13
    call $~lib/math/NativeMath.log
    f64.add
    f64.add
-   local.get $23
-   local.get $13
+   local.get $33
+   local.get $15
    call $~lib/math/NativeMath.log
    f64.add
    f64.sub
@@ -7397,170 +6727,165 @@
    f64.add
    f64.mul
    global.get $wasm/kl-div/rowMinEF64
-   local.get $12
+   f64.const 1
+   local.get $15
+   f64.div
    f64.mul
    f64.const 0
    f64.eq
    select
   end
-  local.set $23
-  local.get $35
+  local.set $26
+  local.get $14
   f64x2.splat
-  local.set $22
-  local.get $23
+  local.set $25
+  local.get $26
   f64x2.splat
-  local.set $21
+  local.set $24
+  i32.const 0
+  local.set $9
   loop $for-loop|10
-   local.get $32
+   local.get $9
    i32.const 2
    i32.add
-   local.get $9
+   local.get $0
    i32.le_s
    if
-    local.get $32
+    local.get $9
     i32.const 3
     i32.shl
-    local.tee $10
+    local.tee $21
     local.get $8
     i32.add
     v128.load
-    local.get $40
+    local.get $16
     f64x2.mul
-    local.set $20
+    local.set $23
     local.get $1
-    local.get $10
+    local.get $21
     i32.add
     v128.load
-    local.get $26
+    local.get $30
     f64x2.mul
-    local.get $28
+    local.get $32
     f64x2.splat
     f64x2.sub
-    local.set $19
+    local.set $22
     local.get $2
-    local.get $10
+    local.get $21
     i32.add
     v128.load
-    local.get $26
+    local.get $30
     f64x2.mul
-    local.get $27
+    local.get $31
     f64x2.splat
     f64x2.sub
-    local.set $18
+    local.set $12
     local.get $7
-    local.get $10
+    local.get $21
     i32.add
-    local.tee $0
+    local.tee $10
     v128.load
-    local.get $38
-    f64x2.mul
-    local.get $22
-    f64x2.mul
-    local.set $17
-    local.get $0
-    local.get $26
     local.get $17
+    f64x2.mul
+    local.get $25
+    f64x2.mul
+    local.set $11
+    local.get $10
+    local.get $30
+    local.get $11
     local.get $5
     if (result v128)
      local.get $4
-     local.get $10
+     local.get $21
      i32.add
      v128.load
     else
-     local.get $24
+     local.get $28
     end
-    local.get $25
+    local.get $29
     f64x2.mul
-    local.tee $17
-    local.get $20
+    local.tee $11
+    local.get $23
     f64x2.mul
     f64x2.sub
     f64x2.mul
     v128.store
     local.get $8
-    local.get $10
+    local.get $21
     i32.add
-    local.get $26
-    local.get $20
+    local.get $30
+    local.get $23
     f64x2.mul
-    local.get $17
-    local.get $18
-    i32.const 11848
+    local.get $11
+    local.get $12
+    i32.const 1424
     v128.load64_splat
-    i32.const 11856
+    i32.const 1432
     v128.load64_splat
-    local.get $20
+    local.get $23
     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
     f64x2.eq
-    local.get $20
-    local.get $20
+    local.get $23
+    local.get $23
     f64x2.ne
     v128.or
     v128.bitselect
     f64x2.add
-    local.get $19
+    local.get $22
     f64x2.sub
     f64x2.mul
-    local.get $21
+    local.get $24
     f64x2.sub
     f64x2.mul
     v128.store
-    local.get $32
+    local.get $9
     i32.const 2
     i32.add
-    local.set $32
+    local.set $9
     br $for-loop|10
    end
   end
   loop $for-loop|11
+   local.get $0
    local.get $9
-   local.get $32
    i32.gt_s
    if
-    local.get $32
+    local.get $9
     i32.const 3
     i32.shl
-    local.tee $11
-    local.get $8
+    local.tee $21
+    local.get $1
+    i32.add
+    f64.load
+    local.get $3
+    f64.mul
+    local.get $32
+    f64.sub
+    local.set $20
+    local.get $2
+    local.get $21
+    i32.add
+    f64.load
+    local.get $3
+    f64.mul
+    local.get $31
+    f64.sub
+    local.set $19
+    local.get $7
+    local.get $21
     i32.add
     local.tee $10
+    local.get $3
+    local.get $10
     f64.load
-    local.get $40
+    local.get $17
     f64x2.extract_lane 0
     f64.mul
-    local.set $16
-    local.get $1
-    local.get $11
-    i32.add
-    f64.load
-    local.get $3
-    f64.mul
-    local.get $28
-    f64.sub
-    local.set $15
-    local.get $2
-    local.get $11
-    i32.add
-    f64.load
-    local.get $3
-    f64.mul
-    local.get $27
-    f64.sub
-    local.set $14
-    local.get $7
-    local.get $11
-    i32.add
-    local.tee $0
-    local.get $3
-    local.get $0
-    f64.load
-    local.get $38
-    f64x2.extract_lane 0
-    f64.mul
-    local.get $35
+    local.get $14
     f64.mul
     local.get $4
-    local.get $11
+    local.get $21
     i32.add
     local.get $4
     local.get $5
@@ -7568,33 +6893,41 @@
     f64.load
     local.get $6
     f64.mul
-    local.tee $12
+    local.tee $18
+    local.get $8
+    local.get $21
+    i32.add
+    local.tee $10
+    f64.load
     local.get $16
+    f64x2.extract_lane 0
+    f64.mul
+    local.tee $15
     f64.mul
     f64.sub
     f64.mul
     f64.store
     local.get $10
     local.get $3
-    local.get $16
+    local.get $15
     f64.mul
-    local.get $12
-    local.get $14
-    local.get $16
-    local.get $16
+    local.get $18
+    local.get $19
+    local.get $15
+    local.get $15
     f64.div
     f64.add
-    local.get $15
+    local.get $20
     f64.sub
     f64.mul
-    local.get $23
+    local.get $26
     f64.sub
     f64.mul
     f64.store
-    local.get $32
+    local.get $9
     i32.const 1
     i32.add
-    local.set $32
+    local.set $9
     br $for-loop|11
    end
   end
@@ -7603,38 +6936,34 @@
  (func $wasm/kl-div/logitsRowBackwardF32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 f32) (param $4 i32) (param $5 i32) (param $6 f32) (param $7 i32) (param $8 i32) (result f64)
   (local $9 i32)
   (local $10 i32)
-  (local $11 i32)
-  (local $12 f64)
+  (local $11 v128)
+  (local $12 v128)
   (local $13 f64)
-  (local $14 f32)
-  (local $15 f32)
-  (local $16 f32)
-  (local $17 f32)
-  (local $18 v128)
-  (local $19 v128)
-  (local $20 v128)
-  (local $21 v128)
-  (local $22 v128)
+  (local $14 f64)
+  (local $15 f64)
+  (local $16 v128)
+  (local $17 v128)
+  (local $18 f32)
+  (local $19 f32)
+  (local $20 f32)
+  (local $21 f32)
+  (local $22 i32)
   (local $23 v128)
   (local $24 v128)
   (local $25 v128)
   (local $26 v128)
   (local $27 v128)
-  (local $28 f32)
-  (local $29 f32)
+  (local $28 v128)
+  (local $29 v128)
   (local $30 f32)
-  (local $31 v128)
-  (local $32 v128)
-  (local $33 f64)
-  (local $34 f64)
+  (local $31 f32)
+  (local $32 f32)
+  (local $33 v128)
+  (local $34 v128)
   (local $35 v128)
-  (local $36 v128)
-  (local $37 i32)
-  (local $38 i32)
-  (local $39 f64)
-  (local $40 i32)
-  (local $41 v128)
-  (local $42 v128)
+  (local $36 f64)
+  (local $37 f64)
+  (local $38 v128)
   local.get $0
   i32.eqz
   if
@@ -7642,247 +6971,247 @@
    return
   end
   v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000
-  local.set $21
+  local.set $29
   v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000
-  local.set $42
+  local.set $25
   local.get $3
   f32x4.splat
-  local.set $20
+  local.set $23
   loop $for-loop|0
-   local.get $11
+   local.get $9
    i32.const 4
    i32.add
-   local.tee $9
+   local.tee $10
    local.get $0
    i32.le_s
    if
-    local.get $21
-    local.get $11
-    i32.const 2
-    i32.shl
-    local.tee $11
-    local.get $1
-    i32.add
-    v128.load
-    local.get $20
-    f32x4.mul
-    local.tee $19
-    f32x4.pmax
-    local.set $21
-    local.get $42
-    local.get $2
-    local.get $11
-    i32.add
-    v128.load
-    local.get $20
-    f32x4.mul
-    local.tee $18
-    f32x4.pmax
-    local.set $42
-    local.get $26
-    local.get $19
-    local.get $19
-    f32x4.ne
-    v128.or
-    local.set $26
-    local.get $41
-    local.get $18
-    local.get $18
-    f32x4.ne
-    v128.or
-    local.set $41
+    local.get $29
     local.get $9
-    local.set $11
-    br $for-loop|0
-   end
-  end
-  f32.const nan:0x400000
-  local.get $21
-  f32x4.extract_lane 0
-  local.get $21
-  f32x4.extract_lane 1
-  f32.max
-  local.get $21
-  f32x4.extract_lane 2
-  local.get $21
-  f32x4.extract_lane 3
-  f32.max
-  f32.max
-  local.get $26
-  v128.any_true
-  select
-  local.set $28
-  f32.const nan:0x400000
-  local.get $42
-  f32x4.extract_lane 0
-  local.get $42
-  f32x4.extract_lane 1
-  f32.max
-  local.get $42
-  f32x4.extract_lane 2
-  local.get $42
-  f32x4.extract_lane 3
-  f32.max
-  f32.max
-  local.get $41
-  v128.any_true
-  select
-  local.set $14
-  loop $for-loop|1
-   local.get $0
-   local.get $11
-   i32.gt_s
-   if
-    local.get $28
-    local.get $11
     i32.const 2
     i32.shl
     local.tee $9
     local.get $1
     i32.add
-    f32.load
-    local.get $3
-    f32.mul
-    f32.max
-    local.set $28
-    local.get $14
+    v128.load
+    local.get $23
+    f32x4.mul
+    local.tee $12
+    f32x4.pmax
+    local.set $29
+    local.get $25
     local.get $2
     local.get $9
-    i32.add
-    f32.load
-    local.get $3
-    f32.mul
-    f32.max
-    local.set $14
-    local.get $11
-    i32.const 1
-    i32.add
-    local.set $11
-    br $for-loop|1
-   end
-  end
-  local.get $28
-  global.set $wasm/kl-div/rowMaxSF32
-  local.get $14
-  global.set $wasm/kl-div/rowMaxTF32
-  global.get $wasm/kl-div/rowMaxTF32
-  local.set $30
-  local.get $0
-  local.set $9
-  v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $42
-  local.get $3
-  f32x4.splat
-  local.set $23
-  global.get $wasm/kl-div/rowMaxSF32
-  local.tee $17
-  f32x4.splat
-  local.set $22
-  loop $for-loop|2
-   local.get $38
-   i32.const 4
-   i32.add
-   local.get $9
-   i32.le_s
-   if
-    local.get $38
-    i32.const 2
-    i32.shl
-    local.tee $0
-    local.get $1
     i32.add
     v128.load
     local.get $23
     f32x4.mul
-    local.get $22
+    local.tee $11
+    f32x4.pmax
+    local.set $25
+    local.get $16
+    local.get $12
+    local.get $12
+    f32x4.ne
+    v128.or
+    local.set $16
+    local.get $17
+    local.get $11
+    local.get $11
+    f32x4.ne
+    v128.or
+    local.set $17
+    local.get $10
+    local.set $9
+    br $for-loop|0
+   end
+  end
+  f32.const nan:0x400000
+  local.get $29
+  f32x4.extract_lane 0
+  local.get $29
+  f32x4.extract_lane 1
+  f32.max
+  local.get $29
+  f32x4.extract_lane 2
+  local.get $29
+  f32x4.extract_lane 3
+  f32.max
+  f32.max
+  local.get $16
+  v128.any_true
+  select
+  local.set $30
+  f32.const nan:0x400000
+  local.get $25
+  f32x4.extract_lane 0
+  local.get $25
+  f32x4.extract_lane 1
+  f32.max
+  local.get $25
+  f32x4.extract_lane 2
+  local.get $25
+  f32x4.extract_lane 3
+  f32.max
+  f32.max
+  local.get $17
+  v128.any_true
+  select
+  local.set $18
+  loop $for-loop|1
+   local.get $0
+   local.get $9
+   i32.gt_s
+   if
+    local.get $30
+    local.get $9
+    i32.const 2
+    i32.shl
+    local.tee $10
+    local.get $1
+    i32.add
+    f32.load
+    local.get $3
+    f32.mul
+    f32.max
+    local.set $30
+    local.get $18
+    local.get $2
+    local.get $10
+    i32.add
+    f32.load
+    local.get $3
+    f32.mul
+    f32.max
+    local.set $18
+    local.get $9
+    i32.const 1
+    i32.add
+    local.set $9
+    br $for-loop|1
+   end
+  end
+  local.get $30
+  global.set $wasm/kl-div/rowMaxSF32
+  local.get $18
+  global.set $wasm/kl-div/rowMaxTF32
+  global.get $wasm/kl-div/rowMaxTF32
+  local.set $32
+  v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+  local.set $25
+  local.get $3
+  f32x4.splat
+  local.set $24
+  global.get $wasm/kl-div/rowMaxSF32
+  local.tee $21
+  f32x4.splat
+  local.set $23
+  i32.const 0
+  local.set $9
+  loop $for-loop|2
+   local.get $9
+   i32.const 4
+   i32.add
+   local.get $0
+   i32.le_s
+   if
+    local.get $9
+    i32.const 2
+    i32.shl
+    local.tee $10
+    local.get $1
+    i32.add
+    v128.load
+    local.get $24
+    f32x4.mul
+    local.get $23
     f32x4.sub
-    i32.const 10240
+    i32.const 1076
     v128.load32_splat
     f32x4.pmax
-    local.tee $21
-    i32.const 10244
+    local.tee $17
+    i32.const 1080
     v128.load32_splat
     f32x4.mul
-    i32.const 10248
+    i32.const 1084
     v128.load32_splat
+    local.tee $11
     f32x4.add
-    local.tee $20
-    i32.const 10252
-    v128.load32_splat
+    local.tee $16
+    local.get $11
     f32x4.sub
-    local.set $18
-    local.get $21
-    local.get $18
-    i32.const 10256
-    v128.load32_splat
-    f32x4.mul
-    f32x4.sub
-    local.get $18
-    i32.const 10260
+    local.set $11
+    local.get $17
+    local.get $11
+    i32.const 1088
     v128.load32_splat
     f32x4.mul
     f32x4.sub
-    local.tee $19
-    local.get $19
-    f32x4.mul
-    local.set $18
-    i32.const 10264
+    local.get $11
+    i32.const 1092
     v128.load32_splat
-    local.get $19
     f32x4.mul
-    i32.const 10268
-    v128.load32_splat
-    f32x4.add
-    local.get $18
-    i32.const 10272
-    v128.load32_splat
-    local.get $19
+    f32x4.sub
+    local.tee $12
+    local.get $12
     f32x4.mul
-    i32.const 10276
+    local.set $11
+    i32.const 1096
+    v128.load32_splat
+    local.get $12
+    f32x4.mul
+    i32.const 1100
     v128.load32_splat
     f32x4.add
-    local.get $18
-    i32.const 10280
+    local.get $11
+    i32.const 1104
     v128.load32_splat
-    local.get $19
+    local.get $12
     f32x4.mul
-    i32.const 10284
-    v128.load32_splat
-    f32x4.add
-    f32x4.mul
-    f32x4.add
-    f32x4.mul
-    f32x4.add
-    local.get $18
-    f32x4.mul
-    local.get $19
-    f32x4.add
-    i32.const 10288
+    i32.const 1108
     v128.load32_splat
     f32x4.add
-    local.set $18
-    local.get $20
-    i32.const 10292
+    local.get $11
+    i32.const 1112
+    v128.load32_splat
+    local.get $12
+    f32x4.mul
+    i32.const 1116
+    v128.load32_splat
+    f32x4.add
+    f32x4.mul
+    f32x4.add
+    f32x4.mul
+    f32x4.add
+    local.get $11
+    f32x4.mul
+    local.get $12
+    f32x4.add
+    i32.const 1120
+    v128.load32_splat
+    f32x4.add
+    local.set $11
+    local.get $16
+    i32.const 1124
     v128.load32_splat
     v128.and
-    i32.const 10296
+    i32.const 1128
     v128.load32_splat
     i32x4.sub
-    local.set $19
-    local.get $0
+    local.set $16
     local.get $7
+    local.get $10
     i32.add
     block $wasm/kl-div/expNotAboveF32x4|inlined.10 (result v128)
-     local.get $21
-     i32.const 10300
+     local.get $17
+     i32.const 1132
      v128.load32_splat
      f32x4.lt
      v128.any_true
      i32.eqz
      if
-      local.get $18
-      local.get $19
-      i32.const 10304
+      local.get $11
+      local.get $16
+      i32.const 1136
       v128.load32_splat
       i32x4.add
       i32.const 23
@@ -7890,204 +7219,208 @@
       f32x4.mul
       br $wasm/kl-div/expNotAboveF32x4|inlined.10
      end
-     local.get $18
-     local.get $19
+     local.get $11
+     local.get $16
      i32.const 1
      i32x4.shr_s
-     local.tee $18
-     i32.const 10308
+     local.tee $12
+     i32.const 1136
      v128.load32_splat
+     local.tee $11
      i32x4.add
      i32.const 23
      i32x4.shl
      f32x4.mul
-     local.get $19
-     local.get $18
+     local.get $16
+     local.get $12
      i32x4.sub
-     i32.const 10312
-     v128.load32_splat
+     local.get $11
      i32x4.add
      i32.const 23
      i32x4.shl
      f32x4.mul
     end
-    local.tee $18
+    local.tee $11
     v128.store
-    local.get $42
-    local.get $18
+    local.get $25
+    local.get $11
     f64x2.promote_low_f32x4
-    local.get $18
-    local.get $18
+    local.get $11
+    local.get $11
     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
     f64x2.promote_low_f32x4
     f64x2.add
     f64x2.add
-    local.set $42
-    local.get $38
+    local.set $25
+    local.get $9
     i32.const 4
     i32.add
-    local.set $38
+    local.set $9
     br $for-loop|2
    end
   end
-  local.get $42
+  local.get $25
   f64x2.extract_lane 0
-  local.get $42
+  local.get $25
   f64x2.extract_lane 1
   f64.add
-  local.set $39
+  local.set $15
   loop $for-loop|3
+   local.get $0
    local.get $9
-   local.get $38
    i32.gt_s
    if
-    local.get $38
+    local.get $9
     i32.const 2
     i32.shl
-    local.tee $0
+    local.tee $10
     local.get $1
     i32.add
     f32.load
     local.get $3
     f32.mul
-    local.get $17
+    local.get $21
     f32.sub
     f64.promote_f32
     call $~lib/math/NativeMath.exp
     f32.demote_f64
-    local.set $14
-    local.get $0
+    local.set $18
     local.get $7
+    local.get $10
     i32.add
-    local.get $14
+    local.get $18
     f32.store
-    local.get $39
-    local.get $14
+    local.get $15
+    local.get $18
     f64.promote_f32
     f64.add
-    local.set $39
-    local.get $38
+    local.set $15
+    local.get $9
     i32.const 1
     i32.add
-    local.set $38
+    local.set $9
     br $for-loop|3
    end
   end
+  local.get $15
+  local.set $13
   local.get $5
   if
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $42
+   local.set $25
    local.get $3
    f32x4.splat
-   local.set $23
-   local.get $30
+   local.set $24
+   local.get $32
    f32x4.splat
-   local.set $22
+   local.set $23
+   i32.const 0
+   local.set $9
    loop $for-loop|6
-    local.get $40
+    local.get $9
     i32.const 4
     i32.add
-    local.get $9
+    local.get $0
     i32.le_s
     if
-     local.get $40
+     local.get $9
      i32.const 2
      i32.shl
-     local.tee $0
+     local.tee $10
      local.get $2
      i32.add
      v128.load
-     local.get $23
+     local.get $24
      f32x4.mul
-     local.get $22
+     local.get $23
      f32x4.sub
-     i32.const 10392
+     i32.const 1076
      v128.load32_splat
      f32x4.pmax
-     local.tee $21
-     i32.const 10396
+     local.tee $17
+     i32.const 1080
      v128.load32_splat
      f32x4.mul
-     i32.const 10400
+     i32.const 1084
      v128.load32_splat
+     local.tee $11
      f32x4.add
-     local.tee $20
-     i32.const 10404
-     v128.load32_splat
+     local.tee $16
+     local.get $11
      f32x4.sub
-     local.set $18
-     local.get $21
-     local.get $18
-     i32.const 10408
-     v128.load32_splat
-     f32x4.mul
-     f32x4.sub
-     local.get $18
-     i32.const 10412
+     local.set $11
+     local.get $17
+     local.get $11
+     i32.const 1088
      v128.load32_splat
      f32x4.mul
      f32x4.sub
-     local.tee $19
-     local.get $19
-     f32x4.mul
-     local.set $18
-     i32.const 10416
+     local.get $11
+     i32.const 1092
      v128.load32_splat
-     local.get $19
      f32x4.mul
-     i32.const 10420
-     v128.load32_splat
-     f32x4.add
-     local.get $18
-     i32.const 10424
-     v128.load32_splat
-     local.get $19
+     f32x4.sub
+     local.tee $12
+     local.get $12
      f32x4.mul
-     i32.const 10428
+     local.set $11
+     i32.const 1096
+     v128.load32_splat
+     local.get $12
+     f32x4.mul
+     i32.const 1100
      v128.load32_splat
      f32x4.add
-     local.get $18
-     i32.const 10432
+     local.get $11
+     i32.const 1104
      v128.load32_splat
-     local.get $19
+     local.get $12
      f32x4.mul
-     i32.const 10436
-     v128.load32_splat
-     f32x4.add
-     f32x4.mul
-     f32x4.add
-     f32x4.mul
-     f32x4.add
-     local.get $18
-     f32x4.mul
-     local.get $19
-     f32x4.add
-     i32.const 10440
+     i32.const 1108
      v128.load32_splat
      f32x4.add
-     local.set $18
-     local.get $20
-     i32.const 10444
+     local.get $11
+     i32.const 1112
+     v128.load32_splat
+     local.get $12
+     f32x4.mul
+     i32.const 1116
+     v128.load32_splat
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     local.get $11
+     f32x4.mul
+     local.get $12
+     f32x4.add
+     i32.const 1120
+     v128.load32_splat
+     f32x4.add
+     local.set $11
+     local.get $16
+     i32.const 1124
      v128.load32_splat
      v128.and
-     i32.const 10448
+     i32.const 1128
      v128.load32_splat
      i32x4.sub
-     local.set $19
-     local.get $0
+     local.set $16
      local.get $8
+     local.get $10
      i32.add
      block $wasm/kl-div/expNotAboveF32x4|inlined.12 (result v128)
-      local.get $21
-      i32.const 10452
+      local.get $17
+      i32.const 1132
       v128.load32_splat
       f32x4.lt
       v128.any_true
       i32.eqz
       if
-       local.get $18
-       local.get $19
-       i32.const 10456
+       local.get $11
+       local.get $16
+       i32.const 1136
        v128.load32_splat
        i32x4.add
        i32.const 23
@@ -8095,214 +7428,216 @@
        f32x4.mul
        br $wasm/kl-div/expNotAboveF32x4|inlined.12
       end
-      local.get $18
-      local.get $19
+      local.get $11
+      local.get $16
       i32.const 1
       i32x4.shr_s
-      local.tee $18
-      i32.const 10460
+      local.tee $12
+      i32.const 1136
       v128.load32_splat
+      local.tee $11
       i32x4.add
       i32.const 23
       i32x4.shl
       f32x4.mul
-      local.get $19
-      local.get $18
+      local.get $16
+      local.get $12
       i32x4.sub
-      i32.const 10464
-      v128.load32_splat
+      local.get $11
       i32x4.add
       i32.const 23
       i32x4.shl
       f32x4.mul
      end
-     local.tee $18
+     local.tee $11
      v128.store
-     local.get $42
-     local.get $18
+     local.get $25
+     local.get $11
      f64x2.promote_low_f32x4
-     local.get $18
-     local.get $18
+     local.get $11
+     local.get $11
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
-     local.set $42
-     local.get $40
+     local.set $25
+     local.get $9
      i32.const 4
      i32.add
-     local.set $40
+     local.set $9
      br $for-loop|6
     end
    end
-   local.get $42
+   local.get $25
    f64x2.extract_lane 0
-   local.get $42
+   local.get $25
    f64x2.extract_lane 1
    f64.add
-   local.set $13
+   local.set $15
    loop $for-loop|7
+    local.get $0
     local.get $9
-    local.get $40
     i32.gt_s
     if
-     local.get $40
+     local.get $9
      i32.const 2
      i32.shl
-     local.tee $0
+     local.tee $10
      local.get $2
      i32.add
      f32.load
      local.get $3
      f32.mul
-     local.get $30
+     local.get $32
      f32.sub
      f64.promote_f32
      call $~lib/math/NativeMath.exp
      f32.demote_f64
-     local.set $14
-     local.get $0
+     local.set $18
      local.get $8
+     local.get $10
      i32.add
-     local.get $14
+     local.get $18
      f32.store
-     local.get $13
-     local.get $14
+     local.get $15
+     local.get $18
      f64.promote_f32
      f64.add
-     local.set $13
-     local.get $40
+     local.set $15
+     local.get $9
      i32.const 1
      i32.add
-     local.set $40
+     local.set $9
      br $for-loop|7
     end
    end
   else
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $26
+   local.set $16
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $41
+   local.set $17
    v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
-   local.set $42
+   local.set $29
    local.get $3
    f32x4.splat
-   local.set $25
-   local.get $30
+   local.set $28
+   local.get $32
    f32x4.splat
-   local.set $24
+   local.set $27
+   i32.const 0
+   local.set $9
    loop $for-loop|4
-    local.get $40
+    local.get $9
     i32.const 4
     i32.add
-    local.get $9
+    local.get $0
     i32.le_s
     if
-     local.get $40
+     local.get $9
      i32.const 2
      i32.shl
-     local.tee $0
+     local.tee $10
      local.get $2
      i32.add
      v128.load
-     local.set $23
-     local.get $0
+     local.set $26
      local.get $1
+     local.get $10
      i32.add
      v128.load
-     local.set $22
-     local.get $23
-     local.get $25
+     local.set $25
+     local.get $26
+     local.get $28
      f32x4.mul
-     local.get $24
+     local.get $27
      f32x4.sub
-     i32.const 10316
+     i32.const 1076
      v128.load32_splat
      f32x4.pmax
-     local.tee $21
-     i32.const 10320
+     local.tee $24
+     i32.const 1080
      v128.load32_splat
      f32x4.mul
-     i32.const 10324
+     i32.const 1084
      v128.load32_splat
+     local.tee $11
      f32x4.add
-     local.tee $20
-     i32.const 10328
-     v128.load32_splat
+     local.tee $23
+     local.get $11
      f32x4.sub
-     local.set $18
-     local.get $21
-     local.get $18
-     i32.const 10332
-     v128.load32_splat
-     f32x4.mul
-     f32x4.sub
-     local.get $18
-     i32.const 10336
+     local.set $11
+     local.get $24
+     local.get $11
+     i32.const 1088
      v128.load32_splat
      f32x4.mul
      f32x4.sub
-     local.tee $19
-     local.get $19
-     f32x4.mul
-     local.set $18
-     i32.const 10340
+     local.get $11
+     i32.const 1092
      v128.load32_splat
-     local.get $19
      f32x4.mul
-     i32.const 10344
-     v128.load32_splat
-     f32x4.add
-     local.get $18
-     i32.const 10348
-     v128.load32_splat
-     local.get $19
+     f32x4.sub
+     local.tee $12
+     local.get $12
      f32x4.mul
-     i32.const 10352
+     local.set $11
+     i32.const 1096
+     v128.load32_splat
+     local.get $12
+     f32x4.mul
+     i32.const 1100
      v128.load32_splat
      f32x4.add
-     local.get $18
-     i32.const 10356
+     local.get $11
+     i32.const 1104
      v128.load32_splat
-     local.get $19
+     local.get $12
      f32x4.mul
-     i32.const 10360
-     v128.load32_splat
-     f32x4.add
-     f32x4.mul
-     f32x4.add
-     f32x4.mul
-     f32x4.add
-     local.get $18
-     f32x4.mul
-     local.get $19
-     f32x4.add
-     i32.const 10364
+     i32.const 1108
      v128.load32_splat
      f32x4.add
-     local.set $18
-     local.get $20
-     i32.const 10368
+     local.get $11
+     i32.const 1112
+     v128.load32_splat
+     local.get $12
+     f32x4.mul
+     i32.const 1116
+     v128.load32_splat
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     f32x4.mul
+     f32x4.add
+     local.get $11
+     f32x4.mul
+     local.get $12
+     f32x4.add
+     i32.const 1120
+     v128.load32_splat
+     f32x4.add
+     local.set $11
+     local.get $23
+     i32.const 1124
      v128.load32_splat
      v128.and
-     i32.const 10372
+     i32.const 1128
      v128.load32_splat
      i32x4.sub
-     local.set $19
-     local.get $0
+     local.set $23
      local.get $8
+     local.get $10
      i32.add
      block $wasm/kl-div/expNotAboveF32x4|inlined.11 (result v128)
-      local.get $21
-      i32.const 10376
+      local.get $24
+      i32.const 1132
       v128.load32_splat
       f32x4.lt
       v128.any_true
       i32.eqz
       if
-       local.get $18
-       local.get $19
-       i32.const 10380
+       local.get $11
+       local.get $23
+       i32.const 1136
        v128.load32_splat
        i32x4.add
        i32.const 23
@@ -8310,180 +7645,180 @@
        f32x4.mul
        br $wasm/kl-div/expNotAboveF32x4|inlined.11
       end
-      local.get $18
-      local.get $19
+      local.get $11
+      local.get $23
       i32.const 1
       i32x4.shr_s
-      local.tee $18
-      i32.const 10384
+      local.tee $12
+      i32.const 1136
       v128.load32_splat
+      local.tee $11
       i32x4.add
       i32.const 23
       i32x4.shl
       f32x4.mul
-      local.get $19
-      local.get $18
+      local.get $23
+      local.get $12
       i32x4.sub
-      i32.const 10388
-      v128.load32_splat
+      local.get $11
       i32x4.add
       i32.const 23
       i32x4.shl
       f32x4.mul
      end
-     local.tee $18
+     local.tee $11
      v128.store
-     local.get $26
-     local.get $18
+     local.get $16
+     local.get $11
      f64x2.promote_low_f32x4
-     local.get $18
-     local.get $18
+     local.get $11
+     local.get $11
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
-     local.set $26
-     local.get $42
-     local.get $18
+     local.set $16
+     local.get $29
+     local.get $11
      f32x4.pmin
-     local.set $42
-     local.get $41
-     local.get $18
-     local.get $22
-     local.get $23
-     local.get $22
+     local.set $29
+     local.get $17
+     local.get $11
+     local.get $25
+     local.get $26
+     local.get $25
      f32x4.sub
-     local.get $18
+     local.get $11
      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
      f32x4.eq
      v128.bitselect
      f32x4.mul
-     local.tee $18
+     local.tee $11
      f64x2.promote_low_f32x4
-     local.get $18
-     local.get $18
+     local.get $11
+     local.get $11
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
-     local.set $41
-     local.get $40
+     local.set $17
+     local.get $9
      i32.const 4
      i32.add
-     local.set $40
+     local.set $9
      br $for-loop|4
     end
    end
-   local.get $26
+   local.get $16
    f64x2.extract_lane 0
-   local.get $26
+   local.get $16
    f64x2.extract_lane 1
    f64.add
-   local.set $13
-   local.get $41
+   local.set $15
+   local.get $17
    f64x2.extract_lane 0
-   local.get $41
+   local.get $17
    f64x2.extract_lane 1
    f64.add
-   local.set $12
-   local.get $42
+   local.set $14
+   local.get $29
    f32x4.extract_lane 0
-   local.get $42
+   local.get $29
    f32x4.extract_lane 1
    f32.min
-   local.get $42
+   local.get $29
    f32x4.extract_lane 2
-   local.get $42
+   local.get $29
    f32x4.extract_lane 3
    f32.min
    f32.min
-   local.set $28
+   local.set $30
    loop $for-loop|5
+    local.get $0
     local.get $9
-    local.get $40
     i32.gt_s
     if
-     local.get $40
+     local.get $9
      i32.const 2
      i32.shl
-     local.tee $0
+     local.tee $10
      local.get $2
      i32.add
      f32.load
-     local.set $16
-     local.get $0
+     local.set $20
      local.get $1
+     local.get $10
      i32.add
      f32.load
-     local.set $15
-     local.get $0
+     local.set $19
      local.get $8
+     local.get $10
      i32.add
-     local.get $16
+     local.get $20
      local.get $3
      f32.mul
-     local.get $30
+     local.get $32
      f32.sub
      f64.promote_f32
      call $~lib/math/NativeMath.exp
      f32.demote_f64
-     local.tee $14
+     local.tee $18
      f32.store
-     local.get $13
-     local.get $14
+     local.get $15
+     local.get $18
      f64.promote_f32
      f64.add
-     local.set $13
-     local.get $14
-     local.get $28
+     local.set $15
+     local.get $18
+     local.get $30
      f32.min
-     local.set $28
-     local.get $12
+     local.set $30
      local.get $14
-     local.get $15
-     local.get $16
-     local.get $15
+     local.get $18
+     local.get $19
+     local.get $20
+     local.get $19
      f32.sub
-     local.get $14
+     local.get $18
      f32.const 0
      f32.eq
      select
      f32.mul
      f64.promote_f32
      f64.add
-     local.set $12
-     local.get $40
+     local.set $14
+     local.get $9
      i32.const 1
      i32.add
-     local.set $40
+     local.set $9
      br $for-loop|5
     end
    end
-   local.get $12
+   local.get $14
    global.set $wasm/kl-div/rowDotF32
-   local.get $28
+   local.get $30
    global.set $wasm/kl-div/rowMinEF32
   end
-  local.get $17
-  f64.promote_f32
-  local.get $39
-  call $~lib/math/NativeMath.log
-  f64.add
-  f32.demote_f64
-  local.set $29
-  local.get $30
+  local.get $21
   f64.promote_f32
   local.get $13
   call $~lib/math/NativeMath.log
   f64.add
   f32.demote_f64
-  local.set $28
+  local.set $31
+  local.get $32
+  f64.promote_f32
+  local.get $15
+  call $~lib/math/NativeMath.log
+  f64.add
+  f32.demote_f64
+  local.set $30
   local.get $3
   f32x4.splat
-  local.set $27
+  local.set $29
   local.get $6
   f32x4.splat
-  local.set $26
+  local.set $28
   local.get $5
   if (result f32)
    f32.const 0
@@ -8492,296 +7827,302 @@
    f32.load
   end
   f32x4.splat
-  local.set $25
-  f64.const 1
-  local.get $39
-  f64.div
-  f32.demote_f64
-  f32x4.splat
-  local.set $42
+  local.set $27
   f64.const 1
   local.get $13
   f64.div
   f32.demote_f64
-  local.tee $15
   f32x4.splat
-  local.tee $24
-  local.set $41
+  local.set $16
+  f64.const 1
+  local.get $15
+  f64.div
+  f32.demote_f64
+  f32x4.splat
+  local.set $17
   local.get $5
   if (result f64)
-   local.get $13
+   local.get $16
    local.set $12
+   local.get $17
+   local.set $11
    local.get $3
    f32x4.splat
-   local.set $23
+   local.set $26
    local.get $6
    f32x4.splat
-   local.set $22
+   local.set $25
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $41
+   local.set $16
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $17
+   i32.const 0
+   local.set $9
    loop $for-loop|8
-    local.get $10
+    local.get $9
     i32.const 4
     i32.add
-    local.tee $0
-    local.get $9
+    local.tee $10
+    local.get $0
     i32.le_s
     if
-     local.get $41
-     local.get $10
+     local.get $16
+     local.get $9
      i32.const 2
      i32.shl
-     local.tee $10
+     local.tee $9
      local.get $8
      i32.add
-     local.tee $11
+     local.tee $22
      v128.load
-     local.get $24
+     local.get $11
      f32x4.mul
-     local.tee $21
+     local.tee $24
      local.get $2
-     local.get $10
+     local.get $9
      i32.add
      v128.load
-     local.get $23
+     local.get $26
      f32x4.mul
-     local.get $28
+     local.get $30
      f32x4.splat
      f32x4.sub
-     local.tee $20
+     local.tee $35
      f32x4.mul
-     local.get $21
+     local.get $24
      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
      f32x4.eq
-     local.tee $19
+     local.tee $34
      v128.andnot
-     local.get $21
+     local.get $24
      local.get $1
-     local.get $10
+     local.get $9
      i32.add
      v128.load
-     local.get $23
+     local.get $26
      f32x4.mul
-     local.get $29
+     local.get $31
      f32x4.splat
      f32x4.sub
-     local.tee $32
+     local.tee $33
      f32x4.mul
      f32x4.sub
-     local.tee $18
+     local.tee $16
      f64x2.promote_low_f32x4
-     local.get $18
-     local.get $18
+     local.get $16
+     local.get $16
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
-     local.set $41
-     local.get $36
+     local.set $16
+     local.get $17
      local.get $4
-     local.get $10
+     local.get $9
      i32.add
      v128.load
-     local.get $22
+     local.get $25
      f32x4.mul
-     local.tee $31
-     local.get $21
+     local.tee $23
+     local.get $24
      f32x4.mul
-     local.tee $18
+     local.tee $17
      f64x2.promote_low_f32x4
-     local.get $18
-     local.get $18
+     local.get $17
+     local.get $17
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
-     local.set $36
+     local.set $17
+     local.get $38
+     local.get $24
+     local.get $23
      local.get $35
-     local.get $21
-     local.get $31
-     local.get $20
-     i32.const 10468
+     i32.const 1416
      v128.load32_splat
-     i32.const 10472
+     i32.const 1420
      v128.load32_splat
-     local.get $19
-     local.get $21
-     local.get $21
+     local.get $34
+     local.get $24
+     local.get $24
      f32x4.ne
      v128.or
      v128.bitselect
      f32x4.add
-     local.get $32
+     local.get $33
      f32x4.sub
      f32x4.mul
      f32x4.mul
-     local.tee $18
+     local.tee $23
      f64x2.promote_low_f32x4
-     local.get $18
-     local.get $18
+     local.get $23
+     local.get $23
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
-     local.set $35
+     local.set $38
+     local.get $7
+     local.get $9
+     i32.add
+     local.tee $9
+     local.get $9
+     v128.load
+     local.get $12
+     f32x4.mul
+     v128.store
+     local.get $22
+     local.get $24
+     v128.store
+     local.get $10
+     local.set $9
+     br $for-loop|8
+    end
+   end
+   local.get $16
+   f64x2.extract_lane 0
+   local.get $16
+   f64x2.extract_lane 1
+   f64.add
+   local.set $14
+   local.get $17
+   f64x2.extract_lane 0
+   local.get $17
+   f64x2.extract_lane 1
+   f64.add
+   local.set $37
+   local.get $38
+   f64x2.extract_lane 0
+   local.get $38
+   f64x2.extract_lane 1
+   f64.add
+   local.set $36
+   loop $for-loop|9
+    local.get $0
+    local.get $9
+    i32.gt_s
+    if
+     local.get $14
+     f32.const 0
+     local.get $9
+     i32.const 2
+     i32.shl
+     local.tee $10
+     local.get $8
+     i32.add
+     local.tee $22
+     f32.load
+     local.get $15
+     f32.demote_f64
+     f32.div
+     local.tee $21
+     local.get $2
+     local.get $10
+     i32.add
+     f32.load
+     local.get $3
+     f32.mul
+     local.get $30
+     f32.sub
+     local.tee $20
+     f32.mul
+     local.get $21
+     f32.const 0
+     f32.eq
+     select
+     local.get $21
+     local.get $1
+     local.get $10
+     i32.add
+     f32.load
+     local.get $3
+     f32.mul
+     local.get $31
+     f32.sub
+     local.tee $19
+     f32.mul
+     f32.sub
+     f64.promote_f32
+     f64.add
+     local.set $14
+     local.get $37
+     local.get $4
+     local.get $10
+     i32.add
+     f32.load
+     local.get $6
+     f32.mul
+     local.tee $18
+     local.get $21
+     f32.mul
+     f64.promote_f32
+     f64.add
+     local.set $37
+     local.get $36
+     local.get $21
+     local.get $18
+     local.get $20
+     local.get $21
+     local.get $21
+     f32.div
+     f32.add
+     local.get $19
+     f32.sub
+     f32.mul
+     f32.mul
+     f64.promote_f32
+     f64.add
+     local.set $36
      local.get $7
      local.get $10
      i32.add
      local.tee $10
      local.get $10
-     v128.load
-     local.get $42
-     f32x4.mul
-     v128.store
-     local.get $11
-     local.get $21
-     v128.store
-     local.get $0
-     local.set $10
-     br $for-loop|8
-    end
-   end
-   local.get $41
-   f64x2.extract_lane 0
-   local.get $41
-   f64x2.extract_lane 1
-   f64.add
-   local.set $13
-   local.get $36
-   f64x2.extract_lane 0
-   local.get $36
-   f64x2.extract_lane 1
-   f64.add
-   local.set $34
-   local.get $35
-   f64x2.extract_lane 0
-   local.get $35
-   f64x2.extract_lane 1
-   f64.add
-   local.set $33
-   loop $for-loop|9
-    local.get $9
-    local.get $10
-    i32.gt_s
-    if
+     f32.load
      local.get $13
-     f32.const 0
-     local.get $10
-     i32.const 2
-     i32.shl
-     local.tee $0
-     local.get $8
-     i32.add
-     local.tee $11
-     f32.load
-     local.get $12
-     f32.demote_f64
-     f32.div
-     local.tee $17
-     local.get $0
-     local.get $2
-     i32.add
-     f32.load
-     local.get $3
-     f32.mul
-     local.get $28
-     f32.sub
-     local.tee $16
-     f32.mul
-     local.get $17
-     f32.const 0
-     f32.eq
-     select
-     local.get $17
-     local.get $0
-     local.get $1
-     i32.add
-     f32.load
-     local.get $3
-     f32.mul
-     local.get $29
-     f32.sub
-     local.tee $15
-     f32.mul
-     f32.sub
-     f64.promote_f32
-     f64.add
-     local.set $13
-     local.get $34
-     local.get $0
-     local.get $4
-     i32.add
-     f32.load
-     local.get $6
-     f32.mul
-     local.tee $14
-     local.get $17
-     f32.mul
-     f64.promote_f32
-     f64.add
-     local.set $34
-     local.get $33
-     local.get $17
-     local.get $14
-     local.get $16
-     local.get $17
-     local.get $17
-     f32.div
-     f32.add
-     local.get $15
-     f32.sub
-     f32.mul
-     f32.mul
-     f64.promote_f32
-     f64.add
-     local.set $33
-     local.get $0
-     local.get $7
-     i32.add
-     local.tee $0
-     local.get $0
-     f32.load
-     local.get $39
      f32.demote_f64
      f32.div
      f32.store
-     local.get $11
-     local.get $17
+     local.get $22
+     local.get $21
      f32.store
-     local.get $10
+     local.get $9
      i32.const 1
      i32.add
-     local.set $10
+     local.set $9
      br $for-loop|9
     end
    end
-   local.get $34
+   local.get $37
    global.set $wasm/kl-div/rowSumUF32
-   local.get $33
+   local.get $36
    global.set $wasm/kl-div/rowSumPWF32
+   local.get $14
+   local.set $13
    global.get $wasm/kl-div/rowSumUF32
-   local.set $39
+   local.set $14
    v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
-   local.set $42
+   local.set $16
    v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
-   local.set $41
+   local.set $17
    global.get $wasm/kl-div/rowSumPWF32
   else
    local.get $3
    f64.promote_f32
    global.get $wasm/kl-div/rowDotF32
    f64.mul
-   local.get $13
+   local.get $15
    f64.div
-   local.get $17
+   local.get $21
    f64.promote_f32
-   local.get $39
+   local.get $13
    call $~lib/math/NativeMath.log
    f64.add
    f64.add
-   local.get $30
+   local.get $32
    f64.promote_f32
-   local.get $13
+   local.get $15
    call $~lib/math/NativeMath.log
    f64.add
    f64.sub
@@ -8790,18 +8131,21 @@
    f32.load
    local.get $6
    f32.mul
-   local.tee $14
+   local.tee $18
    f64.promote_f32
-   local.set $39
+   local.set $14
    global.get $wasm/kl-div/rowMinEF32
+   f64.const 1
    local.get $15
+   f64.div
+   f32.demote_f64
    f32.mul
    f32.const 0
    f32.eq
    if (result f64)
     f64.const nan:0x8000000000000
    else
-    local.get $14
+    local.get $18
     f64.promote_f32
     local.get $13
     f64.const 1
@@ -8809,167 +8153,160 @@
     f64.mul
    end
   end
-  local.set $12
-  local.get $39
+  local.set $15
+  local.get $14
   f32.demote_f64
   f32x4.splat
-  local.set $23
-  local.get $12
+  local.set $26
+  local.get $15
   f32.demote_f64
   f32x4.splat
-  local.set $22
+  local.set $25
+  i32.const 0
+  local.set $9
   loop $for-loop|10
-   local.get $37
+   local.get $9
    i32.const 4
    i32.add
-   local.get $9
+   local.get $0
    i32.le_s
    if
-    local.get $37
+    local.get $9
     i32.const 2
     i32.shl
-    local.tee $10
+    local.tee $22
     local.get $8
     i32.add
     v128.load
-    local.get $41
+    local.get $17
     f32x4.mul
-    local.set $21
+    local.set $24
     local.get $1
-    local.get $10
+    local.get $22
     i32.add
     v128.load
-    local.get $27
-    f32x4.mul
     local.get $29
+    f32x4.mul
+    local.get $31
     f32x4.splat
     f32x4.sub
-    local.set $20
+    local.set $23
     local.get $2
-    local.get $10
+    local.get $22
     i32.add
     v128.load
-    local.get $27
+    local.get $29
     f32x4.mul
-    local.get $28
+    local.get $30
     f32x4.splat
     f32x4.sub
-    local.set $19
+    local.set $12
     local.get $7
-    local.get $10
+    local.get $22
     i32.add
-    local.tee $0
+    local.tee $10
     v128.load
-    local.get $42
+    local.get $16
     f32x4.mul
-    local.get $23
+    local.get $26
     f32x4.mul
-    local.set $18
-    local.get $0
-    local.get $27
-    local.get $18
+    local.set $11
+    local.get $10
+    local.get $29
+    local.get $11
     local.get $5
     if (result v128)
      local.get $4
-     local.get $10
+     local.get $22
      i32.add
      v128.load
     else
-     local.get $25
+     local.get $27
     end
-    local.get $26
+    local.get $28
     f32x4.mul
-    local.tee $18
-    local.get $21
+    local.tee $11
+    local.get $24
     f32x4.mul
     f32x4.sub
     f32x4.mul
     v128.store
     local.get $8
-    local.get $10
+    local.get $22
     i32.add
-    local.get $27
-    local.get $21
+    local.get $29
+    local.get $24
     f32x4.mul
-    local.get $18
-    local.get $19
-    i32.const 10476
+    local.get $11
+    local.get $12
+    i32.const 1416
     v128.load32_splat
-    i32.const 10480
+    i32.const 1420
     v128.load32_splat
-    local.get $21
+    local.get $24
     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
     f32x4.eq
-    local.get $21
-    local.get $21
+    local.get $24
+    local.get $24
     f32x4.ne
     v128.or
     v128.bitselect
     f32x4.add
-    local.get $20
+    local.get $23
     f32x4.sub
     f32x4.mul
-    local.get $22
+    local.get $25
     f32x4.sub
     f32x4.mul
     v128.store
-    local.get $37
+    local.get $9
     i32.const 4
     i32.add
-    local.set $37
+    local.set $9
     br $for-loop|10
    end
   end
   loop $for-loop|11
+   local.get $0
    local.get $9
-   local.get $37
    i32.gt_s
    if
-    local.get $37
+    local.get $9
     i32.const 2
     i32.shl
-    local.tee $11
-    local.get $8
+    local.tee $22
+    local.get $1
+    i32.add
+    f32.load
+    local.get $3
+    f32.mul
+    local.get $31
+    f32.sub
+    local.set $21
+    local.get $2
+    local.get $22
+    i32.add
+    f32.load
+    local.get $3
+    f32.mul
+    local.get $30
+    f32.sub
+    local.set $20
+    local.get $7
+    local.get $22
     i32.add
     local.tee $10
+    local.get $3
+    local.get $10
     f32.load
-    local.get $41
+    local.get $16
     f32x4.extract_lane 0
     f32.mul
-    local.set $17
-    local.get $1
-    local.get $11
-    i32.add
-    f32.load
-    local.get $3
-    f32.mul
-    local.get $29
-    f32.sub
-    local.set $16
-    local.get $2
-    local.get $11
-    i32.add
-    f32.load
-    local.get $3
-    f32.mul
-    local.get $28
-    f32.sub
-    local.set $15
-    local.get $7
-    local.get $11
-    i32.add
-    local.tee $0
-    local.get $3
-    local.get $0
-    f32.load
-    local.get $42
-    f32x4.extract_lane 0
-    f32.mul
-    local.get $39
+    local.get $14
     f32.demote_f64
     f32.mul
     local.get $4
-    local.get $11
+    local.get $22
     i32.add
     local.get $4
     local.get $5
@@ -8977,34 +8314,42 @@
     f32.load
     local.get $6
     f32.mul
-    local.tee $14
+    local.tee $19
+    local.get $8
+    local.get $22
+    i32.add
+    local.tee $10
+    f32.load
     local.get $17
+    f32x4.extract_lane 0
+    f32.mul
+    local.tee $18
     f32.mul
     f32.sub
     f32.mul
     f32.store
     local.get $10
     local.get $3
-    local.get $17
+    local.get $18
     f32.mul
-    local.get $14
-    local.get $15
-    local.get $17
-    local.get $17
+    local.get $19
+    local.get $20
+    local.get $18
+    local.get $18
     f32.div
     f32.add
-    local.get $16
+    local.get $21
     f32.sub
     f32.mul
-    local.get $12
+    local.get $15
     f32.demote_f64
     f32.sub
     f32.mul
     f32.store
-    local.get $37
+    local.get $9
     i32.const 1
     i32.add
-    local.set $37
+    local.set $9
     br $for-loop|11
    end
   end
@@ -9142,7 +8487,7 @@
       i32.const 0
      else
       local.get $13
-      i32.const 9296
+      i32.const 1408
       v128.load64_splat
       i64x2.lt_s
       local.get $13
@@ -9215,126 +8560,126 @@
       local.get $4
       if
        local.get $13
-       i32.const 9304
+       i32.const 1392
        v128.load64_splat
        local.tee $17
        f64x2.pmin
-       i32.const 9312
+       i32.const 1256
        v128.load64_splat
        f64x2.pmax
        local.tee $18
-       i32.const 9320
+       i32.const 1264
        v128.load64_splat
        f64x2.mul
-       i32.const 9328
+       i32.const 1272
        v128.load64_splat
-       f64x2.add
        local.tee $19
-       i32.const 9336
-       v128.load64_splat
-       f64x2.sub
-       local.set $20
-       local.get $18
-       local.get $20
-       i32.const 9344
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
-       local.get $20
-       i32.const 9352
-       v128.load64_splat
-       f64x2.mul
-       f64x2.sub
+       f64x2.add
        local.tee $20
-       local.get $20
+       local.get $19
+       f64x2.sub
+       local.set $19
+       local.get $18
+       local.get $19
+       i32.const 1248
+       v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.get $19
+       i32.const 1240
+       v128.load64_splat
+       f64x2.mul
+       f64x2.sub
+       local.tee $19
+       local.get $19
        f64x2.mul
        local.tee $21
        local.get $21
        f64x2.mul
        local.set $22
-       i32.const 9360
+       i32.const 1160
        v128.load64_splat
-       local.get $20
-       f64x2.add
-       local.get $21
-       i32.const 9368
-       v128.load64_splat
-       i32.const 9376
-       v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $22
-       i32.const 9384
-       v128.load64_splat
-       i32.const 9392
-       v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
-       local.get $21
-       i32.const 9400
-       v128.load64_splat
-       i32.const 9408
-       v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $22
-       local.get $22
-       f64x2.mul
-       i32.const 9416
-       v128.load64_splat
-       i32.const 9424
-       v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
-       local.get $21
-       i32.const 9432
-       v128.load64_splat
-       i32.const 9440
-       v128.load64_splat
-       local.get $20
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.get $22
-       i32.const 9448
-       v128.load64_splat
-       f64x2.mul
-       f64x2.add
-       f64x2.mul
-       f64x2.add
-       local.set $20
        local.get $19
-       i32.const 9456
+       f64x2.add
+       local.get $21
+       i32.const 1232
+       v128.load64_splat
+       i32.const 1280
+       v128.load64_splat
+       local.get $19
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $22
+       i32.const 1288
+       v128.load64_splat
+       i32.const 1296
+       v128.load64_splat
+       local.get $19
+       f64x2.mul
+       f64x2.add
+       local.get $21
+       i32.const 1304
+       v128.load64_splat
+       i32.const 1312
+       v128.load64_splat
+       local.get $19
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $22
+       local.get $22
+       f64x2.mul
+       i32.const 1320
+       v128.load64_splat
+       i32.const 1328
+       v128.load64_splat
+       local.get $19
+       f64x2.mul
+       f64x2.add
+       local.get $21
+       i32.const 1336
+       v128.load64_splat
+       i32.const 1344
+       v128.load64_splat
+       local.get $19
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.get $22
+       i32.const 1352
+       v128.load64_splat
+       f64x2.mul
+       f64x2.add
+       f64x2.mul
+       f64x2.add
+       local.set $19
+       local.get $20
+       i32.const 1360
        v128.load64_splat
        v128.and
-       i32.const 9464
+       i32.const 1368
        v128.load64_splat
        i64x2.sub
-       local.set $19
-       i32.const 9504
+       local.set $20
+       i32.const 1400
        v128.load64_splat
        block $wasm/kl-div/expNotAboveF64x2|inlined.4 (result v128)
         local.get $18
-        i32.const 9472
+        i32.const 1376
         v128.load64_splat
         f64x2.lt
         v128.any_true
         i32.eqz
         if
-         local.get $20
          local.get $19
-         i32.const 9480
+         local.get $20
+         i32.const 1384
          v128.load64_splat
          i64x2.add
          i32.const 52
@@ -9342,22 +8687,22 @@
          f64x2.mul
          br $wasm/kl-div/expNotAboveF64x2|inlined.4
         end
-        local.get $20
         local.get $19
+        local.get $20
         i32.const 1
         i64x2.shr_s
         local.tee $18
-        i32.const 9488
+        i32.const 1384
         v128.load64_splat
+        local.tee $19
         i64x2.add
         i32.const 52
         i64x2.shl
         f64x2.mul
-        local.get $19
+        local.get $20
         local.get $18
         i64x2.sub
-        i32.const 9496
-        v128.load64_splat
+        local.get $19
         i64x2.add
         i32.const 52
         i64x2.shl
@@ -9374,7 +8719,7 @@
        br $wasm/kl-div/lossF64x2|inlined.4
       end
       local.get $13
-      i32.const 9512
+      i32.const 1152
       v128.load64_splat
       i64x2.sub
       i32.const 52
@@ -9389,11 +8734,11 @@
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 9520
+      i32.const 1160
       v128.load64_splat
       f64x2.sub
       local.tee $17
-      i32.const 9528
+      i32.const 1168
       v128.load64_splat
       local.get $17
       f64x2.add
@@ -9407,10 +8752,10 @@
       local.set $21
       local.get $13
       local.get $18
-      i32.const 9608
+      i32.const 1248
       v128.load64_splat
       f64x2.mul
-      i32.const 9592
+      i32.const 1232
       v128.load64_splat
       local.get $17
       f64x2.mul
@@ -9423,32 +8768,32 @@
       local.get $21
       local.get $21
       local.get $21
-      i32.const 9560
+      i32.const 1200
       v128.load64_splat
       f64x2.mul
-      i32.const 9568
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 9576
+      i32.const 1208
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 9584
+      i32.const 1216
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 1224
       v128.load64_splat
       f64x2.add
       f64x2.mul
       local.get $21
       local.get $21
       local.get $21
-      i32.const 9536
+      i32.const 1176
       v128.load64_splat
       f64x2.mul
-      i32.const 9544
+      i32.const 1184
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 9552
+      i32.const 1192
       v128.load64_splat
       f64x2.add
       f64x2.mul
@@ -9456,7 +8801,7 @@
       f64x2.add
       f64x2.mul
       local.get $18
-      i32.const 9600
+      i32.const 1240
       v128.load64_splat
       f64x2.mul
       f64x2.add
@@ -9592,7 +8937,7 @@
       i32.const 0
      else
       local.get $13
-      i32.const 7736
+      i32.const 1148
       v128.load32_splat
       i32x4.lt_s
       local.get $13
@@ -9668,33 +9013,33 @@
       local.get $4
       if
        local.get $13
-       i32.const 7740
+       i32.const 1140
        v128.load32_splat
        local.tee $18
        f32x4.pmin
-       i32.const 7744
+       i32.const 1076
        v128.load32_splat
        f32x4.pmax
        local.tee $19
-       i32.const 7748
+       i32.const 1080
        v128.load32_splat
        f32x4.mul
-       i32.const 7752
+       i32.const 1084
        v128.load32_splat
+       local.tee $14
        f32x4.add
        local.tee $20
-       i32.const 7756
-       v128.load32_splat
+       local.get $14
        f32x4.sub
        local.set $14
        local.get $19
        local.get $14
-       i32.const 7760
+       i32.const 1088
        v128.load32_splat
        f32x4.mul
        f32x4.sub
        local.get $14
-       i32.const 7764
+       i32.const 1092
        v128.load32_splat
        f32x4.mul
        f32x4.sub
@@ -9702,27 +9047,27 @@
        local.get $21
        f32x4.mul
        local.set $14
-       i32.const 7768
+       i32.const 1096
        v128.load32_splat
        local.get $21
        f32x4.mul
-       i32.const 7772
+       i32.const 1100
        v128.load32_splat
        f32x4.add
        local.get $14
-       i32.const 7776
+       i32.const 1104
        v128.load32_splat
        local.get $21
        f32x4.mul
-       i32.const 7780
+       i32.const 1108
        v128.load32_splat
        f32x4.add
        local.get $14
-       i32.const 7784
+       i32.const 1112
        v128.load32_splat
        local.get $21
        f32x4.mul
-       i32.const 7788
+       i32.const 1116
        v128.load32_splat
        f32x4.add
        f32x4.mul
@@ -9733,23 +9078,23 @@
        f32x4.mul
        local.get $21
        f32x4.add
-       i32.const 7792
+       i32.const 1120
        v128.load32_splat
        f32x4.add
        local.set $14
        local.get $20
-       i32.const 7796
+       i32.const 1124
        v128.load32_splat
        v128.and
-       i32.const 7800
+       i32.const 1128
        v128.load32_splat
        i32x4.sub
        local.set $20
-       i32.const 7820
+       i32.const 1144
        v128.load32_splat
        block $wasm/kl-div/expNotAboveF32x4|inlined.4 (result v128)
         local.get $19
-        i32.const 7804
+        i32.const 1132
         v128.load32_splat
         f32x4.lt
         v128.any_true
@@ -9757,7 +9102,7 @@
         if
          local.get $14
          local.get $20
-         i32.const 7808
+         i32.const 1136
          v128.load32_splat
          i32x4.add
          i32.const 23
@@ -9770,8 +9115,9 @@
         i32.const 1
         i32x4.shr_s
         local.tee $14
-        i32.const 7812
+        i32.const 1136
         v128.load32_splat
+        local.tee $19
         i32x4.add
         i32.const 23
         i32x4.shl
@@ -9779,8 +9125,7 @@
         local.get $20
         local.get $14
         i32x4.sub
-        i32.const 7816
-        v128.load32_splat
+        local.get $19
         i32x4.add
         i32.const 23
         i32x4.shl
@@ -9798,7 +9143,7 @@
       end
       local.get $13
       local.get $13
-      i32.const 7824
+      i32.const 1024
       v128.load32_splat
       i32x4.sub
       i32.const 23
@@ -9807,7 +9152,7 @@
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7828
+      i32.const 1028
       v128.load32_splat
       f32x4.sub
       local.tee $18
@@ -9822,37 +9167,37 @@
       local.get $18
       local.get $19
       f32x4.mul
-      i32.const 7832
+      i32.const 1032
       v128.load32_splat
       local.get $18
       f32x4.mul
-      i32.const 7836
+      i32.const 1036
       v128.load32_splat
       f32x4.add
       local.get $19
-      i32.const 7840
+      i32.const 1040
       v128.load32_splat
       local.get $18
       f32x4.mul
-      i32.const 7844
+      i32.const 1044
       v128.load32_splat
       f32x4.add
       f32x4.mul
       f32x4.add
       local.get $20
-      i32.const 7848
+      i32.const 1048
       v128.load32_splat
       local.get $18
       f32x4.mul
-      i32.const 7852
+      i32.const 1052
       v128.load32_splat
       f32x4.add
       local.get $19
-      i32.const 7856
+      i32.const 1056
       v128.load32_splat
       local.get $18
       f32x4.mul
-      i32.const 7860
+      i32.const 1060
       v128.load32_splat
       f32x4.add
       f32x4.mul
@@ -9862,20 +9207,20 @@
       local.get $20
       local.get $20
       f32x4.mul
-      i32.const 7864
+      i32.const 1064
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
       local.get $19
-      i32.const 7868
+      i32.const 1068
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $14
       f32x4.convert_i32x4_s
-      i32.const 7872
+      i32.const 1072
       v128.load32_splat
       f32x4.mul
       f32x4.add
@@ -10028,7 +9373,7 @@
       i32.const 0
      else
       local.get $24
-      i32.const 9616
+      i32.const 1408
       v128.load64_splat
       i64x2.lt_s
       local.get $24
@@ -10159,33 +9504,33 @@
      local.get $7
      if (result v128)
       local.get $24
-      i32.const 9624
+      i32.const 1392
       v128.load64_splat
       local.tee $20
       f64x2.pmin
-      i32.const 9632
+      i32.const 1256
       v128.load64_splat
       f64x2.pmax
       local.tee $19
-      i32.const 9640
+      i32.const 1264
       v128.load64_splat
       f64x2.mul
-      i32.const 9648
+      i32.const 1272
       v128.load64_splat
+      local.tee $15
       f64x2.add
       local.tee $18
-      i32.const 9656
-      v128.load64_splat
+      local.get $15
       f64x2.sub
       local.set $15
       local.get $19
       local.get $15
-      i32.const 9664
+      i32.const 1248
       v128.load64_splat
       f64x2.mul
       f64x2.sub
       local.get $15
-      i32.const 9672
+      i32.const 1240
       v128.load64_splat
       f64x2.mul
       f64x2.sub
@@ -10196,14 +9541,14 @@
       local.get $16
       f64x2.mul
       local.set $15
-      i32.const 9680
+      i32.const 1160
       v128.load64_splat
       local.get $17
       f64x2.add
       local.get $16
-      i32.const 9688
+      i32.const 1232
       v128.load64_splat
-      i32.const 9696
+      i32.const 1280
       v128.load64_splat
       local.get $17
       f64x2.mul
@@ -10211,39 +9556,39 @@
       f64x2.mul
       f64x2.add
       local.get $15
-      i32.const 9704
+      i32.const 1288
       v128.load64_splat
-      i32.const 9712
-      v128.load64_splat
-      local.get $17
-      f64x2.mul
-      f64x2.add
-      local.get $16
-      i32.const 9720
-      v128.load64_splat
-      i32.const 9728
-      v128.load64_splat
-      local.get $17
-      f64x2.mul
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      f64x2.mul
-      f64x2.add
-      local.get $15
-      local.get $15
-      f64x2.mul
-      i32.const 9736
-      v128.load64_splat
-      i32.const 9744
+      i32.const 1296
       v128.load64_splat
       local.get $17
       f64x2.mul
       f64x2.add
       local.get $16
-      i32.const 9752
+      i32.const 1304
       v128.load64_splat
-      i32.const 9760
+      i32.const 1312
+      v128.load64_splat
+      local.get $17
+      f64x2.mul
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      f64x2.mul
+      f64x2.add
+      local.get $15
+      local.get $15
+      f64x2.mul
+      i32.const 1320
+      v128.load64_splat
+      i32.const 1328
+      v128.load64_splat
+      local.get $17
+      f64x2.mul
+      f64x2.add
+      local.get $16
+      i32.const 1336
+      v128.load64_splat
+      i32.const 1344
       v128.load64_splat
       local.get $17
       f64x2.mul
@@ -10251,7 +9596,7 @@
       f64x2.mul
       f64x2.add
       local.get $15
-      i32.const 9768
+      i32.const 1352
       v128.load64_splat
       f64x2.mul
       f64x2.add
@@ -10259,30 +9604,30 @@
       f64x2.add
       local.set $15
       local.get $18
-      i32.const 9776
+      i32.const 1360
       v128.load64_splat
       v128.and
-      i32.const 9784
+      i32.const 1368
       v128.load64_splat
       i64x2.sub
-      local.set $16
+      local.set $17
       local.get $5
       local.get $25
       i32.add
       local.get $11
-      i32.const 9824
+      i32.const 1400
       v128.load64_splat
       block $wasm/kl-div/expNotAboveF64x2|inlined.5 (result v128)
        local.get $19
-       i32.const 9792
+       i32.const 1376
        v128.load64_splat
        f64x2.lt
        v128.any_true
        i32.eqz
        if
         local.get $15
-        local.get $16
-        i32.const 9800
+        local.get $17
+        i32.const 1384
         v128.load64_splat
         i64x2.add
         i32.const 52
@@ -10291,21 +9636,21 @@
         br $wasm/kl-div/expNotAboveF64x2|inlined.5
        end
        local.get $15
-       local.get $16
+       local.get $17
        i32.const 1
        i64x2.shr_s
-       local.tee $15
-       i32.const 9808
+       local.tee $16
+       i32.const 1384
        v128.load64_splat
+       local.tee $15
        i64x2.add
        i32.const 52
        i64x2.shl
        f64x2.mul
+       local.get $17
        local.get $16
-       local.get $15
        i64x2.sub
-       i32.const 9816
-       v128.load64_splat
+       local.get $15
        i64x2.add
        i32.const 52
        i64x2.shl
@@ -10350,7 +9695,7 @@
       f64x2.neg
       v128.store
       local.get $24
-      i32.const 9832
+      i32.const 1152
       v128.load64_splat
       i64x2.sub
       i32.const 52
@@ -10365,11 +9710,11 @@
       i32.const 52
       i64x2.shl
       i64x2.sub
-      i32.const 9840
+      i32.const 1160
       v128.load64_splat
       f64x2.sub
       local.tee $18
-      i32.const 9848
+      i32.const 1168
       v128.load64_splat
       local.get $18
       f64x2.add
@@ -10386,10 +9731,10 @@
       i32.add
       local.get $11
       local.get $19
-      i32.const 9928
+      i32.const 1248
       v128.load64_splat
       f64x2.mul
-      i32.const 9912
+      i32.const 1232
       v128.load64_splat
       local.get $18
       f64x2.mul
@@ -10402,32 +9747,32 @@
       local.get $23
       local.get $23
       local.get $23
-      i32.const 9880
+      i32.const 1200
       v128.load64_splat
       f64x2.mul
-      i32.const 9888
-      v128.load64_splat
-      f64x2.add
-      f64x2.mul
-      i32.const 9896
+      i32.const 1208
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 9904
+      i32.const 1216
+      v128.load64_splat
+      f64x2.add
+      f64x2.mul
+      i32.const 1224
       v128.load64_splat
       f64x2.add
       f64x2.mul
       local.get $23
       local.get $23
       local.get $23
-      i32.const 9856
+      i32.const 1176
       v128.load64_splat
       f64x2.mul
-      i32.const 9864
+      i32.const 1184
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      i32.const 9872
+      i32.const 1192
       v128.load64_splat
       f64x2.add
       f64x2.mul
@@ -10435,7 +9780,7 @@
       f64x2.add
       f64x2.mul
       local.get $19
-      i32.const 9920
+      i32.const 1240
       v128.load64_splat
       f64x2.mul
       f64x2.add
@@ -10687,7 +10032,7 @@
       i32.const 0
      else
       local.get $22
-      i32.const 7876
+      i32.const 1148
       v128.load32_splat
       i32x4.lt_s
       local.get $22
@@ -10825,100 +10170,100 @@
      local.get $7
      if (result v128)
       local.get $22
-      i32.const 7880
+      i32.const 1140
       v128.load32_splat
       local.tee $25
       f32x4.pmin
-      i32.const 7884
+      i32.const 1076
       v128.load32_splat
       f32x4.pmax
       local.tee $26
-      i32.const 7888
+      i32.const 1080
       v128.load32_splat
       f32x4.mul
-      i32.const 7892
+      i32.const 1084
       v128.load32_splat
-      f32x4.add
       local.tee $27
-      i32.const 7896
-      v128.load32_splat
-      f32x4.sub
-      local.set $28
-      local.get $26
-      local.get $28
-      i32.const 7900
-      v128.load32_splat
-      f32x4.mul
-      f32x4.sub
-      local.get $28
-      i32.const 7904
-      v128.load32_splat
-      f32x4.mul
-      f32x4.sub
+      f32x4.add
       local.tee $28
-      local.get $28
+      local.get $27
+      f32x4.sub
+      local.set $27
+      local.get $26
+      local.get $27
+      i32.const 1088
+      v128.load32_splat
+      f32x4.mul
+      f32x4.sub
+      local.get $27
+      i32.const 1092
+      v128.load32_splat
+      f32x4.mul
+      f32x4.sub
+      local.tee $27
+      local.get $27
       f32x4.mul
       local.set $29
-      i32.const 7908
+      i32.const 1096
       v128.load32_splat
-      local.get $28
-      f32x4.mul
-      i32.const 7912
-      v128.load32_splat
-      f32x4.add
-      local.get $29
-      i32.const 7916
-      v128.load32_splat
-      local.get $28
-      f32x4.mul
-      i32.const 7920
-      v128.load32_splat
-      f32x4.add
-      local.get $29
-      i32.const 7924
-      v128.load32_splat
-      local.get $28
-      f32x4.mul
-      i32.const 7928
-      v128.load32_splat
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $29
-      f32x4.mul
-      local.get $28
-      f32x4.add
-      i32.const 7932
-      v128.load32_splat
-      f32x4.add
-      local.set $28
       local.get $27
-      i32.const 7936
+      f32x4.mul
+      i32.const 1100
+      v128.load32_splat
+      f32x4.add
+      local.get $29
+      i32.const 1104
+      v128.load32_splat
+      local.get $27
+      f32x4.mul
+      i32.const 1108
+      v128.load32_splat
+      f32x4.add
+      local.get $29
+      i32.const 1112
+      v128.load32_splat
+      local.get $27
+      f32x4.mul
+      i32.const 1116
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $29
+      f32x4.mul
+      local.get $27
+      f32x4.add
+      i32.const 1120
+      v128.load32_splat
+      f32x4.add
+      local.set $27
+      local.get $28
+      i32.const 1124
       v128.load32_splat
       v128.and
-      i32.const 7940
+      i32.const 1128
       v128.load32_splat
       i32x4.sub
-      local.set $27
+      local.set $28
       local.get $5
       local.get $14
       i32.add
       local.get $12
-      i32.const 7960
+      i32.const 1144
       v128.load32_splat
       block $wasm/kl-div/expNotAboveF32x4|inlined.5 (result v128)
        local.get $26
-       i32.const 7944
+       i32.const 1132
        v128.load32_splat
        f32x4.lt
        v128.any_true
        i32.eqz
        if
-        local.get $28
         local.get $27
-        i32.const 7948
+        local.get $28
+        i32.const 1136
         v128.load32_splat
         i32x4.add
         i32.const 23
@@ -10926,22 +10271,22 @@
         f32x4.mul
         br $wasm/kl-div/expNotAboveF32x4|inlined.5
        end
-       local.get $28
        local.get $27
+       local.get $28
        i32.const 1
        i32x4.shr_s
        local.tee $26
-       i32.const 7952
+       i32.const 1136
        v128.load32_splat
+       local.tee $27
        i32x4.add
        i32.const 23
        i32x4.shl
        f32x4.mul
-       local.get $27
+       local.get $28
        local.get $26
        i32x4.sub
-       i32.const 7956
-       v128.load32_splat
+       local.get $27
        i32x4.add
        i32.const 23
        i32x4.shl
@@ -10994,7 +10339,7 @@
       v128.store
       local.get $22
       local.get $22
-      i32.const 7964
+      i32.const 1024
       v128.load32_splat
       i32x4.sub
       i32.const 23
@@ -11003,7 +10348,7 @@
       i32.const 23
       i32x4.shl
       i32x4.sub
-      i32.const 7968
+      i32.const 1028
       v128.load32_splat
       f32x4.sub
       local.tee $27
@@ -11021,37 +10366,37 @@
       local.get $27
       local.get $28
       f32x4.mul
-      i32.const 7972
+      i32.const 1032
       v128.load32_splat
       local.get $27
       f32x4.mul
-      i32.const 7976
+      i32.const 1036
       v128.load32_splat
       f32x4.add
       local.get $28
-      i32.const 7980
+      i32.const 1040
       v128.load32_splat
       local.get $27
       f32x4.mul
-      i32.const 7984
+      i32.const 1044
       v128.load32_splat
       f32x4.add
       f32x4.mul
       f32x4.add
       local.get $29
-      i32.const 7988
+      i32.const 1048
       v128.load32_splat
       local.get $27
       f32x4.mul
-      i32.const 7992
+      i32.const 1052
       v128.load32_splat
       f32x4.add
       local.get $28
-      i32.const 7996
+      i32.const 1056
       v128.load32_splat
       local.get $27
       f32x4.mul
-      i32.const 8000
+      i32.const 1060
       v128.load32_splat
       f32x4.add
       f32x4.mul
@@ -11061,20 +10406,20 @@
       local.get $29
       local.get $29
       f32x4.mul
-      i32.const 8004
+      i32.const 1064
       v128.load32_splat
       f32x4.mul
       f32x4.add
       f32x4.mul
       local.get $28
-      i32.const 8008
+      i32.const 1068
       v128.load32_splat
       f32x4.mul
       f32x4.sub
       f32x4.add
       local.get $26
       f32x4.convert_i32x4_s
-      i32.const 8012
+      i32.const 1072
       v128.load32_splat
       f32x4.mul
       f32x4.add

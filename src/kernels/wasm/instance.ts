@@ -1,36 +1,96 @@
 /**
- * Loading the WebAssembly kernels in Node and in browsers: the module's bytes are embedded
- * (module.generated.ts), so there is no file or URL to resolve. Validation doubles as the SIMD
- * probe: an engine without SIMD128 rejects the module and kldiv stays on the JS kernels.
+ * Loading the WebAssembly kernels: two files beside this module, each loaded only where it
+ * is used.
  *
- * Two builds of the same kernels: one owns its memory (every engine); in Node a second one
- * runs on a shared `WebAssembly.Memory`, which the worker threads' instances share, so a chunk
- * handed to a worker is copied once, not twice. It also serves every job that writes outputs
- * on the calling thread: V8 copies out of a shared memory about four times faster than out of
- * an unshared one (0.33 against 1.4 ns per float32, docs/decisions.md).
+ * - `kldiv.wasm` owns its memory (every engine with SIMD128). Node reads it synchronously on
+ *   first use; browsers, whose main thread refuses synchronous compilation anyway, fetch and
+ *   compile it in {@link initWasm}. Validation doubles as the SIMD probe: an engine without
+ *   SIMD128 rejects the module and kldiv stays on the JS kernels.
+ * - `kldiv-shared.wasm` is the same kernels on a shared `WebAssembly.Memory`, which the worker
+ *   threads' instances share, so a chunk handed to a worker is copied once, not twice. In Node
+ *   it also serves every job that writes outputs on the calling thread: V8 copies out of a
+ *   shared memory about four times faster than out of an unshared one (0.33 against 1.4 ns per
+ *   float32, docs/decisions.md). It is loaded only where threads can run: read in Node, fetched
+ *   by `initThreads()` in a cross-origin-isolated browser worker. A page never downloads it.
+ *
+ * Both are located with `new URL('./file.wasm', import.meta.url)`, the pattern bundlers
+ * (webpack 5, Vite, Parcel) recognise to ship the file; it stays spelled out at each use.
  *
  * @module
  */
 
+import { KLDivError } from '../../errors.js';
 import { isolatedBrowserWorker } from '../threads/pool.js';
 import { makeScratch, type Scratch, type WasmExports } from './chunk.js';
-import { SHARED_MAX_PAGES, WASM_BASE64, WASM_SHARED_BASE64 } from './module.generated.js';
+import { SHARED_MAX_PAGES } from './module.generated.js';
 
-let bytes: Uint8Array<ArrayBuffer> | undefined;
 let module: WebAssembly.Module | undefined;
 let scratch: Scratch | undefined;
 let failure: string | undefined;
 
-function decode(base64: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(base64);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
+interface NodeFs {
+  readFileSync(path: URL): Uint8Array<ArrayBuffer>;
 }
 
-function wasmBytes(): Uint8Array<ArrayBuffer> {
-  bytes ??= decode(WASM_BASE64);
-  return bytes;
+/** Node's fs where the runtime has one (`process.getBuiltinModule`: Node >= 20.16, Deno, Bun). */
+function nodeFs(): NodeFs | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.('node:fs') as NodeFs | undefined;
+}
+
+/**
+ * The file at `url` read synchronously, or undefined where it cannot be: no file system
+ * (browsers), or a URL that is not a file (a bundle served over HTTP to Electron or Deno).
+ */
+function readSync(url: () => URL): Uint8Array<ArrayBuffer> | undefined {
+  const fs = nodeFs();
+  if (fs === undefined) return undefined;
+  let at: URL;
+  try {
+    at = url();
+  } catch {
+    throw new Error('import.meta.url is unavailable in this build: bundle kldiv as an ES module');
+  }
+  if (at.protocol !== 'file:') return undefined;
+  try {
+    return fs.readFileSync(at);
+  } catch (e) {
+    throw new Error(`could not read ${at.href} (${(e as Error).message})`);
+  }
+}
+
+/** The file at `url` compiled asynchronously: read where there is a file system, else fetched. */
+async function compileAsync(url: () => URL): Promise<WebAssembly.Module> {
+  const bytes = readSync(url);
+  if (bytes !== undefined) return WebAssembly.compile(validated(bytes, url));
+  let response: Response;
+  try {
+    response = await fetch(url());
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  } catch (e) {
+    throw new Error(`could not fetch ${safeHref(url)} (${(e as Error).message})`);
+  }
+  return WebAssembly.compile(validated(new Uint8Array(await response.arrayBuffer()), url));
+}
+
+function safeHref(url: () => URL): string {
+  try {
+    return url().href;
+  } catch {
+    return 'the .wasm file (import.meta.url is unavailable in this build)';
+  }
+}
+
+/** `bytes` if they validate: the SIMD probe, and a check that a served file is WebAssembly. */
+function validated(bytes: Uint8Array<ArrayBuffer>, url: () => URL): Uint8Array<ArrayBuffer> {
+  if (WebAssembly.validate(bytes)) return bytes;
+  // "\0asm": a module this engine rejects, so one using SIMD128, which it lacks
+  const magic = bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+  throw new Error(
+    magic
+      ? 'WebAssembly SIMD128 is not available'
+      : `${safeHref(url)} is not a WebAssembly module: serve kldiv's .wasm files beside its JavaScript (see the README on bundlers)`,
+  );
 }
 
 function instantiate(mod: WebAssembly.Module): Scratch {
@@ -38,21 +98,19 @@ function instantiate(mod: WebAssembly.Module): Scratch {
   return makeScratch(instance.exports as unknown as WasmExports);
 }
 
-/** True when this engine has WebAssembly with SIMD128 (the module validates). */
-export function wasmSupported(): boolean {
-  return typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes());
-}
-
 /**
- * The main-thread instance, compiled synchronously on first use; undefined (and the reason in
- * {@link wasmFailure}) where the engine cannot: no SIMD, or a browser main thread that refuses
- * synchronous compilation of modules above 4 KB (call {@link initWasm} there).
+ * @internal The main-thread instance, compiled synchronously on first use; undefined (and the reason in
+ * {@link wasmFailure}) where the engine cannot: no SIMD, or a runtime without a synchronous
+ * file system, browsers among them (call {@link initWasm} there).
  */
 export function wasmScratch(): Scratch | undefined {
   if (scratch !== undefined || failure !== undefined) return scratch;
   try {
-    if (!wasmSupported()) throw new Error('WebAssembly SIMD128 is not available');
-    module ??= new WebAssembly.Module(wasmBytes());
+    if (typeof WebAssembly !== 'object') throw new Error('WebAssembly is not available');
+    const url = () => new URL('./kldiv.wasm', import.meta.url);
+    const bytes = readSync(url);
+    if (bytes === undefined) throw new Error('this runtime loads kldiv.wasm asynchronously');
+    module ??= new WebAssembly.Module(validated(bytes, url));
     scratch = instantiate(module);
   } catch (e) {
     failure = (e as Error).message;
@@ -60,14 +118,16 @@ export function wasmScratch(): Scratch | undefined {
   return scratch;
 }
 
-/** Why the WebAssembly kernels are unavailable, if they are. */
+/** @internal Why the WebAssembly kernels are unavailable, if they are. */
 export function wasmFailure(): string | undefined {
   return failure;
 }
 
 /**
- * Compiles the WebAssembly kernels asynchronously: needed once in browsers, whose main thread
- * refuses synchronous compilation; harmless elsewhere. Resolves to whether they are usable.
+ * Loads and compiles the WebAssembly kernels asynchronously: needed once in browsers (which
+ * fetch `kldiv.wasm` from beside kldiv's JavaScript, or from where the bundler put it),
+ * harmless elsewhere. Resolves to whether the kernels are usable; if not, the JS kernels
+ * compute the same results and `setBackend('wasm')` throws with the reason.
  *
  * @example
  * ```ts
@@ -78,8 +138,8 @@ export function wasmFailure(): string | undefined {
 export async function initWasm(): Promise<boolean> {
   if (scratch !== undefined) return true;
   try {
-    if (!wasmSupported()) throw new Error('WebAssembly SIMD128 is not available');
-    module ??= await WebAssembly.compile(wasmBytes());
+    if (typeof WebAssembly !== 'object') throw new Error('WebAssembly is not available');
+    module ??= await compileAsync(() => new URL('./kldiv.wasm', import.meta.url));
     scratch = instantiate(module);
     failure = undefined;
   } catch (e) {
@@ -88,44 +148,84 @@ export async function initWasm(): Promise<boolean> {
   return scratch !== undefined;
 }
 
-/** The shared-memory build, its memory, and the calling thread's instance on it. */
+/** @internal The shared-memory build, its memory, and the calling thread's instance on it. */
 export interface SharedWasm {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   scratch: Scratch;
 }
 
+/** undefined: not loaded yet; null: none here. */
 let shared: SharedWasm | null | undefined;
 
+function isNode(): boolean {
+  return (
+    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions
+      ?.node === 'string'
+  );
+}
+
+function makeShared(mod: WebAssembly.Module): SharedWasm {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
+  const instance = new WebAssembly.Instance(mod, { env: { memory } });
+  return {
+    module: mod,
+    memory,
+    scratch: makeScratch(instance.exports as unknown as WasmExports),
+  };
+}
+
 /**
- * The shared-memory instance (created on first use), or undefined where there is none: a
- * browser page's main thread (it may not block on workers, so it keeps one instance), a page
- * that is not cross-origin isolated (no shared memory), or an engine without threads.
+ * @internal The shared-memory instance, or undefined where there is none: a browser page's main thread
+ * (it may not block on workers, so it keeps one instance), a page that is not cross-origin
+ * isolated (no shared memory), an engine without threads, a browser worker before
+ * {@link initSharedWasm}, or a Node bundle that left kldiv-shared.wasm out. Node reads the
+ * file on first use.
  */
 export function sharedWasm(): SharedWasm | undefined {
-  if (shared !== undefined) return shared ?? undefined;
-  shared = null;
-  const isNode =
-    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions
-      ?.node === 'string';
-  if (
-    !(isNode || isolatedBrowserWorker()) ||
-    typeof SharedArrayBuffer === 'undefined' ||
-    wasmScratch() === undefined
-  ) {
-    return undefined;
-  }
-  try {
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
-    const mod = new WebAssembly.Module(decode(WASM_SHARED_BASE64));
-    const instance = new WebAssembly.Instance(mod, { env: { memory } });
-    shared = {
-      module: mod,
-      memory,
-      scratch: makeScratch(instance.exports as unknown as WasmExports),
-    };
-  } catch {
-    // an engine without the threads proposal: the unshared instance serves everything
+  if (shared === undefined && isNode()) {
+    shared = null;
+    if (typeof SharedArrayBuffer !== 'undefined' && wasmScratch() !== undefined) {
+      try {
+        const url = () => new URL('./kldiv-shared.wasm', import.meta.url);
+        const bytes = readSync(url);
+        if (bytes !== undefined) shared = makeShared(new WebAssembly.Module(validated(bytes, url)));
+      } catch {
+        // no file or no threads proposal: the unshared instance serves everything, on the
+        // calling thread, with the same results
+      }
+    }
   }
   return shared ?? undefined;
+}
+
+/**
+ * @internal The shared-memory instance, fetched and compiled first in a cross-origin-isolated browser
+ * worker (`initThreads()` awaits this); elsewhere as {@link sharedWasm}.
+ */
+export async function initSharedWasm(): Promise<SharedWasm | undefined> {
+  if (
+    shared === undefined &&
+    !isNode() &&
+    isolatedBrowserWorker() &&
+    typeof SharedArrayBuffer !== 'undefined' &&
+    wasmScratch() !== undefined
+  ) {
+    let mod: WebAssembly.Module;
+    try {
+      mod = await compileAsync(() => new URL('./kldiv-shared.wasm', import.meta.url));
+    } catch (e) {
+      throw new KLDivError(`initThreads: ${(e as Error).message}.`, {
+        code: 'E_THREAD_FAILURE',
+        fn: 'initThreads',
+        argument: 'threads',
+      });
+    }
+    try {
+      shared ??= makeShared(mod);
+    } catch {
+      shared = null; // an engine without the threads proposal
+    }
+  }
+  return sharedWasm();
 }
