@@ -64,6 +64,56 @@ export const LIBRARY_ROWS: LibraryRow[] = [
     code: 'E_INVALID_DATA',
     message: "klDiv: argument 'input' must be a Tensor",
   },
+  // other libraries' tensors (duck-typed: objects shaped like theirs)
+  {
+    input: "klDiv({ data: BigInt64Array, dims: [2], type: 'int64' }, y)",
+    run: () => k.klDiv({ data: new BigInt64Array(2), dims: [2], type: 'int64' }, y),
+    code: 'E_INVALID_DTYPE',
+    message:
+      "klDiv: argument 'input' is an onnxruntime-style tensor ({ data, dims, type }) of type 'int64'; kldiv reads 'float32', 'float64' and 'int32'",
+  },
+  {
+    input: "klDiv(onnxruntime tensor with location 'gpu-buffer', y)",
+    run: () => k.klDiv({ data: null, dims: [2], type: 'float32', location: 'gpu-buffer' }, y),
+    code: 'E_INVALID_DATA',
+    message: "whose data is on 'gpu-buffer', not the CPU; download it first",
+  },
+  {
+    input: "klDiv({ data: new Float32Array(5), dims: [2, 3], type: 'float32' }, y)",
+    run: () => k.klDiv({ data: new Float32Array(5), dims: [2, 3], type: 'float32' }, y),
+    code: 'E_DATA_LENGTH',
+    message: 'klDiv: dims [2, 3] is invalid for input of size 5',
+  },
+  {
+    input: "klDiv(tf.Tensor of dtype 'bool', y)",
+    run: () => k.klDiv({ shape: [2], dtype: 'bool', dataSync: () => new Uint8Array(2) }, y),
+    code: 'E_INVALID_DTYPE',
+    message: "klDiv: argument 'input' is a tf.Tensor of dtype 'bool'",
+  },
+  {
+    input: 'klDiv(disposed tf.Tensor, y)',
+    run: () => k.klDiv({ shape: [2], dtype: 'float32', isDisposed: true, dataSync: () => null }, y),
+    code: 'E_INVALID_DATA',
+    message: "klDiv: argument 'input' is a tf.Tensor that has been disposed.",
+  },
+  {
+    input: 'klDiv({ data: new Uint8Array(2), shape: [2] }, y)',
+    run: () => k.klDiv({ data: new Uint8Array(2), shape: [2] }, y),
+    code: 'E_INVALID_DATA',
+    message: 'whose data must be a Float32Array / Float64Array / Int32Array or an array of numbers',
+  },
+  {
+    input: 'klDiv({ data: [1, 2], shape: [-2] }, y)',
+    run: () => k.klDiv({ data: [1, 2], shape: [-2] }, y),
+    code: 'E_INVALID_SHAPE',
+    message: 'whose shape must be an array of non-negative integer sizes',
+  },
+  {
+    input: 'klDiv({ data: new Float32Array(6), shape: [2, 3], stride: [3, 1], offset: 1 }, y)',
+    run: () => k.klDiv({ data: new Float32Array(6), shape: [2, 3], stride: [3, 1], offset: 1 }, y),
+    code: 'E_DATA_LENGTH',
+    message: 'stride [3, 1] and offset 1 read indices 1 to 6 of data of size 6',
+  },
   {
     input: "tensor([1.5], { dtype: 'int32' })",
     run: () => k.tensor([1.5], { dtype: 'int32' }),
@@ -141,7 +191,8 @@ export const LIBRARY_ROWS: LibraryRow[] = [
     input: 'tensor([1, 2]).item()',
     run: () => k.tensor([1, 2]).item(),
     code: 'E_NOT_SCALAR',
-    message: 'a Tensor with 2 elements cannot be converted to Scalar',
+    message:
+      'only one element tensors can be converted to Python scalars; received a Tensor with 2 elements',
   },
   {
     input: 'klDivWithLogits([[1, 2]], [[1, 2, 3]])',

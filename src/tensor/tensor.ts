@@ -8,10 +8,56 @@ import { ArgumentError, describe, formatShape, ShapeError } from '../errors.js';
 import { checkOptionKeys, checkOptionsObject } from '../options.js';
 import { type DataFor, DTYPES, type DType, dtypeOfArray, type TensorData } from './dtype.js';
 import { formatTensor } from './format.js';
-import { MAX_NUMEL, numelOf } from './shape.js';
+import { contiguousStrides, MAX_NUMEL, numelOf } from './shape.js';
 
 /** Nested arrays of numbers, any depth (a number alone is a 0-d tensor). */
 export type NestedArray = number | NestedArray[];
+
+/**
+ * An onnxruntime-web / onnxruntime-node or transformers.js tensor, read structurally (kldiv
+ * imports neither library). Types `'float32'`, `'float64'` and `'int32'` are read without
+ * copying; other types are refused with `E_INVALID_DTYPE`.
+ */
+export interface OrtTensorLike {
+  /** Row-major elements (a typed array of `type`). */
+  readonly data: unknown;
+  /** Size of each dimension. */
+  readonly dims: readonly number[];
+  /** Element type, e.g. `'float32'`. */
+  readonly type: string;
+  /** `'cpu'` / `'cpu-pinned'` are read; GPU data must be downloaded first (`await t.getData()`). */
+  readonly location?: string;
+}
+
+/**
+ * An ndarray-style object: `{ data, shape }`, or a scijs `ndarray` with `stride` and `offset`
+ * (any strides, negative ones included; a non-contiguous view is copied, a contiguous one is not).
+ */
+export interface NdarrayLike {
+  /** A Float32Array / Float64Array / Int32Array (read without copying) or an array of numbers. */
+  readonly data: ArrayLike<number>;
+  /** Size of each dimension. */
+  readonly shape: readonly number[];
+  /** Elements to step in `data` per index of each dimension; row-major contiguous if absent. */
+  readonly stride?: readonly number[];
+  /** Index in `data` of the first element; 0 if absent. */
+  readonly offset?: number;
+}
+
+/**
+ * A TensorFlow.js tensor, read structurally with `dataSync()` (the core never loads tfjs):
+ * dtypes `'float32'` and `'int32'`; on tfjs's CPU backend the data is not copied.
+ */
+export interface TfTensorLike {
+  /** Size of each dimension. */
+  readonly shape: readonly number[];
+  /** tfjs dtype, e.g. `'float32'`. */
+  readonly dtype: string;
+  /** True once `dispose()` ran; such a tensor is refused. */
+  readonly isDisposed?: boolean;
+  /** The elements, row-major (synchronous; a GPU backend downloads them). */
+  dataSync(): unknown;
+}
 
 /** Everything {@link tensor} accepts. */
 export type TensorLike =
@@ -20,7 +66,10 @@ export type TensorLike =
   | readonly NestedArray[]
   | Float32Array
   | Float64Array
-  | Int32Array;
+  | Int32Array
+  | OrtTensorLike
+  | NdarrayLike
+  | TfTensorLike;
 
 /** Options of {@link tensor}. */
 export interface TensorOptions {
@@ -81,13 +130,13 @@ export class Tensor<D extends DType = DType> {
   item(): number {
     if (this.data.length !== 1) {
       throw new ShapeError(
-        `item: a Tensor with ${this.data.length} elements cannot be converted to Scalar (shape ${formatShape(this.shape)}).`,
+        `item: only one element tensors can be converted to Python scalars; received a Tensor with ${this.data.length} elements (shape ${formatShape(this.shape)}).`,
         {
           code: 'E_NOT_SCALAR',
           fn: 'item',
           argument: 'this',
           received: [...this.shape],
-          torchType: 'RuntimeError',
+          torchType: 'ValueError',
         },
       );
     }
@@ -175,12 +224,8 @@ export function checkShape(shape: unknown, fn: string, argument: string): number
   return [...shape];
 }
 
-/** Flattens nested arrays, checking that they are rectangular and hold only numbers. */
-function flatten(
-  value: readonly NestedArray[],
-  fn: string,
-  argument: string,
-): { shape: number[]; values: number[] } {
+/** Shape of nested arrays, read along their first elements (validated by the walk that follows). */
+function probeShape(value: readonly NestedArray[]): number[] {
   const shape: number[] = [];
   let probe: unknown = value;
   while (Array.isArray(probe)) {
@@ -188,29 +233,102 @@ function flatten(
     if (probe.length === 0) break;
     probe = probe[0];
   }
-  const values: number[] = [];
-  const walk = (node: unknown, dim: number, path: string): void => {
-    if (dim === shape.length) {
-      if (typeof node !== 'number') {
-        throw new ArgumentError(
-          `${fn}: argument '${argument}' must hold only numbers; received ${describe(node)} at ${argument}${path}.`,
-          { code: 'E_INVALID_DATA', fn, argument, received: node, torchType: 'TypeError' },
-        );
-      }
-      values.push(node);
-      return;
+  return shape;
+}
+
+/**
+ * The fast pass: copies nested arrays of `shape` into `out` from index `k`, checking only that
+ * they are rectangular and hold numbers. Returns the next index, or -1 at the first fault; no
+ * strings are built here ({@link throwNestedError} names the fault, on the error path only).
+ */
+function copyNested(
+  node: unknown,
+  shape: readonly number[],
+  dim: number,
+  out: Float32Array | Float64Array,
+  k: number,
+): number {
+  if (!Array.isArray(node) || node.length !== shape[dim]) return -1;
+  const n = node.length;
+  if (dim === shape.length - 1) {
+    for (let i = 0; i < n; i++) {
+      const v = node[i];
+      if (typeof v !== 'number') return -1;
+      out[k + i] = v;
     }
-    if (!Array.isArray(node) || node.length !== shape[dim]) {
-      const got = Array.isArray(node) ? `length ${node.length}` : describe(node);
-      throw new ShapeError(
-        `${fn}: argument '${argument}' is ragged: expected a sequence of length ${shape[dim]} at ${argument}${path} (dimension ${dim}); received ${got}.`,
-        { code: 'E_RAGGED', fn, argument, received: node, torchType: 'ValueError' },
-      );
+    return k + n;
+  }
+  for (let i = 0; i < n && k >= 0; i++) k = copyNested(node[i], shape, dim + 1, out, k);
+  return k;
+}
+
+/** True when `node` is rectangular with `shape` from `dim` on and holds only numbers. */
+function validNested(node: unknown, shape: readonly number[], dim: number): boolean {
+  if (!Array.isArray(node) || node.length !== shape[dim]) return false;
+  // index loops, not every(): every() skips the holes of sparse arrays
+  const last = dim === shape.length - 1;
+  for (let i = 0; i < node.length; i++) {
+    if (last ? typeof node[i] !== 'number' : !validNested(node[i], shape, dim + 1)) return false;
+  }
+  return true;
+}
+
+/**
+ * The error path: descends into the first invalid child only (so paths are built along one
+ * branch) and throws the error for the first fault in row-major order, naming its position.
+ */
+function throwNestedError(
+  node: unknown,
+  shape: readonly number[],
+  dim: number,
+  path: string,
+  fn: string,
+  argument: string,
+): never {
+  if (!Array.isArray(node) || node.length !== shape[dim]) {
+    const got = Array.isArray(node) ? `length ${node.length}` : describe(node);
+    throw new ShapeError(
+      `${fn}: argument '${argument}' is ragged: expected a sequence of length ${shape[dim]} at ${argument}${path} (dimension ${dim}); received ${got}.`,
+      { code: 'E_RAGGED', fn, argument, received: node, torchType: 'ValueError' },
+    );
+  }
+  for (let i = 0; i < node.length; i++) {
+    const child = node[i];
+    if (dim === shape.length - 1) {
+      if (typeof child !== 'number')
+        throwNotNumber(child, `${argument}${path}[${i}]`, fn, argument);
+    } else if (!validNested(child, shape, dim + 1)) {
+      throwNestedError(child, shape, dim + 1, `${path}[${i}]`, fn, argument);
     }
-    for (let i = 0; i < node.length; i++) walk(node[i], dim + 1, `${path}[${i}]`);
-  };
-  walk(value, 0, '');
-  return { shape, values };
+  }
+  throw new Error(`${fn}: internal error: no fault found in argument '${argument}'`);
+}
+
+function throwNotNumber(value: unknown, at: string, fn: string, argument: string): never {
+  throw new ArgumentError(
+    `${fn}: argument '${argument}' must hold only numbers; received ${describe(value)} at ${at}.`,
+    { code: 'E_INVALID_DATA', fn, argument, received: value, torchType: 'TypeError' },
+  );
+}
+
+/**
+ * Nested arrays into a new typed array of `dtype`, checking that they are rectangular and hold
+ * only numbers. One pass writes straight into the result; messages are built only on failure.
+ */
+function flatten(
+  value: readonly NestedArray[],
+  dtype: DType,
+  fn: string,
+  argument: string,
+): { shape: number[]; data: TensorData } {
+  const shape = probeShape(value);
+  const n = numelOf(shape);
+  // rows can repeat one array object, so the product can exceed what a typed array holds
+  if (n > MAX_NUMEL) checkShape(shape, fn, argument);
+  // float64 holds every number exactly, so int32 values are checked after the copy
+  const out = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  if (copyNested(value, shape, 0, out, 0) < 0) throwNestedError(value, shape, 0, '', fn, argument);
+  return { shape, data: dtype === 'int32' ? fill('int32', out, fn, argument) : out };
 }
 
 function fill<D extends DType>(
@@ -236,9 +354,298 @@ function fill<D extends DType>(
   ) as DataFor<D>;
 }
 
+/** What a tensor-like object of another library holds: typed data or plain numbers, and a shape. */
+interface Foreign {
+  /** Typed data (read as is) with its dtype, or plain numbers (`dtype` undefined). */
+  data: TensorData | number[];
+  dtype: DType | undefined;
+  shape: number[];
+}
+
+const ORT = 'an onnxruntime-style tensor ({ data, dims, type })';
+const TF = 'a tf.Tensor';
+const NDARRAY = 'an ndarray-style object ({ data, shape })';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !ArrayBuffer.isView(value);
+}
+
+/**
+ * The duck types of other libraries' tensors, tried in this order: a tf.Tensor (`dataSync`,
+ * `shape`, `dtype`; tfjs tensors also have an async `data()`), an onnxruntime / transformers.js
+ * tensor (`dims`, `type`, `data`), an ndarray-style object (`data`, `shape`). Undefined if none.
+ */
+function readForeign(value: unknown, fn: string, argument: string): Foreign | undefined {
+  if (!isObject(value)) return undefined;
+  if (typeof value.dataSync === 'function' && 'shape' in value && 'dtype' in value) {
+    return readTf(value as unknown as TfTensorLike, fn, argument);
+  }
+  if ('dims' in value && 'type' in value && 'data' in value) {
+    return readOrt(value as unknown as OrtTensorLike, fn, argument);
+  }
+  if ('shape' in value && 'data' in value) {
+    return readNdarray(value as unknown as NdarrayLike, fn, argument);
+  }
+  return undefined;
+}
+
+function invalidData(fn: string, argument: string, message: string, received: unknown): never {
+  throw new ArgumentError(`${fn}: argument '${argument}' ${message}`, {
+    code: 'E_INVALID_DATA',
+    fn,
+    argument,
+    received,
+    torchType: 'TypeError',
+  });
+}
+
+/**
+ * Reads a foreign tensor's data through its own accessor; what that accessor throws (a GPU
+ * download failing, a released session) becomes a coded error naming the argument.
+ */
+function readData(get: () => unknown, what: string, fn: string, argument: string): unknown {
+  try {
+    return get();
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    return invalidData(fn, argument, `is ${what} whose data could not be read: ${reason}`, e);
+  }
+}
+
+/** The dims / shape / stride of a foreign tensor: an array of integers (non-negative sizes). */
+function readSizes(
+  sizes: unknown,
+  what: string,
+  field: string,
+  fn: string,
+  argument: string,
+  signed = false,
+): number[] {
+  const ok =
+    Array.isArray(sizes) &&
+    sizes.every((s) => typeof s === 'number' && Number.isInteger(s) && (signed || s >= 0));
+  if (!ok) {
+    const must = signed ? 'integers' : 'non-negative integer sizes';
+    throw new ShapeError(
+      `${fn}: argument '${argument}' is ${what} whose ${field} must be an array of ${must}; received ${describe(sizes)}.`,
+      { code: 'E_INVALID_SHAPE', fn, argument, received: sizes },
+    );
+  }
+  return [...(sizes as number[])];
+}
+
+/** PyTorch's view wording when a shape does not fit the data's length. */
+function checkLength(
+  shape: number[],
+  length: number,
+  what: string,
+  field: string,
+  fn: string,
+  argument: string,
+): void {
+  if (numelOf(shape) !== length) {
+    throw new ShapeError(
+      `${fn}: ${field} ${formatShape(shape)} is invalid for input of size ${length} (argument '${argument}', ${what}).`,
+      { code: 'E_DATA_LENGTH', fn, argument, received: shape, torchType: 'RuntimeError' },
+    );
+  }
+}
+
+function unsupportedType(
+  type: unknown,
+  what: string,
+  field: string,
+  readable: string,
+  hint: string,
+  fn: string,
+  argument: string,
+): never {
+  throw new ArgumentError(
+    `${fn}: argument '${argument}' is ${what} of ${field} ${describe(type)}; kldiv reads ${readable} (${hint}).`,
+    { code: 'E_INVALID_DTYPE', fn, argument, received: type, torchType: 'TypeError' },
+  );
+}
+
+function readTf(t: TfTensorLike, fn: string, argument: string): Foreign {
+  if (t.isDisposed === true) invalidData(fn, argument, `is ${TF} that has been disposed.`, t);
+  const { dtype } = t;
+  if (dtype !== 'float32' && dtype !== 'int32') {
+    unsupportedType(
+      dtype,
+      TF,
+      'dtype',
+      "'float32' and 'int32'",
+      "tf.cast(t, 'float32')",
+      fn,
+      argument,
+    );
+  }
+  const shape = readSizes(t.shape, TF, 'shape', fn, argument);
+  const data = readData(() => t.dataSync(), TF, fn, argument);
+  if (dtypeOfArray(data) !== dtype) {
+    invalidData(
+      fn,
+      argument,
+      `is ${TF} of dtype '${dtype}' whose dataSync() gave ${describe(data)}.`,
+      t,
+    );
+  }
+  checkLength(shape, (data as TensorData).length, TF, 'shape', fn, argument);
+  return { data: data as TensorData, dtype, shape };
+}
+
+function readOrt(t: OrtTensorLike, fn: string, argument: string): Foreign {
+  const { type, location } = t;
+  if (type !== 'float32' && type !== 'float64' && type !== 'int32') {
+    unsupportedType(
+      type,
+      ORT,
+      'type',
+      "'float32', 'float64' and 'int32'",
+      'convert the data to a Float32Array or Float64Array first',
+      fn,
+      argument,
+    );
+  }
+  if (location === 'none') invalidData(fn, argument, `is ${ORT} that has been disposed.`, t);
+  if (location !== undefined && location !== 'cpu' && location !== 'cpu-pinned') {
+    invalidData(
+      fn,
+      argument,
+      `is ${ORT} whose data is on ${describe(location)}, not the CPU; download it first: { data: await t.getData(), shape: t.dims }.`,
+      t,
+    );
+  }
+  const shape = readSizes(t.dims, ORT, 'dims', fn, argument);
+  const data = readData(() => t.data, ORT, fn, argument);
+  if (dtypeOfArray(data) !== type) {
+    invalidData(fn, argument, `is ${ORT} of type '${type}' whose data is ${describe(data)}.`, t);
+  }
+  checkLength(shape, (data as TensorData).length, ORT, 'dims', fn, argument);
+  return { data: data as TensorData, dtype: type, shape };
+}
+
+function readNdarray(t: NdarrayLike, fn: string, argument: string): Foreign {
+  const shape = readSizes(t.shape, NDARRAY, 'shape', fn, argument);
+  const { data, stride, offset } = t;
+  const dtype = dtypeOfArray(data);
+  if (dtype === undefined && !Array.isArray(data)) {
+    const hint = ArrayBuffer.isView(data)
+      ? ' (convert other typed arrays with Float32Array.from or Float64Array.from)'
+      : '';
+    invalidData(
+      fn,
+      argument,
+      `is ${NDARRAY} whose data must be a Float32Array / Float64Array / Int32Array or an array of numbers${hint}; received ${describe(data)}.`,
+      data,
+    );
+  }
+  const source = data as TensorData | unknown[];
+  const n = numelOf(shape);
+  let values: TensorData | unknown[];
+  if (stride === undefined && offset === undefined) {
+    checkLength(shape, source.length, NDARRAY, 'shape', fn, argument);
+    values = source;
+  } else {
+    const st =
+      stride === undefined
+        ? contiguousStrides(shape)
+        : readSizes(stride, NDARRAY, 'stride', fn, argument, true);
+    const off = offset ?? 0;
+    if (st.length !== shape.length || typeof off !== 'number' || !Number.isInteger(off)) {
+      throw new ShapeError(
+        `${fn}: argument '${argument}' is ${NDARRAY} whose stride must have one integer per dimension of shape ${formatShape(shape)} and offset must be an integer; received stride ${describe(stride)}, offset ${describe(offset)}.`,
+        { code: 'E_INVALID_SHAPE', fn, argument, received: { stride, offset } },
+      );
+    }
+    values = n === 0 ? source.slice(0, 0) : view(source, shape, st, off, fn, argument);
+  }
+  if (dtype !== undefined) return { data: values as TensorData, dtype, shape };
+  const plain = values as unknown[];
+  for (let i = 0; i < plain.length; i++) {
+    if (typeof plain[i] !== 'number') {
+      const at = stride === undefined && offset === undefined ? i : sourceIndex(t, shape, i);
+      throwNotNumber(plain[i], `${argument}.data[${at}]`, fn, argument);
+    }
+  }
+  return { data: plain as number[], dtype: undefined, shape };
+}
+
+/** Index in `data` of the `k`-th element (row-major) of a strided ndarray-style object. */
+function sourceIndex(t: NdarrayLike, shape: readonly number[], k: number): number {
+  const st = t.stride ?? contiguousStrides(shape);
+  let at = t.offset ?? 0;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    at += (k % shape[d]) * st[d];
+    k = Math.floor(k / shape[d]);
+  }
+  return at;
+}
+
+/**
+ * The elements a strided view reads, row-major: the same array when it is all of `data`, a
+ * subarray (no copy) when it is a contiguous part, a gathered copy otherwise. Every index it
+ * would read must lie in `data`. `shape` has at least one element.
+ */
+function view<A extends TensorData | unknown[]>(
+  data: A,
+  shape: readonly number[],
+  stride: readonly number[],
+  offset: number,
+  fn: string,
+  argument: string,
+): A {
+  let lo = offset;
+  let hi = offset;
+  for (let d = 0; d < shape.length; d++) {
+    const span = (shape[d] - 1) * stride[d];
+    if (span < 0) lo += span;
+    else hi += span;
+  }
+  if (lo < 0 || hi >= data.length) {
+    throw new ShapeError(
+      `${fn}: argument '${argument}' is ${NDARRAY} whose shape ${formatShape(shape)}, stride ${formatShape(stride)} and offset ${offset} read indices ${lo} to ${hi} of data of size ${data.length}.`,
+      {
+        code: 'E_DATA_LENGTH',
+        fn,
+        argument,
+        received: { shape: [...shape], stride: [...stride], offset },
+        torchType: 'RuntimeError',
+      },
+    );
+  }
+  const n = numelOf(shape);
+  // size-1 dimensions do not constrain contiguity (PyTorch's is_contiguous ignores them)
+  const want = contiguousStrides(shape);
+  if (shape.every((s, d) => s === 1 || stride[d] === want[d])) {
+    if (offset === 0 && n === data.length) return data;
+    return (
+      Array.isArray(data) ? data.slice(offset, offset + n) : data.subarray(offset, offset + n)
+    ) as A;
+  }
+  const out = (
+    Array.isArray(data) ? new Array(n) : new (data.constructor as new (n: number) => TensorData)(n)
+  ) as A;
+  const last = shape.length - 1;
+  const counter = new Array<number>(last).fill(0);
+  let base = offset;
+  for (let k = 0; k < n; k += shape[last]) {
+    for (let i = 0; i < shape[last]; i++) out[k + i] = data[base + i * stride[last]];
+    // odometer over the outer dimensions
+    for (let d = last - 1; d >= 0; d--) {
+      base += stride[d];
+      if (++counter[d] < shape[d]) break;
+      base -= stride[d] * shape[d];
+      counter[d] = 0;
+    }
+  }
+  return out;
+}
+
 /**
  * @internal Conversion used at every public boundary; errors name `fn` and `argument`.
- * A Tensor or typed array of the requested dtype is used without copying.
+ * A Tensor, a typed array, or another library's tensor of the requested dtype is used without
+ * copying.
  */
 export function toTensor(
   value: unknown,
@@ -262,28 +669,35 @@ export function toTensor(
     ({ data, dtype: own } = value);
     inferred = value.shape;
   } else if (typeof value === 'number') {
-    own = 'float32';
-    data = fill(dtype ?? own, [value], fn, argument);
+    own = dtype ?? 'float32';
+    data = fill(own, [value], fn, argument);
     inferred = [];
   } else if (Array.isArray(value)) {
-    const flat = flatten(value, fn, argument);
-    own = 'float32';
-    data = fill(dtype ?? own, flat.values, fn, argument);
-    inferred = flat.shape;
+    own = dtype ?? 'float32';
+    ({ data, shape: inferred } = flatten(value, own, fn, argument));
   } else {
     const arrayDtype = dtypeOfArray(value);
-    if (arrayDtype === undefined) {
+    const foreign = arrayDtype === undefined ? readForeign(value, fn, argument) : undefined;
+    if (arrayDtype !== undefined) {
+      data = value as TensorData;
+      own = arrayDtype;
+      inferred = [data.length];
+    } else if (foreign !== undefined) {
+      own = foreign.dtype ?? dtype ?? 'float32';
+      data =
+        foreign.dtype === undefined
+          ? fill(own, foreign.data, fn, argument)
+          : (foreign.data as TensorData);
+      inferred = foreign.shape;
+    } else {
       const hint = ArrayBuffer.isView(value)
         ? ' (convert other typed arrays with Float32Array.from or Float64Array.from)'
         : '';
       throw new ArgumentError(
-        `${fn}: argument '${argument}' must be a Tensor, a number, nested arrays of numbers, or a Float32Array / Float64Array / Int32Array${hint}; received ${describe(value)}.`,
+        `${fn}: argument '${argument}' must be a Tensor, a number, nested arrays of numbers, a Float32Array / Float64Array / Int32Array, or a tensor of onnxruntime, transformers.js or TensorFlow.js, or an ndarray-style { data, shape }${hint}; received ${describe(value)}.`,
         { code: 'E_INVALID_DATA', fn, argument, received: value, torchType: 'TypeError' },
       );
     }
-    data = value as TensorData;
-    own = arrayDtype;
-    inferred = [data.length];
   }
 
   const target = dtype ?? own;
@@ -315,10 +729,18 @@ export function toTensor(
  * - a `Float32Array` / `Float64Array` / `Int32Array` is wrapped **without copying** (like
  *   `torch.from_numpy`) and keeps its dtype unless `dtype` asks for another; it is 1-d unless
  *   `shape` is given;
+ * - other libraries' tensors are read as they are, their float32 / float64 / int32 data
+ *   without copying: onnxruntime and transformers.js tensors (`{ data, dims, type }`, see
+ *   {@link OrtTensorLike}), TensorFlow.js tensors (`dataSync()`, {@link TfTensorLike}) and
+ *   ndarray-style objects (`{ data, shape }`, scijs `stride` / `offset` honoured,
+ *   {@link NdarrayLike}; a non-contiguous view is copied);
  * - the default dtype of numbers and arrays is `'float32'`, as in PyTorch.
  *
- * @throws {ArgumentError} `E_INVALID_DATA` (non-numbers, non-integers for int32),
- *   `E_INVALID_DTYPE`.
+ * Every function that takes tensors (`klDiv`, `klDivWithLogits`, ...) converts its arguments
+ * the same way.
+ *
+ * @throws {ArgumentError} `E_INVALID_DATA` (non-numbers, non-integers for int32, a disposed or
+ *   GPU-resident foreign tensor), `E_INVALID_DTYPE` (also a foreign tensor of another type).
  * @throws {ShapeError} `E_RAGGED`, `E_DATA_LENGTH`, `E_INVALID_SHAPE`, `E_TOO_LARGE`.
  *
  * @example
@@ -327,12 +749,35 @@ export function toTensor(
  * console.log(tensor([0.1, 0.2], { dtype: 'float64' }).toString());
  * // tensor([0.1000, 0.2000], dtype=torch.float64)
  * console.log(tensor(new Float32Array([1, 2, 3, 4]), { shape: [2, 2] }).shape); // [ 2, 2 ]
+ * // an onnxruntime-style tensor ({ data, dims, type }): the same Float32Array, not a copy
+ * const ort = { data: new Float32Array([1, 2, 3, 4, 5, 6]), dims: [2, 3], type: 'float32' };
+ * console.log(tensor(ort).shape, tensor(ort).data === ort.data); // [ 2, 3 ] true
+ * // a transposed ndarray-style view (stride [1, 2]) is read through its strides
+ * console.log(tensor({ data: [1, 2, 3, 4], shape: [2, 2], stride: [1, 2] }).tolist()); // [ [ 1, 3 ], [ 2, 4 ] ]
  * ```
  */
-export function tensor<D extends DType = 'float32'>(
+export function tensor<D extends DType>(
   value: TensorLike,
-  options?: TensorOptions & { dtype?: D },
+  options: TensorOptions & { dtype: D },
 ): Tensor<D>;
+// Without a dtype option, the dtype the value brings (PyTorch's default float32 for numbers).
+export function tensor(
+  value: number | readonly NestedArray[] | Float32Array,
+  options?: TensorOptions & { dtype?: undefined },
+): Tensor<'float32'>;
+export function tensor(
+  value: Float64Array,
+  options?: TensorOptions & { dtype?: undefined },
+): Tensor<'float64'>;
+export function tensor(
+  value: Int32Array,
+  options?: TensorOptions & { dtype?: undefined },
+): Tensor<'int32'>;
+export function tensor<D extends DType>(
+  value: Tensor<D>,
+  options?: TensorOptions & { dtype?: undefined },
+): Tensor<D>;
+export function tensor(value: TensorLike, options?: TensorOptions): Tensor;
 export function tensor(value: TensorLike, options?: TensorOptions): Tensor {
   const opts = checkOptionsObject<TensorOptions>(options, 'tensor');
   checkOptionKeys(opts, ['dtype', 'shape'], 'tensor');

@@ -83,3 +83,15 @@ describe('errors', () => {
     expect(() => entropy([1], null, { axes: 0 } as never)).toThrow("Did you mean 'axis'?");
   });
 });
+
+describe('an options object in place of qk', () => {
+  test('entropy(pk, { base }) is options; an ndarray-style { data, shape } is qk', () => {
+    const pk = [0.2, 0.8];
+    // scipy.stats.entropy([0.2, 0.8], base=2)
+    expect(entropy(pk, { base: 2 }).item()).toBeCloseTo(0.7219280948873623, 15);
+    const qk = { data: Float64Array.of(0.5, 0.5), shape: [2] };
+    // scipy.stats.entropy([0.2, 0.8], [0.5, 0.5])
+    expect(entropy(pk, qk).item()).toBeCloseTo(entropy(pk, [0.5, 0.5]).item(), 15);
+    expect(entropy(pk, qk).item()).toBeCloseTo(0.19274475702175753, 15);
+  });
+});
