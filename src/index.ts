@@ -2,7 +2,7 @@
  * kldiv: PyTorch's `F.kl_div` / `nn.KLDivLoss` for JavaScript, exact to PyTorch, with
  * gradients and PyTorch-identical printing.
  *
- * @packageDocumentation
+ * @module kldiv
  */
 
 export type { ErrorCode, KLDivErrorDetails, TorchErrorType } from './errors.js';
@@ -62,7 +62,14 @@ export { KLAccumulator, LogitsKLAccumulator } from './stream/kl-accumulator.js';
 export type { DataFor, DType, FloatArray, FloatDType, TensorData } from './tensor/dtype.js';
 export type { PrintOptions, SetPrintOptions } from './tensor/format.js';
 export { setPrintOptions } from './tensor/format.js';
-export type { NestedArray, TensorLike, TensorOptions } from './tensor/tensor.js';
+export type {
+  NdarrayLike,
+  NestedArray,
+  OrtTensorLike,
+  TensorLike,
+  TensorOptions,
+  TfTensorLike,
+} from './tensor/tensor.js';
 export { Tensor, tensor } from './tensor/tensor.js';
 export type { KLDivWarning, WarningCode, WarningHandler } from './warnings.js';
 export { setWarningHandler } from './warnings.js';

@@ -1,13 +1,13 @@
 /**
- * Every `@example` in the TSDoc of src/ runs, and what it prints matches the comment beside it:
- * `console.log(expr); // expected` or, for long output, the `// ...` lines that follow
- * (`\n` in a comment stands for a line break). Docs that lie fail here.
+ * Every `@example` in the TSDoc of src/ runs, and what it prints matches the comment beside it
+ * (the convention of test/helpers/run-example.ts: `console.log(expr); // expected`, or the
+ * `// ...` lines that follow for long output). Docs that lie fail here.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
-import { setPrintOptions, setWarningHandler } from '../src/index.js';
+import { expectedOutputs, runExample } from './helpers/run-example.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'test', '.doc-examples');
@@ -40,21 +40,7 @@ function examples(file: string): Example[] {
     if (at < 0) continue;
     const block = /```ts\n([\s\S]*?)```/.exec(body.slice(at));
     if (!block) continue;
-    const lines = block[1].split('\n');
-    const expected: string[] = [];
-    lines.forEach((line, i) => {
-      if (!line.includes('console.log(')) return;
-      const trailing = /\);\s*\/\/ (.*)$/.exec(line);
-      if (trailing) {
-        expected.push(trailing[1].replace(/\\n/g, '\n'));
-        return;
-      }
-      const follow: string[] = [];
-      for (let j = i + 1; j < lines.length && lines[j].trimStart().startsWith('// '); j++) {
-        follow.push(lines[j].trimStart().slice(3));
-      }
-      expected.push(follow.join('\n').replace(/\\n/g, '\n'));
-    });
+    const expected = expectedOutputs(block[1]);
     const name = `${relative(root, file)} #${found.length + 1}`;
     found.push({ name, code: block[1], expected });
   }
@@ -91,26 +77,6 @@ describe('TSDoc examples run and print what they say', () => {
   });
 
   test.each(all.map((e) => [e.name, e] as const))('%s', async (_name, ex) => {
-    mkdirSync(outDir, { recursive: true });
-    const file = join(outDir, `${ex.name.replace(/[^a-z0-9]+/gi, '-')}.ts`);
-    const code = ex.code
-      .replace(
-        /from 'kldiv\/(\w+)'/g,
-        (_, sub: string) => `from '${pathToFileURL(join(root, 'src', sub, 'index.ts')).href}'`,
-      )
-      .replace(/from 'kldiv'/g, `from '${pathToFileURL(join(root, 'src', 'index.ts')).href}'`)
-      .replace(/console\.log\(/g, '__log(');
-    writeFileSync(
-      file,
-      `import { format as __format } from 'node:util';\nexport const __out: string[] = [];\nconst __log = (...a: unknown[]) => { __out.push(__format(...a)); };\n${code}`,
-    );
-    const previous = setWarningHandler(() => {});
-    try {
-      const mod = await import(pathToFileURL(file).href);
-      expect(mod.__out).toEqual(ex.expected);
-    } finally {
-      setWarningHandler(previous);
-      setPrintOptions(null);
-    }
+    expect(await runExample(root, outDir, ex.name, ex.code)).toEqual(ex.expected);
   });
 });

@@ -12,6 +12,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 const REDUCTIONS: Reduction[] = ['none', 'sum', 'mean', 'batchmean'];
 const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(6) : String(v));
 const notes: string[] = [];
+document.body.dataset.started = 'true'; // the script runs (index.html explains when it cannot)
 setWarningHandler((w) => notes.push(w.message)); // PyTorch's 'mean' warning, shown once below
 
 function el(tag: string, attrs: Record<string, string | number>, parent: Element): SVGElement {
@@ -362,12 +363,14 @@ $<HTMLTextAreaElement>('#target').value = show2d(TARGET);
 for (const id of ['#input', '#target', '#log-target'])
   $(id).addEventListener('input', updateTensors);
 
-const wasm = await initWasm();
-updateDiscrete();
-enableDrag();
-familyControls('p');
-familyControls('q');
-updateContinuous();
-updateTensors();
-$('#status').textContent = `ready (${wasm ? 'WebAssembly' : 'JavaScript'} kernels)`;
-document.body.dataset.ready = 'true';
+// No top-level await: the build is a classic script (it must run from file://, see vite.config.ts).
+initWasm().then((wasm) => {
+  updateDiscrete();
+  enableDrag();
+  familyControls('p');
+  familyControls('q');
+  updateContinuous();
+  updateTensors();
+  $('#status').textContent = `ready (${wasm ? 'WebAssembly' : 'JavaScript'} kernels)`;
+  document.body.dataset.ready = 'true';
+});

@@ -3,7 +3,7 @@
  * `klDivergence` with PyTorch's whole closed-form registry, `registerKL`, a Monte Carlo
  * estimator and a seedable generator. Re-exports only.
  *
- * @module
+ * @module kldiv/distributions
  */
 
 export type {

@@ -1,7 +1,7 @@
 /**
  * `kldiv/scipy`: SciPy's probability-space divergences with SciPy's semantics, in float64.
  *
- * @packageDocumentation
+ * @module kldiv/scipy
  */
 
 export type { JensenShannonOptions, SciPyDivergenceOptions } from './entropy.js';

@@ -2,7 +2,7 @@
  * `kldiv/tfjs`: PyTorch-exact KL losses on TensorFlow.js tensors, differentiable on every tfjs
  * backend. `@tensorflow/tfjs-core` is a peer dependency. Re-exports only.
  *
- * @module
+ * @module kldiv/tfjs
  */
 
 export { jsDivergence } from './js-divergence.js';

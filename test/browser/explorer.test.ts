@@ -1,13 +1,14 @@
 /**
  * The explorer page (docs/explorer) as a reader meets it: built with Vite, served statically,
- * driven in headless Chromium. It loads, shows the founding example's numbers, recomputes
- * when a value is typed or a bar is dragged and when a continuous family changes, and leaves a
- * screenshot in .vitest-artifacts/.
+ * driven in headless Chromium. It loads, shows the numbers of its default tensors (the README's
+ * first example), recomputes when a value is typed or a bar is dragged and when a continuous
+ * family changes, and leaves a screenshot in .vitest-artifacts/. The built page also works
+ * opened from disk (file://), and the unbuilt source page says how to build or serve it.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { browserAvailable, buildPage, launchChromium, serveStatic } from '../helpers/browser.js';
 
@@ -15,9 +16,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 let server: Server;
 let url = '';
+let out = '';
 
 beforeAll(async () => {
-  const out = await buildPage(join(root, 'docs', 'explorer', 'vite.config.ts'));
+  out = await buildPage(join(root, 'docs', 'explorer', 'vite.config.ts'));
   ({ url, server } = await serveStatic(out, join(out, 'index.html')));
 }, 120_000);
 
@@ -32,7 +34,7 @@ const klByHand = (p: number[], q: number[]) => {
 };
 
 test.skipIf(!browserAvailable)(
-  'the explorer computes the blog example and reacts to edits in headless Chromium',
+  'the explorer computes the default tensors and reacts to edits in headless Chromium',
   async () => {
     const browser = await launchChromium(['--disable-gpu']);
     try {
@@ -44,7 +46,7 @@ test.skipIf(!browserAvailable)(
       expect(errors).toEqual([]);
       expect(await page.textContent('#status')).toBe('ready (WebAssembly kernels)');
 
-      // the founding example, every reduction as PyTorch prints it
+      // the default tensors, every reduction as PyTorch prints it
       const tensors = (await page.textContent('#t-reductions')) ?? '';
       expect(tensors).toContain('batchmean:\ntensor(1.8626)');
       expect(tensors).toContain('mean:\ntensor(0.6209)');
@@ -96,4 +98,43 @@ test.skipIf(!browserAvailable)(
     }
   },
   90_000,
+);
+
+test.skipIf(!browserAvailable)(
+  'the built explorer is one file that works from file://; the unbuilt page says what to do',
+  async () => {
+    expect(readdirSync(out)).toEqual(['index.html']);
+    const browser = await launchChromium(['--disable-gpu']);
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(pathToFileURL(join(out, 'index.html')).href);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+      expect(await page.textContent('#status')).toBe('ready (WebAssembly kernels)');
+      expect(await page.textContent('#t-reductions')).toContain('batchmean:\ntensor(1.8626)');
+      expect(await page.isHidden('#start-problem')).toBe(true);
+      expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toContain(
+        'system-ui',
+      );
+      expect(errors).toEqual([]);
+
+      // the source page opened from disk: its module script is refused, and the page says so
+      const source = await browser.newPage();
+      await source.goto(pathToFileURL(join(root, 'docs', 'explorer', 'index.html')).href);
+      await source.waitForSelector('#start-problem:not([hidden])', { timeout: 20_000 });
+      expect(await source.textContent('#status')).toBe('not started');
+      const note = (await source.textContent('#start-problem')) ?? '';
+      for (const hint of [
+        'npm run explorer:build',
+        'docs/explorer/dist/index.html',
+        'npm run explorer',
+      ]) {
+        expect(note, `the note mentions ${hint}`).toContain(hint);
+      }
+    } finally {
+      await browser.close();
+    }
+  },
+  60_000,
 );
