@@ -12,22 +12,24 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 describe('the published package', () => {
-  test('declares ESM, exports with types, no side effects and no runtime dependencies', () => {
+  test('declares ESM, exports with types and a default condition, no side effects and no runtime dependencies', () => {
     expect(pkg.type).toBe('module');
     expect(pkg.sideEffects).toBe(false);
-    expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
-    expect(pkg.exports['./scipy']).toEqual({
-      types: './dist/scipy/index.d.ts',
-      import: './dist/scipy/index.js',
-    });
-    expect(pkg.exports['./distributions']).toEqual({
-      types: './dist/distributions/index.d.ts',
-      import: './dist/distributions/index.js',
-    });
-    expect(pkg.exports['./tfjs']).toEqual({
-      types: './dist/tfjs/index.d.ts',
-      import: './dist/tfjs/index.js',
-    });
+    // `default`, not `import`: require(esm) in Node >= 20.19 resolves it too (one ESM build)
+    for (const [subpath, dir] of [
+      ['.', ''],
+      ['./scipy', 'scipy/'],
+      ['./distributions', 'distributions/'],
+      ['./tfjs', 'tfjs/'],
+    ]) {
+      expect(pkg.exports[subpath], subpath).toEqual({
+        types: `./dist/${dir}index.d.ts`,
+        default: `./dist/${dir}index.js`,
+      });
+      // moduleResolution node10 ignores exports: typesVersions maps the subpaths' types
+      if (dir !== '')
+        expect(pkg.typesVersions['*'][dir.slice(0, -1)]).toEqual([`./dist/${dir}index.d.ts`]);
+    }
     // tfjs is an optional peer: core users install nothing
     expect(pkg.peerDependenciesMeta['@tensorflow/tfjs-core']).toEqual({ optional: true });
     expect(pkg.dependencies ?? {}).toEqual({});
@@ -89,14 +91,17 @@ describe('the published package', () => {
     expect(out).toBe('tensor(1.8626)\ntensor(7.4506)\n1\n0.5\n');
   });
 
-  test('the tarball ships dist, src and docs but no tests or fixtures', () => {
+  test('the tarball ships dist, README, LICENSE and CHANGELOG only; the build runs at prepack', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
       cwd: root,
       encoding: 'utf8',
     });
     const files: string[] = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
     expect(files).toContain('dist/index.js');
-    expect(files).toContain('README.md');
-    expect(files.filter((f) => f.startsWith('test/'))).toEqual([]);
+    for (const f of ['README.md', 'LICENSE', 'CHANGELOG.md']) expect(files).toContain(f);
+    expect(files.filter((f) => f.includes('/') && !f.startsWith('dist/'))).toEqual([]);
+    expect(pkg.scripts.prepare).toBeUndefined();
+    expect(pkg.scripts.prepack).toBe('npm run build');
+    for (const field of ['repository', 'homepage', 'bugs']) expect(pkg[field], field).toBeDefined();
   });
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The kldiv command line. `kldiv` alone prints the project's founding example; `kldiv loss`,
+ * The kldiv command line. `kldiv` alone prints an example (PyTorch's KLDivLoss on a 4 x 3 batch); `kldiv loss`,
  * `kldiv dist` and `kldiv logits` work on files. Every failure prints one line naming the file
  * and the problem and exits with code 2.
  */
@@ -37,7 +37,9 @@ function out(value: unknown, json: boolean, text: () => string): void {
 }
 
 const program = new Command('kldiv')
-  .description('PyTorch-exact KL divergence on files. With no command: the founding example.')
+  .description(
+    'PyTorch-exact KL divergence on files. With no command: an example, nn.KLDivLoss on a 4 x 3 batch.',
+  )
   .version(version)
   .allowExcessArguments(true)
   .action(() => {

@@ -15,8 +15,9 @@ import type { RandomGenerator } from '../random.js';
 const LOG_2PI = Math.log(2 * Math.PI);
 
 /**
- * @internal What MultivariateNormal and LowRankMultivariateNormal share once both hold `loc`
- * and a dense lower Cholesky factor `scaleTril` per batch element.
+ * What MultivariateNormal and LowRankMultivariateNormal share once both hold `loc` and a dense
+ * lower Cholesky factor `scaleTril` per batch element. Not exported from `kldiv/distributions`,
+ * but kept in the published declarations: the public classes extend it.
  */
 export abstract class GaussianDistribution extends Distribution {
   /** @internal Location and Cholesky factor of each batch element. */

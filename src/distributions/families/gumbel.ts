@@ -39,7 +39,7 @@ export class Gumbel extends TransformedDistribution {
     });
     super(r.batchShape, [], r.dtype, r.validateArgs, r.values, r.shown);
   }
-  /** @internal */
+  /** The transform chain, as PyTorch prints it. */
   get transforms(): string {
     return 'ExpTransform().inv, AffineTransform(), ExpTransform().inv, AffineTransform()';
   }

@@ -36,7 +36,7 @@ export class HalfNormal extends TransformedDistribution {
     const scale = makeTensor(r.values.scale, r.batchShape, r.dtype);
     this.#base = new Normal({ loc: 0, scale, validateArgs: false });
   }
-  /** @internal */
+  /** The transform chain, as PyTorch prints it. */
   get transforms(): string {
     return 'AbsTransform()';
   }

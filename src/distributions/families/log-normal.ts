@@ -46,7 +46,7 @@ export class LogNormal extends TransformedDistribution {
       validateArgs: false,
     });
   }
-  /** @internal */
+  /** The transform chain, as PyTorch prints it. */
   get transforms(): string {
     return 'ExpTransform()';
   }

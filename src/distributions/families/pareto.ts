@@ -60,7 +60,7 @@ export class Pareto extends TransformedDistribution {
     }
     super(r.batchShape, [], r.dtype, r.validateArgs, r.values, r.shown);
   }
-  /** @internal */
+  /** The transform chain, as PyTorch prints it. */
   get transforms(): string {
     return 'ExpTransform(), AffineTransform()';
   }
