@@ -1,12 +1,18 @@
 /**
- * The base of every distribution: shapes, dtype, parameter parsing and validation, and the
- * loops that turn per-element hooks (`meanAt`, `logProbAt`, `sampleInto`, ...) into Tensors.
- * Families only write the mathematics of one batch element.
+ * The base of every distribution: shapes, dtype, and the loops that turn per-element hooks
+ * (`meanAt`, `logProbAt`, `sampleInto`, ...) into Tensors. Families only write the mathematics
+ * of one batch element; parameter parsing is in `params.ts`, constraints in `constraints.ts`.
  *
  * @module
  */
 
-import { ArgumentError, describe, formatShape, ShapeError } from '../errors.js';
+import {
+  ArgumentError,
+  describe,
+  formatShape,
+  NotImplementedError,
+  ShapeError,
+} from '../errors.js';
 import { checkOptionKeys, checkOptionsObject, isOptionsBag } from '../options.js';
 import { dtypeOfArray, type FloatDType, isFloating, resultType } from '../tensor/dtype.js';
 import {
@@ -34,33 +40,6 @@ export interface SampleOptions {
   rng?: RandomGenerator;
 }
 
-/** A parameter constraint: PyTorch's printed name and a per-element check. */
-export interface Constraint {
-  readonly name: string;
-  check(x: number): boolean;
-}
-
-/** @internal PyTorch's constraints that parameters and supports use, by their printed names. */
-export const constraints = {
-  real: { name: 'Real()', check: (x: number) => !Number.isNaN(x) },
-  positive: { name: 'GreaterThan(lower_bound=0.0)', check: (x: number) => x > 0 },
-  nonnegative: { name: 'GreaterThanEq(lower_bound=0.0)', check: (x: number) => x >= 0 },
-  unitInterval: {
-    name: 'Interval(lower_bound=0.0, upper_bound=1.0)',
-    check: (x: number) => x >= 0 && x <= 1,
-  },
-  nonnegativeInteger: {
-    name: 'IntegerGreaterThan(lower_bound=0)',
-    check: (x: number) => x >= 0 && Number.isInteger(x),
-  },
-  boolean: { name: 'Boolean()', check: (x: number) => x === 0 || x === 1 },
-  /** Dirichlet's `independent(positive, 1)`: checked per element, named as PyTorch prints it. */
-  independentPositive: {
-    name: 'IndependentConstraint(GreaterThan(lower_bound=0.0), 1)',
-    check: (x: number) => x > 0,
-  },
-} satisfies Record<string, Constraint>;
-
 /** A distribution class, for {@link registerKL} and dispatch. */
 export type DistributionClass<D extends Distribution = Distribution> = abstract new (
   // biome-ignore lint/suspicious/noExplicitAny: constructors of every family, whatever their options.
@@ -77,8 +56,12 @@ export function familyOf(cls: DistributionClass | Distribution): string {
 }
 
 /** @internal A `NotImplementedError` as PyTorch raises it. */
-export function notImplemented(fn: string, message: string, argument = 'self'): ArgumentError {
-  return new ArgumentError(`${fn}: ${message}`, {
+export function notImplemented(
+  fn: string,
+  message: string,
+  argument = 'self',
+): NotImplementedError {
+  return new NotImplementedError(`${fn}: ${message}`, {
     code: 'E_NOT_IMPLEMENTED',
     fn,
     argument,
@@ -94,185 +77,6 @@ export function makeTensor(
 ): Tensor {
   if (dtype === 'float64') return new Tensor(values, shape, 'float64');
   return new Tensor(Float32Array.from(values), shape, 'float32');
-}
-
-/** Parsed constructor parameters: float64 values at their broadcast shapes. */
-export interface ParsedParams {
-  values: Record<string, Float64Array>;
-  shapes: Record<string, number[]>;
-  dtype: FloatDType;
-  validateArgs: boolean;
-}
-
-/**
- * @internal Reads the options object of a constructor: rejects unknown keys (with a spelling
- * hint), converts each given parameter to float64 and decides the result dtype (float32 only
- * when every typed parameter is float32; plain numbers and arrays are JS doubles).
- */
-export function readParams(
-  fn: string,
-  options: unknown,
-  names: readonly string[],
-): { given: Record<string, Tensor>; dtype: FloatDType; validateArgs: boolean } {
-  const opts = checkOptionsObject<Record<string, unknown>>(options, fn);
-  checkOptionKeys(opts, [...names, 'validateArgs'], fn);
-  const validate = opts.validateArgs ?? true;
-  if (typeof validate !== 'boolean') {
-    throw new ArgumentError(
-      `${fn}: option 'validateArgs' must be a boolean; received ${describe(validate)}.`,
-      { code: 'E_OPTION_TYPE', fn, argument: 'validateArgs', received: validate },
-    );
-  }
-  const given: Record<string, Tensor> = {};
-  let typed32 = false;
-  let typed64 = false;
-  for (const name of names) {
-    const v = opts[name];
-    if (v === undefined || v === null) continue;
-    const t = toTensor(v, fn, name, { dtype: 'float64' });
-    const own = v instanceof Tensor ? v.dtype : dtypeOfArray(v);
-    if (own === 'float32') typed32 = true;
-    else if (own === 'float64') typed64 = true;
-    given[name] = t;
-  }
-  return { given, dtype: typed32 && !typed64 ? 'float32' : 'float64', validateArgs: validate };
-}
-
-/** @internal Throws PyTorch's missing/both error for exclusive parameters like probs / logits. */
-export function exactlyOne(
-  fn: string,
-  given: Record<string, Tensor>,
-  names: readonly string[],
-): string {
-  const present = names.filter((n) => given[n] !== undefined);
-  if (present.length !== 1) {
-    const list = names.map((n) => `\`${n}\``).join(' or ');
-    throw new ArgumentError(
-      `${fn}: Either ${list} must be specified, but not both; received ${present.length === 0 ? 'neither' : present.join(' and ')}.`,
-      {
-        code: present.length === 0 ? 'E_MISSING_PARAMETER' : 'E_INVALID_PARAMETER',
-        fn,
-        argument: names.join('|'),
-        received: present,
-        torchType: 'ValueError',
-      },
-    );
-  }
-  return present[0];
-}
-
-/** @internal A required parameter, or PyTorch's missing-argument TypeError. */
-export function required(fn: string, given: Record<string, Tensor>, name: string): Tensor {
-  const t = given[name];
-  if (t === undefined) {
-    throw new ArgumentError(`${fn}: missing required parameter '${name}'.`, {
-      code: 'E_MISSING_PARAMETER',
-      fn,
-      argument: name,
-      torchType: 'TypeError',
-    });
-  }
-  return t;
-}
-
-/** @internal Materialises `t` at `shape` (its broadcast), as float64. */
-export function expandTo(t: Tensor, shape: readonly number[]): Float64Array {
-  const src = t.data as Float64Array;
-  const n = numelOf(shape);
-  if (t.shape.length === shape.length && src.length === n) return src;
-  const out = new Float64Array(n);
-  forEachRun(shape, [broadcastStrides(t.shape, shape), contiguousStrides(shape)], (len, o, s) => {
-    for (let i = 0; i < len; i++) out[o[1] + i * s[1]] = src[o[0] + i * s[0]];
-  });
-  return out;
-}
-
-/** @internal Common shape of several parameters (PyTorch's broadcast_all), naming them on failure. */
-export function broadcastAll(fn: string, params: Record<string, Tensor>): number[] {
-  let shape: number[] = [];
-  let first = '';
-  for (const [name, t] of Object.entries(params)) {
-    shape = broadcastShapes(shape, t.shape, fn, [first || name, name]);
-    first ||= name;
-  }
-  return shape;
-}
-
-/** Parsed parameters of a family whose parameters are all per batch element. */
-export interface ScalarParams {
-  batchShape: number[];
-  dtype: FloatDType;
-  validateArgs: boolean;
-  values: Record<string, Float64Array>;
-  shown: string[];
-}
-
-/**
- * @internal Parses a scalar-parameter family: every name in `spec` is required unless listed
- * in `exclusive` (exactly one of those), all broadcast together, and each is checked against
- * its constraint when `validateArgs` (except those in `unchecked`, which the family checks).
- */
-export function scalarParams(
-  fn: string,
-  options: unknown,
-  spec: Record<string, Constraint>,
-  exclusive: readonly string[] = [],
-  defaults: Record<string, number> = {},
-  unchecked: readonly string[] = [],
-): ScalarParams {
-  const names = Object.keys(spec);
-  const { given, dtype, validateArgs } = readParams(fn, options, names);
-  for (const [k, v] of Object.entries(defaults))
-    given[k] ??= new Tensor(Float64Array.of(v), [], 'float64');
-  const chosen = exclusive.length > 0 ? exactlyOne(fn, given, exclusive) : undefined;
-  const used: Record<string, Tensor> = {};
-  for (const name of names) {
-    if (exclusive.includes(name) && name !== chosen) continue;
-    used[name] = required(fn, given, name);
-  }
-  const batchShape = broadcastAll(fn, used);
-  const values: Record<string, Float64Array> = {};
-  for (const [name, t] of Object.entries(used)) {
-    values[name] = expandTo(t, batchShape);
-    if (validateArgs && !unchecked.includes(name))
-      checkConstraint(fn, name, values[name], batchShape, spec[name]);
-  }
-  return { batchShape, dtype, validateArgs, values, shown: Object.keys(used) };
-}
-
-/**
- * @internal Checks every element of a parameter against its constraint, with PyTorch's
- * message ("Expected parameter ... to satisfy the constraint ..."); `distribution` names the
- * distribution PyTorch validates in (OneHotCategorical's inner Categorical), and `argument`
- * the caller's option holding the first invalid element when PyTorch's `name` is an inner one.
- */
-export function checkConstraint(
-  fn: string,
-  name: string,
-  values: Float64Array,
-  shape: readonly number[],
-  constraint: Constraint,
-  distribution = fn,
-  argument: (firstBad: number) => string = () => name,
-): void {
-  const bad: number[] = [];
-  let first = -1;
-  for (let i = 0; i < values.length && bad.length < 5; i++) {
-    if (constraint.check(values[i])) continue;
-    if (first < 0) first = i;
-    bad.push(values[i]);
-  }
-  if (bad.length === 0) return;
-  throw new ArgumentError(
-    `${fn}: Expected parameter ${name} (Tensor of shape ${formatShape(shape)}) of distribution ${distribution} to satisfy the constraint ${constraint.name}, but found invalid values: ${bad.map((v) => describe(v)).join(', ')}.`,
-    {
-      code: 'E_INVALID_PARAMETER',
-      fn,
-      argument: argument(first),
-      received: bad[0],
-      torchType: 'ValueError',
-    },
-  );
 }
 
 /**
@@ -583,21 +387,6 @@ export function pairwise(
     shape,
     p.dtype === 'float32' && q.dtype === 'float32' ? 'float32' : 'float64',
   );
-}
-
-/** @internal Shape of a parameter that must have at least `dims` dimensions (PyTorch's ValueError). */
-export function atLeast(fn: string, name: string, t: Tensor, dims: number, what: string): void {
-  if (t.shape.length < dims) {
-    throw new ArgumentError(
-      `${fn}: ${name} must be at least ${what}; received shape ${formatShape(t.shape)}.`,
-      { code: 'E_INVALID_SHAPE', fn, argument: name, received: t.shape, torchType: 'ValueError' },
-    );
-  }
-}
-
-/** @internal Materialises `t` (trailing dims `event`) at `batch + event`. */
-export function expandEvent(t: Tensor, batch: readonly number[], eventDims: number): Float64Array {
-  return expandTo(t, [...batch, ...t.shape.slice(t.shape.length - eventDims)]);
 }
 
 /** @internal Throws a coded TypeError unless `d` is a Distribution. */

@@ -6,8 +6,8 @@
  * @module kldiv/distributions
  */
 
+export type { Constraint } from './constraints.js';
 export type {
-  Constraint,
   DistributionClass,
   DistributionOptions,
   SampleOptions,

@@ -1,5 +1,6 @@
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
-import { constraints, type DistributionOptions, ExponentialFamily } from '../distribution.js';
+import { constraints } from '../constraints.js';
+import { type DistributionOptions, ExponentialFamily } from '../distribution.js';
 import type { RandomGenerator } from '../random.js';
 import { bceWithLogits } from '../special.js';
 import { binaryParams } from './binary.js';

@@ -1,12 +1,8 @@
 import { formatShape } from '../../errors.js';
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
-import {
-  checkConstraint,
-  constraints,
-  type DistributionOptions,
-  ExponentialFamily,
-  scalarParams,
-} from '../distribution.js';
+import { checkConstraint, constraints } from '../constraints.js';
+import { type DistributionOptions, ExponentialFamily } from '../distribution.js';
+import { scalarParams } from '../params.js';
 import { type RandomGenerator, standardGamma } from '../random.js';
 import { digamma, lgamma } from '../special.js';
 

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { constraints, type ScalarParams, scalarParams } from '../distribution.js';
+import { constraints } from '../constraints.js';
+import { type ScalarParams, scalarParams } from '../params.js';
 import { binaryLogits, EPS, sigmoid } from '../special.js';
 
 /** @internal Parses `{ probs } | { logits }` (plus `extra`) and fills in the other one. */

@@ -1,10 +1,6 @@
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
-import {
-  constraints,
-  Distribution,
-  type DistributionOptions,
-  notImplemented,
-} from '../distribution.js';
+import { constraints } from '../constraints.js';
+import { Distribution, type DistributionOptions, notImplemented } from '../distribution.js';
 import { binomial, type RandomGenerator } from '../random.js';
 import { EPS, lgamma } from '../special.js';
 import { binaryParams } from './binary.js';

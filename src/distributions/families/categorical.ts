@@ -1,15 +1,9 @@
 import { ArgumentError } from '../../errors.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import { type Tensor, type TensorLike, toTensor } from '../../tensor/tensor.js';
-import {
-  atLeast,
-  checkConstraint,
-  Distribution,
-  type DistributionOptions,
-  exactlyOne,
-  makeTensor,
-  readParams,
-} from '../distribution.js';
+import { checkConstraint } from '../constraints.js';
+import { Distribution, type DistributionOptions, makeTensor } from '../distribution.js';
+import { atLeast, exactlyOne, readParams } from '../params.js';
 import type { RandomGenerator } from '../random.js';
 import { EPS } from '../special.js';
 

@@ -1,11 +1,7 @@
 import { ArgumentError, describe } from '../../errors.js';
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
-import {
-  checkConstraint,
-  constraints,
-  type DistributionOptions,
-  ExponentialFamily,
-} from '../distribution.js';
+import { checkConstraint, constraints } from '../constraints.js';
+import { type DistributionOptions, ExponentialFamily } from '../distribution.js';
 import type { RandomGenerator } from '../random.js';
 import { bceWithLogits, binaryLogits, clampProbs, EPS } from '../special.js';
 import { binaryParams } from './binary.js';

@@ -1,13 +1,7 @@
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
-import {
-  atLeast,
-  checkConstraint,
-  constraints,
-  type DistributionOptions,
-  ExponentialFamily,
-  readParams,
-  required,
-} from '../distribution.js';
+import { checkConstraint, constraints } from '../constraints.js';
+import { type DistributionOptions, ExponentialFamily } from '../distribution.js';
+import { atLeast, readParams, required } from '../params.js';
 import { type RandomGenerator, standardGamma } from '../random.js';
 import { digamma, lgamma } from '../special.js';
 import { eventTensor } from './categorical.js';

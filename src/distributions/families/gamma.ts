@@ -1,10 +1,7 @@
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
-import {
-  constraints,
-  type DistributionOptions,
-  ExponentialFamily,
-  scalarParams,
-} from '../distribution.js';
+import { constraints } from '../constraints.js';
+import { type DistributionOptions, ExponentialFamily } from '../distribution.js';
+import { scalarParams } from '../params.js';
 import { type RandomGenerator, standardGamma } from '../random.js';
 import { digamma, lgamma, xlogy } from '../special.js';
 

@@ -1,10 +1,6 @@
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
-import {
-  checkConstraint,
-  constraints,
-  Distribution,
-  type DistributionOptions,
-} from '../distribution.js';
+import { checkConstraint, constraints } from '../constraints.js';
+import { Distribution, type DistributionOptions } from '../distribution.js';
 import type { RandomGenerator } from '../random.js';
 import { bceWithLogits } from '../special.js';
 import { binaryParams } from './binary.js';

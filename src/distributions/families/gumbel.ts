@@ -1,10 +1,7 @@
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
-import {
-  constraints,
-  type DistributionOptions,
-  scalarParams,
-  TransformedDistribution,
-} from '../distribution.js';
+import { constraints } from '../constraints.js';
+import { type DistributionOptions, TransformedDistribution } from '../distribution.js';
+import { scalarParams } from '../params.js';
 import type { RandomGenerator } from '../random.js';
 import { EULER_GAMMA } from '../special.js';
 import { Uniform } from './uniform.js';

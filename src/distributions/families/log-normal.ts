@@ -1,11 +1,7 @@
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
-import {
-  constraints,
-  type DistributionOptions,
-  makeTensor,
-  scalarParams,
-  TransformedDistribution,
-} from '../distribution.js';
+import { constraints } from '../constraints.js';
+import { type DistributionOptions, makeTensor, TransformedDistribution } from '../distribution.js';
+import { scalarParams } from '../params.js';
 import type { RandomGenerator } from '../random.js';
 import { Normal } from './normal.js';
 

@@ -1,16 +1,9 @@
-import { ArgumentError, formatShape } from '../../errors.js';
+import { formatShape, ShapeError } from '../../errors.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
-import {
-  atLeast,
-  checkConstraint,
-  constraints,
-  type DistributionOptions,
-  expandEvent,
-  makeTensor,
-  readParams,
-  required,
-} from '../distribution.js';
+import { checkConstraint, constraints } from '../constraints.js';
+import { type DistributionOptions, makeTensor } from '../distribution.js';
+import { atLeast, expandEvent, readParams, required } from '../params.js';
 import { eventTensor } from './categorical.js';
 import { choleskyBlocks, f64, GaussianDistribution } from './gaussian.js';
 
@@ -75,7 +68,7 @@ export class LowRankMultivariateNormal extends GaussianDistribution {
     atLeast(fn, 'covFactor', w, 2, 'two-dimensional, with optional leading batch dimensions');
     const n = loc.shape[loc.shape.length - 1];
     const bad = (argument: string, message: string, shape: number[]) =>
-      new ArgumentError(`${fn}: ${message}; received ${formatShape(shape)}.`, {
+      new ShapeError(`${fn}: ${message}; received ${formatShape(shape)}.`, {
         code: 'E_SHAPE_MISMATCH',
         fn,
         argument,

@@ -1,16 +1,9 @@
 import { ArgumentError, formatShape, ShapeError } from '../../errors.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
-import {
-  atLeast,
-  checkConstraint,
-  constraints,
-  type DistributionOptions,
-  expandEvent,
-  makeTensor,
-  readParams,
-  required,
-} from '../distribution.js';
+import { checkConstraint, constraints } from '../constraints.js';
+import { type DistributionOptions, makeTensor } from '../distribution.js';
+import { atLeast, expandEvent, readParams, required } from '../params.js';
 import { eventTensor } from './categorical.js';
 import {
   choleskyBlocks,

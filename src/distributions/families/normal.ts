@@ -1,10 +1,7 @@
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
-import {
-  constraints,
-  type DistributionOptions,
-  ExponentialFamily,
-  scalarParams,
-} from '../distribution.js';
+import { constraints } from '../constraints.js';
+import { type DistributionOptions, ExponentialFamily } from '../distribution.js';
+import { scalarParams } from '../params.js';
 import type { RandomGenerator } from '../random.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);

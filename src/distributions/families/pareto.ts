@@ -1,13 +1,8 @@
 import { formatShape } from '../../errors.js';
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
-import {
-  checkConstraint,
-  constraints,
-  type DistributionOptions,
-  makeTensor,
-  scalarParams,
-  TransformedDistribution,
-} from '../distribution.js';
+import { checkConstraint, constraints } from '../constraints.js';
+import { type DistributionOptions, makeTensor, TransformedDistribution } from '../distribution.js';
+import { scalarParams } from '../params.js';
 import type { RandomGenerator } from '../random.js';
 import { Exponential } from './exponential.js';
 

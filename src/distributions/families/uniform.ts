@@ -1,11 +1,8 @@
 import { ArgumentError } from '../../errors.js';
 import type { Tensor, TensorLike } from '../../tensor/tensor.js';
-import {
-  constraints,
-  Distribution,
-  type DistributionOptions,
-  scalarParams,
-} from '../distribution.js';
+import { constraints } from '../constraints.js';
+import { Distribution, type DistributionOptions } from '../distribution.js';
+import { scalarParams } from '../params.js';
 import type { RandomGenerator } from '../random.js';
 
 /** Parameters of {@link Uniform}. */
