@@ -7,35 +7,6 @@
  * @module
  */
 
-/** Stable machine-readable error codes; `docs/errors.md` lists what raises each. */
-export type ErrorCode =
-  | 'E_INVALID_REDUCTION'
-  | 'E_INTEGRAL_INPUT'
-  | 'E_BROADCAST'
-  | 'E_UNKNOWN_OPTION'
-  | 'E_OPTION_TYPE'
-  | 'E_INVALID_DATA'
-  | 'E_RAGGED'
-  | 'E_DATA_LENGTH'
-  | 'E_INVALID_SHAPE'
-  | 'E_INVALID_DTYPE'
-  | 'E_GRAD_SHAPE'
-  | 'E_TOO_LARGE'
-  | 'E_NOT_SCALAR'
-  | 'E_BACKEND_UNAVAILABLE'
-  | 'E_THREAD_FAILURE'
-  | 'E_OPTION_RANGE'
-  | 'E_INVALID_DIM'
-  | 'E_SHAPE_MISMATCH'
-  | 'E_INVALID_PARAMETER'
-  | 'E_MISSING_PARAMETER'
-  | 'E_OUT_OF_SUPPORT'
-  | 'E_NOT_IMPLEMENTED'
-  | 'E_OUT_OF_MEMORY'
-  | 'E_INVALID_FREE'
-  | 'E_OUT_BUFFER'
-  | 'E_INVALID_STATE';
-
 /** Which Python exception PyTorch raises for the same fault (`'none'` where PyTorch has no equivalent check). */
 export type TorchErrorType =
   | 'RuntimeError'
@@ -44,6 +15,84 @@ export type TorchErrorType =
   | 'IndexError'
   | 'NotImplementedError'
   | 'none';
+
+/** The classes of kldiv's errors, by name. */
+export type ErrorClassName =
+  | 'KLDivError'
+  | 'ArgumentError'
+  | 'ShapeError'
+  | 'DTypeError'
+  | 'NotImplementedError';
+
+/** A row of {@link ERROR_TABLE}. */
+export interface ErrorTableRow {
+  /** The class every error of the code is an instance of (exactly: not a subclass). */
+  readonly class: ErrorClassName;
+  /**
+   * The `torchType`s an error of the code may carry, the first the usual one: PyTorch raises a
+   * `ValueError` for a distribution's shape fault but a `RuntimeError` for a tensor op's, and
+   * `'none'` marks checks PyTorch does not make.
+   */
+  readonly torchTypes: readonly TorchErrorType[];
+}
+
+/**
+ * The one table of error codes: each code's class and the Python exceptions PyTorch raises for
+ * it. The error classes' constructors only accept their own codes (and each code's torchTypes),
+ * a test checks every error the bad-input matrix provokes against it, and `docs/errors.md`'s
+ * code table is checked against it.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_TABLE } from 'kldiv';
+ * console.log(ERROR_TABLE.E_INVALID_REDUCTION.class); // ArgumentError
+ * console.log(ERROR_TABLE.E_NOT_IMPLEMENTED.torchTypes.join()); // NotImplementedError
+ * ```
+ */
+export const ERROR_TABLE = {
+  E_INVALID_REDUCTION: { class: 'ArgumentError', torchTypes: ['ValueError', 'none'] },
+  E_INTEGRAL_INPUT: { class: 'DTypeError', torchTypes: ['RuntimeError'] },
+  E_BROADCAST: { class: 'ShapeError', torchTypes: ['RuntimeError', 'ValueError'] },
+  E_UNKNOWN_OPTION: { class: 'ArgumentError', torchTypes: ['TypeError'] },
+  E_OPTION_TYPE: { class: 'ArgumentError', torchTypes: ['TypeError', 'none'] },
+  E_INVALID_DATA: { class: 'ArgumentError', torchTypes: ['TypeError', 'none'] },
+  E_RAGGED: { class: 'ShapeError', torchTypes: ['ValueError'] },
+  E_DATA_LENGTH: { class: 'ShapeError', torchTypes: ['RuntimeError'] },
+  E_INVALID_SHAPE: { class: 'ShapeError', torchTypes: ['none', 'ValueError'] },
+  E_INVALID_DTYPE: { class: 'ArgumentError', torchTypes: ['TypeError', 'none'] },
+  E_GRAD_SHAPE: { class: 'ShapeError', torchTypes: ['RuntimeError'] },
+  E_TOO_LARGE: { class: 'ShapeError', torchTypes: ['none'] },
+  E_NOT_SCALAR: { class: 'ShapeError', torchTypes: ['ValueError'] },
+  E_BACKEND_UNAVAILABLE: { class: 'KLDivError', torchTypes: ['none'] },
+  E_THREAD_FAILURE: { class: 'KLDivError', torchTypes: ['none'] },
+  E_OPTION_RANGE: { class: 'ArgumentError', torchTypes: ['ValueError', 'none'] },
+  E_INVALID_DIM: { class: 'ArgumentError', torchTypes: ['IndexError', 'TypeError', 'none'] },
+  E_SHAPE_MISMATCH: { class: 'ShapeError', torchTypes: ['RuntimeError', 'ValueError', 'none'] },
+  E_INVALID_PARAMETER: { class: 'ArgumentError', torchTypes: ['ValueError', 'RuntimeError'] },
+  E_MISSING_PARAMETER: { class: 'ArgumentError', torchTypes: ['TypeError', 'ValueError'] },
+  E_OUT_OF_SUPPORT: { class: 'ArgumentError', torchTypes: ['ValueError', 'RuntimeError'] },
+  E_NOT_IMPLEMENTED: { class: 'NotImplementedError', torchTypes: ['NotImplementedError'] },
+  E_OUT_OF_MEMORY: { class: 'KLDivError', torchTypes: ['none'] },
+  E_INVALID_FREE: { class: 'ArgumentError', torchTypes: ['none'] },
+  E_OUT_BUFFER: { class: 'ArgumentError', torchTypes: ['none'] },
+  E_INVALID_STATE: { class: 'ArgumentError', torchTypes: ['none'] },
+} as const satisfies Record<string, ErrorTableRow>;
+
+/** Stable machine-readable error codes ({@link ERROR_TABLE}); `docs/errors.md` lists what raises each. */
+export type ErrorCode = keyof typeof ERROR_TABLE;
+
+/** The codes of one error class. */
+export type ErrorCodeOf<C extends ErrorClassName> = {
+  [K in ErrorCode]: (typeof ERROR_TABLE)[K]['class'] extends C ? K : never;
+}[ErrorCode];
+
+/**
+ * The details an error of code `C` takes, `torchType` one of its row's: for a union of codes, a
+ * union of such objects, so that `{ code, torchType }` must match one row.
+ */
+export type KLDivErrorDetailsOf<C extends ErrorCode> = C extends ErrorCode
+  ? KLDivErrorDetails & { code: C; torchType?: (typeof ERROR_TABLE)[C]['torchTypes'][number] }
+  : never;
 
 /** Fields every {@link KLDivError} carries. */
 export interface KLDivErrorDetails {
@@ -79,7 +128,8 @@ export class KLDivError extends Error {
   readonly received: unknown;
   readonly torchType: TorchErrorType;
 
-  constructor(message: string, details: KLDivErrorDetails) {
+  /** Only the codes whose {@link ERROR_TABLE} row names `KLDivError` (subclasses: their own). */
+  constructor(message: string, details: KLDivErrorDetailsOf<ErrorCodeOf<'KLDivError'>>) {
     super(message);
     this.name = new.target.name;
     this.code = details.code;
@@ -103,7 +153,11 @@ export class KLDivError extends Error {
  * }
  * ```
  */
-export class ArgumentError extends KLDivError {}
+export class ArgumentError extends KLDivError {
+  constructor(message: string, details: KLDivErrorDetailsOf<ErrorCodeOf<'ArgumentError'>>) {
+    super(message, details as never);
+  }
+}
 
 /**
  * Shapes that do not fit: broadcasting, data length, gradient shape (PyTorch: `RuntimeError`).
@@ -118,7 +172,11 @@ export class ArgumentError extends KLDivError {}
  * }
  * ```
  */
-export class ShapeError extends KLDivError {}
+export class ShapeError extends KLDivError {
+  constructor(message: string, details: KLDivErrorDetailsOf<ErrorCodeOf<'ShapeError'>>) {
+    super(message, details as never);
+  }
+}
 
 /**
  * A dtype the operation does not support (PyTorch: `RuntimeError`).
@@ -133,7 +191,33 @@ export class ShapeError extends KLDivError {}
  * }
  * ```
  */
-export class DTypeError extends KLDivError {}
+export class DTypeError extends KLDivError {
+  constructor(message: string, details: KLDivErrorDetailsOf<ErrorCodeOf<'DTypeError'>>) {
+    super(message, details as never);
+  }
+}
+
+/**
+ * An operation PyTorch does not implement either (PyTorch: `NotImplementedError`): a KL pair
+ * without a closed form, an `entropy()` PyTorch does not define. Not an {@link ArgumentError}:
+ * the arguments are valid, the operation is missing.
+ *
+ * @example
+ * ```ts
+ * import { NotImplementedError } from 'kldiv';
+ * import { Normal, Categorical, klDivergence } from 'kldiv/distributions';
+ * try {
+ *   klDivergence(new Normal({ loc: 0, scale: 1 }), new Categorical({ probs: [0.5, 0.5] }));
+ * } catch (e) {
+ *   console.log(e instanceof NotImplementedError, (e as NotImplementedError).code); // true E_NOT_IMPLEMENTED
+ * }
+ * ```
+ */
+export class NotImplementedError extends KLDivError {
+  constructor(message: string, details: KLDivErrorDetailsOf<ErrorCodeOf<'NotImplementedError'>>) {
+    super(message, details as never);
+  }
+}
 
 /**
  * Short, bounded rendering of a received value for error messages: strings quoted, arrays
@@ -162,4 +246,22 @@ export function describe(value: unknown): string {
 /** Formats a shape the way kldiv messages print it: `[2, 3]`. */
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
+}
+
+/**
+ * @internal Runs `work` for the public function `fn`: a thread failure raised below it (the
+ * worker pool knows no caller) is re-thrown naming `fn`, the function that was called.
+ */
+export function inPublicCall<T>(fn: string, work: () => T): T {
+  try {
+    return work();
+  } catch (e) {
+    if (!(e instanceof KLDivError) || e.code !== 'E_THREAD_FAILURE' || e.fn === fn) throw e;
+    throw new KLDivError(e.message, {
+      code: 'E_THREAD_FAILURE',
+      fn,
+      argument: e.argument,
+      received: e.received,
+    });
+  }
 }

@@ -5,8 +5,23 @@
  * @module kldiv
  */
 
-export type { ErrorCode, KLDivErrorDetails, TorchErrorType } from './errors.js';
-export { ArgumentError, DTypeError, KLDivError, ShapeError } from './errors.js';
+export type {
+  ErrorClassName,
+  ErrorCode,
+  ErrorCodeOf,
+  ErrorTableRow,
+  KLDivErrorDetails,
+  KLDivErrorDetailsOf,
+  TorchErrorType,
+} from './errors.js';
+export {
+  ArgumentError,
+  DTypeError,
+  ERROR_TABLE,
+  KLDivError,
+  NotImplementedError,
+  ShapeError,
+} from './errors.js';
 export type {
   JSDivergenceOptions,
   JSDivergenceWithLogitsOptions,

@@ -27,6 +27,48 @@ export function checkBoolean(value: unknown, fn: string, argument: string, nulla
   );
 }
 
+/**
+ * @internal The one check of an options object: undefined or a plain object (else
+ * `E_OPTION_TYPE`) whose own keys are all in `known` (else `E_UNKNOWN_OPTION`); returns it or `{}`.
+ */
+export function checkOptions<T extends object>(
+  options: unknown,
+  known: readonly string[],
+  fn: string,
+): Partial<T> {
+  const opts = checkOptionsObject<T>(options, fn);
+  checkOptionKeys(opts, known, fn);
+  return opts;
+}
+
+/**
+ * @internal Checks a number option: a number (else `E_OPTION_TYPE`) for which `ok` holds (else
+ * `E_OPTION_RANGE`, the message ending "must be `rule`"); returns it, or `fallback` when undefined.
+ */
+export function numberOption<F extends number | undefined>(
+  value: unknown,
+  fallback: F,
+  fn: string,
+  name: string,
+  ok: (v: number) => boolean,
+  rule: string,
+): number | F {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') {
+    throw new ArgumentError(
+      `${fn}: option '${name}' must be a number; received ${describe(value)}.`,
+      { code: 'E_OPTION_TYPE', fn, argument: name, received: value, torchType: 'TypeError' },
+    );
+  }
+  if (!ok(value)) {
+    throw new ArgumentError(
+      `${fn}: option '${name}' must be ${rule}; received ${describe(value)}.`,
+      { code: 'E_OPTION_RANGE', fn, argument: name, received: value, torchType: 'ValueError' },
+    );
+  }
+  return value;
+}
+
 /** Edit distance, for "did you mean" suggestions on misspelt option names. */
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -47,6 +89,8 @@ function distance(a: string, b: string): number {
  * (`logtarget` and `log_target` suggest `logTarget`).
  */
 export function checkOptionKeys(options: object, known: readonly string[], fn: string): void {
+  // own enumerable string keys only; `known.includes`, never `key in`, so 'constructor' or
+  // 'toString' are unknown options like any other
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
     const norm = (s: string) => s.replace(/_/g, '').toLowerCase();

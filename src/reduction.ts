@@ -57,7 +57,23 @@ export function batchDivisor(shape: readonly number[]): number {
   return shape.length === 0 ? 1 : shape[0];
 }
 
-const MEAN_WARNING =
+/**
+ * @internal The one divisor of a `kl_div` loss applied at once (its gradient, the tfjs loss,
+ * the `'none'` loss under legacy arguments): the element count for `'mean'`, times
+ * {@link batchDivisor} for `'batchmean'`. (The reduced forward divides in two steps instead,
+ * `sum / numel / batch`, as PyTorch's `mean()` then `/ size(0)`.)
+ */
+export function klDivDivisor(
+  reduction: ResolvedReduction,
+  numel: number,
+  inputShape: readonly number[],
+): number {
+  const divisor = reduction.base === 'mean' ? numel : 1;
+  return reduction.batchmean ? divisor * batchDivisor(inputShape) : divisor;
+}
+
+/** @internal PyTorch's `UserWarning` text for `reduction='mean'` (`W_MEAN_REDUCTION`), verbatim. */
+export const MEAN_WARNING =
   "reduction: 'mean' divides the total loss by both the batch size and the support size." +
   "'batchmean' divides only by the batch size, and aligns with the KL div math definition." +
   "'mean' will be changed to behave the same as 'batchmean' in the next major release.";
@@ -156,20 +172,45 @@ export function resolveKlDivReduction(
 
 /**
  * @internal The reduction of the row losses (KL and JSD from logits, `klEstimate`): PyTorch's
- * names, `'mean'` warns as `F.kl_div` does when `emitWarning`, the default is the caller's;
- * `'tokenmean'` only where `tokenmean` is true (it needs rows: not `klEstimate`).
+ * names, `'mean'` warns as `F.kl_div` does when `emitWarning`, the default is the caller's.
+ * `valid` is what the caller computes: {@link LOGITS_REDUCTIONS} for rows of logits (`'tokenmean'`
+ * needs rows), `'none'`, `'mean'` and `'sum'` for `klEstimate` (whose samples have no batch).
  */
 export function lossReduction(
   value: unknown,
   fallback: LogitsReduction,
   fn: string,
   emitWarning: boolean,
-  tokenmean = false,
+  valid: readonly LogitsReduction[] = LOGITS_REDUCTIONS,
 ): LogitsReduction {
   if (value === undefined) return fallback;
-  if (value === 'batchmean') return 'batchmean';
+  const tokenmean = valid.includes('tokenmean');
   if (value === 'tokenmean' && tokenmean) return 'tokenmean';
+  if (value === 'batchmean') {
+    if (valid.includes('batchmean')) return 'batchmean';
+    const names = valid.map((r) => `'${r}'`);
+    throw new ArgumentError(
+      `${fn}: option 'reduction' must be ${names.slice(0, -1).join(', ')} or ${names.at(-1)}; received 'batchmean'.`,
+      { code: 'E_INVALID_REDUCTION', fn, argument: 'reduction', received: value },
+    );
+  }
   const base = getBaseReduction(value, fn, emitWarning, tokenmean ? LOGITS_REDUCTIONS : REDUCTIONS);
   if (base === 'mean' && emitWarning) warn('W_MEAN_REDUCTION', MEAN_WARNING);
   return base;
+}
+
+/**
+ * @internal The reduction an accumulator's `result()` reports: one of `valid` (kldiv's own
+ * check, PyTorch having no accumulator).
+ */
+export function accumulatedReduction<R extends LogitsReduction>(
+  value: unknown,
+  valid: readonly R[],
+  fn: string,
+): R {
+  if (valid.includes(value as R)) return value as R;
+  throw new ArgumentError(
+    `${fn}: argument 'reduction' must be one of ${valid.map((r) => `'${r}'`).join(', ')}; received ${describe(value)}.`,
+    { code: 'E_INVALID_REDUCTION', fn, argument: 'reduction', received: value },
+  );
 }

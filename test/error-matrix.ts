@@ -470,9 +470,15 @@ export const LIBRARY_ROWS: LibraryRow[] = [
       "freeWasmArray: argument 'array' must be an array returned by wasmArray and not yet freed; received Float32Array(4).",
   },
   {
+    input: "setPrintOptions({ precision: '4' })",
+    run: () => k.setPrintOptions({ precision: '4' as never }),
+    code: 'E_OPTION_TYPE',
+    message: "setPrintOptions: option 'precision' must be a non-negative integer; received '4'.",
+  },
+  {
     input: 'setPrintOptions({ precision: -1 })',
     run: () => k.setPrintOptions({ precision: -1 }),
-    code: 'E_OPTION_TYPE',
+    code: 'E_OPTION_RANGE',
     message: "setPrintOptions: option 'precision' must be a non-negative integer; received -1.",
   },
   {

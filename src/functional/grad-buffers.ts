@@ -8,7 +8,7 @@
  */
 
 import { ArgumentError, describe } from '../errors.js';
-import { overlaps } from '../kernels/wasm/heap.js';
+import { kernels } from '../kernels/dispatch.js';
 import { checkOptionKeys } from '../options.js';
 import type { FloatArray, FloatDType } from '../tensor/dtype.js';
 
@@ -58,7 +58,7 @@ export function givenGradBuffer(
     );
   }
   // operands that are not views (an unchecked other buffer) share nothing
-  if (operands.some((o) => ArrayBuffer.isView(o) && overlaps(given, o))) {
+  if (operands.some((o) => ArrayBuffer.isView(o) && kernels().overlaps(given, o))) {
     throw fail('must not share memory with the inputs, gradOutput or the other gradient buffer');
   }
   return given;

@@ -7,6 +7,7 @@
 
 import { jsdGradPoint, jsdPoint } from '../kernels/js/jsd.js';
 import { logSumExpRow } from '../kernels/js/softmax-kl.js';
+import { checkOptions, numberOption } from '../options.js';
 import type { LogitsReduction } from '../reduction.js';
 import { allocate, type FloatDType } from '../tensor/dtype.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
@@ -14,9 +15,7 @@ import { type UpstreamGradient, upstreamGradient } from './grad-output.js';
 import {
   eachRow,
   type LogitsSettings,
-  logitsOptions,
   logitsSettings,
-  numberOption,
   pairOfTensors,
   type RowMask,
   reductionDivisor,
@@ -95,7 +94,7 @@ function prepare(
   options: unknown,
   logits: boolean,
 ): Prepared {
-  const opts = logitsOptions<JSDivergenceWithLogitsOptions>(options, jsdKeys(logits), fn);
+  const opts = checkOptions<JSDivergenceWithLogitsOptions>(options, jsdKeys(logits), fn);
   const names = logits
     ? (['studentLogits', 'teacherLogits'] as const)
     : (['studentLogProbs', 'teacherLogProbs'] as const);

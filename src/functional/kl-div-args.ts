@@ -6,7 +6,7 @@
  */
 
 import { DTypeError, ShapeError } from '../errors.js';
-import { checkBoolean, checkOptionKeys, checkOptionsObject } from '../options.js';
+import { checkBoolean, checkOptions } from '../options.js';
 import {
   batchDivisor,
   type ReductionOptions,
@@ -58,8 +58,7 @@ export function checkKlDivOptions(
   fn: string,
   keys: readonly string[] = KL_DIV_OPTION_KEYS,
 ): KLDivOptions {
-  const opts = checkOptionsObject<KLDivOptions>(options, fn);
-  checkOptionKeys(opts, keys, fn);
+  const opts = checkOptions<KLDivOptions>(options, keys, fn);
   if (opts.logTarget !== undefined) checkBoolean(opts.logTarget, fn, 'logTarget');
   checkBoolean(opts.sizeAverage, fn, 'sizeAverage', true);
   checkBoolean(opts.reduce, fn, 'reduce', true);

@@ -4,8 +4,10 @@
  * @module
  */
 
+import { inPublicCall } from '../errors.js';
 import { kernels } from '../kernels/dispatch.js';
 import { klScalarTargetBackward } from '../kernels/js/kl-div.js';
+import { klDivDivisor } from '../reduction.js';
 import { allocate, type FloatArray, type FloatDType } from '../tensor/dtype.js';
 import { contiguousStrides, forEachRun, sameShape } from '../tensor/shape.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
@@ -128,8 +130,7 @@ export function klDivBackward(
   );
   // per element for 'none' with a given gradOutput; else one scalar read everywhere
   const gStrides = perElement ? contiguousStrides(shape) : shape.map(() => 0);
-  let divisor = reduction.base === 'mean' ? numel : 1;
-  if (reduction.batchmean) divisor *= call.batchDivisor;
+  const divisor = klDivDivisor(reduction, numel, x.shape);
 
   // Without broadcasting every gradient element is written exactly once.
   const overwrite = sameShape(x.shape, shape) && sameShape(y.shape, shape);
@@ -163,31 +164,37 @@ export function klDivBackward(
     });
   } else {
     const k = kernels();
-    forEachRun(shape, [gStrides, call.xStrides, call.yStrides], (n, o, s) => {
-      total += k.klBackward(
-        n,
-        logTarget,
-        divisor,
-        g,
-        s[0],
-        o[0],
-        x.data,
-        s[1],
-        o[1],
-        y.data,
-        s[2],
-        o[2],
-        gx,
-        s[1],
-        o[1],
-        gy,
-        s[2],
-        o[2],
-        overwrite,
-      );
+    total = inPublicCall(fn, () => {
+      let sum = 0;
+      forEachRun(shape, [gStrides, call.xStrides, call.yStrides], (n, o, s) => {
+        sum += k.klBackward(
+          n,
+          logTarget,
+          divisor,
+          g,
+          s[0],
+          o[0],
+          x.data,
+          s[1],
+          o[1],
+          y.data,
+          s[2],
+          o[2],
+          gx,
+          s[1],
+          o[1],
+          gy,
+          s[2],
+          o[2],
+          overwrite,
+        );
+      });
+      return sum;
     });
   }
-  const loss = reduction.base === 'none' ? klDivNone(call) : reducedLoss(call, total);
+  const loss = inPublicCall(fn, () =>
+    reduction.base === 'none' ? klDivNone(call) : reducedLoss(call, total),
+  );
   return { loss, gradInput: finish(gx, xGiven, givenX), gradTarget: finish(gy, yGiven, givenY) };
 }
 

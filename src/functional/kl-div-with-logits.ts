@@ -6,14 +6,9 @@
  */
 
 import { ArgumentError } from '../errors.js';
-import { getBackend } from '../kernels/dispatch.js';
+import { kernels } from '../kernels/dispatch.js';
 import { logitsKlRow, logitsKlRowBackward, logSumExpRow } from '../kernels/js/softmax-kl.js';
-import {
-  logitsExports,
-  wasmLogitsRowBackward,
-  wasmLogitsRowForward,
-} from '../kernels/wasm/logits.js';
-import { checkBoolean } from '../options.js';
+import { checkBoolean, checkOptions } from '../options.js';
 import type { LogitsReduction } from '../reduction.js';
 import { allocate, type FloatArray, type FloatDType } from '../tensor/dtype.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
@@ -22,7 +17,6 @@ import { upstreamGradient } from './grad-output.js';
 import {
   eachRow,
   type LogitsSettings,
-  logitsOptions,
   logitsSettings,
   pairOfTensors,
   type RowMask,
@@ -50,9 +44,9 @@ export interface KLDivWithLogitsOptions {
   mask?: RowMask;
 }
 
-/** @internal Option keys of the forward logits KL functions. */
-export const KEYS = ['temperature', 'dim', 'reduction', 'mask'] as const;
-const BACKWARD_KEYS = [...KEYS, 'gradTeacher', 'out'] as const;
+/** @internal Option keys of the forward logits KL functions (the tfjs adapter's too). */
+export const KL_DIV_WITH_LOGITS_OPTION_KEYS = ['temperature', 'dim', 'reduction', 'mask'] as const;
+const BACKWARD_KEYS = [...KL_DIV_WITH_LOGITS_OPTION_KEYS, 'gradTeacher', 'out'] as const;
 
 /** Options of {@link klDivWithLogitsBackward}. */
 export interface KLDivWithLogitsBackwardOptions extends KLDivWithLogitsOptions {
@@ -84,9 +78,9 @@ export function prepareLogitsKl(
   teacher: unknown,
   options: unknown,
   warnMean: boolean,
-  keys: readonly string[] = KEYS,
+  keys: readonly string[] = KL_DIV_WITH_LOGITS_OPTION_KEYS,
 ): PreparedLogitsKl {
-  const opts = logitsOptions<KLDivWithLogitsOptions>(options, keys, fn);
+  const opts = checkOptions<KLDivWithLogitsOptions>(options, keys, fn);
   const {
     a: s,
     b: t,
@@ -145,22 +139,22 @@ export function logitsKlSum(p: PreparedLogitsKl): number {
   return rowsForward(p, null, 1);
 }
 
-/** The WebAssembly kernels when they apply: contiguous rows (the class dim last). */
-function wasmRows(p: PreparedLogitsKl, outputs: boolean) {
-  if (p.layout.inner !== 1 || getBackend() !== 'wasm') return undefined;
-  return logitsExports(outputs, p.s.data, p.t.data);
+/** The backend's row kernels when it has them: contiguous rows (the class dim last). */
+function backendRows(p: PreparedLogitsKl, outputs: boolean) {
+  if (p.layout.inner !== 1) return undefined;
+  return kernels().logitsRows(outputs, p.s.data, p.t.data);
 }
 
 /** Sum of every kept row's loss; writes `l * scale` per element to `out` when given. */
 function rowsForward(p: PreparedLogitsKl, out: FloatArray | null, scale: number): number {
   const { s, t, k } = p;
   const V = p.layout.V;
-  const wasm = wasmRows(p, out !== null);
+  const rows = backendRows(p, out !== null);
   const f64 = p.dtype === 'float64';
   let total = 0;
   eachRow(p, (o, st) => {
-    if (wasm !== undefined) {
-      total += wasmLogitsRowForward(wasm, f64, V, k, s.data, t.data, o, out, scale);
+    if (rows !== undefined) {
+      total += rows.forward(f64, V, k, s.data, t.data, o, out, scale);
       return;
     }
     const lseS = logSumExpRow(V, s.data, st, o, k);
@@ -244,25 +238,12 @@ export function klDivWithLogitsBackward(
   const gtch = wantTeacher ? (givenT ?? allocate(tType, t.numel)) : null;
   const rowScratch = wantTeacher ? null : allocate(tType, V);
   const coef = tt / p.divisor;
-  const wasm = wasmRows(p, true);
+  const rows = backendRows(p, true);
   const f64 = p.dtype === 'float64';
   let total = 0;
   eachRow(p, (o, st) => {
-    if (wasm !== undefined) {
-      total += wasmLogitsRowBackward(
-        wasm,
-        f64,
-        V,
-        k,
-        s.data,
-        t.data,
-        o,
-        g,
-        perElement,
-        coef,
-        gs,
-        gtch,
-      );
+    if (rows !== undefined) {
+      total += rows.backward(f64, V, k, s.data, t.data, o, g, perElement, coef, gs, gtch);
       return;
     }
     total += logitsKlRowBackward(

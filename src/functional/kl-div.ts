@@ -4,8 +4,10 @@
  * @module
  */
 
+import { inPublicCall } from '../errors.js';
 import { kernels } from '../kernels/dispatch.js';
 import { klScalarTarget } from '../kernels/js/kl-div.js';
+import { klDivDivisor } from '../reduction.js';
 import { allocate, type FloatDType } from '../tensor/dtype.js';
 import { contiguousStrides, forEachRun } from '../tensor/shape.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
@@ -71,7 +73,9 @@ export function klDiv(
   options?: KLDivOptions,
 ): Tensor<FloatDType> {
   const call = prepareKlDiv('klDiv', input, target, options, true);
-  return call.reduction.base === 'none' ? klDivNone(call) : reducedLoss(call, klDivSum(call));
+  return inPublicCall('klDiv', () =>
+    call.reduction.base === 'none' ? klDivNone(call) : reducedLoss(call, klDivSum(call)),
+  );
 }
 
 /** @internal The `'none'` loss of a prepared call: every pointwise loss. */
@@ -79,7 +83,7 @@ export function klDivNone(call: KlDivCall): Tensor<FloatDType> {
   const { x, y, logTarget, reduction, dtype, shape, numel } = call;
   const k = kernels();
   const out = allocate(dtype, numel);
-  const divisor = reduction.batchmean ? call.batchDivisor : 1;
+  const divisor = klDivDivisor(reduction, numel, x.shape); // 'none': 1, or the batch size
   const st = call.scalarTarget;
   if (st !== undefined) {
     forEachRun(shape, [call.xStrides, contiguousStrides(shape)], (n, o, s) => {

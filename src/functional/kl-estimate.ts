@@ -5,11 +5,12 @@
  */
 
 import { ArgumentError, describe } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { lossReduction } from '../reduction.js';
 import { allocate, type FloatDType } from '../tensor/dtype.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { upstreamGradient } from './grad-output.js';
-import { logitsOptions, pairOfTensors } from './logits-args.js';
+import { pairOfTensors } from './logits-args.js';
 
 /** Which estimator: k1 = -log r (unbiased), k2 = (log r)^2 / 2 (low variance, biased), k3 = (r - 1) - log r (unbiased, low variance, >= 0). */
 export type KLEstimator = 'k1' | 'k2' | 'k3';
@@ -25,7 +26,7 @@ export interface KLEstimateOptions {
 const ESTIMATORS: readonly KLEstimator[] = ['k1', 'k2', 'k3'];
 
 function prepare(fn: string, logProbP: unknown, logProbQ: unknown, options: unknown) {
-  const opts = logitsOptions<KLEstimateOptions>(options, ['estimator', 'reduction'], fn);
+  const opts = checkOptions<KLEstimateOptions>(options, ['estimator', 'reduction'], fn);
   const estimator = opts.estimator ?? 'k3';
   if (!ESTIMATORS.includes(estimator)) {
     throw new ArgumentError(
@@ -33,18 +34,7 @@ function prepare(fn: string, logProbP: unknown, logProbQ: unknown, options: unkn
       { code: 'E_OPTION_RANGE', fn, argument: 'estimator', received: estimator },
     );
   }
-  const reduction = lossReduction(opts.reduction, 'mean', fn, false);
-  if (reduction === 'batchmean') {
-    throw new ArgumentError(
-      `${fn}: option 'reduction' must be 'none', 'mean' or 'sum'; received 'batchmean'.`,
-      {
-        code: 'E_INVALID_REDUCTION',
-        fn,
-        argument: 'reduction',
-        received: reduction,
-      },
-    );
-  }
+  const reduction = lossReduction(opts.reduction, 'mean', fn, false, ['none', 'mean', 'sum']);
   const { a, b, dtype } = pairOfTensors(logProbP, logProbQ, fn, ['logProbP', 'logProbQ']);
   return { p: a, q: b, dtype, estimator, reduction };
 }

@@ -5,7 +5,7 @@
  */
 
 import { ArgumentError, DTypeError, describe, formatShape, ShapeError } from '../errors.js';
-import { checkOptionKeys, checkOptionsObject } from '../options.js';
+import { numberOption } from '../options.js';
 import { batchDivisor, type LogitsReduction, lossReduction } from '../reduction.js';
 import { type FloatDType, resultType } from '../tensor/dtype.js';
 import { numelOf, sameShape } from '../tensor/shape.js';
@@ -20,43 +20,6 @@ export type RowMask =
   | Float32Array
   | Float64Array
   | Int32Array;
-
-/** @internal Checks a finite number option in a range; returns it or the default. */
-export function numberOption(
-  value: unknown,
-  fallback: number,
-  fn: string,
-  name: string,
-  ok: (v: number) => boolean,
-  rule: string,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number') {
-    throw new ArgumentError(
-      `${fn}: option '${name}' must be a number; received ${describe(value)}.`,
-      {
-        code: 'E_OPTION_TYPE',
-        fn,
-        argument: name,
-        received: value,
-        torchType: 'TypeError',
-      },
-    );
-  }
-  if (!ok(value)) {
-    throw new ArgumentError(
-      `${fn}: option '${name}' must be ${rule}; received ${describe(value)}.`,
-      {
-        code: 'E_OPTION_RANGE',
-        fn,
-        argument: name,
-        received: value,
-        torchType: 'ValueError',
-      },
-    );
-  }
-  return value;
-}
 
 /** @internal PyTorch's dim wrapping, with its IndexError text. */
 export function wrapDim(dim: unknown, ndim: number, fn: string): number {
@@ -148,17 +111,6 @@ export function rowMask(
   return Uint8Array.from(t.data, (v) => (v !== 0 && !Number.isNaN(v) ? 1 : 0));
 }
 
-/** @internal Options object check for the logits functions. */
-export function logitsOptions<T extends object>(
-  options: unknown,
-  keys: readonly string[],
-  fn: string,
-): Partial<T> {
-  const opts = checkOptionsObject<T>(options, fn);
-  checkOptionKeys(opts, keys, fn);
-  return opts;
-}
-
 /** @internal Row layout around `dim` with optional keep flags. */
 export interface Rows {
   layout: { outer: number; V: number; inner: number; rows: number };
@@ -234,7 +186,7 @@ export function logitsSettings(
     'a finite number > 0',
   );
   const dim = wrapDim(opts.dim ?? -1, shape.length, fn);
-  const reduction = lossReduction(opts.reduction, 'batchmean', fn, warnMean, true);
+  const reduction = lossReduction(opts.reduction, 'batchmean', fn, warnMean);
   const rows: Rows = {
     layout: rowLayout(shape, dim),
     keep: rowMask(opts.mask, shape, dim, fn),

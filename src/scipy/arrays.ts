@@ -6,14 +6,7 @@
  */
 
 import { ArgumentError, describe } from '../errors.js';
-import {
-  broadcastShapes,
-  broadcastStrides,
-  contiguousStrides,
-  forEachRun,
-  numelOf,
-  sameShape,
-} from '../tensor/shape.js';
+import { broadcastShapes, expandData, numelOf, sameShape } from '../tensor/shape.js';
 import { type Tensor, toTensor } from '../tensor/tensor.js';
 
 /** A float64 array with its shape. */
@@ -36,15 +29,8 @@ export function broadcastPair(
   names: readonly [string, string],
 ): [Array64, Array64] {
   const shape = broadcastShapes(a.shape, b.shape, fn, names);
-  const expand = (x: Array64): Array64 => {
-    // same shape: no copy (comparing sizes alone would pass an empty [0, 1] off as [0, 0])
-    if (sameShape(x.shape, shape)) return x;
-    const out = new Float64Array(numelOf(shape));
-    forEachRun(shape, [broadcastStrides(x.shape, shape), contiguousStrides(shape)], (n, o, s) => {
-      for (let i = 0; i < n; i++) out[o[1] + i * s[1]] = x.data[o[0] + i * s[0]];
-    });
-    return { data: out, shape };
-  };
+  const expand = (x: Array64): Array64 =>
+    sameShape(x.shape, shape) ? x : { data: expandData(x.data, x.shape, shape), shape };
   return [expand(a), expand(b)];
 }
 

@@ -4,8 +4,7 @@
  * @module
  */
 
-import { ArgumentError, describe } from '../errors.js';
-import { checkBoolean, checkOptionKeys, checkOptionsObject, isOptionsBag } from '../options.js';
+import { checkBoolean, checkOptions, isOptionsBag, numberOption } from '../options.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import {
   type Array64,
@@ -32,30 +31,16 @@ export interface JensenShannonOptions extends SciPyDivergenceOptions {
 }
 
 function options(fn: string, value: unknown, keys: readonly string[]) {
-  const opts = checkOptionsObject<JensenShannonOptions>(value, fn);
-  checkOptionKeys(opts, keys, fn);
-  const base = opts.base;
-  if (base !== undefined) {
-    if (typeof base !== 'number') {
-      throw new ArgumentError(
-        `${fn}: option 'base' must be a number; received ${describe(base)}.`,
-        {
-          code: 'E_OPTION_TYPE',
-          fn,
-          argument: 'base',
-          received: base,
-          torchType: 'TypeError',
-        },
-      );
-    }
-    // SciPy raises only for base <= 0 and silently returns inf/nan for 1, NaN or inf: reject those too.
-    if (!(base > 0 && base !== 1 && Number.isFinite(base))) {
-      throw new ArgumentError(
-        `${fn}: option 'base' must be a finite number > 0 other than 1; received ${describe(base)}.`,
-        { code: 'E_OPTION_RANGE', fn, argument: 'base', received: base, torchType: 'ValueError' },
-      );
-    }
-  }
+  const opts = checkOptions<JensenShannonOptions>(value, keys, fn);
+  // SciPy raises only for base <= 0 and silently returns inf/nan for 1, NaN or inf: reject those too.
+  const base = numberOption(
+    opts.base,
+    undefined,
+    fn,
+    'base',
+    (v) => v > 0 && v !== 1 && Number.isFinite(v),
+    'a finite number > 0 other than 1',
+  );
   if (opts.keepdims !== undefined) checkBoolean(opts.keepdims, fn, 'keepdims');
   const axis = opts.axis === undefined ? 0 : opts.axis;
   return { base, axis, keepdims: opts.keepdims ?? false };

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ArgumentError, describe } from '../errors.js';
+import { ArgumentError, describe, inPublicCall } from '../errors.js';
 import { klDivSum } from '../functional/kl-div.js';
 import { type KLDivOptions, prepareKlDiv } from '../functional/kl-div-args.js';
 import {
@@ -13,9 +13,9 @@ import {
   logitsKlSum,
   prepareLogitsKl,
 } from '../functional/kl-div-with-logits.js';
-import { keptRows, numberOption } from '../functional/logits-args.js';
-import { checkBoolean, checkOptionKeys, checkOptionsObject } from '../options.js';
-import { batchDivisor } from '../reduction.js';
+import { keptRows } from '../functional/logits-args.js';
+import { checkBoolean, checkOptions, numberOption } from '../options.js';
+import { accumulatedReduction, batchDivisor } from '../reduction.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 
 /**
@@ -248,12 +248,7 @@ abstract class Accumulator {
    * NaN for the means before anything was added (as PyTorch's empty reductions).
    */
   result(reduction: AccumulatedReduction = 'batchmean'): Tensor<'float64'> {
-    if (!this.reductions.includes(reduction)) {
-      throw new ArgumentError(
-        `result: argument 'reduction' must be one of ${this.reductions.map((r) => `'${r}'`).join(', ')}; received ${describe(reduction)}.`,
-        { code: 'E_INVALID_REDUCTION', fn: 'result', argument: 'reduction', received: reduction },
-      );
-    }
+    accumulatedReduction(reduction, this.reductions, 'result');
     const { sum, compensation, elements, batch, rows } = this.t;
     const total = sum + compensation;
     const divisor =
@@ -298,8 +293,7 @@ export class KLAccumulator extends Accumulator {
   constructor(options?: Pick<KLDivOptions, 'logTarget'>) {
     super('klDiv', undefined, ['sum', 'mean', 'batchmean']);
     const fn = 'KLAccumulator';
-    const opts = checkOptionsObject<Pick<KLDivOptions, 'logTarget'>>(options, fn);
-    checkOptionKeys(opts, ['logTarget'], fn);
+    const opts = checkOptions<Pick<KLDivOptions, 'logTarget'>>(options, ['logTarget'], fn);
     if (opts.logTarget !== undefined) checkBoolean(opts.logTarget, fn, 'logTarget');
     this.logTarget = opts.logTarget ?? false;
   }
@@ -313,7 +307,8 @@ export class KLAccumulator extends Accumulator {
       { reduction: 'sum', logTarget: this.logTarget },
       false,
     );
-    this.addChunk(klDivSum(call), call.numel, batchDivisor(call.x.shape), 0);
+    const sum = inPublicCall('KLAccumulator.add', () => klDivSum(call));
+    this.addChunk(sum, call.numel, batchDivisor(call.x.shape), 0);
     return this;
   }
 
@@ -356,8 +351,7 @@ export class LogitsKLAccumulator extends Accumulator {
 
   constructor(options?: LogitsKLAccumulatorOptions) {
     const fn = 'LogitsKLAccumulator';
-    const opts = checkOptionsObject<LogitsKLAccumulatorOptions>(options, fn);
-    checkOptionKeys(opts, ['temperature', 'dim'], fn);
+    const opts = checkOptions<LogitsKLAccumulatorOptions>(options, ['temperature', 'dim'], fn);
     const temperature = numberOption(
       opts.temperature,
       1,

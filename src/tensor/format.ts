@@ -7,7 +7,7 @@
  */
 
 import { ArgumentError, describe } from '../errors.js';
-import { checkOptionKeys, checkOptionsObject } from '../options.js';
+import { checkOptions } from '../options.js';
 import type { DType, TensorData } from './dtype.js';
 import { formatExponential, formatFixed } from './python-format.js';
 import { contiguousStrides } from './shape.js';
@@ -82,8 +82,7 @@ export function setPrintOptions(options?: SetPrintOptions | null): PrintOptions 
     Object.assign(opts, DEFAULTS);
     return { ...opts };
   }
-  const o = checkOptionsObject<SetPrintOptions>(options, 'setPrintOptions');
-  checkOptionKeys(o, KNOWN, 'setPrintOptions');
+  const o = checkOptions<SetPrintOptions>(options, KNOWN, 'setPrintOptions');
   // Validate everything before changing anything, so a rejected call leaves the options intact.
   const profile = o.profile;
   if (profile !== undefined && profile !== null && !Object.hasOwn(PROFILES, profile)) {
@@ -106,9 +105,15 @@ export function setPrintOptions(options?: SetPrintOptions | null): PrintOptions 
       (Number.isSafeInteger(value) && value >= 0) ||
       (key === 'threshold' && value === Number.POSITIVE_INFINITY);
     if (!ok) {
+      // a negative integer is out of range; anything but an integer is of the wrong type (Python's int)
       throw new ArgumentError(
         `setPrintOptions: option '${key}' must be a non-negative integer${key === 'threshold' ? ' or Infinity' : ''}; received ${describe(value)}.`,
-        { code: 'E_OPTION_TYPE', fn: 'setPrintOptions', argument: key, received: value },
+        {
+          code: Number.isInteger(value) ? 'E_OPTION_RANGE' : 'E_OPTION_TYPE',
+          fn: 'setPrintOptions',
+          argument: key,
+          received: value,
+        },
       );
     }
   }

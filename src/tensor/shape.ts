@@ -146,3 +146,28 @@ export function forEachRun(
     if (d < 0) return;
   }
 }
+
+/**
+ * Materialises row-major `data` of `shape` at its broadcast shape `outShape` (NumPy's
+ * `broadcast_to` copied, PyTorch's `expand().contiguous()`): `data` itself when the shapes are
+ * equal, else a new array. The one broadcast expansion (distribution parameters, scipy operands).
+ *
+ * @internal
+ */
+export function expandData(
+  data: Float64Array,
+  shape: readonly number[],
+  outShape: readonly number[],
+): Float64Array {
+  // compare shapes, not sizes alone, which would pass an empty [0, 1] off as [0, 0]
+  if (sameShape(shape, outShape)) return data;
+  const out = new Float64Array(numelOf(outShape));
+  forEachRun(
+    outShape,
+    [broadcastStrides(shape, outShape), contiguousStrides(outShape)],
+    (n, o, s) => {
+      for (let i = 0; i < n; i++) out[o[1] + i * s[1]] = data[o[0] + i * s[0]];
+    },
+  );
+  return out;
+}

@@ -7,7 +7,7 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import { type JSDivergenceOptions, jsdKeys, jsdSettings } from '../functional/js-divergence.js';
-import { logitsOptions } from '../functional/logits-args.js';
+import { checkOptions } from '../options.js';
 import { divide, treeSum } from './convert.js';
 import { tensorPair } from './logits.js';
 import { keepTensor, masked } from './rows.js';
@@ -41,7 +41,7 @@ export function jsDivergence(
   options?: JSDivergenceOptions,
 ): tf.Tensor {
   const fn = 'jsDivergence';
-  const opts = logitsOptions<JSDivergenceOptions>(options, jsdKeys(false), fn);
+  const opts = checkOptions<JSDivergenceOptions>(options, jsdKeys(false), fn);
   const [a, b] = tensorPair(studentLogProbs, teacherLogProbs, fn, [
     'studentLogProbs',
     'teacherLogProbs',

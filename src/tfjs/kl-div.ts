@@ -8,7 +8,7 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import { checkKlDivOptions, type KLDivOptions } from '../functional/kl-div-args.js';
-import { batchDivisor, resolveKlDivReduction } from '../reduction.js';
+import { klDivDivisor, resolveKlDivReduction } from '../reduction.js';
 import { broadcastShapes, numelOf } from '../tensor/shape.js';
 import { asTensor, divide, logOrZero, sumTo, treeSum, xlogySelf } from './convert.js';
 
@@ -39,8 +39,7 @@ export function klDiv(input: tf.Tensor, target: tf.Tensor, options?: KLDivOption
   const reduction = resolveKlDivReduction(opts, fn, true);
   const shape = broadcastShapes(y.shape, x.shape, fn, ['target', 'input']);
   const logTarget = opts.logTarget ?? false;
-  let divisor = reduction.base === 'mean' ? numelOf(shape) : 1;
-  if (reduction.batchmean) divisor *= batchDivisor(x.shape);
+  const divisor = klDivDivisor(reduction, numelOf(shape), x.shape);
   const reduced = reduction.base !== 'none';
 
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {

@@ -6,8 +6,11 @@
 
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkKlDivOptions, type KLDivOptions } from '../functional/kl-div-args.js';
-import { KEYS, type KLDivWithLogitsOptions } from '../functional/kl-div-with-logits.js';
-import { logitsOptions } from '../functional/logits-args.js';
+import {
+  KL_DIV_WITH_LOGITS_OPTION_KEYS,
+  type KLDivWithLogitsOptions,
+} from '../functional/kl-div-with-logits.js';
+import { checkOptions } from '../options.js';
 import { klDiv } from './kl-div.js';
 import { klDivWithLogits } from './logits.js';
 
@@ -53,6 +56,10 @@ export function kldivLoss(options: KLDivOptions = {}): LayersLoss {
  * ```
  */
 export function kldivLossFromLogits(options: KLDivWithLogitsOptions = {}): LayersLoss {
-  const opts = logitsOptions<KLDivWithLogitsOptions>(options, KEYS, 'kldivLossFromLogits');
+  const opts = checkOptions<KLDivWithLogitsOptions>(
+    options,
+    KL_DIV_WITH_LOGITS_OPTION_KEYS,
+    'kldivLossFromLogits',
+  );
   return (yTrue, yPred) => klDivWithLogits(yPred, yTrue, opts);
 }

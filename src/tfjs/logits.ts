@@ -9,8 +9,12 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import { formatShape, ShapeError } from '../errors.js';
-import { KEYS, type KLDivWithLogitsOptions } from '../functional/kl-div-with-logits.js';
-import { logitsOptions, logitsSettings } from '../functional/logits-args.js';
+import {
+  KL_DIV_WITH_LOGITS_OPTION_KEYS,
+  type KLDivWithLogitsOptions,
+} from '../functional/kl-div-with-logits.js';
+import { logitsSettings } from '../functional/logits-args.js';
+import { checkOptions } from '../options.js';
 import { asTensor, divide, logOrZero, treeSum, xlogySelf } from './convert.js';
 import { keepTensor, masked } from './rows.js';
 
@@ -61,7 +65,7 @@ export function klDivWithLogits(
   options?: KLDivWithLogitsOptions,
 ): tf.Tensor {
   const fn = 'klDivWithLogits';
-  const opts = logitsOptions<KLDivWithLogitsOptions>(options, KEYS, fn);
+  const opts = checkOptions<KLDivWithLogitsOptions>(options, KL_DIV_WITH_LOGITS_OPTION_KEYS, fn);
   const [s, t] = tensorPair(studentLogits, teacherLogits, fn, ['studentLogits', 'teacherLogits']);
   const set = logitsSettings(fn, s.shape, opts, true);
   const { dim, k, tt, divisor } = set;

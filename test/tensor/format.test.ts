@@ -45,7 +45,7 @@ describe('setPrintOptions', () => {
       expect.objectContaining({ code: 'E_UNKNOWN_OPTION', argument: 'precison' }),
     );
     expect(() => setPrintOptions({ precision: -1 })).toThrow(
-      expect.objectContaining({ code: 'E_OPTION_TYPE', argument: 'precision' }),
+      expect.objectContaining({ code: 'E_OPTION_RANGE', argument: 'precision' }),
     );
   });
 });
