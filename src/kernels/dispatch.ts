@@ -1,53 +1,66 @@
 /**
  * The kernel table the public functions call, and the knobs that choose it: backend
- * (`'wasm'` SIMD kernels or pure `'js'`) and thread count. Every backend implements the same
- * strided signatures, so functional code never knows which one ran.
+ * (`'wasm'` SIMD kernels or pure `'js'`) and thread count, kept in the runtime object
+ * (runtime.ts). Every backend implements the same strided signatures, so functional code never
+ * knows which one ran.
  *
  * @module
  */
 
 import { ArgumentError, describe, KLDivError } from '../errors.js';
+import type { TensorData } from '../tensor/dtype.js';
+import { isolatedBrowserWorker } from './env.js';
 import { klBackward, klPointwise, klSum } from './js/kl-div.js';
-import { availableThreads, startWorkers } from './threads/pool.js';
-import { initSharedWasm, wasmFailure, wasmScratch } from './wasm/instance.js';
-import { threadPolicy, wasmBackward, wasmPointwise, wasmSum } from './wasm/kernels.js';
+import { type Backend, PARALLEL_THRESHOLD, runtime, threadSetting } from './runtime.js';
+import { startWorkers } from './threads/pool.js';
+import { overlaps } from './wasm/heap.js';
+import { initSharedWasm, sharedWasm, wasmFailure, wasmScratch } from './wasm/instance.js';
+import { wasmBackward, wasmPointwise, wasmSum } from './wasm/kernels.js';
+import { type LogitsRowKernels, wasmLogitsRows } from './wasm/logits.js';
 
-/** The KL kernels a backend provides (signatures of `kernels/js/kl-div.ts`). */
+export type { Backend };
+export { PARALLEL_THRESHOLD };
+
+/**
+ * @internal The kernels a backend provides: the KL kernels (signatures of `kernels/js/kl-div.ts`), the
+ * fused logits rows, and the aliasing check of `out` buffers. JSD and strided logits rows have
+ * JS kernels only (kernels/js), which every backend uses.
+ */
 export interface KLKernels {
   readonly name: Backend;
   readonly klPointwise: typeof klPointwise;
   readonly klSum: typeof klSum;
   readonly klBackward: typeof klBackward;
+  /**
+   * Kernels for rows along the last dim of logits `s`, `t` (`outputs`: per-element outputs or
+   * gradients are written), or undefined: the JS row kernels (kernels/js/softmax-kl.ts) run them.
+   */
+  readonly logitsRows: (
+    outputs: boolean,
+    s: TensorData,
+    t: TensorData,
+  ) => LogitsRowKernels | undefined;
+  /** Whether two views share bytes, `wasmArray`s included (whatever backend made them). */
+  readonly overlaps: typeof overlaps;
 }
 
-/** Kernel backends: WebAssembly SIMD128 (default where available) or pure JavaScript. */
-export type Backend = 'wasm' | 'js';
-
-/** The pure-JavaScript backend: always available. */
-export const jsKernels: KLKernels = { name: 'js', klPointwise, klSum, klBackward };
+/** @internal The pure-JavaScript backend: always available. */
+export const jsKernels: KLKernels = {
+  name: 'js',
+  klPointwise,
+  klSum,
+  klBackward,
+  logitsRows: () => undefined,
+  overlaps,
+};
 const wasmKernels: KLKernels = {
   name: 'wasm',
   klPointwise: wasmPointwise,
   klSum: wasmSum,
   klBackward: wasmBackward,
+  logitsRows: wasmLogitsRows,
+  overlaps,
 };
-
-/**
- * Jobs below this many elements stay on one thread: a hand-off to a worker costs tens of
- * microseconds, which pays only above about 1e5 elements (docs/benchmarks.md).
- *
- * @example
- * ```ts
- * import { PARALLEL_THRESHOLD } from 'kldiv';
- * console.log(PARALLEL_THRESHOLD); // 131072
- * ```
- */
-export const PARALLEL_THRESHOLD = 1 << 17;
-
-let chosen: Backend | undefined;
-let numThreads: number | undefined;
-
-threadPolicy.threads = (n) => (n < PARALLEL_THRESHOLD ? 1 : getNumThreads());
 
 /** @internal The backend in use. */
 export function kernels(): KLKernels {
@@ -65,8 +78,8 @@ export function kernels(): KLKernels {
  * ```
  */
 export function getBackend(): Backend {
-  chosen ??= wasmScratch() !== undefined ? 'wasm' : 'js';
-  return chosen;
+  runtime.backend ??= wasmScratch() !== undefined ? 'wasm' : 'js';
+  return runtime.backend;
 }
 
 /**
@@ -95,12 +108,17 @@ export function setBackend(backend: Backend): void {
       { code: 'E_BACKEND_UNAVAILABLE', fn: 'setBackend', argument: 'backend', received: backend },
     );
   }
-  chosen = backend;
+  runtime.backend = backend;
 }
 
 /**
- * Threads a large call may use (the calling thread included): by default every core the
- * runtime reports, 1 where worker threads are unavailable (browsers, for now).
+ * Threads a call above {@link PARALLEL_THRESHOLD} elements can use now (the calling thread
+ * included): the {@link setNumThreads} setting (by default every core the runtime reports),
+ * capped at the cores available, and 1 where worker threads cannot run: a browser page's main
+ * thread or any runtime without shared memory or workers, a Node bundle without
+ * `kldiv-shared.wasm`, the `'js'` backend, or after a worker failed (until
+ * `terminateThreads()`). In a cross-origin-isolated browser worker, calls use the threads
+ * once `initThreads()` has started them.
  *
  * @example
  * ```ts
@@ -109,8 +127,10 @@ export function setBackend(backend: Backend): void {
  * ```
  */
 export function getNumThreads(): number {
-  numThreads ??= availableThreads();
-  return numThreads;
+  const threads = threadSetting();
+  if (threads < 2 || runtime.backend === 'js' || runtime.threadFailure !== undefined) return 1;
+  if (isolatedBrowserWorker()) return threads;
+  return sharedWasm() === undefined ? 1 : threads;
 }
 
 /**
@@ -132,7 +152,7 @@ export function setNumThreads(n: number): void {
       { code: 'E_OPTION_TYPE', fn: 'setNumThreads', argument: 'n', received: n },
     );
   }
-  numThreads = Math.min(n, availableThreads());
+  runtime.threads = n;
 }
 
 /**

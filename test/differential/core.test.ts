@@ -12,7 +12,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { threadStats } from '../../src/kernels/threads/pool.js';
-import { threadPolicy } from '../../src/kernels/wasm/kernels.js';
 import { type BackendConfig, CONFIGS, withConfig } from '../helpers/backends.js';
 import { FIXTURE_DIR, loadFixture } from '../helpers/fixtures.js';
 import {
@@ -46,15 +45,7 @@ const loaded = SETS.map((s) => ({
 
 /** Runs under a configuration; with threads, every job goes to the workers. */
 function under<T>(config: BackendConfig, f: () => T): T {
-  return withConfig(config, () => {
-    const policy = threadPolicy.threads;
-    if (config.threads > 1) threadPolicy.threads = () => config.threads;
-    try {
-      return f();
-    } finally {
-      threadPolicy.threads = policy;
-    }
-  });
+  return withConfig({ ...config, forceThreads: true }, f);
 }
 
 test('the core differential set is there (>= 2,200 cases, unique names)', () => {

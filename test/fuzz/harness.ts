@@ -5,7 +5,6 @@
  */
 import fc from 'fast-check';
 import { type DType, KLDivError, type Tensor, tensor } from '../../src/index.js';
-import { threadPolicy } from '../../src/kernels/wasm/kernels.js';
 import { type BackendConfig, CONFIGS, withConfig } from '../helpers/backends.js';
 
 /** Every error code the library documents: anything else thrown is a crash. */
@@ -128,15 +127,7 @@ export const config = fc.constantFrom(...CONFIGS);
 
 /** Runs under a backend configuration; with threads, small jobs use the workers too. */
 export function under<T>(c: BackendConfig, f: () => T): T {
-  return withConfig(c, () => {
-    const policy = threadPolicy.threads;
-    if (c.threads > 1) threadPolicy.threads = () => c.threads;
-    try {
-      return f();
-    } finally {
-      threadPolicy.threads = policy;
-    }
-  });
+  return withConfig({ ...c, forceThreads: true }, f);
 }
 
 /** Machine epsilon (half an ulp of 1) of a dtype. */

@@ -1,11 +1,6 @@
 /** Backend and thread configurations every fixture and fuzz test runs under. */
-import {
-  type Backend,
-  getBackend,
-  getNumThreads,
-  setBackend,
-  setNumThreads,
-} from '../../src/index.js';
+import { type Backend, setBackend, setNumThreads } from '../../src/index.js';
+import { resetRuntime, runtime } from '../../src/kernels/runtime.js';
 import { placement } from './fixtures.js';
 
 export interface BackendConfig {
@@ -14,6 +9,11 @@ export interface BackendConfig {
   threads: number;
   /** Fixture tensors' float data in `wasmArray`s (read in place by the kernels). */
   wasmArrays?: boolean;
+  /**
+   * With `threads` > 1, every WebAssembly job goes to the worker threads however small (the
+   * runtime's `forceThreads` seam), so small fuzz and differential inputs reach the workers.
+   */
+  forceThreads?: boolean;
 }
 
 export const CONFIGS: BackendConfig[] = [
@@ -30,18 +30,19 @@ export const WASM_ARRAYS: BackendConfig = {
   wasmArrays: true,
 };
 
-/** Runs `fn` under a configuration, restoring the previous one afterwards. */
+/**
+ * Runs `fn` under a configuration, then puts the runtime's settings back to their defaults
+ * (`resetRuntime`): tests never restore state by hand.
+ */
 export function withConfig<T>(config: BackendConfig, fn: () => T): T {
-  const backend = getBackend();
-  const threads = getNumThreads();
   setBackend(config.backend);
   setNumThreads(config.threads);
+  if (config.forceThreads === true && config.threads > 1) runtime.forceThreads = config.threads;
   placement.wasmArrays = config.wasmArrays === true;
   try {
     return fn();
   } finally {
-    setBackend(backend);
-    setNumThreads(threads);
+    resetRuntime();
     placement.free();
   }
 }

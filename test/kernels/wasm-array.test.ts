@@ -17,14 +17,14 @@ import {
   tensor,
   wasmArray,
 } from '../../src/index.js';
+import { resetRuntime } from '../../src/kernels/runtime.js';
 import { threadStats } from '../../src/kernels/threads/pool.js';
 import { CHUNK_BYTES, ROUND_CHUNKS } from '../../src/kernels/wasm/chunk.js';
 import { quiet } from '../fuzz/targets-core.js';
 import { firstDifference } from '../helpers/fixtures.js';
 
 afterEach(() => {
-  setBackend('wasm');
-  setNumThreads(2);
+  resetRuntime();
 });
 
 /** Deterministic values: log-probabilities in [-9, 0), probabilities in [0, 1), some zeros. */

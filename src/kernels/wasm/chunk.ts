@@ -7,6 +7,8 @@
  * @module
  */
 
+import { allocate } from './allocator.js';
+
 /** The exports of wasm/kl-div.ts. */
 export interface WasmExports {
   memory: WebAssembly.Memory;
@@ -90,10 +92,9 @@ export interface Scratch {
   p2: number;
 }
 
-/** Grows an instance's memory by the scratch it needs and returns the layout. */
+/** Allocates the scratch an instance needs in its memory (allocator.ts) and returns the layout. */
 export function makeScratch(exports: WasmExports): Scratch {
-  const pages = Math.ceil((5 * CHUNK_BYTES) / 65536);
-  const px = exports.memory.grow(pages) * 65536;
+  const px = allocate(exports.memory, 5 * CHUNK_BYTES);
   return {
     exports,
     px,
@@ -104,9 +105,17 @@ export function makeScratch(exports: WasmExports): Scratch {
   };
 }
 
-/** What a job computes; arrays are any same-dtype typed arrays (user data or shared slots). */
+/**
+ * What a job computes. Numbers, because they cross into workers in an Int32 slot header; the
+ * worker is given this object too (threads/worker.ts), so both sides name the same values.
+ */
+export const JobKind = { Sum: 0, Pointwise: 1, Backward: 2 } as const;
+/** One of {@link JobKind}'s values. */
+export type JobKind = (typeof JobKind)[keyof typeof JobKind];
+
+/** What each chunk's kernel call needs to know besides the operands. */
 export interface ChunkJob {
-  kind: 0 | 1 | 2; // 0 sum, 1 pointwise, 2 backward
+  kind: JobKind;
   f64: boolean;
   logTarget: boolean;
   divisor: number;
@@ -117,13 +126,42 @@ type FloatArray = Float32Array | Float64Array;
 type AnyArray = Float32Array | Float64Array | Int32Array;
 
 /**
+ * One operand of a job: its elements from `array[offset]` on, and `address`, the byte address of
+ * that element in the shared memory where the array is a view of it (a `wasmArray`: the kernels
+ * read or write it in place), else -1 (copied in or out).
+ */
+export interface Operand<A extends AnyArray = FloatArray> {
+  array: A;
+  offset: number;
+  address: number;
+}
+
+/**
+ * A contiguous job of `n` elements, from the backend entry (kernels.ts) through scheduling to
+ * the kernels: inputs `x`, `y`, the upstream gradient `g` (backward; `gStride` 0: one scalar),
+ * and the outputs: `loss` (pointwise) or `gradInput` (backward) in `out1`, `gradTarget`
+ * (backward) in `out2`.
+ */
+export interface Job extends ChunkJob {
+  n: number;
+  x: Operand;
+  y: Operand;
+  g: Operand<AnyArray> | null;
+  gStride: number;
+  out1: Operand | null;
+  out2: Operand | null;
+}
+
+/**
  * Runs the job's kernel on `count` elements already in the instance's memory: inputs at `px`,
  * `py`, `pg` (`gStride` 0: one scalar), outputs at `p1` (loss or gradInput) and `p2`
- * (gradTarget). Returns the loss sum for sum and backward jobs, else 0. Worker threads run it stringified, on
- * slots of the shared memory, so it must stay self-contained like everything in this file.
+ * (gradTarget). Returns the loss sum for sum and backward jobs, else 0. Worker threads run it
+ * stringified, on slots of the shared memory, so it must stay self-contained like everything in
+ * this file: the kinds are passed in (`K`, {@link JobKind}) rather than read from the module.
  */
 export function runKernel(
   e: WasmExports,
+  K: typeof JobKind,
   job: ChunkJob,
   count: number,
   px: number,
@@ -133,12 +171,12 @@ export function runKernel(
   p1: number,
   p2: number,
 ): number {
-  if (job.kind === 0) {
+  if (job.kind === K.Sum) {
     return job.f64
       ? e.klSumF64(count, px, py, job.logTarget)
       : e.klSumF32(count, px, py, job.logTarget);
   }
-  if (job.kind === 1) {
+  if (job.kind === K.Pointwise) {
     if (job.f64) e.klPointwiseF64(count, px, py, p1, job.logTarget, job.divisor);
     else e.klPointwiseF32(count, px, py, p1, job.logTarget, job.divisor);
     return 0;
@@ -154,11 +192,10 @@ export function floatView(f64: boolean, buffer: ArrayBufferLike, p: number, n: n
 }
 
 /**
- * Byte addresses, in the shared memory, of a job's operands at the job's element 0: where an
- * input is a view of that memory (`wasmArray`) the kernels read it in place, where an output is
- * one they write it in place; -1 where it is copied in or out.
+ * Byte addresses, in the shared memory, of a job's operands at one element: where the operand
+ * is read or written in place; -1 where it is copied in or out.
  */
-export interface Direct {
+export interface Addresses {
   x: number;
   y: number;
   g: number;
@@ -166,54 +203,60 @@ export interface Direct {
   out2: number;
 }
 
-/** The addresses of `d` moved to the job's element `start` (-1 stays -1). */
-export function directAt(d: Direct, f64: boolean, start: number): Direct {
-  const at = (base: number) => (base < 0 ? -1 : base + start * (f64 ? 8 : 4));
-  return { x: at(d.x), y: at(d.y), g: at(d.g), out1: at(d.out1), out2: at(d.out2) };
+/** The addresses of the job's operands at its element `start` (-1 stays -1). */
+export function addressesAt(job: Job, start: number): Addresses {
+  const bpe = job.f64 ? 8 : 4;
+  const at = (o: Operand<AnyArray> | null) =>
+    o === null || o.address < 0 ? -1 : o.address + start * bpe;
+  return { x: at(job.x), y: at(job.y), g: at(job.g), out1: at(job.out1), out2: at(job.out2) };
+}
+
+/** Whether the job's operands all live in the shared memory (a scalar upstream gradient aside). */
+export function allInPlace(job: Job): boolean {
+  const d = addressesAt(job, 0);
+  return (
+    d.x >= 0 &&
+    d.y >= 0 &&
+    (job.kind === JobKind.Sum || d.out1 >= 0) &&
+    (job.kind !== JobKind.Backward || (d.out2 >= 0 && (job.gStride === 0 || d.g >= 0)))
+  );
 }
 
 /**
- * Runs `count` elements (at most one chunk) of a job on the calling thread: inputs copied from
- * `x[xStart..]`, `y[yStart..]` and `g[gStart..]` into the scratch buffers, outputs copied to
- * `out1[outStart..]` (loss or gradInput) and `out2[outStart..]` (gradTarget); operands with a
- * byte address in `d` (`Direct` at this chunk, -1: copy) are read or written in place there.
- * Returns the chunk's loss sum for sum and backward jobs, else 0.
+ * Runs elements `[start, start + count)` (at most one chunk) of a job on the calling thread:
+ * inputs copied into the scratch buffers, outputs copied out, save operands with a shared-memory
+ * address, read or written in place. Returns the chunk's loss sum for sum and backward jobs,
+ * else 0.
  */
-export function runChunk(
-  s: Scratch,
-  job: ChunkJob,
-  count: number,
-  x: FloatArray,
-  xStart: number,
-  y: FloatArray,
-  yStart: number,
-  g: AnyArray | null,
-  gStride: number,
-  gStart: number,
-  out1: FloatArray | null,
-  out2: FloatArray | null,
-  outStart: number,
-  d: Direct,
-): number {
+export function runChunk(s: Scratch, job: Job, start: number, count: number): number {
   const buffer = s.exports.memory.buffer;
+  const d = addressesAt(job, start);
+  const { x, y, g, out1, out2 } = job;
   let { px, py, pg, p1, p2 } = s;
   if (d.x >= 0) px = d.x;
-  else floatView(job.f64, buffer, px, count).set(x.subarray(xStart, xStart + count));
+  else
+    floatView(job.f64, buffer, px, count).set(
+      x.array.subarray(x.offset + start, x.offset + start + count),
+    );
   if (d.y >= 0) py = d.y;
-  else floatView(job.f64, buffer, py, count).set(y.subarray(yStart, yStart + count));
+  else
+    floatView(job.f64, buffer, py, count).set(
+      y.array.subarray(y.offset + start, y.offset + start + count),
+    );
   if (d.g >= 0) pg = d.g;
-  else if (job.kind === 2) {
-    const gCount = gStride === 0 ? 1 : count;
-    floatView(job.f64, buffer, pg, gCount).set((g as AnyArray).subarray(gStart, gStart + gCount));
+  else if (job.kind === JobKind.Backward && g !== null) {
+    const gCount = job.gStride === 0 ? 1 : count;
+    const gStart = g.offset + (job.gStride === 0 ? 0 : start);
+    floatView(job.f64, buffer, pg, gCount).set(g.array.subarray(gStart, gStart + gCount));
   }
   if (d.out1 >= 0) p1 = d.out1;
   if (d.out2 >= 0) p2 = d.out2;
-  const result = runKernel(s.exports, job, count, px, py, pg, gStride, p1, p2);
-  if (job.kind >= 1 && d.out1 < 0) {
-    (out1 as FloatArray).set(floatView(job.f64, buffer, p1, count), outStart);
+  const result = runKernel(s.exports, JobKind, job, count, px, py, pg, job.gStride, p1, p2);
+  if (job.kind !== JobKind.Sum && d.out1 < 0 && out1 !== null) {
+    out1.array.set(floatView(job.f64, buffer, p1, count), out1.offset + start);
   }
-  if (job.kind === 2 && d.out2 < 0) {
-    (out2 as FloatArray).set(floatView(job.f64, buffer, p2, count), outStart);
+  if (job.kind === JobKind.Backward && d.out2 < 0 && out2 !== null) {
+    out2.array.set(floatView(job.f64, buffer, p2, count), out2.offset + start);
   }
   return result;
 }

@@ -4,28 +4,25 @@
  * that is produced once and used in many calls (logits read from disk, an evaluation set) can
  * be written straight into such arrays.
  *
- * A first-fit free list over areas taken with `memory.grow` (64 KiB pages): a shared memory
- * never shrinks, and its buffer never detaches, so views stay valid after later growth.
+ * The areas come from the shared memory's allocator (allocator.ts): a shared memory never
+ * shrinks, and its buffer never detaches, so views stay valid after later growth.
  *
  * @module
  */
 
 import { ArgumentError, describe, KLDivError } from '../../errors.js';
 import type { FloatArray } from '../../tensor/dtype.js';
+import { allocate, release } from './allocator.js';
 import { sharedWasm } from './instance.js';
 
-/** Block alignment: a cache line, so two arrays never share one. */
+/** Block alignment: a cache line, so two arrays never share one (allocator.ts aligns as much). */
 const ALIGN = 64;
-const PAGE = 65536;
 
-interface Block {
-  start: number;
-  bytes: number;
-}
-
-/** Free blocks by ascending start; allocated blocks by start, with the array's byte length. */
-const free: Block[] = [];
-const live = new Map<number, Block & { byteLength: number }>();
+/** Allocated blocks by start, with their reserved bytes and the array's byte length. */
+const live = new Map<
+  number,
+  { memory: WebAssembly.Memory; start: number; bytes: number; byteLength: number }
+>();
 /** Every `memory.buffer` a view was made on: views of the memory are recognised by it. */
 const buffers = new WeakSet<ArrayBufferLike>();
 /** Arrays handed out where there is no shared memory: ordinary arrays, freed by dropping them. */
@@ -33,44 +30,6 @@ const plain = new WeakSet<FloatArray>();
 
 /** The float dtypes a {@link wasmArray} can hold. */
 export type WasmArrayDType = 'float32' | 'float64';
-
-function take(memory: WebAssembly.Memory, bytes: number): number {
-  const i = free.findIndex((b) => b.bytes >= bytes);
-  if (i >= 0) {
-    const block = free[i];
-    const start = block.start;
-    if (block.bytes === bytes) free.splice(i, 1);
-    else {
-      block.start += bytes;
-      block.bytes -= bytes;
-    }
-    return start;
-  }
-  const pages = Math.ceil(bytes / PAGE);
-  const start = memory.grow(pages) * PAGE;
-  if (pages * PAGE > bytes) release(start + bytes, pages * PAGE - bytes);
-  return start;
-}
-
-/** Returns a block to the free list, merged with free neighbours. */
-function release(start: number, bytes: number): void {
-  let i = 0;
-  while (i < free.length && free[i].start < start) i++;
-  const prev = free[i - 1];
-  const next = free[i];
-  if (prev !== undefined && prev.start + prev.bytes === start) {
-    prev.bytes += bytes;
-    if (next !== undefined && prev.start + prev.bytes === next.start) {
-      prev.bytes += next.bytes;
-      free.splice(i, 1);
-    }
-  } else if (next !== undefined && start + bytes === next.start) {
-    next.start = start;
-    next.bytes += bytes;
-  } else {
-    free.splice(i, 0, { start, bytes });
-  }
-}
 
 /**
  * A zero-filled `Float32Array` or `Float64Array` of `length` elements in kldiv's WebAssembly
@@ -124,14 +83,14 @@ export function wasmArray(length: number, dtype: WasmArrayDType = 'float32'): Fl
   const bytes = Math.max(ALIGN, Math.ceil((length * Ctor.BYTES_PER_ELEMENT) / ALIGN) * ALIGN);
   let start: number;
   try {
-    start = take(memory, bytes);
+    start = allocate(memory, bytes);
   } catch {
     throw new KLDivError(
       `wasmArray: cannot allocate ${length} ${dtype} elements (${bytes} bytes): kldiv's WebAssembly memory is full (1 GiB); free arrays with freeWasmArray.`,
       { code: 'E_OUT_OF_MEMORY', fn: 'wasmArray', argument: 'length', received: length },
     );
   }
-  live.set(start, { start, bytes, byteLength: length * Ctor.BYTES_PER_ELEMENT });
+  live.set(start, { memory, start, bytes, byteLength: length * Ctor.BYTES_PER_ELEMENT });
   const buffer = memory.buffer;
   buffers.add(buffer);
   const array = new Ctor(buffer, start, length);
@@ -164,7 +123,7 @@ export function freeWasmArray(array: FloatArray): void {
     );
   }
   live.delete(block.start);
-  release(block.start, block.bytes);
+  release(block.memory, block.start, block.bytes);
 }
 
 /**

@@ -20,13 +20,16 @@
  */
 
 import { KLDivError } from '../../errors.js';
-import { isolatedBrowserWorker } from '../threads/pool.js';
+import { builtin, isNode, isolatedBrowserWorker } from '../env.js';
+import { runtime, type SharedWasm } from '../runtime.js';
 import { makeScratch, type Scratch, type WasmExports } from './chunk.js';
 import { SHARED_MAX_PAGES } from './module.generated.js';
 
-let module: WebAssembly.Module | undefined;
-let scratch: Scratch | undefined;
-let failure: string | undefined;
+/** @internal The shared-memory build, its memory, and the calling thread's instance on it. */
+export type { SharedWasm } from '../runtime.js';
+
+/** The instances' state lives in the runtime object (runtime.ts). */
+const state = runtime.wasm;
 
 interface NodeFs {
   readFileSync(path: URL): Uint8Array<ArrayBuffer>;
@@ -34,8 +37,7 @@ interface NodeFs {
 
 /** Node's fs where the runtime has one (`process.getBuiltinModule`: Node >= 20.16, Deno, Bun). */
 function nodeFs(): NodeFs | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
-  return proc?.getBuiltinModule?.('node:fs') as NodeFs | undefined;
+  return builtin<NodeFs>('node:fs');
 }
 
 /**
@@ -104,23 +106,23 @@ function instantiate(mod: WebAssembly.Module): Scratch {
  * file system, browsers among them (call {@link initWasm} there).
  */
 export function wasmScratch(): Scratch | undefined {
-  if (scratch !== undefined || failure !== undefined) return scratch;
+  if (state.scratch !== undefined || state.failure !== undefined) return state.scratch;
   try {
     if (typeof WebAssembly !== 'object') throw new Error('WebAssembly is not available');
     const url = () => new URL('./kldiv.wasm', import.meta.url);
     const bytes = readSync(url);
     if (bytes === undefined) throw new Error('this runtime loads kldiv.wasm asynchronously');
-    module ??= new WebAssembly.Module(validated(bytes, url));
-    scratch = instantiate(module);
+    state.module ??= new WebAssembly.Module(validated(bytes, url));
+    state.scratch = instantiate(state.module);
   } catch (e) {
-    failure = (e as Error).message;
+    state.failure = (e as Error).message;
   }
-  return scratch;
+  return state.scratch;
 }
 
 /** @internal Why the WebAssembly kernels are unavailable, if they are. */
 export function wasmFailure(): string | undefined {
-  return failure;
+  return state.failure;
 }
 
 /**
@@ -136,33 +138,16 @@ export function wasmFailure(): string | undefined {
  * ```
  */
 export async function initWasm(): Promise<boolean> {
-  if (scratch !== undefined) return true;
+  if (state.scratch !== undefined) return true;
   try {
     if (typeof WebAssembly !== 'object') throw new Error('WebAssembly is not available');
-    module ??= await compileAsync(() => new URL('./kldiv.wasm', import.meta.url));
-    scratch = instantiate(module);
-    failure = undefined;
+    state.module ??= await compileAsync(() => new URL('./kldiv.wasm', import.meta.url));
+    state.scratch = instantiate(state.module);
+    state.failure = undefined;
   } catch (e) {
-    failure = (e as Error).message;
+    state.failure = (e as Error).message;
   }
-  return scratch !== undefined;
-}
-
-/** @internal The shared-memory build, its memory, and the calling thread's instance on it. */
-export interface SharedWasm {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  scratch: Scratch;
-}
-
-/** undefined: not loaded yet; null: none here. */
-let shared: SharedWasm | null | undefined;
-
-function isNode(): boolean {
-  return (
-    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions
-      ?.node === 'string'
-  );
+  return state.scratch !== undefined;
 }
 
 function makeShared(mod: WebAssembly.Module): SharedWasm {
@@ -183,20 +168,22 @@ function makeShared(mod: WebAssembly.Module): SharedWasm {
  * file on first use.
  */
 export function sharedWasm(): SharedWasm | undefined {
-  if (shared === undefined && isNode()) {
-    shared = null;
+  if (state.shared === undefined && isNode()) {
+    state.shared = null;
     if (typeof SharedArrayBuffer !== 'undefined' && wasmScratch() !== undefined) {
       try {
         const url = () => new URL('./kldiv-shared.wasm', import.meta.url);
         const bytes = readSync(url);
-        if (bytes !== undefined) shared = makeShared(new WebAssembly.Module(validated(bytes, url)));
+        if (bytes !== undefined) {
+          state.shared = makeShared(new WebAssembly.Module(validated(bytes, url)));
+        }
       } catch {
         // no file or no threads proposal: the unshared instance serves everything, on the
         // calling thread, with the same results
       }
     }
   }
-  return shared ?? undefined;
+  return state.shared ?? undefined;
 }
 
 /**
@@ -205,7 +192,7 @@ export function sharedWasm(): SharedWasm | undefined {
  */
 export async function initSharedWasm(): Promise<SharedWasm | undefined> {
   if (
-    shared === undefined &&
+    state.shared === undefined &&
     !isNode() &&
     isolatedBrowserWorker() &&
     typeof SharedArrayBuffer !== 'undefined' &&
@@ -222,9 +209,9 @@ export async function initSharedWasm(): Promise<SharedWasm | undefined> {
       });
     }
     try {
-      shared ??= makeShared(mod);
+      state.shared ??= makeShared(mod);
     } catch {
-      shared = null; // an engine without the threads proposal
+      state.shared = null; // an engine without the threads proposal
     }
   }
   return sharedWasm();

@@ -1,12 +1,13 @@
 /**
  * Rows of logits through the WebAssembly fused log-softmax + KL kernels: each row is copied
- * into a row-sized scratch area of the instance's memory (grown on demand; never the whole
+ * into a row-sized scratch area of the instance's memory (reallocated on demand; never the whole
  * batch), computed there, and the outputs copied back.
  *
  * @module
  */
 
 import type { FloatArray, TensorData } from '../../tensor/dtype.js';
+import { allocate, release } from './allocator.js';
 import type { WasmExports } from './chunk.js';
 import { wasmAddress } from './heap.js';
 import { sharedWasm, wasmScratch } from './instance.js';
@@ -59,14 +60,16 @@ interface LogitsExports extends WasmExports {
 /** Each instance's row area: five buffers of `capacity` bytes from `base`. */
 const areas = new WeakMap<LogitsExports, { base: number; capacity: number }>();
 
-/** Five row buffers (s, t, g, out1, out2) of `bytes` each, growing the memory when needed. */
+/** Five row buffers (s, t, g, out1, out2) of `bytes` each, reallocated when a row outgrows them. */
 function rowBuffers(e: LogitsExports, rowBytes: number): number[] {
   // 8-byte aligned slots: a float64 view needs it even when a float32 row sized them before;
   // never empty: a scalar upstream gradient is read from `g` even for rows of length 0
   const bytes = Math.max(8, Math.ceil(rowBytes / 8) * 8);
   let area = areas.get(e);
   if (area === undefined || bytes > area.capacity) {
-    area = { base: e.memory.grow(Math.ceil((5 * bytes) / 65536)) * 65536, capacity: bytes };
+    // reallocated, not abandoned: the old area goes back first, so the new one can reuse it
+    if (area !== undefined) release(e.memory, area.base, 5 * area.capacity);
+    area = { base: allocate(e.memory, 5 * bytes), capacity: bytes };
     areas.set(e, area);
   }
   const { base, capacity } = area;
@@ -178,4 +181,55 @@ export function wasmLogitsRowBackward(
   if (d1 < 0) gs.set(view(e, f64, b1, V), o);
   if (d2 < 0) gt?.set(view(e, f64, b2, V), o);
   return total;
+}
+
+/**
+ * @internal The fused log-softmax + KL row kernels of one call, for rows `[o, o + V)` along the
+ * last dim: `forward` returns a row's loss (writing `l * scale` to `out` when given),
+ * `backward` a row's loss while writing its gradients (see kernels/js/softmax-kl.ts for the
+ * formula both backends implement).
+ */
+export interface LogitsRowKernels {
+  forward(
+    f64: boolean,
+    V: number,
+    k: number,
+    s: TensorData,
+    t: TensorData,
+    o: number,
+    out: FloatArray | null,
+    scale: number,
+  ): number;
+  backward(
+    f64: boolean,
+    V: number,
+    k: number,
+    s: TensorData,
+    t: TensorData,
+    o: number,
+    g: TensorData,
+    perElement: boolean,
+    coef: number,
+    gs: FloatArray,
+    gt: FloatArray | null,
+  ): number;
+}
+
+/**
+ * @internal The WebAssembly row kernels for a call on logits `s`, `t` (`outputs`: per-element
+ * outputs or gradients are written), or undefined when the backend is not loaded.
+ */
+export function wasmLogitsRows(
+  outputs: boolean,
+  s: TensorData,
+  t: TensorData,
+): LogitsRowKernels | undefined {
+  const e = logitsExports(outputs, s, t);
+  if (e === undefined) return undefined;
+  return {
+    forward: (f64, V, k, s, t, o, out, scale) =>
+      wasmLogitsRowForward(e, f64, V, k, s, t, o, out, scale),
+    backward: (f64, V, k, s, t, o, g, perElement, coef, gs, gt) =>
+      wasmLogitsRowBackward(e, f64, V, k, s, t, o, g, perElement, coef, gs, gt),
+  };
 }
