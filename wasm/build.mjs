@@ -1,16 +1,25 @@
-// Builds the WebAssembly kernels from wasm/kl-div.ts (AssemblyScript), twice, into
-// src/kernels/wasm/, beside the loader (instance.ts), which locates them with
+// Builds the WebAssembly kernels from wasm/kl-div.ts and the sources it imports (AssemblyScript,
+// pinned to one exact version in package.json), twice, into src/kernels/wasm/, beside the loader (instance.ts), which locates them with
 // `new URL('./file.wasm', import.meta.url)`:
 //   kldiv.wasm         owns its memory: every engine with SIMD128, browsers included
 //   kldiv-shared.wasm  imports a shared memory (env.memory): worker threads (Node, isolated browser
 //                      workers); loaded only where threads can run
-// plus wasm/build/kldiv.wat (kldiv.wasm's text, for reading) and module.generated.ts (the
-// shared memory's size, which the build and the loader must agree on).
+// plus wasm/build/kldiv.wat (kldiv.wasm's text, for reading; compiled by relative path from a
+// temporary copy, so its names do not depend on the checkout's location) and module.generated.ts
+// (the shared memory's size, which the build and the loader must agree on).
 // Run: npm run build:wasm. `--check` rebuilds into a temporary folder and exits 1 if a committed
 // artefact differs. `--dist` (part of `npm run build`) copies both .wasm files beside the
 // compiled loader in dist/, which tsc does not do.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,8 +80,11 @@ function shareConstants(file) {
   const decls = [...constants].map(([data, name]) => `const ${name} = ${data};`);
   writeFileSync(join(tmp, 'wasm', file), `${source}\n${decls.join('\n')}\n`);
 }
-shareConstants('kl-div.ts');
-shareConstants('log-f32.ts');
+// every source of the module: kl-div.ts (the entry) and what it imports (ceiling.ts is the
+// benchmark's, built by bench/run.ts)
+for (const file of readdirSync(join(root, 'wasm'))) {
+  if (file.endsWith('.ts') && file !== 'ceiling.ts') shareConstants(file);
+}
 
 const built = {};
 for (const [name, extra] of Object.entries(variants)) {

@@ -1,10 +1,11 @@
 /**
  * The committed WebAssembly artefacts (src/kernels/wasm/kldiv.wasm and kldiv-shared.wasm, which
  * the loader reads or fetches, wasm/build/kldiv.wat and module.generated.ts) are what
- * wasm/kl-div.ts builds to with the pinned AssemblyScript: rebuilding changes nothing.
+ * wasm/*.ts builds to with the pinned AssemblyScript: rebuilding changes nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
@@ -18,6 +19,20 @@ test('wasm/build.mjs --check: every committed artefact matches its source', () =
     encoding: 'utf8',
   });
   expect(out).toContain('up to date');
+});
+
+test('the committed .wat does not depend on where the repository was built', () => {
+  const wat = readFileSync(join(root, 'wasm', 'build', 'kldiv.wat'), 'utf8');
+  // function names are module paths relative to the build folder, e.g. $wasm/sum/klSum<f32>
+  expect(wat).toContain('$wasm/sum/klSum<f32>');
+  for (const absolute of [root, tmpdir(), '/home/', 'C:\\']) {
+    expect(wat.includes(absolute), `kldiv.wat mentions ${absolute}`).toBe(false);
+  }
+});
+
+test('AssemblyScript is pinned to an exact version (the artefacts are its output)', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  expect(pkg.devDependencies.assemblyscript).toMatch(/^\d+\.\d+\.\d+$/);
 });
 
 test('Node loads both builds synchronously from the files beside the loader', () => {
