@@ -3,11 +3,13 @@
  *
  * Turns a benchmark run (bench/run.ts output) into docs/benchmarks.md: the machine, the command,
  * one table per case, and the performance targets of the project evaluated on that same run.
- * Every figure in the document comes from the JSON; nothing is typed by hand.
+ * Every figure of the run comes from the JSON. The closing hand-written section (MEASUREMENTS,
+ * the measurements behind docs/decisions.md) is carried over from the current file unchanged.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeProvenance, type Provenance } from './provenance.js';
 
 interface Row {
   shape?: string;
@@ -24,7 +26,7 @@ interface Row {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const file = process.argv[2] ?? join(here, 'results.json');
-const run = JSON.parse(readFileSync(file, 'utf8')) as {
+const run = JSON.parse(readFileSync(file, 'utf8')) as Partial<Provenance> & {
   date: string;
   machine: Record<string, string | number>;
   rows: Row[];
@@ -233,7 +235,8 @@ lines.push(
   'repetitions after a warm-up; kldiv and the naive loop are timed round-robin (each repetition runs every',
   'one), so slow phases of the machine hit them alike, and the repetitions are split into three rounds that',
   "alternate kldiv and PyTorch (a subprocess). `x kldiv` is a peer's time divided by kldiv (wasm, 1 thread)",
-  'in the same run.',
+  'in the same run. The closing section, "Measurements behind the design notes", is hand-written',
+  '(the figures behind docs/decisions.md); the report keeps it as it is.',
   'Peak MB: resident memory above the level before the call, sampled every millisecond (memory the allocator',
   'reuses is not seen, so small figures are lower bounds). PyTorch runs in a python3 subprocess on the same',
   'bytes; TensorFlow.js uses its own op composition (`sum(y*log(y) - y*x)`, gradients by `tf.grads`).',
@@ -248,7 +251,7 @@ lines.push(
   'write in place (docs/decisions.md 51 and 52).',
   '',
 );
-lines.push(`Run of ${run.date}:`, '');
+lines.push(`Run of ${run.date}, ${describeProvenance(run)}:`, '');
 lines.push('| machine | |', '| --- | --- |');
 for (const [k, v] of Object.entries(run.machine)) lines.push(`| ${k} | ${v} |`);
 lines.push(
@@ -314,5 +317,10 @@ for (const c of cases) {
   lines.push('');
 }
 const out = join(here, '..', 'docs', 'benchmarks.md');
+/** The hand-written section that closes the document; the report keeps it as it finds it. */
+const MEASUREMENTS = '## Measurements behind the design notes';
+const previous = existsSync(out) ? readFileSync(out, 'utf8') : '';
+const kept = previous.indexOf(`\n${MEASUREMENTS}\n`);
+if (kept >= 0) lines.push(previous.slice(kept + 1).trimEnd());
 writeFileSync(out, `${lines.join('\n')}\n`);
 console.log(`wrote ${out}`);

@@ -7,7 +7,8 @@
  * PyTorch 1.13 (F.kl_div, 1 and 2 threads; a python3 subprocess reading the same bytes, skipped
  * with a note when torch is not importable). Reduction 'sum'. Prints, per case, ns/element,
  * Melem/s, time relative to kldiv (wasm, 1 thread) and peak extra resident memory; writes the
- * same as JSON. Medians of several repetitions after a warm-up.
+ * same as JSON, with the commit and a dirty flag (bench/provenance.ts). Medians of several
+ * repetitions after a warm-up.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,7 @@ import {
 import type { WasmExports } from '../src/kernels/wasm/chunk.js';
 import { wasmScratch } from '../src/kernels/wasm/instance.js';
 import { measurePeak, stopSampler } from './memory.js';
+import { describeProvenance, gitProvenance } from './provenance.js';
 
 type DType = 'float32' | 'float64';
 type Op = 'forward' | 'forward+backward';
@@ -622,6 +624,8 @@ function torchRows(n: number, dtype: DType, x: FloatArray, y: FloatArray, reps: 
 }
 
 async function main() {
+  // taken before anything runs: the figures belong to this commit (and to uncommitted edits if dirty)
+  const { commit, dirty } = gitProvenance(join(here, '..'));
   const torchVersion = args['no-torch'] ? undefined : torchAvailable();
   // one copy of the inputs for both wasmArray peers: two of a 1e8 float32 pair exceed 1 GiB
   const placed = wasmArrayCopies();
@@ -668,7 +672,9 @@ async function main() {
     torch: torchVersion ?? 'not available',
     tfjs: tf?.version?.tfjs ?? 'not run',
   };
-  console.log(`kldiv benchmark, ${new Date().toISOString()}`);
+  console.log(
+    `kldiv benchmark, ${new Date().toISOString()}, ${describeProvenance({ commit, dirty })}`,
+  );
   console.log(
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}`,
   );
@@ -744,7 +750,7 @@ async function main() {
   if (args.distill !== '') rows.push(...distillation(torchVersion));
   writeFileSync(
     args.out,
-    `${JSON.stringify({ date: new Date().toISOString(), machine, reduction: 'sum', rows }, null, 1)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), commit, dirty, machine, reduction: 'sum', rows }, null, 1)}\n`,
   );
   console.log(`\nwrote ${args.out}`);
   await terminateThreads();
