@@ -77,14 +77,9 @@ export { KLAccumulator, LogitsKLAccumulator } from './stream/kl-accumulator.js';
 export type { DataFor, DType, FloatArray, FloatDType, TensorData } from './tensor/dtype.js';
 export type { PrintOptions, SetPrintOptions } from './tensor/format.js';
 export { setPrintOptions } from './tensor/format.js';
-export type {
-  NdarrayLike,
-  NestedArray,
-  OrtTensorLike,
-  TensorLike,
-  TensorOptions,
-  TfTensorLike,
-} from './tensor/tensor.js';
+export type { NdarrayLike, OrtTensorLike, TfTensorLike } from './tensor/interop.js';
+export type { NestedArray } from './tensor/nested.js';
+export type { TensorLike, TensorOptions } from './tensor/tensor.js';
 export { Tensor, tensor } from './tensor/tensor.js';
 export type { KLDivWarning, WarningCode, WarningHandler } from './warnings.js';
 export { setWarningHandler } from './warnings.js';

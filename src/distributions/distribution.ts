@@ -15,6 +15,7 @@ import {
 } from '../errors.js';
 import { checkOptionKeys, checkOptionsObject, isOptionsBag } from '../options.js';
 import { dtypeOfArray, type FloatDType, isFloating, resultType } from '../tensor/dtype.js';
+import { checkShape } from '../tensor/nested.js';
 import {
   broadcastShapes,
   broadcastStrides,
@@ -22,7 +23,7 @@ import {
   forEachRun,
   numelOf,
 } from '../tensor/shape.js';
-import { checkShape, Tensor, type TensorLike, toTensor } from '../tensor/tensor.js';
+import { Tensor, type TensorLike, toTensor } from '../tensor/tensor.js';
 import { generatorOf, type RandomGenerator } from './random.js';
 
 /** Options every distribution constructor accepts besides its parameters. */
