@@ -406,13 +406,19 @@ export const LIBRARY_ROWS: LibraryRow[] = [
   {
     input: 'setNumThreads(0)',
     run: () => k.setNumThreads(0),
-    code: 'E_OPTION_TYPE',
+    code: 'E_OPTION_RANGE',
     message: "setNumThreads: argument 'n' must be an integer from 1 to 256; received 0.",
+  },
+  {
+    input: 'setNumThreads(1.5)',
+    run: () => k.setNumThreads(1.5),
+    code: 'E_OPTION_TYPE',
+    message: "setNumThreads: argument 'n' must be an integer from 1 to 256; received 1.5.",
   },
   {
     input: "setBackend('gpu')",
     run: () => k.setBackend('gpu' as never),
-    code: 'E_OPTION_TYPE',
+    code: 'E_OPTION_RANGE',
     message: "setBackend: argument 'backend' must be 'wasm' or 'js'; received 'gpu'.",
   },
   {
@@ -446,7 +452,7 @@ export const LIBRARY_ROWS: LibraryRow[] = [
   {
     input: 'wasmArray(-1)',
     run: () => k.wasmArray(-1),
-    code: 'E_OPTION_TYPE',
+    code: 'E_OPTION_RANGE',
     message: "wasmArray: argument 'length' must be a non-negative integer; received -1.",
   },
   {

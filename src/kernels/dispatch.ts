@@ -99,7 +99,13 @@ export function setBackend(backend: Backend): void {
   if (backend !== 'js' && backend !== 'wasm') {
     throw new ArgumentError(
       `setBackend: argument 'backend' must be 'wasm' or 'js'; received ${describe(backend)}.`,
-      { code: 'E_OPTION_TYPE', fn: 'setBackend', argument: 'backend', received: backend },
+      {
+        // a string that names no backend is out of range; anything else has the wrong type
+        code: typeof backend === 'string' ? 'E_OPTION_RANGE' : 'E_OPTION_TYPE',
+        fn: 'setBackend',
+        argument: 'backend',
+        received: backend,
+      },
     );
   }
   if (backend === 'wasm' && wasmScratch() === undefined) {
@@ -149,7 +155,12 @@ export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1 || n > 256) {
     throw new ArgumentError(
       `setNumThreads: argument 'n' must be an integer from 1 to 256; received ${describe(n)}.`,
-      { code: 'E_OPTION_TYPE', fn: 'setNumThreads', argument: 'n', received: n },
+      {
+        code: Number.isInteger(n) ? 'E_OPTION_RANGE' : 'E_OPTION_TYPE',
+        fn: 'setNumThreads',
+        argument: 'n',
+        received: n,
+      },
     );
   }
   runtime.threads = n;

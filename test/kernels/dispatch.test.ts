@@ -28,7 +28,11 @@ describe('backend and thread controls', () => {
   test('setBackend switches and validates', () => {
     setBackend('js');
     expect(getBackend()).toBe('js');
+    // a string naming no backend is out of range; a non-string has the wrong type
     expect(() => setBackend('gpu' as never)).toThrow(
+      expect.objectContaining({ code: 'E_OPTION_RANGE', fn: 'setBackend', argument: 'backend' }),
+    );
+    expect(() => setBackend(1 as never)).toThrow(
       expect.objectContaining({ code: 'E_OPTION_TYPE', fn: 'setBackend', argument: 'backend' }),
     );
     expect(getBackend()).toBe('js');
@@ -40,8 +44,17 @@ describe('backend and thread controls', () => {
     setNumThreads(64);
     const { availableParallelism } = await import('node:os');
     expect(getNumThreads()).toBe(Math.min(64, availableParallelism()));
-    for (const bad of [0, -1, 1.5, Number.NaN, 1000]) {
-      expect(() => setNumThreads(bad)).toThrow(expect.objectContaining({ code: 'E_OPTION_TYPE' }));
+    const bad: [number, string][] = [
+      [0, 'E_OPTION_RANGE'],
+      [-1, 'E_OPTION_RANGE'],
+      [1000, 'E_OPTION_RANGE'],
+      [1.5, 'E_OPTION_TYPE'],
+      [Number.NaN, 'E_OPTION_TYPE'],
+    ];
+    for (const [n, code] of bad) {
+      expect(() => setNumThreads(n), `setNumThreads(${n})`).toThrow(
+        expect.objectContaining({ code }),
+      );
     }
   });
 

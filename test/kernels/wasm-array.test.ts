@@ -126,9 +126,15 @@ describe('wasmArray(length, dtype)', () => {
   });
 
   test('bad arguments, foreign, partial and double frees, and exhaustion get coded errors', () => {
-    for (const bad of [-1, 1.5, Number.NaN, '4']) {
-      expect(() => wasmArray(bad as number)).toThrow(
-        expect.objectContaining({ code: 'E_OPTION_TYPE', fn: 'wasmArray', argument: 'length' }),
+    const bad: [unknown, string][] = [
+      [-1, 'E_OPTION_RANGE'],
+      [1.5, 'E_OPTION_TYPE'],
+      [Number.NaN, 'E_OPTION_TYPE'],
+      ['4', 'E_OPTION_TYPE'],
+    ];
+    for (const [length, code] of bad) {
+      expect(() => wasmArray(length as number), `wasmArray(${String(length)})`).toThrow(
+        expect.objectContaining({ code, fn: 'wasmArray', argument: 'length' }),
       );
     }
     expect(() => wasmArray(4, 'int32' as never)).toThrow(

@@ -42,7 +42,7 @@ export type WasmArrayDType = 'float32' | 'float64';
  *
  * @param length - number of elements
  * @param dtype - `'float32'` (default) or `'float64'`
- * @throws `E_OPTION_TYPE` for a length that is not a non-negative integer, `E_INVALID_DTYPE` for
+ * @throws `E_OPTION_TYPE` for a length that is not an integer, `E_OPTION_RANGE` for a negative one, `E_INVALID_DTYPE` for
  *   another dtype, `E_OUT_OF_MEMORY` when kldiv's memory (1 GiB) cannot hold it.
  *
  * @example
@@ -64,7 +64,12 @@ export function wasmArray(length: number, dtype: WasmArrayDType = 'float32'): Fl
   if (!Number.isSafeInteger(length) || length < 0) {
     throw new ArgumentError(
       `wasmArray: argument 'length' must be a non-negative integer; received ${describe(length)}.`,
-      { code: 'E_OPTION_TYPE', fn: 'wasmArray', argument: 'length', received: length },
+      {
+        code: Number.isSafeInteger(length) ? 'E_OPTION_RANGE' : 'E_OPTION_TYPE',
+        fn: 'wasmArray',
+        argument: 'length',
+        received: length,
+      },
     );
   }
   if (dtype !== 'float32' && dtype !== 'float64') {
