@@ -13,7 +13,7 @@ import {
   NotImplementedError,
   ShapeError,
 } from '../errors.js';
-import { checkOptionKeys, checkOptionsObject, isOptionsBag } from '../options.js';
+import { checkOptions, isOptionsBag } from '../options.js';
 import { dtypeOfArray, type FloatDType, isFloating, resultType } from '../tensor/dtype.js';
 import { checkShape } from '../tensor/nested.js';
 import {
@@ -296,8 +296,7 @@ export abstract class Distribution {
       sampleShape = [];
     }
     const shape = checkShape(sampleShape, fn, 'sampleShape');
-    const opts = checkOptionsObject<SampleOptions>(options, fn);
-    checkOptionKeys(opts, ['rng'], fn);
+    const opts = checkOptions<SampleOptions>(options, ['rng'], fn);
     const rng = generatorOf(opts.rng, fn);
     const outShape = [...shape, ...this.batchShape, ...this.eventShape];
     checkShape(outShape, fn, 'sampleShape');

@@ -7,7 +7,7 @@
  */
 
 import { ArgumentError, describe, ShapeError } from '../errors.js';
-import { checkOptionKeys, checkOptionsObject } from '../options.js';
+import { checkOptions } from '../options.js';
 import {
   broadcastShapes,
   broadcastStrides,
@@ -59,8 +59,7 @@ export function klDivergenceMonteCarlo(
   const fn = 'klDivergenceMonteCarlo';
   checkDistribution(p, fn, 'p');
   checkDistribution(q, fn, 'q');
-  const opts = checkOptionsObject<MonteCarloOptions>(options, fn);
-  checkOptionKeys(opts, ['samples', 'rng'], fn);
+  const opts = checkOptions<MonteCarloOptions>(options, ['samples', 'rng'], fn);
   const n = opts.samples ?? 1000;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 2 || n > 1e9) {
     throw new ArgumentError(

@@ -6,7 +6,7 @@
  */
 
 import { ArgumentError, describe, formatShape, ShapeError } from '../errors.js';
-import { checkOptionKeys, checkOptionsObject } from '../options.js';
+import { checkOptions } from '../options.js';
 import { dtypeOfArray, type FloatDType } from '../tensor/dtype.js';
 import { broadcastShapes, expandData } from '../tensor/shape.js';
 import { Tensor, toTensor } from '../tensor/tensor.js';
@@ -30,8 +30,7 @@ export function readParams(
   options: unknown,
   names: readonly string[],
 ): { given: Record<string, Tensor>; dtype: FloatDType; validateArgs: boolean } {
-  const opts = checkOptionsObject<Record<string, unknown>>(options, fn);
-  checkOptionKeys(opts, [...names, 'validateArgs'], fn);
+  const opts = checkOptions<Record<string, unknown>>(options, [...names, 'validateArgs'], fn);
   const validate = opts.validateArgs ?? true;
   if (typeof validate !== 'boolean') {
     throw new ArgumentError(

@@ -5,7 +5,7 @@
  */
 
 import { ArgumentError, describe, formatShape, ShapeError } from '../errors.js';
-import { checkOptionKeys, checkOptionsObject } from '../options.js';
+import { checkOptions } from '../options.js';
 import { type DataFor, DTYPES, type DType, dtypeOfArray, type TensorData } from './dtype.js';
 import { formatTensor } from './format.js';
 import { type NdarrayLike, type OrtTensorLike, readForeign, type TfTensorLike } from './interop.js';
@@ -278,7 +278,6 @@ export function tensor<D extends DType>(
 ): Tensor<D>;
 export function tensor(value: TensorLike, options?: TensorOptions): Tensor;
 export function tensor(value: TensorLike, options?: TensorOptions): Tensor {
-  const opts = checkOptionsObject<TensorOptions>(options, 'tensor');
-  checkOptionKeys(opts, ['dtype', 'shape'], 'tensor');
+  const opts = checkOptions<TensorOptions>(options, ['dtype', 'shape'], 'tensor');
   return toTensor(value, 'tensor', 'value', opts);
 }

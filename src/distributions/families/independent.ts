@@ -1,5 +1,5 @@
 import { ArgumentError, describe } from '../../errors.js';
-import { checkOptionKeys, checkOptionsObject } from '../../options.js';
+import { checkOptions } from '../../options.js';
 import { numelOf } from '../../tensor/shape.js';
 import { Tensor, type TensorLike } from '../../tensor/tensor.js';
 import { Distribution, type DistributionOptions, familyOf } from '../distribution.js';
@@ -36,8 +36,11 @@ export class Independent extends Distribution {
 
   constructor(params: IndependentParams) {
     const fn = 'Independent';
-    const opts = checkOptionsObject<IndependentParams>(params, fn);
-    checkOptionKeys(opts, ['baseDistribution', 'reinterpretedBatchNdims', 'validateArgs'], fn);
+    const opts = checkOptions<IndependentParams>(
+      params,
+      ['baseDistribution', 'reinterpretedBatchNdims', 'validateArgs'],
+      fn,
+    );
     const base = opts.baseDistribution;
     if (!(base instanceof Distribution)) {
       throw new ArgumentError(
