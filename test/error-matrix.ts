@@ -439,6 +439,14 @@ export const LIBRARY_ROWS: LibraryRow[] = [
       "klDivBackward: option 'out.gradInput' must not share memory with the inputs, gradOutput or the other gradient buffer; received Float32Array(2).",
   },
   {
+    input: 'klDivBackward(x, y, { gradTarget: false, out: { gradTarget } })',
+    run: () =>
+      k.klDivBackward(x, y, { gradTarget: false, out: { gradTarget: new Float32Array(2) } }),
+    code: 'E_OUT_BUFFER',
+    message:
+      "klDivBackward: option 'out.gradTarget' is given but option 'gradTarget' is false: no target gradient is computed.",
+  },
+  {
     input: 'klDivWithLogitsBackward(s, t, { gradTeacher: false, out: { gradTeacher } })',
     run: () =>
       k.klDivWithLogitsBackward(x, y, {

@@ -4,9 +4,10 @@
  * @module
  */
 
-import { inPublicCall } from '../errors.js';
+import { ArgumentError, inPublicCall } from '../errors.js';
 import { kernels } from '../kernels/dispatch.js';
 import { klScalarTargetBackward } from '../kernels/js/kl-div.js';
+import { checkBoolean } from '../options.js';
 import { klDivDivisor } from '../reduction.js';
 import { allocate, type FloatArray, type FloatDType } from '../tensor/dtype.js';
 import { contiguousStrides, forEachRun, sameShape } from '../tensor/shape.js';
@@ -19,6 +20,12 @@ import { KL_DIV_OPTION_KEYS, type KLDivOptions, prepareKlDiv } from './kl-div-ar
 /** Options of {@link klDivBackward}. */
 export interface KLDivBackwardOptions extends KLDivOptions {
   /**
+   * Whether to compute the target's gradient (default `true`). `false`, for a target that is
+   * data, skips it, as autograd does when the target does not require grad; `gradInput` and
+   * `loss` are bitwise the same, and the result has no `gradTarget`.
+   */
+  gradTarget?: boolean;
+  /**
    * Buffers to write the gradients into instead of fresh arrays (kldiv's extension): each a
    * typed array of its operand's dtype and element count that shares no memory with the inputs.
    * The returned tensors wrap them. A training loop that passes the same buffers every step
@@ -27,7 +34,7 @@ export interface KLDivBackwardOptions extends KLDivOptions {
   out?: { gradInput?: FloatArray; gradTarget?: FloatArray };
 }
 
-const BACKWARD_KEYS = [...KL_DIV_OPTION_KEYS, 'out'] as const;
+const BACKWARD_KEYS = [...KL_DIV_OPTION_KEYS, 'gradTarget', 'out'] as const;
 
 /** Gradients returned by {@link klDivBackward}, with the loss. */
 export interface KLDivGradients {
@@ -79,8 +86,8 @@ function finish(buffer: FloatArray, t: Tensor, given?: FloatArray): Tensor<Float
  * @param gradOutput - upstream gradient shaped like the loss (0-d unless `'none'`); default ones.
  * @throws {ShapeError} `E_GRAD_SHAPE` when `gradOutput` does not have the loss's shape
  *   (PyTorch: "Mismatch in shape: grad_output[0] has a shape of ..."), `E_OUT_BUFFER` for an
- *   `out` buffer of the wrong dtype or size or that overlaps an input, and everything
- *   {@link klDiv} throws. Warnings are left to the forward call.
+ *   `out` buffer of the wrong dtype or size or that overlaps an input, or `out.gradTarget` with
+ *   `gradTarget: false`, and everything {@link klDiv} throws. Warnings are left to the forward call.
  *
  * @example
  * ```ts
@@ -93,16 +100,39 @@ function finish(buffer: FloatArray, t: Tensor, given?: FloatArray): Tensor<Float
  * const out = { gradInput: new Float32Array(2), gradTarget: new Float32Array(2) };
  * const step = klDivBackward([[-1, -2]], [[0.25, 0.75]], { reduction: 'sum', out });
  * console.log(step.gradInput.data === out.gradInput, out.gradInput); // true Float32Array(2) [ -0.25, -0.75 ]
+ * // a target that is data: only the input's gradient is computed
+ * const only = klDivBackward([[-1, -2]], [[0.25, 0.75]], { reduction: 'sum', gradTarget: false });
+ * console.log(only.gradInput.tolist(), only.gradTarget); // [ [ -0.25, -0.75 ] ] undefined
  * ```
  */
 export function klDivBackward(
   input: TensorLike,
   target: TensorLike,
+  options: KLDivBackwardOptions & { gradTarget: false },
+  gradOutput?: TensorLike,
+): Omit<KLDivGradients, 'gradTarget'> & { gradTarget?: undefined };
+export function klDivBackward(
+  input: TensorLike,
+  target: TensorLike,
+  options?: KLDivBackwardOptions & { gradTarget?: true },
+  gradOutput?: TensorLike,
+): KLDivGradients;
+export function klDivBackward(
+  input: TensorLike,
+  target: TensorLike,
   options?: KLDivBackwardOptions,
   gradOutput?: TensorLike,
-): KLDivGradients {
+): KLDivGradients | (Omit<KLDivGradients, 'gradTarget'> & { gradTarget?: undefined });
+export function klDivBackward(
+  input: TensorLike,
+  target: TensorLike,
+  options?: KLDivBackwardOptions,
+  gradOutput?: TensorLike,
+): KLDivGradients | (Omit<KLDivGradients, 'gradTarget'> & { gradTarget?: undefined }) {
   const fn = 'klDivBackward';
   const call = prepareKlDiv(fn, input, target, options, false, BACKWARD_KEYS);
+  const wantTarget = options?.gradTarget ?? true;
+  checkBoolean(wantTarget, fn, 'gradTarget');
   const { x, y, logTarget, reduction, shape, numel } = call;
   // the operands as given (x or y may be a 0-d operand rounded to the result dtype)
   const { input: xGiven, target: yGiven } = call;
@@ -110,6 +140,12 @@ export function klDivBackward(
 
   const { data: g, perElement } = upstreamGradient(gradOutput, outShape, fn);
   const out = outOption(options?.out, ['gradInput', 'gradTarget'], fn);
+  if (!wantTarget && out.gradTarget !== undefined) {
+    throw new ArgumentError(
+      `${fn}: option 'out.gradTarget' is given but option 'gradTarget' is false: no target gradient is computed.`,
+      { code: 'E_OUT_BUFFER', fn, argument: 'out.gradTarget', received: out.gradTarget },
+    );
+  }
   // each gradient has its own operand's dtype and shape (PyTorch autograd), whatever the result's
   const operands = [xGiven.data, yGiven.data, g];
   const givenX = givenGradBuffer(
@@ -135,7 +171,7 @@ export function klDivBackward(
   // Without broadcasting every gradient element is written exactly once.
   const overwrite = sameShape(x.shape, shape) && sameShape(y.shape, shape);
   const gx = gradientBuffer(xGiven, overwrite, givenX);
-  const gy = gradientBuffer(yGiven, overwrite, givenY);
+  const gy = wantTarget ? gradientBuffer(yGiven, overwrite, givenY) : null;
   const st = call.scalarTarget;
   let total = 0;
   if (numel === 0) {
@@ -195,7 +231,10 @@ export function klDivBackward(
   const loss = inPublicCall(fn, () =>
     reduction.base === 'none' ? klDivNone(call) : reducedLoss(call, total),
   );
-  return { loss, gradInput: finish(gx, xGiven, givenX), gradTarget: finish(gy, yGiven, givenY) };
+  const gradInput = finish(gx, xGiven, givenX);
+  return gy === null
+    ? { loss, gradInput }
+    : { loss, gradInput, gradTarget: finish(gy, yGiven, givenY) };
 }
 
 /**
@@ -208,10 +247,10 @@ function emptyBroadcastGradients(
   target: Tensor,
   logTarget: boolean,
   gx: FloatArray,
-  gy: FloatArray,
+  gy: FloatArray | null,
 ): void {
   gx.fill(0);
-  for (let i = 0; i < target.numel; i++) {
+  for (let i = 0; gy !== null && i < target.numel; i++) {
     const t = target.data[i];
     // xlogy(0, t) is 0 unless t is NaN (autograd's xlogy backward is xlogy(grad, t))
     gy[i] = logTarget ? 0 * Math.exp(t) : (Number.isNaN(t) ? t : 0) + (0 * t) / t;

@@ -7,6 +7,7 @@
 import { klDiv } from '../functional/kl-div.js';
 import { checkKlDivOptions, type KLDivOptions } from '../functional/kl-div-args.js';
 import { type KLDivGradients, klDivBackward } from '../functional/kl-div-backward.js';
+import { checkOptions } from '../options.js';
 import { legacyGetString, type ReductionOption } from '../reduction.js';
 import type { FloatDType } from '../tensor/dtype.js';
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
@@ -46,9 +47,34 @@ export class KLDivLoss {
     return klDiv(input, target, this.options());
   }
 
-  /** Gradients of `forward(input, target)`: see {@link klDivBackward}. */
-  backward(input: TensorLike, target: TensorLike, gradOutput?: TensorLike): KLDivGradients {
-    return klDivBackward(input, target, this.options(), gradOutput);
+  /**
+   * Gradients of `forward(input, target)`: see {@link klDivBackward}. `{ gradTarget: false }`
+   * for a target that is data computes only `gradInput`.
+   */
+  backward(
+    input: TensorLike,
+    target: TensorLike,
+    gradOutput: TensorLike | undefined,
+    options: { gradTarget: false },
+  ): Omit<KLDivGradients, 'gradTarget'> & { gradTarget?: undefined };
+  backward(
+    input: TensorLike,
+    target: TensorLike,
+    gradOutput?: TensorLike,
+    options?: { gradTarget?: true },
+  ): KLDivGradients;
+  backward(
+    input: TensorLike,
+    target: TensorLike,
+    gradOutput?: TensorLike,
+    options?: { gradTarget?: boolean },
+  ): KLDivGradients | Omit<KLDivGradients, 'gradTarget'> {
+    const { gradTarget } = checkOptions<{ gradTarget?: boolean }>(
+      options,
+      ['gradTarget'],
+      'KLDivLoss.backward',
+    );
+    return klDivBackward(input, target, { ...this.options(), gradTarget }, gradOutput);
   }
 
   private options(): KLDivOptions {

@@ -51,6 +51,8 @@ export function klDiv(input: tf.Tensor, target: tf.Tensor, options?: KLDivOption
         : tf.sub(xlogySelf(yi), tf.mul(yi, xi));
       return reduced ? divide(treeSum(l), divisor) : l;
     });
+    // Both gradients, always: tf.customGrad calls this eagerly and needs a tensor per input
+    // (tfjs prunes unneeded inputs only afterwards), so the target's cannot be skipped here.
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) =>
       tf.tidy(() => {
         const [xs, ys] = saved;

@@ -203,8 +203,9 @@ function klSumContiguousLog(x: TensorData, y: TensorData): number {
  * PyTorch autograd's formulas for the composite:
  *   target probabilities:      dl/dx = -y,        dl/dy = xlogy(y != 0, y) + y / y - x
  *   target log-probabilities:  dl/dx = -exp(y),   dl/dy = exp(y) * (y - x) + exp(y)
- * so a zero target has a NaN target-gradient (0 / 0), as in PyTorch. Returns the float64 sum of
- * the pointwise losses `l` (unscaled), computed on the way from the same logarithm or exponential.
+ * so a zero target has a NaN target-gradient (0 / 0), as in PyTorch. A null `gy` skips the
+ * target gradient. Returns the float64 sum of the pointwise losses `l` (unscaled), computed on
+ * the way from the same logarithm or exponential.
  */
 export function klBackward(
   N: number,
@@ -222,7 +223,7 @@ export function klBackward(
   gx: FloatArray,
   sgx: number,
   ogx: number,
-  gy: FloatArray,
+  gy: FloatArray | null,
   sgy: number,
   ogy: number,
   overwrite = false,
@@ -242,17 +243,17 @@ export function klBackward(
     const t = y[iy];
     const xi = x[ix];
     let dx: number;
-    let dy: number;
+    let dy = 0;
     if (logTarget) {
       // a float32 target's exp is float32 in every term that uses it, as in autograd
       const e = mixed ? f32(Math.exp(t)) : Math.exp(t);
       dx = -(s * e);
-      dy = s * (t - xi) * e + s * e;
+      if (gy !== null) dy = s * (t - xi) * e + s * e;
       block += e * (t - xi);
     } else {
       const logT = t === 0 ? 0 : Math.log(t);
       dx = -(s * t);
-      dy = s * logT + (s * t) / t - s * xi;
+      if (gy !== null) dy = s * logT + (s * t) / t - s * xi;
       block += (mixed ? xlogyF32(t) : t * logT) - t * xi;
     }
     if ((i & (BLOCK - 1)) === BLOCK - 1) {
@@ -261,10 +262,10 @@ export function klBackward(
     }
     if (overwrite) {
       gx[igx] = dx;
-      gy[igy] = dy;
+      if (gy !== null) gy[igy] = dy;
     } else {
       gx[igx] += dx;
-      gy[igy] += dy;
+      if (gy !== null) gy[igy] += dy;
     }
     ig += sg;
     ix += sx;
@@ -317,7 +318,8 @@ export function klScalarTarget(
  * @internal Gradients for {@link klScalarTarget}: `gx` as {@link klBackward} accumulates it
  * (`dl/dx = -t32` or `-own`), and the target's float64 gradient summed into `gy[0]`, from the
  * float64 target `t` as autograd differentiates `xlogy(t, t)` or `exp(t)` in the target's dtype:
- * `log t + t / t - x` (NaN at t = 0) or `exp(t) * (t32 - x) + own`. Returns the loss sum.
+ * `log t + t / t - x` (NaN at t = 0) or `exp(t) * (t32 - x) + own` (skipped for a null `gy`).
+ * Returns the loss sum.
  */
 export function klScalarTargetBackward(
   N: number,
@@ -335,7 +337,7 @@ export function klScalarTargetBackward(
   gx: FloatArray,
   sgx: number,
   ogx: number,
-  gy: FloatArray,
+  gy: FloatArray | null,
 ): number {
   let total = 0;
   let block = 0;
@@ -359,7 +361,7 @@ export function klScalarTargetBackward(
     }
     if ((i & (BLOCK - 1)) === BLOCK - 1) {
       total += block;
-      gy[0] += dyBlock;
+      if (gy !== null) gy[0] += dyBlock;
       block = 0;
       dyBlock = 0;
     }
@@ -367,6 +369,6 @@ export function klScalarTargetBackward(
     ix += sx;
     igx += sgx;
   }
-  gy[0] += dyBlock;
+  if (gy !== null) gy[0] += dyBlock;
   return total + block;
 }

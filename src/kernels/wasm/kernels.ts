@@ -182,6 +182,7 @@ export const wasmBackward: typeof klBackward = (...args) => {
     ogy,
     overwrite,
   ] = args;
+  // a null gy (no target gradient): the kernel writes it to scratch, never copied out
   const contiguous = sx === 1 && sy === 1 && sgx === 1 && sgy === 1 && (sg === 0 || sg === 1);
   if (!overwrite || !contiguous || !usable(N, x, y) || ogx !== ogy) return klBackward(...args);
   const f64 = isF64(x, y);
@@ -197,6 +198,6 @@ export const wasmBackward: typeof klBackward = (...args) => {
     g: { array: g, offset: og, address: sg === 1 ? wasmAddress(g, f64, og) : -1 },
     gStride: sg,
     out1: operand(gx as FloatArray, ogx, f64),
-    out2: operand(gy as FloatArray, ogy, f64),
+    out2: gy === null ? null : operand(gy, ogy, f64),
   });
 };
