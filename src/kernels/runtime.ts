@@ -1,8 +1,10 @@
 /**
  * kldiv's process-wide state, in one place: the backend and thread settings, the test seam on
- * thread use, a worker failure, and the loaded WebAssembly instances. The modules that act on
- * it (dispatch.ts for the settings, threads/pool.ts for the failure, wasm/instance.ts for the
- * instances) read and write this object; none changes another's state at import time.
+ * thread use, a worker failure, the loaded WebAssembly instances, the worker rings and the
+ * memories' bookkeeping. The modules that act on it (dispatch.ts for the settings,
+ * threads/pool.ts for the rings and the failure, wasm/instance.ts for the instances,
+ * wasm/allocator.ts and wasm/heap.ts for the memories) read and write this object; none
+ * changes another's state at import time.
  * {@link resetRuntime} puts the settings back for tests.
  *
  * This module imports nothing at run time but the environment probes, so anything may import it.
@@ -11,7 +13,10 @@
  */
 
 import { availableThreads } from './env.js';
+import type { Ring } from './threads/pool.js';
+import type { Block } from './wasm/allocator.js';
 import type { Scratch } from './wasm/chunk.js';
+import type { LiveBlock } from './wasm/heap.js';
 
 /** Kernel backends: WebAssembly SIMD128 (default where available) or pure JavaScript. */
 export type Backend = 'wasm' | 'js';
@@ -62,6 +67,21 @@ export interface Runtime {
     /** The shared-memory build; undefined: not loaded yet, null: none here. */
     shared: SharedWasm | null | undefined;
   };
+  /** The worker rings running now (threads/pool.ts starts and stops them). */
+  pool: { rings: Ring[] };
+  /** Bookkeeping of the WebAssembly memories (wasm/allocator.ts, wasm/heap.ts, wasm/logits.ts). */
+  heap: {
+    /** Each memory's free blocks, by ascending start. */
+    freeLists: WeakMap<WebAssembly.Memory, Block[]>;
+    /** `wasmArray`s alive, by start. */
+    live: Map<number, LiveBlock>;
+    /** Every `memory.buffer` a `wasmArray` was made on: views of the memory are recognised by it. */
+    buffers: WeakSet<ArrayBufferLike>;
+    /** `wasmArray`s made where there is no shared memory: ordinary arrays, freed by dropping them. */
+    plain: WeakSet<object>;
+    /** Each instance's logits row area. */
+    rowAreas: WeakMap<object, { base: number; capacity: number }>;
+  };
 }
 
 /** @internal kldiv's process-wide state (see the module's description). */
@@ -71,6 +91,14 @@ export const runtime: Runtime = {
   forceThreads: undefined,
   threadFailure: undefined,
   wasm: { module: undefined, scratch: undefined, failure: undefined, shared: undefined },
+  pool: { rings: [] },
+  heap: {
+    freeLists: new WeakMap(),
+    live: new Map(),
+    buffers: new WeakSet(),
+    plain: new WeakSet(),
+    rowAreas: new WeakMap(),
+  },
 };
 
 /**

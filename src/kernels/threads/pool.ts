@@ -53,11 +53,9 @@ interface PendingChunk {
   direct2: boolean;
 }
 
-let rings: Ring[] = [];
-
 /** @internal The worker rings running now (schedule.ts hands them tasks). */
 export function activeRings(): readonly Ring[] {
-  return rings;
+  return runtime.pool.rings;
 }
 
 /** @internal Chunks computed by worker threads since the process started (diagnostics, tests). */
@@ -143,6 +141,7 @@ self.onmessage = (event) => {
  */
 export function ensureWorkers(count: number, wasm: SharedWasm): number {
   if (runtime.threadFailure !== undefined) return 0;
+  const { rings } = runtime.pool;
   if (!isolatedBrowserWorker()) while (rings.length < count) rings.push(startNodeRing(wasm));
   return Math.min(count, rings.length);
 }
@@ -150,6 +149,7 @@ export function ensureWorkers(count: number, wasm: SharedWasm): number {
 /** @internal Starts `count` worker rings where that must be asynchronous (browsers). */
 export async function startWorkers(count: number, wasm: SharedWasm): Promise<number> {
   if (!isolatedBrowserWorker()) return ensureWorkers(count, wasm);
+  const { rings } = runtime.pool;
   while (rings.length < count) rings.push(await startBrowserRing(wasm));
   return Math.min(count, rings.length);
 }
@@ -166,8 +166,8 @@ export async function startWorkers(count: number, wasm: SharedWasm): Promise<num
  * ```
  */
 export async function terminateThreads(): Promise<void> {
-  const old = rings;
-  rings = [];
+  const old = runtime.pool.rings;
+  runtime.pool.rings = [];
   for (const ring of old) {
     for (const h of ring.header) {
       Atomics.store(h, STATE, EXIT);

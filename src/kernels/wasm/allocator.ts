@@ -8,23 +8,22 @@
  * @module
  */
 
+import { runtime } from '../runtime.js';
+
 /** Block alignment: a cache line, so two areas never share one. */
 const ALIGN = 64;
 const PAGE = 65536;
 
-interface Block {
+export interface Block {
   start: number;
   bytes: number;
 }
 
-/** Each memory's free blocks, by ascending start. */
-const freeLists = new WeakMap<WebAssembly.Memory, Block[]>();
-
 function freeList(memory: WebAssembly.Memory): Block[] {
-  let list = freeLists.get(memory);
+  let list = runtime.heap.freeLists.get(memory);
   if (list === undefined) {
     list = [];
-    freeLists.set(memory, list);
+    runtime.heap.freeLists.set(memory, list);
   }
   return list;
 }

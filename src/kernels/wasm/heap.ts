@@ -12,21 +12,21 @@
 
 import { ArgumentError, describe, KLDivError } from '../../errors.js';
 import type { FloatArray } from '../../tensor/dtype.js';
+import { runtime } from '../runtime.js';
 import { allocate, release } from './allocator.js';
 import { sharedWasm } from './instance.js';
 
 /** Block alignment: a cache line, so two arrays never share one (allocator.ts aligns as much). */
 const ALIGN = 64;
 
-/** Allocated blocks by start, with their reserved bytes and the array's byte length. */
-const live = new Map<
-  number,
-  { memory: WebAssembly.Memory; start: number; bytes: number; byteLength: number }
->();
-/** Every `memory.buffer` a view was made on: views of the memory are recognised by it. */
-const buffers = new WeakSet<ArrayBufferLike>();
-/** Arrays handed out where there is no shared memory: ordinary arrays, freed by dropping them. */
-const plain = new WeakSet<FloatArray>();
+/** @internal An allocated block (`runtime.heap.live`): its reserved bytes and the array's byte length. */
+export interface LiveBlock {
+  memory: WebAssembly.Memory;
+  start: number;
+  bytes: number;
+  byteLength: number;
+}
+const { live, buffers, plain } = runtime.heap;
 
 /** The float dtypes a {@link wasmArray} can hold. */
 export type WasmArrayDType = 'float32' | 'float64';

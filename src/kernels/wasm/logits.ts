@@ -7,6 +7,7 @@
  */
 
 import type { FloatArray, TensorData } from '../../tensor/dtype.js';
+import { runtime } from '../runtime.js';
 import { allocate, release } from './allocator.js';
 import type { WasmExports } from './chunk.js';
 import { wasmAddress } from './heap.js';
@@ -57,8 +58,8 @@ interface LogitsExports extends WasmExports {
   ): number;
 }
 
-/** Each instance's row area: five buffers of `capacity` bytes from `base`. */
-const areas = new WeakMap<LogitsExports, { base: number; capacity: number }>();
+/** Each instance's row area (`runtime.heap.rowAreas`): five buffers of `capacity` bytes from `base`. */
+const areas = runtime.heap.rowAreas;
 
 /** Five row buffers (s, t, g, out1, out2) of `bytes` each, reallocated when a row outgrows them. */
 function rowBuffers(e: LogitsExports, rowBytes: number): number[] {
