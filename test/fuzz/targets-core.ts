@@ -1,21 +1,12 @@
 /**
- * Fuzz targets for the core losses: klDiv, klDivBackward, klEstimate (+ backward) and
- * KLAccumulator, each checked against a float64 reference written here from the formulas
+ * Fuzz targets for the core losses: klDiv and klDivBackward here, klEstimate (+ backward) in
+ * targets-core-estimate.ts, the accumulators in targets-core-accumulator.ts; each checked
+ * against a float64 reference written from the formulas
  * (test/helpers/reference.ts for broadcasting), with per-element error bounds:
  * K * eps(dtype) * (magnitude of the terms) + the summation's n * 2^-52 * sum|terms|.
  */
 import fc from 'fast-check';
-import {
-  KLAccumulator,
-  klDiv,
-  klDivBackward,
-  klDivWithLogits,
-  klEstimate,
-  klEstimateBackward,
-  LogitsKLAccumulator,
-  type Tensor,
-  tensor,
-} from '../../src/index.js';
+import { klDiv, klDivBackward, type Tensor, tensor } from '../../src/index.js';
 import { resultType } from '../../src/tensor/dtype.js';
 import { at, broadcast, indices } from '../helpers/reference.js';
 import { collectWarnings } from '../helpers/runners.js';
@@ -27,7 +18,6 @@ import {
   EPS,
   f64,
   filled,
-  finite,
   long,
   partner,
   shape,
@@ -36,9 +26,10 @@ import {
   value,
 } from './harness.js';
 
-const K = 16;
-const TINY = { float32: K * 2 ** -149, float64: K * 2 ** -1074 };
-const FLT_MAX = 3.4028234663852886e38;
+// The bounds' constants, shared with targets-core-estimate.ts and targets-core-accumulator.ts.
+export const K = 16;
+export const TINY = { float32: K * 2 ** -149, float64: K * 2 ** -1074 };
+export const FLT_MAX = 3.4028234663852886e38;
 const reductions = fc.constantFrom<'none' | 'sum' | 'mean' | 'batchmean'>(
   'none',
   'sum',
@@ -65,7 +56,7 @@ const xlogy = (y: number) => (Number.isNaN(y) ? y : y === 0 ? 0 : y * Math.log(y
  * Pointwise loss and the magnitude of its terms (for the error bound). `f32Term`: a float32
  * target in a float64 result, whose own term PyTorch computes in float32 (float32 log or exp).
  */
-function point(
+export function point(
   x: number,
   y: number,
   logTarget: boolean,
@@ -307,164 +298,6 @@ export const klDivBackwardTarget: FuzzTarget<[KlDivInput[0], Tensor, Tensor, num
       values: Array.from(gy),
       tol: bound(ty, ay, gy),
     });
-  },
-};
-
-const estimators = fc.constantFrom<'k1' | 'k2' | 'k3'>('k1', 'k2', 'k3');
-const estimateInput = fc
-  .record({
-    s: shape,
-    dp: dtype,
-    dq: dtype,
-    estimator: estimators,
-    reduction: fc.constantFrom<'none' | 'mean' | 'sum'>('none', 'mean', 'sum'),
-  })
-  .chain((c) =>
-    fc.tuple(fc.constant(c), filled(c.s, c.dp, finite), filled(c.s, c.dq, finite), upstream),
-  );
-
-export const klEstimateTarget: FuzzTarget<
-  typeof estimateInput extends fc.Arbitrary<infer T> ? T : never
-> = {
-  name: 'klEstimate',
-  arbitrary: estimateInput,
-  check([c, p, q, g]) {
-    const out = c.dp === 'float64' || c.dq === 'float64' ? 'float64' : 'float32';
-    const gradEps = c.dp === 'float32' || c.dq === 'float32' ? 'float32' : 'float64';
-    const eps = out === 'float32' ? EPS.float32 : EPS.float64;
-    const P = f64(p).data;
-    const Q = f64(q).data;
-    const vals: number[] = [];
-    const tol: number[] = [];
-    const grads: number[] = [];
-    const gtol: number[] = [];
-    const n = P.length;
-    const scale = c.reduction === 'mean' ? 1 / n : 1;
-    for (let i = 0; i < n; i++) {
-      const lr = Q[i] - P[i];
-      const m = Math.abs(Q[i]) + Math.abs(P[i]);
-      const r = Math.exp(lr);
-      const v = c.estimator === 'k1' ? -lr : c.estimator === 'k2' ? (lr * lr) / 2 : r - 1 - lr;
-      vals.push(v);
-      tol.push(K * eps * (m * (1 + Math.abs(lr)) + r + 1) + TINY[out]);
-      const d = c.estimator === 'k1' ? -1 : c.estimator === 'k2' ? lr : r - 1;
-      grads.push(g * scale * d);
-      const gs = Math.abs(g * scale);
-      gtol.push((gs === 0 ? 0 : gs * (m + r + 1) * K * EPS[gradEps]) + TINY[gradEps]);
-    }
-    if (out === 'float32' && vals.some((v) => Math.abs(v) > FLT_MAX / 8)) return;
-    const est = quiet(() => klEstimate(p, q, { estimator: c.estimator, reduction: c.reduction }));
-    if (c.reduction === 'none')
-      assertClose('klEstimate', est, { shape: p.shape, values: vals, tol });
-    else {
-      const sum = vals.reduce((a, b) => a + b, 0);
-      const t =
-        tol.reduce((a, b) => a + b, 0) + n * 2 ** -52 * vals.reduce((a, b) => a + Math.abs(b), 0);
-      const want = sum * scale;
-      assertClose('klEstimate', est, {
-        shape: [],
-        values: [want],
-        tol: [t * scale + eps * Math.abs(want)],
-      });
-    }
-    if (gradEps === 'float32' && grads.some((v) => Math.abs(v) > FLT_MAX / 8)) return;
-    if (c.reduction !== 'none') {
-      const gOut = tensor(g, { dtype: 'float64' });
-      const gr = quiet(() =>
-        klEstimateBackward(p, q, { estimator: c.estimator, reduction: c.reduction }, gOut),
-      );
-      assertClose('gradLogProbQ', gr.gradLogProbQ, { shape: q.shape, values: grads, tol: gtol });
-      assertClose('gradLogProbP', gr.gradLogProbP, {
-        shape: p.shape,
-        values: grads.map((v) => -v),
-        tol: gtol,
-      });
-    }
-  },
-};
-
-const accumulatorInput = fc
-  .record({
-    rows: fc.integer({ min: 0, max: 12 }),
-    cols: fc.integer({ min: 1, max: 6 }),
-    dt: dtype,
-    logTarget: fc.boolean(),
-  })
-  .chain((c) =>
-    fc.tuple(
-      fc.constant(c),
-      filled([c.rows, c.cols], c.dt, fc.double({ min: -20, max: 0, noNaN: true })),
-      filled([c.rows, c.cols], c.dt, fc.double({ min: 0, max: 1, noNaN: true })),
-      fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 12 }),
-      fc.integer({ min: 0, max: 12 }),
-    ),
-  );
-
-export const accumulatorTarget: FuzzTarget<
-  typeof accumulatorInput extends fc.Arbitrary<infer T> ? T : never
-> = {
-  name: 'KLAccumulator, LogitsKLAccumulator',
-  arbitrary: accumulatorInput,
-  check([c, x, y, cuts, split]) {
-    // rows in random chunks into one accumulator, and across two merged ones
-    const rowsOf = (t: Tensor, a: number, b: number) =>
-      tensor(t.data.slice(a * c.cols, b * c.cols), { shape: [b - a, c.cols], dtype: c.dt });
-    const one = new KLAccumulator({ logTarget: c.logTarget });
-    const left = new KLAccumulator({ logTarget: c.logTarget });
-    const right = new KLAccumulator({ logTarget: c.logTarget });
-    // from logits: x as student logits, 10 y as teacher logits
-    const T = 1 + (c.rows % 3);
-    const teacher = tensor(
-      Float64Array.from(y.data, (v) => 10 * v),
-      { shape: y.shape, dtype: c.dt },
-    );
-    const logits = new LogitsKLAccumulator({ temperature: T });
-    let start = 0;
-    for (const k of [...cuts, c.rows]) {
-      const end = Math.min(c.rows, start + k);
-      if (end > start) {
-        one.add(rowsOf(x, start, end), rowsOf(y, start, end));
-        (start < split ? left : right).add(rowsOf(x, start, end), rowsOf(y, start, end));
-        logits.add(rowsOf(x, start, end), rowsOf(teacher, start, end));
-      }
-      start = end;
-      if (start >= c.rows) break;
-    }
-    left.merge(right.state());
-    const oneShot = quiet(() =>
-      klDivWithLogits(x, teacher, { temperature: T, reduction: 'sum' }),
-    ).item();
-    const logitsBound =
-      1e-12 * (1 + Math.abs(oneShot)) * Math.max(1, x.numel) +
-      (c.dt === 'float32' ? 2 ** -24 * 64 * T * T * (Math.abs(oneShot) + 40 * c.rows) : 0);
-    if (!(Math.abs(logits.result('sum').item() - oneShot) <= logitsBound)) {
-      throw new Error(
-        `LogitsKLAccumulator sum ${logits.result('sum').item()}, one-shot ${oneShot}, bound ${logitsBound}`,
-      );
-    }
-    // float32 data is evaluated in float32 lanes by the wasm kernels, where a chunk boundary
-    // can move an element between the SIMD body and the scalar tail: allow K eps32 per term
-    const X = f64(x).data;
-    const Y = f64(y).data;
-    let mag = 0;
-    for (let i = 0; i < X.length; i++) mag += point(X[i], Y[i], c.logTarget)[1];
-    for (const reduction of ['sum', 'mean', 'batchmean'] as const) {
-      const whole = quiet(() => klDiv(x, y, { reduction, logTarget: c.logTarget })).item();
-      const n = Math.max(1, x.numel);
-      // the one-shot float32 result is rounded to float32; the accumulator keeps float64
-      const div = reduction === 'sum' ? 1 : reduction === 'mean' ? n : Math.max(1, c.rows);
-      const f32 = c.dt === 'float32' ? 2 ** -24 * (Math.abs(whole) + (K * mag) / div) : 0;
-      const bound = 1e-12 * (1 + Math.abs(whole)) * n + f32;
-      for (const [label, acc] of [
-        ['one accumulator', one],
-        ['merged', left],
-      ] as const) {
-        const got = acc.result(reduction).item();
-        const same = Number.isNaN(whole) ? Number.isNaN(got) : Math.abs(got - whole) <= bound;
-        if (!same)
-          throw new Error(`${label} ${reduction}: ${got}, one-shot klDiv ${whole}, bound ${bound}`);
-      }
-    }
   },
 };
 
