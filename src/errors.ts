@@ -76,6 +76,8 @@ export const ERROR_TABLE = {
   E_INVALID_FREE: { class: 'ArgumentError', torchTypes: ['none'] },
   E_OUT_BUFFER: { class: 'ArgumentError', torchTypes: ['none'] },
   E_INVALID_STATE: { class: 'ArgumentError', torchTypes: ['none'] },
+  E_NON_FINITE: { class: 'ArgumentError', torchTypes: ['none'] },
+  E_DUPLICATE_SAMPLES: { class: 'ArgumentError', torchTypes: ['none'] },
 } as const satisfies Record<string, ErrorTableRow>;
 
 /** Stable machine-readable error codes ({@link ERROR_TABLE}); `docs/errors.md` lists what raises each. */

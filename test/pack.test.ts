@@ -22,7 +22,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 const work = mkdtempSync(join(tmpdir(), 'kldiv-pack-'));
 const project = join(work, 'project');
-const SUBPATHS = ['kldiv', 'kldiv/scipy', 'kldiv/distributions', 'kldiv/tfjs'];
+const SUBPATHS = [
+  'kldiv',
+  'kldiv/scipy',
+  'kldiv/distributions',
+  'kldiv/tfjs',
+  'kldiv/report',
+  'kldiv/samples',
+];
 // require(esm) without a flag: Node 20.19+ and 22.12+
 const [major, minor] = process.versions.node.split('.').map(Number);
 const requireEsm = major > 22 || (major === 22 && minor >= 12) || (major === 20 && minor >= 19);
@@ -169,7 +176,15 @@ describe('the tarballs', () => {
     );
     expect(problems).toEqual([]);
     const entries = Object.keys(result.analysis.entrypoints);
-    expect(entries.sort()).toEqual(['.', './distributions', './package.json', './scipy', './tfjs']);
+    expect(entries.sort()).toEqual([
+      '.',
+      './distributions',
+      './package.json',
+      './report',
+      './samples',
+      './scipy',
+      './tfjs',
+    ]);
   });
 });
 

@@ -21,6 +21,8 @@ describe('the published package', () => {
       ['./scipy', 'scipy/'],
       ['./distributions', 'distributions/'],
       ['./tfjs', 'tfjs/'],
+      ['./report', 'report/'],
+      ['./samples', 'samples/'],
     ]) {
       expect(pkg.exports[subpath], subpath).toEqual({
         types: `./dist/${dir}index.d.ts`,

@@ -1,0 +1,58 @@
+/** Bad-input rows of kldiv/report and kldiv/samples. */
+import * as report from '../../src/report/index.js';
+import * as samples from '../../src/samples/index.js';
+import type { LibraryRow } from '../error-matrix.js';
+
+export const SUBPATH_ROWS: LibraryRow[] = [
+  // kldiv/report
+  {
+    input: 'new LogitsReport().add([[NaN, 0]], [[0, 0]])',
+    run: () => new report.LogitsReport().add([[Number.NaN, 0]], [[0, 0]]),
+    code: 'E_NON_FINITE',
+    message: "LogitsReport.add: argument 'base' row 0 contains NaN at vocab index 0",
+  },
+  {
+    input: 'new LogitsReport().add(base, compare, { tokens: [2] }) (vocab 2)',
+    run: () => new report.LogitsReport().add([[0, 1]], [[0, 1]], { tokens: [2] }),
+    code: 'E_OPTION_RANGE',
+    message: "LogitsReport.add: option 'tokens' must hold integer ids in [0, 2)",
+  },
+  {
+    input: 'LogitsReport.fromState({ ...state, version: 2 })',
+    run: () =>
+      report.LogitsReport.fromState({ ...new report.LogitsReport().state(), version: 2 } as never),
+    code: 'E_INVALID_STATE',
+    message: "LogitsReport.fromState: argument 'state.version' must be 1",
+  },
+  // kldiv/samples: counts and binned measures
+  {
+    input: 'klDivergenceFromCounts([1, 2], [1, 2, 3])',
+    run: () => samples.klDivergenceFromCounts([1, 2], [1, 2, 3]),
+    code: 'E_SHAPE_MISMATCH',
+    message: 'klDivergenceFromCounts: arguments',
+  },
+  {
+    input: 'entropyFromCounts([1, NaN])',
+    run: () => samples.entropyFromCounts([1, Number.NaN]),
+    code: 'E_NON_FINITE',
+    message: 'entropyFromCounts: argument',
+  },
+  {
+    input: 'entropyFromCounts([1, -2])',
+    run: () => samples.entropyFromCounts([1, -2]),
+    code: 'E_INVALID_DATA',
+    message: 'entropyFromCounts: argument',
+  },
+  {
+    input: "binnedDivergence(a, b, { measure: 'wasserstein' })",
+    run: () => samples.binnedDivergence([1, 2, 3], [1, 2, 3], { measure: 'wasserstein' as never }),
+    code: 'E_OPTION_RANGE',
+    message: "binnedDivergence: option 'measure' must be one of",
+  },
+  {
+    input: "binnedDivergence(a, b, { measure: 'js', epsilon: 1e-4 })",
+    run: () => samples.binnedDivergence([1, 2, 3], [1, 2, 3], { measure: 'js', epsilon: 1e-4 }),
+    code: 'E_OPTION_RANGE',
+    message: "binnedDivergence: option 'epsilon' applies to measure 'kl' or 'psi' only",
+  },
+];
