@@ -1,0 +1,374 @@
+/**
+ * Drift measures between a reference sample and a current one, on binned or categorical values,
+ * as data-monitoring tools compute them: KL, Jensen-Shannon, PSI and Hellinger.
+ *
+ * @module
+ */
+
+import { ArgumentError, describe } from '../errors.js';
+import { checkOptions, numberOption } from '../options.js';
+import { relEntrPoint } from '../scipy/elementwise.js';
+import type { TensorLike } from '../tensor/tensor.js';
+import {
+  type BinsOption,
+  categoricalCounts,
+  checkEdges,
+  checkValues,
+  equalWidthEdges,
+  fdEdges,
+  histogram,
+  MAX_BINS,
+  quantileEdges,
+} from './bins.js';
+import {
+  bootstrapSettings,
+  CompensatedSum,
+  type CountsBootstrapOptions,
+  type CountsConfidenceInterval,
+  logBase,
+  multinomialInto,
+  percentileBootstrap,
+} from './counts.js';
+
+/** The drift measures of {@link binnedDivergence}. */
+export type BinnedMeasure = 'kl' | 'js' | 'psi' | 'hellinger';
+
+/** Options of {@link binnedDivergence}. */
+export interface BinnedDivergenceOptions {
+  /** The measure (required): `'kl'`, `'js'`, `'psi'` or `'hellinger'`. */
+  measure: BinnedMeasure;
+  /** Numeric data only (default 10): see {@link BinsOption}. */
+  bins?: BinsOption;
+  /** With `bins: 'quantile'`: the number of quantile bins before ties merge (default 10). */
+  numBins?: number;
+  /**
+   * `'psi'` and `'kl'` only: zero proportions are replaced by `epsilon`, in [0, 1). Default 1e-4
+   * for `'psi'`, 0 (none: an empty bin can make the value infinite) for `'kl'`.
+   */
+  epsilon?: number;
+  /** `'kl'` and `'js'` only: logarithm base (default e, nats). */
+  base?: number;
+  /** A percentile bootstrap interval of `value`, the bins held fixed. */
+  bootstrap?: boolean | CountsBootstrapOptions;
+}
+
+/** What {@link binnedDivergence} returns. */
+export interface BinnedDivergenceResult {
+  /** The measure's value; for `'js'` the Jensen-Shannon distance (SciPy's `jensenshannon`). */
+  value: number;
+  measure: BinnedMeasure;
+  /** `'js'` only: the Jensen-Shannon divergence, `value` squared. */
+  divergence?: number;
+  /** Number of bins. */
+  bins: number;
+  /** Numeric data: the bin edges (the first bin reaches down to -inf, the last up to +inf). */
+  edges?: number[];
+  /** Categorical data: the categories, in the order of the counts. */
+  categories?: string[];
+  referenceCounts: number[];
+  currentCounts: number[];
+  /** The epsilon that replaced zero proportions (0: none). */
+  epsilon: number;
+  /** `'kl'` and `'psi'` without epsilon: the bins that make the value infinite. */
+  infiniteBins: number[];
+  /** With `bootstrap`: the percentile interval of `value`. */
+  ci?: CountsConfidenceInterval;
+}
+
+const MEASURES: readonly BinnedMeasure[] = ['kl', 'js', 'psi', 'hellinger'];
+
+interface Measured {
+  value: number;
+  divergence?: number;
+}
+
+/**
+ * One measure between the reference proportions r and the current proportions c of the same
+ * bins. Empty bins: KL(r || c) is +inf where c_i = 0 < r_i unless epsilon replaces the zeros
+ * (then both sides are renormalised, as scipy.stats.entropy does); PSI terms are +inf where
+ * exactly one side is 0 unless epsilon replaces it (not renormalised: each term
+ * (c - r) ln(c / r) is >= 0 anyway); JS and Hellinger are finite on empty bins.
+ */
+function measureOf(
+  measure: BinnedMeasure,
+  refCounts: ArrayLike<number>,
+  curCounts: ArrayLike<number>,
+  epsilon: number,
+  lnBase: number,
+  infinite: number[] | null,
+): Measured {
+  const k = refCounts.length;
+  let nr = 0;
+  let nc = 0;
+  for (let i = 0; i < k; i++) {
+    nr += refCounts[i];
+    nc += curCounts[i];
+  }
+  const r = new Float64Array(k);
+  const c = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    r[i] = refCounts[i] / nr;
+    c[i] = curCounts[i] / nc;
+  }
+  const sum = new CompensatedSum();
+  switch (measure) {
+    case 'kl': {
+      if (epsilon > 0) {
+        let sr = 0;
+        let sc = 0;
+        for (let i = 0; i < k; i++) {
+          if (r[i] === 0) r[i] = epsilon;
+          if (c[i] === 0) c[i] = epsilon;
+          sr += r[i];
+          sc += c[i];
+        }
+        for (let i = 0; i < k; i++) {
+          r[i] /= sr;
+          c[i] /= sc;
+        }
+      }
+      for (let i = 0; i < k; i++) {
+        const term = relEntrPoint(r[i], c[i]);
+        if (term === Number.POSITIVE_INFINITY) infinite?.push(i);
+        sum.add(term);
+      }
+      return { value: sum.value / lnBase };
+    }
+    case 'psi': {
+      for (let i = 0; i < k; i++) {
+        const a = c[i] === 0 ? epsilon : c[i];
+        const e = r[i] === 0 ? epsilon : r[i];
+        if (a === e) continue; // includes two empty bins without epsilon
+        if (a === 0 || e === 0) {
+          infinite?.push(i);
+          sum.add(Number.POSITIVE_INFINITY);
+        } else {
+          sum.add((a - e) * Math.log(a / e));
+        }
+      }
+      return { value: sum.value };
+    }
+    case 'js': {
+      // scipy.spatial.distance.jensenshannon: sqrt((KL(r || m) + KL(c || m)) / 2), m the midpoint
+      const left = new CompensatedSum();
+      for (let i = 0; i < k; i++) {
+        const m = (r[i] + c[i]) / 2.0;
+        left.add(relEntrPoint(r[i], m));
+        sum.add(relEntrPoint(c[i], m));
+      }
+      const divergence = (left.value + sum.value) / lnBase / 2.0;
+      return { value: Math.sqrt(divergence), divergence };
+    }
+    default: {
+      // Hellinger: ||sqrt r - sqrt c||_2 / sqrt 2, in [0, 1]; the squared-difference form avoids
+      // the cancellation of sqrt(1 - sum sqrt(r c)) near 0
+      for (let i = 0; i < k; i++) {
+        const d = Math.sqrt(r[i]) - Math.sqrt(c[i]);
+        sum.add(d * d);
+      }
+      return { value: Math.sqrt(sum.value / 2) };
+    }
+  }
+}
+
+function optionsOf(options: unknown, fn: string) {
+  const opts = checkOptions<BinnedDivergenceOptions>(
+    options,
+    ['measure', 'bins', 'numBins', 'epsilon', 'base', 'bootstrap'],
+    fn,
+  );
+  const measure = opts.measure as BinnedMeasure;
+  if (!MEASURES.includes(measure)) {
+    throw new ArgumentError(
+      `${fn}: option 'measure' must be one of 'kl' | 'js' | 'psi' | 'hellinger'; received ${describe(measure)}.`,
+      { code: 'E_OPTION_RANGE', fn, argument: 'measure', received: measure },
+    );
+  }
+  const onlyFor = (name: string, measures: string) =>
+    new ArgumentError(
+      `${fn}: option '${name}' applies to measure ${measures} only; received ${describe((opts as Record<string, unknown>)[name])} with measure '${measure}'.`,
+      {
+        code: 'E_OPTION_RANGE',
+        fn,
+        argument: name,
+        received: (opts as Record<string, unknown>)[name],
+      },
+    );
+  if (opts.epsilon !== undefined && measure !== 'kl' && measure !== 'psi') {
+    throw onlyFor('epsilon', "'kl' or 'psi'");
+  }
+  if (opts.base !== undefined && measure !== 'kl' && measure !== 'js') {
+    throw onlyFor('base', "'kl' or 'js'");
+  }
+  const epsilon = numberOption(
+    opts.epsilon,
+    measure === 'psi' ? 1e-4 : 0,
+    fn,
+    'epsilon',
+    (v) => v >= 0 && v < 1,
+    'a number in [0, 1)',
+  );
+  return {
+    measure,
+    epsilon,
+    lnBase: logBase(opts.base, fn),
+    boot: bootstrapSettings(opts.bootstrap, fn),
+    bins: opts.bins,
+    numBins: opts.numBins,
+  };
+}
+
+function numericEdges(
+  sorted: Float64Array,
+  bins: unknown,
+  numBins: unknown,
+  fn: string,
+): Float64Array {
+  if (numBins !== undefined && bins !== 'quantile') {
+    throw new ArgumentError(
+      `${fn}: option 'numBins' applies to bins 'quantile' only; received ${describe(numBins)} with bins ${describe(bins)}.`,
+      { code: 'E_OPTION_RANGE', fn, argument: 'numBins', received: numBins },
+    );
+  }
+  const count = (value: unknown, name: string) =>
+    numberOption(
+      value,
+      10,
+      fn,
+      name,
+      (v) => Number.isInteger(v) && v >= 1 && v <= MAX_BINS,
+      `an integer from 1 to ${MAX_BINS}`,
+    );
+  if (bins === undefined || typeof bins === 'number') {
+    return equalWidthEdges(sorted, count(bins, 'bins'));
+  }
+  if (bins === 'quantile') return quantileEdges(sorted, count(numBins, 'numBins'));
+  if (bins === 'fd') return fdEdges(sorted, fn);
+  return checkEdges(bins, fn);
+}
+
+/**
+ * A drift measure between a `reference` sample and a `current` one, computed on the proportions
+ * of their values in shared bins, as data-monitoring tools (Evidently's stattests, for one) do:
+ *
+ * - `'kl'`: KL(reference || current) = sum r log(r / c), as Evidently's `kl_div`
+ *   (`scipy.stats.entropy(reference, current)`); Infinity where c = 0 < r, unless `epsilon`.
+ * - `'js'`: the Jensen-Shannon distance, SciPy's `jensenshannon(r, c)` (at most sqrt(ln 2), 1 in
+ *   base 2), and `divergence`, its square; finite on empty bins.
+ * - `'psi'`: the population stability index sum (c - r) ln(c / r); zero proportions become
+ *   `epsilon` (default 1e-4).
+ * - `'hellinger'`: sqrt(sum (sqrt r - sqrt c)^2 / 2), in [0, 1]; finite on empty bins.
+ *
+ * r and c are the reference and current proportions per bin.
+ *
+ * - Numeric data (numbers): `bins` is a number of equal-width bins over the **reference's**
+ *   range (default 10: `np.histogram_bin_edges(reference, bins)`), `'quantile'` (edges at the
+ *   reference's quantiles `np.quantile(reference, linspace(0, 1, numBins + 1))`, tied edges
+ *   merged, so heavy ties give fewer bins), `'fd'` (`np.histogram_bin_edges(reference, 'fd')`,
+ *   Freedman-Diaconis), or explicit increasing edges. The edges come from the reference alone so
+ *   that successive current batches are compared on the same bins. Bins are `np.histogram`'s
+ *   ([e_i, e_i+1), the last closed), except that **the first and last bins extend to -inf and
+ *   +inf**: a current value outside the reference's range counts in an outer bin.
+ * - Categorical data (strings): one bin per category of either side, sorted; a category a side
+ *   lacks is an empty bin there.
+ * - `epsilon` replaces zero proportions on both sides (not renormalised for PSI, renormalised
+ *   for KL, as `scipy.stats.entropy` does). PSI's default 1e-4 is Evidently's fill value; it
+ *   bounds each empty bin's term near (p - 1e-4) ln(p / 1e-4) instead of infinity. KL has no
+ *   default: without `epsilon` a current bin left empty gives Infinity and `infiniteBins` says
+ *   which. In credit scoring a PSI below 0.1 is read as stable and above 0.25 as a major shift.
+ * - `bootstrap` keeps the bins fixed and resamples both histograms (multinomial, seeded).
+ *
+ * @example
+ * ```ts
+ * import { binnedDivergence } from 'kldiv/samples';
+ * const reference = [1, 2, 2, 3, 3, 3, 4, 4, 5, 6];
+ * const current = [3, 4, 4, 5, 5, 5, 6, 6, 7, 9];
+ * const psi = binnedDivergence(reference, current, { measure: 'psi', bins: 5 });
+ * console.log(psi.edges); // [ 1, 2, 3, 4, 5, 6 ]
+ * console.log(psi.referenceCounts, psi.currentCounts); // [ 1, 2, 3, 2, 2 ] [ 0, 0, 1, 2, 7 ]
+ * console.log(psi.value.toFixed(4)); // 3.0556
+ * const js = binnedDivergence(['a', 'b', 'b'], ['b', 'c'], { measure: 'js', base: 2 });
+ * console.log(js.categories, js.value.toFixed(4)); // [ 'a', 'b', 'c' ] 0.6521
+ * console.log(binnedDivergence([0, 1], [5, 5], { measure: 'kl' }).infiniteBins); // [ 0 ]
+ * ```
+ * @throws ArgumentError `E_INVALID_DATA` (not an array of numbers or of strings, numbers mixed
+ * with strings, one side numeric and the other categorical), `E_NON_FINITE` (NaN or infinity),
+ * `E_OPTION_RANGE` (unknown measure, bad bins or edges, an option the measure or data does not
+ * take), `E_OPTION_TYPE`, `E_UNKNOWN_OPTION`.
+ * @throws ShapeError `E_INVALID_SHAPE` (an empty side), `E_TOO_LARGE` (`'fd'` above 1e6 bins).
+ */
+export function binnedDivergence(
+  reference: TensorLike | readonly string[],
+  current: TensorLike | readonly string[],
+  options: BinnedDivergenceOptions,
+): BinnedDivergenceResult {
+  const fn = 'binnedDivergence';
+  const { measure, epsilon, lnBase, boot, bins, numBins } = optionsOf(options, fn);
+  const ref = checkValues(reference, fn, 'reference');
+  const cur = checkValues(current, fn, 'current');
+  if (ref.kind !== cur.kind) {
+    throw new ArgumentError(
+      `${fn}: arguments 'reference' and 'current' must both be numeric or both categorical; received ${ref.kind} and ${cur.kind} values.`,
+      { code: 'E_INVALID_DATA', fn, argument: 'current', received: current },
+    );
+  }
+  let referenceCounts: number[];
+  let currentCounts: number[];
+  let where: { edges: number[] } | { categories: string[] };
+  if (ref.kind === 'categorical') {
+    for (const [name, v] of [
+      ['bins', bins],
+      ['numBins', numBins],
+    ] as const) {
+      if (v === undefined) continue;
+      throw new ArgumentError(
+        `${fn}: option '${name}' applies to numeric data only (strings are binned by category); received ${describe(v)}.`,
+        { code: 'E_OPTION_RANGE', fn, argument: name, received: v },
+      );
+    }
+    const counted = categoricalCounts(ref.data, cur.data as string[]);
+    referenceCounts = counted.referenceCounts;
+    currentCounts = counted.currentCounts;
+    where = { categories: counted.categories };
+  } else {
+    const sorted = ref.data.slice().sort();
+    const edges = numericEdges(sorted, bins, numBins, fn);
+    referenceCounts = histogram(ref.data, edges);
+    currentCounts = histogram(cur.data as Float64Array, edges);
+    where = { edges: Array.from(edges) };
+  }
+  const infiniteBins: number[] = [];
+  const measured = measureOf(
+    measure,
+    referenceCounts,
+    currentCounts,
+    epsilon,
+    lnBase,
+    infiniteBins,
+  );
+  const result: BinnedDivergenceResult = {
+    value: measured.value,
+    measure,
+    ...(measured.divergence === undefined ? {} : { divergence: measured.divergence }),
+    bins: referenceCounts.length,
+    ...where,
+    referenceCounts,
+    currentCounts,
+    epsilon,
+    infiniteBins,
+  };
+  if (boot !== null) {
+    const nr = ref.data.length;
+    const nc = cur.data.length;
+    const r = Float64Array.from(referenceCounts, (v) => v / nr);
+    const c = Float64Array.from(currentCounts, (v) => v / nc);
+    const rr = new Float64Array(r.length);
+    const rc = new Float64Array(c.length);
+    result.ci = percentileBootstrap(boot, (rng) => {
+      multinomialInto(rng, nr, r, rr);
+      multinomialInto(rng, nc, c, rc);
+      return measureOf(measure, rr, rc, epsilon, lnBase, null).value;
+    });
+  }
+  return result;
+}

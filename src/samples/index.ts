@@ -1,0 +1,31 @@
+/**
+ * kldiv/samples: KL divergence from samples (k-nearest-neighbour estimators, counts, binned
+ * drift measures) with confidence intervals.
+ *
+ * @module kldiv/samples
+ */
+
+// counts and binned measures (added by the coordinator)
+export type {
+  BinnedDivergenceOptions,
+  BinnedDivergenceResult,
+  BinnedMeasure,
+} from './binned-divergence.js';
+export { binnedDivergence } from './binned-divergence.js';
+export type { BinsOption } from './bins.js';
+export type {
+  CountsBootstrapOptions,
+  CountsConfidenceInterval,
+  CountsCorrection,
+  Smoothing,
+} from './counts.js';
+export type {
+  EntropyFromCountsOptions,
+  EntropyFromCountsResult,
+} from './entropy-from-counts.js';
+export { entropyFromCounts } from './entropy-from-counts.js';
+export type {
+  KLDivergenceFromCountsOptions,
+  KLDivergenceFromCountsResult,
+} from './kl-divergence-from-counts.js';
+export { klDivergenceFromCounts } from './kl-divergence-from-counts.js';
