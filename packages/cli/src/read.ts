@@ -1,58 +1,21 @@
 /**
- * Reading arrays from files: .npy (float32/float64, C order), .json (nested arrays of numbers),
- * .csv/.tsv (rows of numbers), or stdin with `-` (format sniffed from the content).
+ * Reading whole arrays from files: .npy, .npz and .safetensors (float16, bfloat16, float32,
+ * float64), .json (nested arrays of numbers), .csv/.tsv (rows of numbers), or stdin with `-`
+ * (format sniffed from the content). Logits too large for memory are read in chunks through
+ * `openLogits` (formats/open.ts) instead.
  */
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
 import { CliError } from './errors.js';
-import { describeFsError, isNpy, parseHeader } from './npy.js';
+import { decodeFloats } from './formats/decode.js';
+import { detectFormat, type FileFormat, isBinaryFormat } from './formats/detect.js';
+import { isFloatDtype } from './formats/dtype.js';
+import { openRandomAccess } from './formats/file.js';
+import { openArray } from './formats/open-array.js';
 
 /** A dense row-major array read from a file. */
 export interface ArrayData {
   data: Float32Array | Float64Array;
   shape: number[];
   dtype: 'float32' | 'float64';
-}
-
-function readBytes(path: string): Uint8Array {
-  try {
-    return path === '-' ? readFileSync(0) : readFileSync(path);
-  } catch (e) {
-    throw new CliError(path === '-' ? 'stdin' : path, describeFsError(e));
-  }
-}
-
-/** The format of `path`: by extension, or sniffed from the bytes for stdin / unknown ones. */
-export function formatOf(path: string, bytes?: Uint8Array): 'npy' | 'json' | 'csv' | 'tsv' {
-  const ext = extname(path).toLowerCase();
-  if (ext === '.npy') return 'npy';
-  if (ext === '.json') return 'json';
-  if (ext === '.csv') return 'csv';
-  if (ext === '.tsv' || ext === '.tab') return 'tsv';
-  if (bytes !== undefined) {
-    if (isNpy(bytes)) return 'npy';
-    const head = new TextDecoder().decode(bytes.subarray(0, 4096)).trimStart();
-    if (head.startsWith('[') || head.startsWith('{')) return 'json';
-    return head.split('\n')[0].includes('\t') ? 'tsv' : 'csv';
-  }
-  throw new CliError(path, `unknown file type '${ext}' (use .npy, .json, .csv or .tsv)`);
-}
-
-function fromNpy(bytes: Uint8Array, where: string): ArrayData {
-  const h = parseHeader(bytes, where);
-  const n = h.shape.reduce((a, b) => a * b, 1);
-  const size = h.dtype === 'float32' ? 4 : 8;
-  if (bytes.length < h.offset + n * size) {
-    throw new CliError(
-      where,
-      `truncated: the header declares shape [${h.shape.join(', ')}] ${h.dtype} (${n * size} bytes of data) but the file holds ${Math.max(0, bytes.length - h.offset)}`,
-    );
-  }
-  // a copy (Node Buffers share pooled memory; typed views need their own aligned buffer)
-  const copy = new Uint8Array(bytes.subarray(h.offset, h.offset + n * size));
-  const data =
-    h.dtype === 'float32' ? new Float32Array(copy.buffer) : new Float64Array(copy.buffer);
-  return { data, shape: h.shape, dtype: h.dtype };
 }
 
 function fromJson(text: string, where: string): ArrayData {
@@ -122,13 +85,47 @@ function fromDelimited(text: string, sep: string, where: string): ArrayData {
   return { data: Float64Array.from(rows.flat()), shape, dtype: 'float64' };
 }
 
-/** Reads a whole array from `path` ('-' for stdin). */
-export function readArray(path: string): ArrayData {
-  const bytes = readBytes(path);
-  const where = path === '-' ? 'stdin' : path;
-  const format = formatOf(path, path === '-' ? bytes : undefined);
-  if (format === 'npy') return fromNpy(bytes, where);
+/** Parses the bytes of a JSON, CSV or TSV file. */
+export function parseTextArray(
+  bytes: Uint8Array,
+  format: 'json' | 'csv' | 'tsv',
+  where: string,
+): ArrayData {
   const text = new TextDecoder().decode(bytes);
   if (format === 'json') return fromJson(text, where);
   return fromDelimited(text, format === 'tsv' ? '\t' : ',', where);
+}
+
+/**
+ * Reads a whole array from `path` ('-' for stdin); `array` names the one to read in an .npz or
+ * .safetensors file that holds several. float16 and bfloat16 become float32, exactly.
+ */
+export function readArray(path: string, options: { array?: string } = {}): ArrayData {
+  const file = openRandomAccess(path);
+  let format: FileFormat;
+  try {
+    format = detectFormat(file);
+    if (!isBinaryFormat(format)) {
+      const bytes = file.read(0, file.size);
+      file.close();
+      return parseTextArray(bytes, format, file.path);
+    }
+  } catch (e) {
+    file.close(); // idempotent
+    throw e;
+  }
+  const stored = openArray(file, format, options.array);
+  try {
+    const { type, shape, data, label } = stored;
+    if (!isFloatDtype(type.dtype)) {
+      throw new CliError(
+        stored.path,
+        `${label}unsupported dtype '${type.descr}' (${type.dtype}; kldiv reads float16, bfloat16, float32 and float64 arrays)`,
+      );
+    }
+    const values = decodeFloats(data.read(0, data.size), type);
+    return { data: values, shape, dtype: values instanceof Float64Array ? 'float64' : 'float32' };
+  } finally {
+    stored.close();
+  }
 }
