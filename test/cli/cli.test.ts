@@ -88,6 +88,7 @@ function reference(
     se: sd / Math.sqrt(rows),
     median: pct(50),
     p999: pct(99.9),
+    p99: pct(99),
     p1: pct(1),
     max: sorted[rows - 1],
     same: same / rows,
@@ -145,9 +146,10 @@ describe('kldiv logits', () => {
     },
   );
 
-  test('the text report, the per-row CSV and the SVG histogram', () => {
+  test('the text report, the per-row CSV, the SVG histogram and the CDF', () => {
     const csv = at('per-row.csv');
     const svg = at('hist.svg');
+    const cdf = at('cdf.svg');
     const r = run([
       'logits',
       at('base.npy'),
@@ -158,6 +160,8 @@ describe('kldiv logits', () => {
       csv,
       '--plot',
       svg,
+      '--plot-cdf',
+      cdf,
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Mean    KLD: ${ref.mean.toFixed(6)} ± ${ref.se.toFixed(6)}`);
@@ -169,6 +173,17 @@ describe('kldiv logits', () => {
     const plot = readFileSync(svg, 'utf8');
     expect(plot.startsWith('<svg')).toBe(true);
     expect(plot).toContain('per-token KL divergence');
+    // the log-bin histogram marks the report's median and 99th percentile (3 significant digits)
+    const mark = (svg: string, name: string) =>
+      Number(new RegExp(`>${name} ([^<]+)<`).exec(svg)?.[1]);
+    expect(Math.abs(mark(plot, 'median') / ref.median - 1)).toBeLessThan(5e-3);
+    expect(Math.abs(mark(plot, 'p99') / ref.p99 - 1)).toBeLessThan(5e-3);
+    expect(plot).toContain(`${rows} tokens`);
+    const cumulative = readFileSync(cdf, 'utf8');
+    expect(cumulative.startsWith('<svg')).toBe(true);
+    expect(cumulative).toContain('tokens with smaller KL');
+    expect(cumulative).toContain('mark-line');
+    expect(Math.abs(mark(cumulative, 'median') / ref.median - 1)).toBeLessThan(5e-3);
     mkdirSync(artefacts, { recursive: true });
     writeFileSync(join(artefacts, 'cli-histogram.svg'), plot);
   });
@@ -305,6 +320,7 @@ describe('errors: one line naming the file, exit code 2, no partial output', () 
       '--temperature must be a finite number > 0',
     ],
     ['an unknown command', ['frobnicate'], "error: unknown command 'frobnicate'"],
+    ['help on an unknown command', ['help', 'frobnicate'], "error: unknown command 'frobnicate'"],
   ])('%s', (_name, args, text) => {
     const r = run(args);
     expect(r.code).toBe(2);
@@ -334,6 +350,35 @@ describe('errors: one line naming the file, exit code 2, no partial output', () 
     expect(existsSync(cli)).toBe(true);
     expect(execFileSync(process.execPath, [cli, '--version'], { encoding: 'utf8' }).trim()).toMatch(
       /^\d+\.\d+\.\d+$/,
+    );
+  });
+});
+
+describe('help and the example', () => {
+  test('kldiv help <command> prints that help; kldiv help lists the commands', () => {
+    for (const name of ['loss', 'dist', 'logits']) {
+      const r = run(['help', name]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(run([name, '--help']).stdout);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: kldiv ${name} `));
+    }
+    const list = run(['help']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toBe(run(['--help']).stdout);
+    for (const name of ['loss', 'dist', 'logits', 'help']) {
+      expect(list.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    }
+    expect(run(['logits', '--help']).stdout).toContain('--plot-cdf <file>');
+  });
+
+  test('kldiv alone prints the blog example, then points to kldiv --help on stderr', () => {
+    const r = run([]);
+    expect(r.code).toBe(0);
+    // stdout is PyTorch's output alone (test/examples.test.ts checks it line for line)
+    expect(r.stdout.split('\n')[0]).toBe('default loss: tensor(0.6209)');
+    expect(r.stdout).not.toContain('--help');
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      'Run `kldiv --help` for the commands (loss, dist, logits) and their options.',
     );
   });
 });

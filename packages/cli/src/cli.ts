@@ -1,20 +1,20 @@
 #!/usr/bin/env node
 /**
- * The kldiv command line. `kldiv` alone prints an example (PyTorch's KLDivLoss on a 4 x 3 batch); `kldiv loss`,
- * `kldiv dist` and `kldiv logits` work on files. Every failure prints one line naming the file
- * and the problem and exits with code 2.
+ * The kldiv command line. `kldiv` alone prints an example (PyTorch's KLDivLoss on a 4 x 3
+ * batch); `kldiv loss`, `kldiv dist` and `kldiv logits` work on files; `kldiv help <command>`
+ * explains one. Every failure prints one line naming the file and the problem and exits with
+ * code 2.
+ *
+ * Start-up is kept to commander and this file: each command's code (and with it kldiv,
+ * kldiv/scipy, vega) is imported when that command runs, so `kldiv --version` loads no kldiv
+ * at all and `kldiv loss` no plotting library (test/cli/startup.test.ts checks both).
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { klDiv, type Reduction, tensor } from 'kldiv';
-import { entropy, jensenShannon } from 'kldiv/scipy';
-import { blogExample } from './blog-example.js';
-import { CliError, errorLine } from './errors.js';
-import { formatReport, logitsReport } from './logits-report.js';
-import { histogramSvg } from './plot.js';
-import { progressBar } from './progress.js';
-import { type ArrayData, readArray } from './read.js';
-import { writeAtomic } from './write.js';
+import type { DistOptions } from './commands/dist.js';
+import type { LogitsOptions } from './commands/logits.js';
+import type { LossOptions } from './commands/loss.js';
+import { errorLine } from './errors.js';
 
 const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -29,12 +29,7 @@ const number = (what: string, ok: (v: number) => boolean, rule: string) => (valu
   return v;
 };
 
-const asTensor = (a: ArrayData, dtype: 'float32' | 'float64') =>
-  tensor(a.data, { shape: a.shape, dtype });
-
-function out(value: unknown, json: boolean, text: () => string): void {
-  process.stdout.write(`${json ? JSON.stringify(value) : text()}\n`);
-}
+const COMMANDS = 'loss, dist, logits and help';
 
 const program = new Command('kldiv')
   .description(
@@ -42,14 +37,26 @@ const program = new Command('kldiv')
   )
   .version(version)
   .allowExcessArguments(true)
-  .action(() => {
-    if (program.args.length > 0) {
-      program.error(`error: unknown command '${program.args[0]}' (see kldiv --help)`, {
-        exitCode: 2,
-      });
-    }
+  .action(async () => {
+    if (program.args.length > 0) unknownCommand(program.args[0]);
+    const { blogExample } = await import('./blog-example.js');
     blogExample();
+    // after the 'mean' UserWarning (emitted on the next tick), and on stderr, so that stdout
+    // stays exactly what PyTorch prints for the example
+    await new Promise((resolve) => setImmediate(resolve));
+    process.stderr.write(
+      'Run `kldiv --help` for the commands (loss, dist, logits) and their options.\n',
+    );
   });
+
+function unknownCommand(name: string): never {
+  return program.error(
+    `error: unknown command '${name}'; the commands are ${COMMANDS} (see kldiv --help)`,
+    {
+      exitCode: 2,
+    },
+  );
+}
 
 program
   .command('loss')
@@ -68,27 +75,8 @@ program
     new Option('--dtype <d>', 'compute dtype').choices(['float32', 'float64']).default('float32'),
   )
   .option('--json', 'print {shape, dtype, data} as JSON', false)
-  .action(
-    (
-      inputPath: string,
-      targetPath: string,
-      o: { reduction: Reduction; logTarget: boolean; dtype: 'float32' | 'float64'; json: boolean },
-    ) => {
-      const input = readArray(inputPath);
-      const target = readArray(targetPath);
-      let loss: ReturnType<typeof klDiv>;
-      try {
-        loss = klDiv(asTensor(input, o.dtype), asTensor(target, o.dtype), {
-          reduction: o.reduction,
-          logTarget: o.logTarget,
-        });
-      } catch (e) {
-        throw new CliError(`${inputPath} and ${targetPath}`, (e as Error).message);
-      }
-      out({ shape: loss.shape, dtype: loss.dtype, data: loss.tolist() }, o.json, () =>
-        loss.toString(),
-      );
-    },
+  .action(async (input: string, target: string, o: LossOptions) =>
+    (await import('./commands/loss.js')).loss(input, target, o),
   );
 
 program
@@ -112,40 +100,8 @@ program
     0,
   )
   .option('--json', 'print the results as JSON', false)
-  .action(
-    (
-      pPath: string,
-      qPath: string | undefined,
-      o: { base?: number; axis: number; json: boolean },
-    ) => {
-      const p = readArray(pPath);
-      const q = qPath === undefined ? undefined : readArray(qPath);
-      const opts = { base: o.base, axis: o.axis };
-      const where = q === undefined ? pPath : `${pPath} and ${qPath}`;
-      const results: Record<string, unknown> = {};
-      try {
-        const pt = asTensor(p, 'float64');
-        results['entropy(P)'] = entropy(pt, null, opts).tolist();
-        if (q !== undefined) {
-          const qt = asTensor(q, 'float64');
-          results['entropy(Q)'] = entropy(qt, null, opts).tolist();
-          results['KL(P || Q)'] = entropy(pt, qt, opts).tolist();
-          results['KL(Q || P)'] = entropy(qt, pt, opts).tolist();
-          results['Jensen-Shannon distance'] = jensenShannon(pt, qt, opts).tolist();
-        }
-      } catch (e) {
-        throw new CliError(where, (e as Error).message);
-      }
-      const unit = o.base === undefined ? 'nats' : o.base === 2 ? 'bits' : `log base ${o.base}`;
-      out(results, o.json, () =>
-        Object.entries(results)
-          .map(
-            ([k, v]) =>
-              `${`${k}:`.padEnd(25)} ${JSON.stringify(v)}${k.startsWith('Jensen') ? '' : ` ${unit}`}`,
-          )
-          .join('\n'),
-      );
-    },
+  .action(async (p: string, q: string | undefined, o: DistOptions) =>
+    (await import('./commands/dist.js')).dist(p, q, o),
   );
 
 program
@@ -167,58 +123,34 @@ program
     number('--top-k', (v) => Number.isInteger(v) && v >= 1, 'a positive integer'),
   )
   .option('--out <file>', 'write per-token KL and top-1 tokens as CSV')
-  .option('--plot <file>', 'write a histogram of per-token KL as SVG')
+  .option(
+    '--plot <file>',
+    'write an SVG histogram of per-token KL on log-spaced bins, median and p99 marked',
+  )
+  .option('--plot-cdf <file>', 'write an SVG of the cumulative distribution of per-token KL')
   .option(
     '--chunk-rows <n>',
     'rows per chunk when streaming',
     number('--chunk-rows', (v) => Number.isInteger(v) && v >= 1, 'a positive integer'),
   )
   .option('--json', 'print the report as JSON', false)
-  .action(
-    async (
-      basePath: string,
-      comparePath: string,
-      o: {
-        temperature: number;
-        topK?: number;
-        out?: string;
-        plot?: string;
-        chunkRows?: number;
-        json: boolean;
-      },
-    ) => {
-      const bar = progressBar();
-      let report: ReturnType<typeof logitsReport>;
-      try {
-        report = logitsReport(basePath, comparePath, {
-          temperature: o.temperature,
-          topK: o.topK,
-          chunkRows: o.chunkRows,
-          onProgress: bar?.update,
-        });
-      } finally {
-        bar?.stop();
-      }
-      if (o.out !== undefined) {
-        const rows = Array.from(
-          report.perRow,
-          (v, i) => `${i},${v},${report.top1Base[i]},${report.top1Compare[i]}`,
-        );
-        writeAtomic(o.out, `token,kl,top1_base,top1_compare\n${rows.join('\n')}\n`);
-      }
-      if (o.plot !== undefined) {
-        writeAtomic(
-          o.plot,
-          await histogramSvg(
-            report.perRow,
-            `KL(base || compare) per token, ${report.tokens} tokens`,
-          ),
-        );
-      }
-      const { perRow: _p, top1Base: _b, top1Compare: _c, ...summary } = report;
-      out(summary, o.json, () => formatReport(report, basePath, comparePath));
-    },
+  .addHelpText(
+    'after',
+    '\nExample:\n  kldiv logits base.npy quantised.npy --top-k 5 --plot kl.svg --plot-cdf kl-cdf.svg',
+  )
+  .action(async (base: string, compare: string, o: LogitsOptions) =>
+    (await import('./commands/logits.js')).logits(base, compare, o),
   );
+
+program
+  .command('help')
+  .description('show the help of a command, or with none list the commands')
+  .argument('[command]', `one of ${COMMANDS}`)
+  .action((name: string | undefined) => {
+    if (name === undefined) return program.help();
+    const command = program.commands.find((c) => c.name() === name);
+    return command === undefined ? unknownCommand(name) : command.help();
+  });
 
 program.exitOverride();
 for (const c of program.commands) c.exitOverride();
