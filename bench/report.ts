@@ -182,6 +182,12 @@ for (const [peer, label] of [
     (v) => v <= 0.25,
     x,
   );
+  target(
+    `float32 forward+backward, input's gradient only, 1 thread${label}, 1e7: kldiv / PyTorch (only the input requiring grad) <= 0.25`,
+    ratio(1e7, 'forward+input-grad', peer, torch(1)),
+    (v) => v <= 0.25,
+    x,
+  );
 }
 for (const n of [1e4, 1e6, 1e7, 1e8]) {
   target(
@@ -193,28 +199,30 @@ for (const n of [1e4, 1e6, 1e7, 1e8]) {
 }
 for (const shape of ['64x32000', '8x128000']) {
   const label = `[${shape.replace('x', ', ')}]`;
-  const theirs = findDistill(shape, 'forward+backward', 'PyTorch')?.nsPerElement;
-  for (const [peer, where] of [
-    ['kldiv wasm, 1 thread', ''],
-    ['kldiv wasm, logits in wasmArray, 1 thread', ', logits in wasmArray'],
-    [
-      'kldiv wasm, 1 thread, student grad only, reused out buffer',
-      ', student gradient into a reused out buffer',
-    ],
+  // each op against PyTorch doing the same work: both logits requiring grad, or the student's only
+  for (const [op, what] of [
+    ['forward+input-grad', "student's gradient only (frozen teacher)"],
+    ['forward+backward', 'both gradients'],
   ]) {
-    const ours = findDistill(shape, 'forward+backward', peer)?.nsPerElement;
-    target(
-      `distillation ${label} forward+backward, 1 thread${where}: kldiv / PyTorch unfused <= 0.33`,
-      ours !== undefined && theirs !== undefined ? ours / theirs : undefined,
-      (v) => v <= 0.33,
-      x,
-    );
+    const theirs = findDistill(shape, op, 'PyTorch')?.nsPerElement;
+    for (const [peer, where] of [
+      ['kldiv wasm, 1 thread', ''],
+      ['kldiv wasm, logits in wasmArray, 1 thread', ', logits in wasmArray'],
+      ['kldiv wasm, 1 thread, reused out buffers', ', gradients into reused out buffers'],
+    ]) {
+      const ours = findDistill(shape, op, peer)?.nsPerElement;
+      target(
+        `distillation ${label}, ${what}, 1 thread${where}: kldiv / PyTorch unfused (same gradients) <= 0.33`,
+        ours !== undefined && theirs !== undefined ? ours / theirs : undefined,
+        (v) => v <= 0.33,
+        x,
+      );
+    }
   }
   const [B, V] = shape.split('x').map(Number);
   target(
     `distillation ${label}: extra peak memory, student gradient only, <= one B x V float32 buffer (${mb(B * V * 4)} MB)`,
-    findDistill(shape, 'forward+backward', 'kldiv wasm, 1 thread, student grad only')
-      ?.peakExtraBytes,
+    findDistill(shape, 'forward+input-grad', 'kldiv wasm, 1 thread')?.peakExtraBytes,
     (v) => v <= B * V * 4,
     (v) => `${mb(v)} MB`,
   );
@@ -241,10 +249,14 @@ lines.push(
   'reuses is not seen, so small figures are lower bounds). PyTorch runs in a python3 subprocess on the same',
   'bytes; TensorFlow.js uses its own op composition (`sum(y*log(y) - y*x)`, gradients by `tf.grads`).',
   "kldiv's forward+backward is one `klDivBackward` call, which returns the loss with both gradients",
-  '(PyTorch: `F.kl_div(x, y).backward()` with both tensors requiring grad).',
+  '(PyTorch: `F.kl_div(x, y).backward()` with both tensors requiring grad); forward+input-grad is the',
+  "same call with `gradTarget: false`, the loss and the input's gradient only (PyTorch: only `x`",
+  "requiring grad, so autograd skips the target's gradient).",
   "Distillation cases: `klDivWithLogits` against PyTorch's unfused",
   "`F.kl_div(F.log_softmax(s/T), F.softmax(t/T), 'batchmean') * T*T`; kldiv's forward+backward is one",
-  "`klDivWithLogitsBackward` call, which returns the loss with both gradients (or only the student's).",
+  '`klDivWithLogitsBackward` call, which returns the loss with both gradients; forward+input-grad is',
+  "the same with `gradTeacher: false`, the student's gradient only (PyTorch: a teacher that does not",
+  'require grad, the frozen teacher of distillation).',
   "Rows 'inputs in wasmArray' take the same bytes copied (untimed) into `wasmArray`s, which the kernels",
   "read in place; 'reused out buffers' pass the same gradient arrays every call (`out`), as a training",
   "loop does; 'inputs and out buffers in wasmArray' do both with `wasmArray` buffers, which the kernels",
@@ -287,14 +299,20 @@ lines.push(
   '',
 );
 
+/** How each op reads in the case headings (bench/run.ts's ops). */
+const OP_LABEL: Record<string, string> = {
+  forward: 'forward',
+  'forward+backward': 'forward+backward (both gradients)',
+  'forward+input-grad': "forward+backward, the input's (student's) gradient only",
+};
 const key = (r: Row) => `${r.shape ?? ''}|${r.dtype}|${r.size}|${r.op}`;
 const cases = [...new Set(run.rows.map(key))];
 for (const c of cases) {
   const [shape, dtype, size, op] = c.split('|');
   lines.push(
     shape
-      ? `## Distillation: [${shape.replace('x', ', ')}] ${dtype} logits, T = 2, 'batchmean', ${op}`
-      : `## ${Number(size).toExponential(0)} elements, ${dtype}, ${op}`,
+      ? `## Distillation: [${shape.replace('x', ', ')}] ${dtype} logits, T = 2, 'batchmean', ${OP_LABEL[op] ?? op}`
+      : `## ${Number(size).toExponential(0)} elements, ${dtype}, ${OP_LABEL[op] ?? op}`,
     '',
   );
   lines.push(

@@ -1,11 +1,17 @@
 /**
- * npm run bench [-- --sizes 1e4,1e6,1e7,1e8 --dtypes float32,float64 --ops forward,forward+backward
- *                   --no-torch --no-tfjs --out bench/results.json]
+ * npm run bench [-- --sizes 1e4,1e6,1e7,1e8 --dtypes float32,float64
+ *                   --ops forward,forward+backward,forward+input-grad --distill 64x32000,8x128000
+ *                   --rounds 3 --no-torch --no-tfjs --out bench/results.json]
+ * (`--distill ''` skips the distillation cases; `--sizes ''` runs only them.)
  *
  * One process run, the same inputs for every peer: kldiv (wasm 1 and 2 threads, js), a naive JS
  * loop, TensorFlow.js (cpu and wasm backends: its own op composition, gradients by tf.grads) and
  * PyTorch 1.13 (F.kl_div, 1 and 2 threads; a python3 subprocess reading the same bytes, skipped
- * with a note when torch is not importable). Reduction 'sum'. Prints, per case, ns/element,
+ * with a note when torch is not importable). Reduction 'sum'. Ops: the loss ('forward'), the
+ * loss and both gradients ('forward+backward': PyTorch with both tensors requiring grad) and the
+ * loss and the input's gradient only ('forward+input-grad': `gradTarget: false`, PyTorch with
+ * only the input requiring grad; for the distillation cases the student's, `gradTeacher: false`,
+ * against PyTorch with a teacher that does not require grad). Prints, per case, ns/element,
  * Melem/s, time relative to kldiv (wasm, 1 thread) and peak extra resident memory; writes the
  * same as JSON, with the commit and a dirty flag (bench/provenance.ts). Medians of several
  * repetitions after a warm-up.
@@ -36,7 +42,7 @@ import { measurePeak, stopSampler } from './memory.js';
 import { describeProvenance, gitProvenance } from './provenance.js';
 
 type DType = 'float32' | 'float64';
-type Op = 'forward' | 'forward+backward';
+type Op = 'forward' | 'forward+backward' | 'forward+input-grad';
 type FloatArray = Float32Array | Float64Array;
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -44,7 +50,7 @@ const { values: args } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1e4,1e6,1e7,1e8' },
     dtypes: { type: 'string', default: 'float32,float64' },
-    ops: { type: 'string', default: 'forward,forward+backward' },
+    ops: { type: 'string', default: 'forward,forward+backward,forward+input-grad' },
     'no-torch': { type: 'boolean', default: false },
     'no-tfjs': { type: 'boolean', default: false },
     'tfjs-cpu-max': { type: 'string', default: '1e7' },
@@ -60,7 +66,7 @@ const { values: args } = parseArgs({
  * instead of on one whole series, which moved ratios by 30 % and more between runs.
  */
 const ROUNDS = Math.max(1, Number(args.rounds));
-const sizes = args.sizes.split(',').map(Number);
+const sizes = args.sizes === '' ? [] : args.sizes.split(',').map(Number);
 const dtypes = args.dtypes.split(',') as DType[];
 const ops = args.ops.split(',') as Op[];
 
@@ -92,6 +98,10 @@ function kldivPeer(backend: 'wasm' | 'js', threads: number, cold = false): Peer 
       setNumThreads(threads);
       // forward+backward is one call: klDivBackward returns the loss with the gradients
       if (op === 'forward') return klDiv(x, y, { reduction: 'sum' }).item();
+      if (op === 'forward+input-grad') {
+        const { loss, gradInput } = klDivBackward(x, y, { reduction: 'sum', gradTarget: false });
+        return [loss.item(), gradInput];
+      }
       const { loss, gradInput, gradTarget } = klDivBackward(x, y, { reduction: 'sum' });
       return [loss.item(), gradInput, gradTarget];
     },
@@ -107,13 +117,17 @@ function kldivOutPeer(): Peer {
   return {
     name: 'kldiv wasm, 1 thread, reused out buffers',
     stateless: true,
-    ops: ['forward+backward'],
-    run(_op, x, y) {
+    ops: ['forward+backward', 'forward+input-grad'],
+    run(op, x, y) {
       setBackend('wasm');
       setNumThreads(1);
       if (out?.gradInput.length !== x.length || out.gradInput.constructor !== x.constructor) {
         const T = x.constructor as Float32ArrayConstructor;
         out = { gradInput: new T(x.length), gradTarget: new T(x.length) };
+      }
+      if (op === 'forward+input-grad') {
+        const only = { gradInput: out.gradInput };
+        return klDivBackward(x, y, { reduction: 'sum', gradTarget: false, out: only }).loss.item();
       }
       const { loss } = klDivBackward(x, y, { reduction: 'sum', out });
       return loss.item();
@@ -131,12 +145,12 @@ function kldivResidentPeer(place: ReturnType<typeof wasmArrayCopies>): Peer {
   return {
     name: 'kldiv wasm, inputs and out buffers in wasmArray, 1 thread',
     stateless: true,
-    ops: ['forward+backward'],
+    ops: ['forward+backward', 'forward+input-grad'],
     skip: (n, dtype) =>
       4 * n * (dtype === 'float64' ? 8 : 4) > 900 * 2 ** 20
         ? "four arrays exceed kldiv's 1 GiB WebAssembly memory"
         : undefined,
-    run(_op, x, y) {
+    run(op, x, y) {
       setBackend('wasm');
       setNumThreads(1);
       const [wx, wy] = place(x, y);
@@ -144,6 +158,14 @@ function kldivResidentPeer(place: ReturnType<typeof wasmArrayCopies>): Peer {
         if (out !== undefined) for (const a of Object.values(out)) freeWasmArray(a);
         const dtype = x instanceof Float64Array ? 'float64' : 'float32';
         out = { gradInput: wasmArray(x.length, dtype), gradTarget: wasmArray(x.length, dtype) };
+      }
+      if (op === 'forward+input-grad') {
+        const only = { gradInput: out.gradInput };
+        return klDivBackward(wx, wy, {
+          reduction: 'sum',
+          gradTarget: false,
+          out: only,
+        }).loss.item();
       }
       return klDivBackward(wx, wy, { reduction: 'sum', out }).loss.item();
     },
@@ -226,9 +248,10 @@ function kernelPeer(): Peer {
         return f64 ? e.klSumF64(n, px, py, false) : e.klSumF32(n, px, py, false);
       // the scalar upstream gradient, 1, sits in the gradInput area: read before it is overwritten
       new T(e.memory.buffer, pgx, 1)[0] = 1;
+      const both = op === 'forward+backward';
       return f64
-        ? e.klBackwardF64(n, pgx, 0, px, py, pgx, pgy, false, 1)
-        : e.klBackwardF32(n, pgx, 0, px, py, pgx, pgy, false, 1);
+        ? e.klBackwardF64(n, pgx, 0, px, py, pgx, pgy, false, 1, both)
+        : e.klBackwardF32(n, pgx, 0, px, py, pgx, pgy, false, 1, both);
     },
   };
 }
@@ -326,7 +349,7 @@ function parallelKernelPeer(): Peer {
     ops: ['forward'],
     skip: float32Only,
     prepare(x, y) {
-      const bytes = readFileSync(join(here, '..', 'wasm', 'build', 'kldiv.wasm'));
+      const bytes = readFileSync(join(here, '..', 'src', 'kernels', 'wasm', 'kldiv.wasm'));
       const h = Math.floor(x.length / 2);
       const e = new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
         .exports as unknown as WasmExports;
@@ -394,6 +417,10 @@ const naivePeer: Peer = {
     }
     if (op === 'forward') return s;
     const gx = new (x.constructor as Float32ArrayConstructor)(x.length);
+    if (op === 'forward+input-grad') {
+      for (let i = 0; i < x.length; i++) gx[i] = -y[i];
+      return [s, gx];
+    }
     const gy = new (x.constructor as Float32ArrayConstructor)(x.length);
     for (let i = 0; i < x.length; i++) {
       const t = y[i];
@@ -443,7 +470,11 @@ function tfjsPeer(backend: 'cpu' | 'wasm', via: 'ops' | 'adapter'): Peer {
         s.dispose();
         return v;
       }
-      const grads = tf.grads(loss)([tx, ty]);
+      const grads =
+        op === 'forward+input-grad'
+          ? // biome-ignore lint/suspicious/noExplicitAny: tfjs tensors
+            [tf.grad((a: any) => loss(a, ty))(tx)]
+          : tf.grads(loss)([tx, ty]);
       // biome-ignore lint/suspicious/noExplicitAny: tfjs tensors
       const out = grads.map((g: any) => g.dataSync());
       // biome-ignore lint/suspicious/noExplicitAny: tfjs tensors
@@ -785,7 +816,10 @@ function torchDistillRows(
 /**
  * Distillation from logits: klDivWithLogits (T = 2, 'batchmean') against PyTorch's unfused
  * expression on [B, V] float32 logits. kldiv's forward+backward is one klDivWithLogitsBackward
- * call (it returns the loss with the gradients); PyTorch's is forward then .backward().
+ * call (it returns the loss with the gradients); PyTorch's is forward then .backward(). Op
+ * 'forward+backward' computes both logits' gradients (both require grad in PyTorch);
+ * 'forward+input-grad' the student's only (`gradTeacher: false`; a teacher that does not
+ * require grad in PyTorch), what a distillation step with a frozen teacher does.
  */
 function distillation(torchVersion: string | undefined): Row[] {
   const rows: Row[] = [];
@@ -800,24 +834,28 @@ function distillation(torchVersion: string | undefined): Row[] {
     const teacher = tensor(t, { shape: [B, V] });
     const [ws, wt] = wasmArrayCopies()(s, t);
     const placed = [tensor(ws, { shape: [B, V] }), tensor(wt, { shape: [B, V] })];
-    // [backend, teacher gradient, logits in wasmArray, reused student-gradient buffer]
+    // [backend, logits in wasmArray, reused gradient buffers]
     const variants = [
-      ['wasm', true, false, false],
-      ['wasm', false, false, false],
-      ['wasm', true, true, false],
-      ['wasm', false, false, true],
-      ['js', true, false, false],
+      ['wasm', false, false],
+      ['wasm', true, false],
+      ['wasm', false, true],
+      ['js', false, false],
     ] as const;
-    const gradBuffer = new Float32Array(n);
-    const peers: Peer[] = variants.map(([backend, gradTeacher, inWasm, reuse]) => ({
-      name: `kldiv ${backend}, ${inWasm ? 'logits in wasmArray, ' : ''}1 thread${gradTeacher ? '' : ', student grad only'}${reuse ? ', reused out buffer' : ''}`,
-      ops: reuse ? ['forward+backward'] : undefined,
+    const gradBuffers = { gradStudent: new Float32Array(n), gradTeacher: new Float32Array(n) };
+    const peers: Peer[] = variants.map(([backend, inWasm, reuse]) => ({
+      name: `kldiv ${backend}, ${inWasm ? 'logits in wasmArray, ' : ''}1 thread${reuse ? ', reused out buffers' : ''}`,
+      ops: reuse ? ['forward+backward', 'forward+input-grad'] : undefined,
       run(op: Op) {
         setBackend(backend);
         setNumThreads(1);
         const [a, b] = inWasm ? placed : [student, teacher];
         if (op === 'forward') return klDivWithLogits(a, b, opts).item();
-        const out = reuse ? { gradStudent: gradBuffer } : undefined;
+        const gradTeacher = op === 'forward+backward';
+        const out = !reuse
+          ? undefined
+          : gradTeacher
+            ? gradBuffers
+            : { gradStudent: gradBuffers.gradStudent };
         return klDivWithLogitsBackward(a, b, { ...opts, gradTeacher, out });
       },
     }));
@@ -849,7 +887,9 @@ function distillation(torchVersion: string | undefined): Row[] {
         r.melemPerSecond = n / r.medianSeconds! / 1e6;
         if (ref !== undefined) r.ratioToKldiv = r.medianSeconds! / ref;
       }
-      console.log(`\ndistillation [${B}, ${V}] float32 logits, T = 2, 'batchmean', ${op}`);
+      console.log(
+        `\ndistillation [${B}, ${V}] float32 logits, T = 2, 'batchmean', ${OP_LABEL[op]}`,
+      );
       printRows(group);
     }
     rows.push(...caseRows);
@@ -859,11 +899,19 @@ function distillation(torchVersion: string | undefined): Row[] {
   return rows;
 }
 
+/** How each op reads in the printed case headings. */
+const OP_LABEL: Record<Op, string> = {
+  forward: 'forward',
+  'forward+backward': 'forward+backward (both gradients)',
+  'forward+input-grad': "forward+backward, the input's (student's) gradient only",
+};
+
 function print(n: number, dtype: DType, op: Op, group: Row[]) {
-  console.log(`\n${n.toExponential(0)} elements, ${dtype}, ${op} (reduction 'sum')`);
+  console.log(`\n${n.toExponential(0)} elements, ${dtype}, ${OP_LABEL[op]} (reduction 'sum')`);
   printRows(group);
 }
 
+/** The rows, then the same-run ratio of kldiv (wasm, 1 thread) to PyTorch on 1 thread. */
 function printRows(group: Row[]) {
   console.log(
     `  ${'peer'.padEnd(58)} ${'ns/elem'.padStart(9)} ${'Melem/s'.padStart(9)} ${'x kldiv'.padStart(8)} ${'peak MB'.padStart(9)}`,
@@ -876,6 +924,15 @@ function printRows(group: Row[]) {
     const mb = r.peakExtraBytes === undefined ? 'n/a' : (r.peakExtraBytes / 2 ** 20).toFixed(1);
     console.log(
       `  ${r.peer.padEnd(58)} ${r.nsPerElement!.toFixed(2).padStart(9)} ${r.melemPerSecond!.toFixed(1).padStart(9)} ${(r.ratioToKldiv?.toFixed(2) ?? '-').padStart(8)} ${mb.padStart(9)}`,
+    );
+  }
+  const ours = group.find((r) => r.peer === 'kldiv wasm, 1 thread')?.medianSeconds;
+  const theirs = group.find(
+    (r) => r.peer.startsWith('PyTorch') && r.peer.endsWith(' 1 thread'),
+  )?.medianSeconds;
+  if (ours !== undefined && theirs !== undefined) {
+    console.log(
+      `  same-run ratio, kldiv wasm 1 thread / PyTorch 1 thread: ${(ours / theirs).toFixed(3)}`,
     );
   }
 }

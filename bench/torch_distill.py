@@ -1,6 +1,7 @@
 """PyTorch peer for the distillation cases of bench/run.ts: the unfused expression
 F.kl_div(F.log_softmax(s/T, -1), F.softmax(t/T, -1), reduction='batchmean') * T*T, forward and
-forward+backward (gradients for both logits), on the same bytes, 1 thread.
+forward+backward (gradients for both logits) and forward+input-grad (only the student's logits
+require grad: a frozen teacher), on the same bytes, 1 thread.
 
 Usage: python3 torch_distill.py S_FILE T_FILE B V REPS
 Prints one JSON object per op: {"op", "times": [seconds...], "peakBytes", "torch"}.
@@ -23,17 +24,23 @@ def loss(s, t):
 def forward():
     loss(s0, t0).item()
 
-def forward_backward():
-    s = s0.clone().requires_grad_(); t = t0.clone().requires_grad_()
+def forward_backward(teacher_grad=True):
+    s = s0.clone().requires_grad_(); t = t0.clone().requires_grad_(teacher_grad)
     def run():
         loss(s, t).backward()
     return run
 
-for op in ('forward', 'forward+backward'):
-    (forward if op == 'forward' else forward_backward())()
+CALLS = {
+    'forward': lambda: forward,
+    'forward+backward': forward_backward,
+    'forward+input-grad': lambda: forward_backward(False),
+}
+
+for op, make in CALLS.items():
+    make()()
     times, peak = [], 0
     for _ in range(reps):
-        call = forward if op == 'forward' else forward_backward()
+        call = make()
         with Peak() as p:
             t1 = time.perf_counter(); call(); times.append(time.perf_counter() - t1)
         peak = max(peak, p.peak - p.base)

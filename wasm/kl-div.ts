@@ -7,8 +7,10 @@
 //   klSum{F32,F64}(n, px, py, logTarget): f64             sum of the pointwise losses (sum.ts)
 //   klSumChunks{F32,F64}(n, chunk, px, py, logTarget, pSums)   klSum of each chunk (sum.ts)
 //   klPointwise{F32,F64}(n, px, py, pout, logTarget, divisor)   out = l / divisor (pointwise.ts)
-//   klBackward{F32,F64}(n, pg, gStride, px, py, pgx, pgy, logTarget, divisor): f64  (backward.ts)
-//   logitsRow{Forward,Backward}{F32,F64}: one row of fused log-softmax + KL (logits-rows.ts)
+//   klBackward{F32,F64}(n, pg, gStride, px, py, pgx, pgy, logTarget, divisor, gradTarget): f64
+//     (backward.ts; gradTarget false: gx only, nothing written at pgy)
+//   logitsRow{Forward,Backward}{F32,F64}: one row of fused log-softmax + KL (logits-rows.ts;
+//     the backward's last argument false: the student's gradient only, pgt is scratch)
 //
 // Each kernel is one generic body in the lane type T; the dtypes differ only in compile-time
 // branches on sizeof<T>() (lane count, the float32 widening of losses to float64 before they are
@@ -81,8 +83,9 @@ export function klBackwardF32(
   pgy: usize,
   logTarget: bool,
   divisor: f64,
+  gradTarget: bool,
 ): f64 {
-  return klBackward<f32>(n, pg, gStride, px, py, pgx, pgy, logTarget, divisor);
+  return klBackward<f32>(n, pg, gStride, px, py, pgx, pgy, logTarget, divisor, gradTarget);
 }
 
 export function klBackwardF64(
@@ -95,8 +98,9 @@ export function klBackwardF64(
   pgy: usize,
   logTarget: bool,
   divisor: f64,
+  gradTarget: bool,
 ): f64 {
-  return klBackward<f64>(n, pg, gStride, px, py, pgx, pgy, logTarget, divisor);
+  return klBackward<f64>(n, pg, gStride, px, py, pgx, pgy, logTarget, divisor, gradTarget);
 }
 
 export function logitsRowForwardF32(
@@ -135,8 +139,9 @@ export function logitsRowBackwardF32(
   coef: f32,
   pgs: usize,
   pgt: usize,
+  teacher: bool,
 ): f64 {
-  return logitsRowBackward<f32>(V, ps, pt, k, pg, gStride, coef, pgs, pgt);
+  return logitsRowBackward<f32>(V, ps, pt, k, pg, gStride, coef, pgs, pgt, teacher);
 }
 
 export function logitsRowBackwardF64(
@@ -149,6 +154,7 @@ export function logitsRowBackwardF64(
   coef: f64,
   pgs: usize,
   pgt: usize,
+  teacher: bool,
 ): f64 {
-  return logitsRowBackward<f64>(V, ps, pt, k, pg, gStride, coef, pgs, pgt);
+  return logitsRowBackward<f64>(V, ps, pt, k, pg, gStride, coef, pgs, pgt, teacher);
 }

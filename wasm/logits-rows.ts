@@ -136,7 +136,7 @@ class Rows {
 
   // Pass 1 for per-element upstream gradients: q, p into the gradient buffers; the row's loss
   // (returned) and the sums the gradients need, sum_j c_j p_j and sum_j p_j w_j (rowSumU,
-  // rowSumPW).
+  // rowSumPW; the second only for the teacher's, but a branch here costs module size).
   // @ts-expect-error: decorator
   @inline static pass1<T>(
     V: i32,
@@ -256,7 +256,9 @@ export function logitsRowForward<T>(
 /**
  * Gradients of sum_j c_j l_j (c_j = g_j coef, g read with stride gStride: 0 scalar, 1 per
  * element) into pgs (student) and pgt (teacher), PyTorch autograd's formulas (see
- * softmax-kl.ts); returns the row's loss sum, computed on the way.
+ * softmax-kl.ts); returns the row's loss sum, computed on the way. With `teacher` false (a
+ * frozen teacher) only the student's gradient: none of the teacher's arithmetic, and pgt is
+ * scratch that holds p between passes; the student's gradient and the loss are the same bits.
  */
 export function logitsRowBackward<T>(
   V: i32,
@@ -268,6 +270,7 @@ export function logitsRowBackward<T>(
   coef: T,
   pgs: usize,
   pgt: usize,
+  teacher: bool,
 ): f64 {
   if (V == 0) return 0;
   const lanes = <i32>(16 / sizeof<T>());
@@ -309,12 +312,14 @@ export function logitsRowBackward<T>(
     const o = (<usize>i) << alignof<T>();
     const q = v128.mul<T>(v128.load(pgs + o), scaleQ);
     const p = v128.mul<T>(v128.load(pgt + o), scaleP);
-    const logq = v128.sub<T>(v128.mul<T>(v128.load(ps + o), kv), v128.splat<T>(lseS));
-    const logp = v128.sub<T>(v128.mul<T>(v128.load(pt + o), kv), v128.splat<T>(lseT));
     const c = v128.mul<T>(gStride == 0 ? g0 : v128.load(pg + o), cv);
     v128.store(pgs + o, v128.mul<T>(kv, v128.sub<T>(v128.mul<T>(q, suv), v128.mul<T>(c, p))));
-    const w = v128.mul<T>(c, v128.sub<T>(v128.add<T>(logp, Rows.ppOne<T>(p)), logq));
-    v128.store(pgt + o, v128.mul<T>(v128.mul<T>(kv, p), v128.sub<T>(w, spwv)));
+    if (teacher) {
+      const logq = v128.sub<T>(v128.mul<T>(v128.load(ps + o), kv), v128.splat<T>(lseS));
+      const logp = v128.sub<T>(v128.mul<T>(v128.load(pt + o), kv), v128.splat<T>(lseT));
+      const w = v128.mul<T>(c, v128.sub<T>(v128.add<T>(logp, Rows.ppOne<T>(p)), logq));
+      v128.store(pgt + o, v128.mul<T>(v128.mul<T>(kv, p), v128.sub<T>(w, spwv)));
+    }
   }
   for (; i < V; i++) {
     const o = (<usize>i) << alignof<T>();
@@ -324,7 +329,7 @@ export function logitsRowBackward<T>(
     const logp = load<T>(pt + o) * k - lseT;
     const c = (gStride == 0 ? load<T>(pg) : load<T>(pg + o)) * coef;
     store<T>(pgs + o, k * (q * <T>su - c * p));
-    store<T>(pgt + o, k * p * (c * (logp + p / p - logq) - <T>spw));
+    if (teacher) store<T>(pgt + o, k * p * (c * (logp + p / p - logq) - <T>spw));
   }
   return total;
 }

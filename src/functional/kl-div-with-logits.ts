@@ -236,9 +236,10 @@ export function klDivWithLogitsBackward(
   // JS rows keep the teacher's probabilities there between passes, rounded (and underflowing)
   // as PyTorch's float32 softmax, so the student's gradient is the same either way
   const gtch = wantTeacher ? (givenT ?? allocate(tType, t.numel)) : null;
-  const rowScratch = wantTeacher ? null : allocate(tType, V);
   const coef = tt / p.divisor;
   const rows = backendRows(p, true);
+  // (the backend's row kernels keep their own scratch: only the JS rows need this one)
+  const rowScratch = wantTeacher || rows !== undefined ? null : allocate(tType, V);
   const f64 = p.dtype === 'float64';
   let total = 0;
   eachRow(p, (o, st) => {

@@ -21,12 +21,12 @@ const ARITY: Record<(typeof WASM_FUNCTION_EXPORTS)[number], number> = {
   klSumChunksF64: 6,
   klPointwiseF32: 6,
   klPointwiseF64: 6,
-  klBackwardF32: 9,
-  klBackwardF64: 9,
+  klBackwardF32: 10,
+  klBackwardF64: 10,
   logitsRowForwardF32: 8,
   logitsRowForwardF64: 8,
-  logitsRowBackwardF32: 9,
-  logitsRowBackwardF64: 9,
+  logitsRowBackwardF32: 10,
+  logitsRowBackwardF64: 10,
 };
 
 // Compile-time half of the check: a WasmExports member missing from abi.ts fails tsc here (the

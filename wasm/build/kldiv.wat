@@ -1,12 +1,12 @@
 (module
  (type $0 (func (param i32 i32 i32 i32) (result f64)))
  (type $1 (func (param i32 i32 i32 i32 i32 f64)))
- (type $2 (func (param i32 i32 i32 i32 i32 i32 i32 i32 f64) (result f64)))
+ (type $2 (func (param i32 i32 i32 i32 i32 i32 i32 i32 f64 i32) (result f64)))
  (type $3 (func (param f64) (result f64)))
  (type $4 (func (param i32 i32 i32 i32 i32 f64 i32 f64) (result f64)))
  (type $5 (func (param i32 i32 i32 i32 i32 f32 i32 f32) (result f64)))
- (type $6 (func (param i32 i32 i32 f64 i32 i32 f64 i32 i32) (result f64)))
- (type $7 (func (param i32 i32 i32 f32 i32 i32 f32 i32 i32) (result f64)))
+ (type $6 (func (param i32 i32 i32 f64 i32 i32 f64 i32 i32 i32) (result f64)))
+ (type $7 (func (param i32 i32 i32 f32 i32 i32 f32 i32 i32 i32) (result f64)))
  (type $8 (func (param i32 i32 i32 i32 i32 i32)))
  (global $wasm/logits-rows/rowMaxS (mut f64) (f64.const 0))
  (global $wasm/logits-rows/rowMaxT (mut f64) (f64.const 0))
@@ -6324,36 +6324,36 @@
   end
   local.get $11
  )
- (func $wasm/logits-rows/logitsRowBackward<f64> (param $0 i32) (param $1 i32) (param $2 i32) (param $3 f64) (param $4 i32) (param $5 i32) (param $6 f64) (param $7 i32) (param $8 i32) (result f64)
-  (local $9 i32)
+ (func $wasm/logits-rows/logitsRowBackward<f64> (param $0 i32) (param $1 i32) (param $2 i32) (param $3 f64) (param $4 i32) (param $5 i32) (param $6 f64) (param $7 i32) (param $8 i32) (param $9 i32) (result f64)
   (local $10 i32)
-  (local $11 v128)
+  (local $11 i32)
   (local $12 v128)
-  (local $13 f64)
+  (local $13 v128)
   (local $14 f64)
   (local $15 f64)
-  (local $16 v128)
+  (local $16 f64)
   (local $17 v128)
-  (local $18 f64)
+  (local $18 v128)
   (local $19 f64)
   (local $20 f64)
-  (local $21 i32)
-  (local $22 v128)
+  (local $21 f64)
+  (local $22 i32)
   (local $23 v128)
   (local $24 v128)
-  (local $25 v128)
-  (local $26 f64)
+  (local $25 f64)
+  (local $26 v128)
   (local $27 v128)
   (local $28 v128)
   (local $29 v128)
   (local $30 v128)
-  (local $31 f64)
+  (local $31 v128)
   (local $32 f64)
   (local $33 f64)
-  (local $34 v128)
+  (local $34 f64)
   (local $35 v128)
   (local $36 v128)
-  (local $37 f64)
+  (local $37 v128)
+  (local $38 f64)
   local.get $0
   i32.eqz
   if
@@ -6361,263 +6361,263 @@
    return
   end
   v128.const i32x4 0x00000000 0xfff00000 0x00000000 0xfff00000
-  local.set $23
+  local.set $24
   v128.const i32x4 0x00000000 0xfff00000 0x00000000 0xfff00000
-  local.set $30
+  local.set $31
   local.get $3
   f64x2.splat
-  local.set $22
+  local.set $23
   loop $for-loop|0
-   local.get $9
+   local.get $10
    i32.const 2
    i32.add
-   local.tee $10
+   local.tee $11
    local.get $0
    i32.le_s
    if
-    local.get $23
-    local.get $9
+    local.get $24
+    local.get $10
     i32.const 3
     i32.shl
-    local.tee $9
+    local.tee $10
     local.get $1
     i32.add
     v128.load
-    local.get $22
+    local.get $23
+    f64x2.mul
+    local.tee $13
+    f64x2.pmax
+    local.set $24
+    local.get $31
+    local.get $2
+    local.get $10
+    i32.add
+    v128.load
+    local.get $23
     f64x2.mul
     local.tee $12
     f64x2.pmax
-    local.set $23
-    local.get $30
-    local.get $2
-    local.get $9
-    i32.add
-    v128.load
-    local.get $22
-    f64x2.mul
-    local.tee $11
-    f64x2.pmax
-    local.set $30
-    local.get $16
-    local.get $12
-    local.get $12
-    f64x2.ne
-    v128.or
-    local.set $16
+    local.set $31
     local.get $17
-    local.get $11
-    local.get $11
+    local.get $13
+    local.get $13
     f64x2.ne
     v128.or
     local.set $17
-    local.get $10
-    local.set $9
+    local.get $18
+    local.get $12
+    local.get $12
+    f64x2.ne
+    v128.or
+    local.set $18
+    local.get $11
+    local.set $10
     br $for-loop|0
    end
   end
   f64.const nan:0x8000000000000
-  local.get $23
+  local.get $24
   f64x2.extract_lane 0
-  local.get $23
-  f64x2.extract_lane 1
-  f64.max
-  local.get $16
-  v128.any_true
-  select
-  local.set $13
-  f64.const nan:0x8000000000000
-  local.get $30
-  f64x2.extract_lane 0
-  local.get $30
+  local.get $24
   f64x2.extract_lane 1
   f64.max
   local.get $17
   v128.any_true
   select
-  local.set $15
+  local.set $14
+  f64.const nan:0x8000000000000
+  local.get $31
+  f64x2.extract_lane 0
+  local.get $31
+  f64x2.extract_lane 1
+  f64.max
+  local.get $18
+  v128.any_true
+  select
+  local.set $16
   loop $for-loop|1
    local.get $0
-   local.get $9
+   local.get $10
    i32.gt_s
    if
-    local.get $13
-    local.get $9
+    local.get $14
+    local.get $10
     i32.const 3
     i32.shl
-    local.tee $10
+    local.tee $11
     local.get $1
     i32.add
     f64.load
     local.get $3
     f64.mul
     f64.max
-    local.set $13
-    local.get $15
+    local.set $14
+    local.get $16
     local.get $2
-    local.get $10
+    local.get $11
     i32.add
     f64.load
     local.get $3
     f64.mul
     f64.max
-    local.set $15
-    local.get $9
+    local.set $16
+    local.get $10
     i32.const 1
     i32.add
-    local.set $9
+    local.set $10
     br $for-loop|1
    end
   end
-  local.get $13
+  local.get $14
   global.set $wasm/logits-rows/rowMaxS
-  local.get $15
+  local.get $16
   global.set $wasm/logits-rows/rowMaxT
   global.get $wasm/logits-rows/rowMaxT
-  local.set $33
+  local.set $34
   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $30
+  local.set $31
   local.get $3
   f64x2.splat
-  local.set $24
+  local.set $26
   global.get $wasm/logits-rows/rowMaxS
-  local.tee $26
+  local.tee $25
   f64x2.splat
-  local.set $23
+  local.set $24
   i32.const 0
-  local.set $9
+  local.set $10
   loop $for-loop|2
-   local.get $9
+   local.get $10
    i32.const 2
    i32.add
    local.get $0
    i32.le_s
    if
-    local.get $9
+    local.get $10
     i32.const 3
     i32.shl
-    local.tee $10
+    local.tee $11
     local.get $1
     i32.add
     v128.load
-    local.get $24
+    local.get $26
     f64x2.mul
-    local.get $23
+    local.get $24
     f64x2.sub
     i32.const 1064
     v128.load64_splat
     f64x2.pmax
-    local.tee $22
+    local.tee $23
     i32.const 1080
     v128.load64_splat
     f64x2.mul
     i32.const 1096
     v128.load64_splat
-    local.tee $11
+    local.tee $12
     f64x2.add
-    local.tee $17
-    local.get $11
+    local.tee $18
+    local.get $12
     f64x2.sub
-    local.set $11
-    local.get $22
-    local.get $11
+    local.set $12
+    local.get $23
+    local.get $12
     i32.const 1112
     v128.load64_splat
     f64x2.mul
     f64x2.sub
-    local.get $11
+    local.get $12
     i32.const 1128
     v128.load64_splat
     f64x2.mul
     f64x2.sub
-    local.tee $16
-    local.get $16
+    local.tee $17
+    local.get $17
     f64x2.mul
-    local.tee $12
-    local.get $12
+    local.tee $13
+    local.get $13
     f64x2.mul
-    local.set $11
+    local.set $12
     local.get $7
-    local.get $10
+    local.get $11
     i32.add
     block $"wasm/exp/Exp.notAboveIn<f64,i64>|inlined.10" (result v128)
      i32.const 1232
      v128.load64_splat
-     local.get $16
+     local.get $17
      f64x2.add
-     local.get $12
+     local.get $13
      i32.const 1240
      v128.load64_splat
      i32.const 1248
      v128.load64_splat
-     local.get $16
+     local.get $17
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     local.get $11
+     local.get $12
      i32.const 1256
      v128.load64_splat
      i32.const 1264
      v128.load64_splat
-     local.get $16
+     local.get $17
      f64x2.mul
      f64x2.add
-     local.get $12
+     local.get $13
      i32.const 1272
      v128.load64_splat
      i32.const 1280
      v128.load64_splat
-     local.get $16
+     local.get $17
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     local.get $11
-     local.get $11
+     local.get $12
+     local.get $12
      f64x2.mul
      i32.const 1288
      v128.load64_splat
      i32.const 1296
      v128.load64_splat
-     local.get $16
+     local.get $17
      f64x2.mul
      f64x2.add
-     local.get $12
+     local.get $13
      i32.const 1304
      v128.load64_splat
      i32.const 1312
      v128.load64_splat
-     local.get $16
+     local.get $17
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     local.get $11
+     local.get $12
      i32.const 1320
      v128.load64_splat
      f64x2.mul
      f64x2.add
      f64x2.mul
      f64x2.add
-     local.tee $11
-     local.get $17
+     local.tee $12
+     local.get $18
      i32.const 1144
      v128.load64_splat
      v128.and
      i32.const 1160
      v128.load64_splat
      i64x2.sub
-     local.tee $16
+     local.tee $17
      i32.const 1176
      v128.load64_splat
-     local.tee $12
+     local.tee $13
      i64x2.add
      i32.const 52
      i64x2.shl
      f64x2.mul
-     local.get $22
+     local.get $23
      i32.const 1192
      v128.load64_splat
      f64x2.lt
@@ -6625,225 +6625,225 @@
      i32.eqz
      br_if $"wasm/exp/Exp.notAboveIn<f64,i64>|inlined.10"
      drop
-     local.get $11
-     local.get $16
+     local.get $12
+     local.get $17
      i32.const 1
      i64x2.shr_s
-     local.tee $11
-     local.get $12
+     local.tee $12
+     local.get $13
      i64x2.add
      i32.const 52
      i64x2.shl
      f64x2.mul
-     local.get $16
-     local.get $11
-     i64x2.sub
+     local.get $17
      local.get $12
+     i64x2.sub
+     local.get $13
      i64x2.add
      i32.const 52
      i64x2.shl
      f64x2.mul
     end
-    local.tee $11
+    local.tee $12
     v128.store
-    local.get $30
-    local.get $11
+    local.get $31
+    local.get $12
     f64x2.add
-    local.set $30
-    local.get $9
+    local.set $31
+    local.get $10
     i32.const 2
     i32.add
-    local.set $9
+    local.set $10
     br $for-loop|2
    end
   end
-  local.get $30
+  local.get $31
   f64x2.extract_lane 0
-  local.get $30
+  local.get $31
   f64x2.extract_lane 1
   f64.add
-  local.set $15
+  local.set $16
   loop $for-loop|3
    local.get $0
-   local.get $9
+   local.get $10
    i32.gt_s
    if
-    local.get $9
+    local.get $10
     i32.const 3
     i32.shl
-    local.tee $10
+    local.tee $11
     local.get $1
     i32.add
     f64.load
     local.get $3
     f64.mul
-    local.get $26
+    local.get $25
     f64.sub
     call $~lib/math/NativeMath.exp
-    local.set $13
+    local.set $14
     local.get $7
-    local.get $10
+    local.get $11
     i32.add
-    local.get $13
+    local.get $14
     f64.store
-    local.get $15
-    local.get $13
+    local.get $16
+    local.get $14
     f64.add
-    local.set $15
-    local.get $9
+    local.set $16
+    local.get $10
     i32.const 1
     i32.add
-    local.set $9
+    local.set $10
     br $for-loop|3
    end
   end
-  local.get $15
-  local.set $13
+  local.get $16
+  local.set $14
   local.get $5
   if
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $30
+   local.set $31
    local.get $3
    f64x2.splat
-   local.set $24
-   local.get $33
+   local.set $26
+   local.get $34
    f64x2.splat
-   local.set $23
+   local.set $24
    i32.const 0
-   local.set $9
+   local.set $10
    loop $for-loop|6
-    local.get $9
+    local.get $10
     i32.const 2
     i32.add
     local.get $0
     i32.le_s
     if
-     local.get $9
+     local.get $10
      i32.const 3
      i32.shl
-     local.tee $10
+     local.tee $11
      local.get $2
      i32.add
      v128.load
-     local.get $24
+     local.get $26
      f64x2.mul
-     local.get $23
+     local.get $24
      f64x2.sub
      i32.const 1064
      v128.load64_splat
      f64x2.pmax
-     local.tee $22
+     local.tee $23
      i32.const 1080
      v128.load64_splat
      f64x2.mul
      i32.const 1096
      v128.load64_splat
-     local.tee $11
+     local.tee $12
      f64x2.add
-     local.tee $17
-     local.get $11
+     local.tee $18
+     local.get $12
      f64x2.sub
-     local.set $11
-     local.get $22
-     local.get $11
+     local.set $12
+     local.get $23
+     local.get $12
      i32.const 1112
      v128.load64_splat
      f64x2.mul
      f64x2.sub
-     local.get $11
+     local.get $12
      i32.const 1128
      v128.load64_splat
      f64x2.mul
      f64x2.sub
-     local.tee $16
-     local.get $16
+     local.tee $17
+     local.get $17
      f64x2.mul
-     local.tee $12
-     local.get $12
+     local.tee $13
+     local.get $13
      f64x2.mul
-     local.set $11
+     local.set $12
      local.get $8
-     local.get $10
+     local.get $11
      i32.add
      block $"wasm/exp/Exp.notAboveIn<f64,i64>|inlined.12" (result v128)
       i32.const 1232
       v128.load64_splat
-      local.get $16
+      local.get $17
       f64x2.add
-      local.get $12
+      local.get $13
       i32.const 1240
       v128.load64_splat
       i32.const 1248
       v128.load64_splat
-      local.get $16
+      local.get $17
       f64x2.mul
       f64x2.add
       f64x2.mul
       f64x2.add
-      local.get $11
+      local.get $12
       i32.const 1256
       v128.load64_splat
       i32.const 1264
       v128.load64_splat
-      local.get $16
+      local.get $17
       f64x2.mul
       f64x2.add
-      local.get $12
+      local.get $13
       i32.const 1272
       v128.load64_splat
       i32.const 1280
       v128.load64_splat
-      local.get $16
+      local.get $17
       f64x2.mul
       f64x2.add
       f64x2.mul
       f64x2.add
       f64x2.mul
       f64x2.add
-      local.get $11
-      local.get $11
+      local.get $12
+      local.get $12
       f64x2.mul
       i32.const 1288
       v128.load64_splat
       i32.const 1296
       v128.load64_splat
-      local.get $16
+      local.get $17
       f64x2.mul
       f64x2.add
-      local.get $12
+      local.get $13
       i32.const 1304
       v128.load64_splat
       i32.const 1312
       v128.load64_splat
-      local.get $16
+      local.get $17
       f64x2.mul
       f64x2.add
       f64x2.mul
       f64x2.add
-      local.get $11
+      local.get $12
       i32.const 1320
       v128.load64_splat
       f64x2.mul
       f64x2.add
       f64x2.mul
       f64x2.add
-      local.tee $11
-      local.get $17
+      local.tee $12
+      local.get $18
       i32.const 1144
       v128.load64_splat
       v128.and
       i32.const 1160
       v128.load64_splat
       i64x2.sub
-      local.tee $16
+      local.tee $17
       i32.const 1176
       v128.load64_splat
-      local.tee $12
+      local.tee $13
       i64x2.add
       i32.const 52
       i64x2.shl
       f64x2.mul
-      local.get $22
+      local.get $23
       i32.const 1192
       v128.load64_splat
       f64x2.lt
@@ -6851,233 +6851,233 @@
       i32.eqz
       br_if $"wasm/exp/Exp.notAboveIn<f64,i64>|inlined.12"
       drop
-      local.get $11
-      local.get $16
+      local.get $12
+      local.get $17
       i32.const 1
       i64x2.shr_s
-      local.tee $11
-      local.get $12
+      local.tee $12
+      local.get $13
       i64x2.add
       i32.const 52
       i64x2.shl
       f64x2.mul
-      local.get $16
-      local.get $11
-      i64x2.sub
+      local.get $17
       local.get $12
+      i64x2.sub
+      local.get $13
       i64x2.add
       i32.const 52
       i64x2.shl
       f64x2.mul
      end
-     local.tee $11
+     local.tee $12
      v128.store
-     local.get $30
-     local.get $11
+     local.get $31
+     local.get $12
      f64x2.add
-     local.set $30
-     local.get $9
+     local.set $31
+     local.get $10
      i32.const 2
      i32.add
-     local.set $9
+     local.set $10
      br $for-loop|6
     end
    end
-   local.get $30
+   local.get $31
    f64x2.extract_lane 0
-   local.get $30
+   local.get $31
    f64x2.extract_lane 1
    f64.add
-   local.set $15
+   local.set $16
    loop $for-loop|7
     local.get $0
-    local.get $9
+    local.get $10
     i32.gt_s
     if
-     local.get $9
+     local.get $10
      i32.const 3
      i32.shl
-     local.tee $10
+     local.tee $11
      local.get $2
      i32.add
      f64.load
      local.get $3
      f64.mul
-     local.get $33
+     local.get $34
      f64.sub
      call $~lib/math/NativeMath.exp
-     local.set $14
-     local.get $8
-     local.get $10
-     i32.add
-     local.get $14
-     f64.store
-     local.get $15
-     local.get $14
-     f64.add
      local.set $15
-     local.get $9
+     local.get $8
+     local.get $11
+     i32.add
+     local.get $15
+     f64.store
+     local.get $16
+     local.get $15
+     f64.add
+     local.set $16
+     local.get $10
      i32.const 1
      i32.add
-     local.set $9
+     local.set $10
      br $for-loop|7
     end
    end
   else
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $30
+   local.set $31
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $16
-   v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
    local.set $17
+   v128.const i32x4 0x00000000 0x7ff00000 0x00000000 0x7ff00000
+   local.set $18
    local.get $3
    f64x2.splat
-   local.set $29
-   local.get $33
+   local.set $30
+   local.get $34
    f64x2.splat
-   local.set $28
+   local.set $29
    i32.const 0
-   local.set $9
+   local.set $10
    loop $for-loop|4
-    local.get $9
+    local.get $10
     i32.const 2
     i32.add
     local.get $0
     i32.le_s
     if
-     local.get $9
+     local.get $10
      i32.const 3
      i32.shl
-     local.tee $10
+     local.tee $11
      local.get $2
      i32.add
      v128.load
-     local.set $27
+     local.set $28
      local.get $1
-     local.get $10
+     local.get $11
      i32.add
      v128.load
-     local.set $25
-     local.get $27
-     local.get $29
-     f64x2.mul
+     local.set $27
      local.get $28
+     local.get $30
+     f64x2.mul
+     local.get $29
      f64x2.sub
      i32.const 1064
      v128.load64_splat
      f64x2.pmax
-     local.tee $24
+     local.tee $26
      i32.const 1080
      v128.load64_splat
      f64x2.mul
      i32.const 1096
      v128.load64_splat
-     local.tee $11
+     local.tee $12
      f64x2.add
-     local.tee $23
-     local.get $11
+     local.tee $24
+     local.get $12
      f64x2.sub
-     local.set $11
-     local.get $24
-     local.get $11
+     local.set $12
+     local.get $26
+     local.get $12
      i32.const 1112
      v128.load64_splat
      f64x2.mul
      f64x2.sub
-     local.get $11
+     local.get $12
      i32.const 1128
      v128.load64_splat
      f64x2.mul
      f64x2.sub
-     local.tee $22
-     local.get $22
+     local.tee $23
+     local.get $23
      f64x2.mul
-     local.tee $12
-     local.get $12
+     local.tee $13
+     local.get $13
      f64x2.mul
-     local.set $11
+     local.set $12
      local.get $8
-     local.get $10
+     local.get $11
      i32.add
      block $"wasm/exp/Exp.notAboveIn<f64,i64>|inlined.11" (result v128)
       i32.const 1232
       v128.load64_splat
-      local.get $22
+      local.get $23
       f64x2.add
-      local.get $12
+      local.get $13
       i32.const 1240
       v128.load64_splat
       i32.const 1248
       v128.load64_splat
-      local.get $22
+      local.get $23
       f64x2.mul
       f64x2.add
       f64x2.mul
       f64x2.add
-      local.get $11
+      local.get $12
       i32.const 1256
       v128.load64_splat
       i32.const 1264
       v128.load64_splat
-      local.get $22
+      local.get $23
       f64x2.mul
       f64x2.add
-      local.get $12
+      local.get $13
       i32.const 1272
       v128.load64_splat
       i32.const 1280
       v128.load64_splat
-      local.get $22
+      local.get $23
       f64x2.mul
       f64x2.add
       f64x2.mul
       f64x2.add
       f64x2.mul
       f64x2.add
-      local.get $11
-      local.get $11
+      local.get $12
+      local.get $12
       f64x2.mul
       i32.const 1288
       v128.load64_splat
       i32.const 1296
       v128.load64_splat
-      local.get $22
+      local.get $23
       f64x2.mul
       f64x2.add
-      local.get $12
+      local.get $13
       i32.const 1304
       v128.load64_splat
       i32.const 1312
       v128.load64_splat
-      local.get $22
+      local.get $23
       f64x2.mul
       f64x2.add
       f64x2.mul
       f64x2.add
-      local.get $11
+      local.get $12
       i32.const 1320
       v128.load64_splat
       f64x2.mul
       f64x2.add
       f64x2.mul
       f64x2.add
-      local.tee $11
-      local.get $23
+      local.tee $12
+      local.get $24
       i32.const 1144
       v128.load64_splat
       v128.and
       i32.const 1160
       v128.load64_splat
       i64x2.sub
-      local.tee $22
+      local.tee $23
       i32.const 1176
       v128.load64_splat
-      local.tee $12
+      local.tee $13
       i64x2.add
       i32.const 52
       i64x2.shl
       f64x2.mul
-      local.get $24
+      local.get $26
       i32.const 1192
       v128.load64_splat
       f64x2.lt
@@ -7085,151 +7085,151 @@
       i32.eqz
       br_if $"wasm/exp/Exp.notAboveIn<f64,i64>|inlined.11"
       drop
-      local.get $11
-      local.get $22
+      local.get $12
+      local.get $23
       i32.const 1
       i64x2.shr_s
-      local.tee $11
-      local.get $12
+      local.tee $12
+      local.get $13
       i64x2.add
       i32.const 52
       i64x2.shl
       f64x2.mul
-      local.get $22
-      local.get $11
-      i64x2.sub
+      local.get $23
       local.get $12
+      i64x2.sub
+      local.get $13
       i64x2.add
       i32.const 52
       i64x2.shl
       f64x2.mul
      end
-     local.tee $11
+     local.tee $12
      v128.store
-     local.get $30
-     local.get $11
+     local.get $31
+     local.get $12
      f64x2.add
-     local.set $30
-     local.get $17
-     local.get $11
+     local.set $31
+     local.get $18
+     local.get $12
      f64x2.pmin
-     local.set $17
-     local.get $16
-     local.get $11
-     local.get $25
+     local.set $18
+     local.get $17
+     local.get $12
      local.get $27
-     local.get $25
+     local.get $28
+     local.get $27
      f64x2.sub
-     local.get $11
+     local.get $12
      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
      f64x2.eq
      v128.bitselect
      f64x2.mul
      f64x2.add
-     local.set $16
-     local.get $9
+     local.set $17
+     local.get $10
      i32.const 2
      i32.add
-     local.set $9
+     local.set $10
      br $for-loop|4
     end
    end
-   local.get $30
+   local.get $31
    f64x2.extract_lane 0
-   local.get $30
+   local.get $31
    f64x2.extract_lane 1
    f64.add
-   local.set $15
-   local.get $16
-   f64x2.extract_lane 0
-   local.get $16
-   f64x2.extract_lane 1
-   f64.add
-   local.set $37
+   local.set $16
    local.get $17
    f64x2.extract_lane 0
    local.get $17
+   f64x2.extract_lane 1
+   f64.add
+   local.set $38
+   local.get $18
+   f64x2.extract_lane 0
+   local.get $18
    f64x2.extract_lane 1
    f64.min
-   local.set $14
+   local.set $15
    loop $for-loop|5
     local.get $0
-    local.get $9
+    local.get $10
     i32.gt_s
     if
-     local.get $9
+     local.get $10
      i32.const 3
      i32.shl
-     local.tee $10
+     local.tee $11
      local.get $2
      i32.add
      f64.load
-     local.set $20
+     local.set $21
      local.get $1
-     local.get $10
+     local.get $11
      i32.add
      f64.load
-     local.set $19
+     local.set $20
      local.get $8
-     local.get $10
+     local.get $11
      i32.add
-     local.get $20
+     local.get $21
      local.get $3
      f64.mul
-     local.get $33
+     local.get $34
      f64.sub
      call $~lib/math/NativeMath.exp
-     local.tee $18
+     local.tee $19
      f64.store
-     local.get $15
-     local.get $18
+     local.get $16
+     local.get $19
      f64.add
-     local.set $15
-     local.get $14
-     local.get $18
+     local.set $16
+     local.get $15
+     local.get $19
      f64.min
-     local.set $14
-     local.get $37
-     local.get $18
+     local.set $15
+     local.get $38
      local.get $19
      local.get $20
-     local.get $19
+     local.get $21
+     local.get $20
      f64.sub
-     local.get $18
+     local.get $19
      f64.const 0
      f64.eq
      select
      f64.mul
      f64.add
-     local.set $37
-     local.get $9
+     local.set $38
+     local.get $10
      i32.const 1
      i32.add
-     local.set $9
+     local.set $10
      br $for-loop|5
     end
    end
-   local.get $37
+   local.get $38
    global.set $wasm/logits-rows/rowDot
-   local.get $14
+   local.get $15
    global.set $wasm/logits-rows/rowMinE
   end
-  local.get $26
-  local.get $13
+  local.get $25
+  local.get $14
+  call $~lib/math/NativeMath.log
+  f64.add
+  local.set $33
+  local.get $34
+  local.get $16
   call $~lib/math/NativeMath.log
   f64.add
   local.set $32
-  local.get $33
-  local.get $15
-  call $~lib/math/NativeMath.log
-  f64.add
-  local.set $31
   local.get $3
   f64x2.splat
-  local.set $30
+  local.set $31
   local.get $6
   f64x2.splat
-  local.set $29
+  local.set $30
   local.get $5
   if (result f64)
    f64.const 0
@@ -7238,257 +7238,257 @@
    f64.load
   end
   f64x2.splat
-  local.set $28
+  local.set $29
   f64.const 1
-  local.get $13
-  f64.div
-  f64x2.splat
-  local.set $16
-  f64.const 1
-  local.get $15
+  local.get $14
   f64.div
   f64x2.splat
   local.set $17
+  f64.const 1
+  local.get $16
+  f64.div
+  f64x2.splat
+  local.set $18
   local.get $5
   if (result f64)
-   local.get $16
-   local.set $12
    local.get $17
-   local.set $11
+   local.set $13
+   local.get $18
+   local.set $12
    local.get $3
    f64x2.splat
-   local.set $27
+   local.set $28
    local.get $6
    f64x2.splat
-   local.set $25
-   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $16
+   local.set $27
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
    local.set $17
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $18
    i32.const 0
-   local.set $9
+   local.set $10
    loop $for-loop|8
-    local.get $9
+    local.get $10
     i32.const 2
     i32.add
-    local.tee $10
+    local.tee $11
     local.get $0
     i32.le_s
     if
-     local.get $16
-     local.get $9
+     local.get $17
+     local.get $10
      i32.const 3
      i32.shl
-     local.tee $9
+     local.tee $10
      local.get $8
      i32.add
-     local.tee $21
-     v128.load
-     local.get $11
-     f64x2.mul
-     local.tee $24
-     local.get $2
-     local.get $9
-     i32.add
-     v128.load
-     local.get $27
-     f64x2.mul
-     local.get $31
-     f64x2.splat
-     f64x2.sub
-     local.tee $23
-     f64x2.mul
-     local.get $24
-     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-     f64x2.eq
      local.tee $22
-     v128.andnot
-     local.get $24
-     local.get $1
-     local.get $9
+     v128.load
+     local.get $12
+     f64x2.mul
+     local.tee $26
+     local.get $2
+     local.get $10
      i32.add
      v128.load
-     local.get $27
+     local.get $28
      f64x2.mul
      local.get $32
      f64x2.splat
      f64x2.sub
-     local.tee $35
+     local.tee $24
+     f64x2.mul
+     local.get $26
+     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+     f64x2.eq
+     local.tee $23
+     v128.andnot
+     local.get $26
+     local.get $1
+     local.get $10
+     i32.add
+     v128.load
+     local.get $28
+     f64x2.mul
+     local.get $33
+     f64x2.splat
+     f64x2.sub
+     local.tee $36
      f64x2.mul
      f64x2.sub
      f64x2.add
-     local.set $16
-     local.get $17
+     local.set $17
+     local.get $18
      local.get $4
-     local.get $9
+     local.get $10
      i32.add
      v128.load
-     local.get $25
+     local.get $27
      f64x2.mul
-     local.tee $34
-     local.get $24
+     local.tee $35
+     local.get $26
      f64x2.mul
      f64x2.add
-     local.set $17
-     local.get $36
+     local.set $18
+     local.get $37
+     local.get $26
+     local.get $35
      local.get $24
-     local.get $34
-     local.get $23
      i32.const 1512
      v128.load64_splat
      i32.const 1520
      v128.load64_splat
-     local.get $22
-     local.get $24
-     local.get $24
+     local.get $23
+     local.get $26
+     local.get $26
      f64x2.ne
      v128.or
      v128.bitselect
      f64x2.add
-     local.get $35
+     local.get $36
      f64x2.sub
      f64x2.mul
      f64x2.mul
      f64x2.add
-     local.set $36
+     local.set $37
      local.get $7
-     local.get $9
+     local.get $10
      i32.add
-     local.tee $9
-     local.get $9
+     local.tee $10
+     local.get $10
      v128.load
-     local.get $12
+     local.get $13
      f64x2.mul
      v128.store
-     local.get $21
-     local.get $24
+     local.get $22
+     local.get $26
      v128.store
-     local.get $10
-     local.set $9
+     local.get $11
+     local.set $10
      br $for-loop|8
     end
    end
-   local.get $16
-   f64x2.extract_lane 0
-   local.get $16
-   f64x2.extract_lane 1
-   f64.add
-   local.set $14
    local.get $17
    f64x2.extract_lane 0
    local.get $17
    f64x2.extract_lane 1
    f64.add
-   local.set $37
-   local.get $36
+   local.set $15
+   local.get $18
    f64x2.extract_lane 0
-   local.get $36
+   local.get $18
    f64x2.extract_lane 1
    f64.add
-   local.set $33
+   local.set $38
+   local.get $37
+   f64x2.extract_lane 0
+   local.get $37
+   f64x2.extract_lane 1
+   f64.add
+   local.set $34
    loop $for-loop|9
     local.get $0
-    local.get $9
+    local.get $10
     i32.gt_s
     if
-     local.get $14
+     local.get $15
      f64.const 0
-     local.get $9
+     local.get $10
      i32.const 3
      i32.shl
-     local.tee $10
+     local.tee $11
      local.get $8
      i32.add
-     local.tee $21
+     local.tee $22
      f64.load
-     local.get $15
+     local.get $16
      f64.div
-     local.tee $19
+     local.tee $20
      local.get $2
-     local.get $10
-     i32.add
-     f64.load
-     local.get $3
-     f64.mul
-     local.get $31
-     f64.sub
-     local.tee $18
-     f64.mul
-     local.get $19
-     f64.const 0
-     f64.eq
-     select
-     local.get $19
-     local.get $1
-     local.get $10
+     local.get $11
      i32.add
      f64.load
      local.get $3
      f64.mul
      local.get $32
      f64.sub
-     local.tee $26
+     local.tee $19
+     f64.mul
+     local.get $20
+     f64.const 0
+     f64.eq
+     select
+     local.get $20
+     local.get $1
+     local.get $11
+     i32.add
+     f64.load
+     local.get $3
+     f64.mul
+     local.get $33
+     f64.sub
+     local.tee $25
      f64.mul
      f64.sub
      f64.add
-     local.set $14
-     local.get $37
+     local.set $15
+     local.get $38
      local.get $4
-     local.get $10
+     local.get $11
      i32.add
      f64.load
      local.get $6
      f64.mul
-     local.tee $20
-     local.get $19
+     local.tee $21
+     local.get $20
      f64.mul
      f64.add
-     local.set $37
-     local.get $33
+     local.set $38
+     local.get $34
+     local.get $20
+     local.get $21
      local.get $19
      local.get $20
-     local.get $18
-     local.get $19
-     local.get $19
+     local.get $20
      f64.div
      f64.add
-     local.get $26
+     local.get $25
      f64.sub
      f64.mul
      f64.mul
      f64.add
-     local.set $33
+     local.set $34
      local.get $7
-     local.get $10
+     local.get $11
      i32.add
-     local.tee $10
-     local.get $10
+     local.tee $11
+     local.get $11
      f64.load
-     local.get $13
+     local.get $14
      f64.div
      f64.store
-     local.get $21
-     local.get $19
+     local.get $22
+     local.get $20
      f64.store
-     local.get $9
+     local.get $10
      i32.const 1
      i32.add
-     local.set $9
+     local.set $10
      br $for-loop|9
     end
    end
-   local.get $37
+   local.get $38
    global.set $wasm/logits-rows/rowSumU
-   local.get $33
+   local.get $34
    global.set $wasm/logits-rows/rowSumPW
-   local.get $14
-   local.set $13
-   global.get $wasm/logits-rows/rowSumU
+   local.get $15
    local.set $14
-   v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
-   local.set $16
+   global.get $wasm/logits-rows/rowSumU
+   local.set $15
    v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
    local.set $17
+   v128.const i32x4 0x00000000 0x3ff00000 0x00000000 0x3ff00000
+   local.set $18
    global.get $wasm/logits-rows/rowSumPW
   else
    f64.const nan:0x8000000000000
@@ -7496,156 +7496,164 @@
    f64.load
    local.get $6
    f64.mul
-   local.tee $14
+   local.tee $15
    local.get $3
    global.get $wasm/logits-rows/rowDot
    f64.mul
-   local.get $15
+   local.get $16
    f64.div
-   local.get $26
-   local.get $13
+   local.get $25
+   local.get $14
    call $~lib/math/NativeMath.log
    f64.add
    f64.add
-   local.get $33
-   local.get $15
+   local.get $34
+   local.get $16
    call $~lib/math/NativeMath.log
    f64.add
    f64.sub
-   local.tee $13
+   local.tee $14
    f64.const 1
    f64.add
    f64.mul
    global.get $wasm/logits-rows/rowMinE
    f64.const 1
-   local.get $15
+   local.get $16
    f64.div
    f64.mul
    f64.const 0
    f64.eq
    select
   end
-  local.set $26
-  local.get $14
-  f64x2.splat
   local.set $25
-  local.get $26
+  local.get $15
   f64x2.splat
   local.set $24
+  local.get $25
+  f64x2.splat
+  local.set $23
   i32.const 0
-  local.set $9
+  local.set $10
   loop $for-loop|10
-   local.get $9
+   local.get $10
    i32.const 2
    i32.add
    local.get $0
    i32.le_s
    if
-    local.get $9
+    local.get $10
     i32.const 3
     i32.shl
-    local.tee $21
+    local.tee $22
     local.get $8
     i32.add
+    v128.load
+    local.get $18
+    f64x2.mul
+    local.set $13
+    local.get $7
+    local.get $22
+    i32.add
+    local.tee $11
     v128.load
     local.get $17
     f64x2.mul
-    local.set $23
-    local.get $1
-    local.get $21
-    i32.add
-    v128.load
-    local.get $30
+    local.get $24
     f64x2.mul
-    local.get $32
-    f64x2.splat
-    f64x2.sub
-    local.set $22
-    local.get $2
-    local.get $21
-    i32.add
-    v128.load
-    local.get $30
-    f64x2.mul
-    local.get $31
-    f64x2.splat
-    f64x2.sub
     local.set $12
-    local.get $7
-    local.get $21
-    i32.add
-    local.tee $10
-    v128.load
-    local.get $16
-    f64x2.mul
-    local.get $25
-    f64x2.mul
-    local.set $11
-    local.get $10
-    local.get $30
     local.get $11
+    local.get $31
+    local.get $12
     local.get $5
     if (result v128)
      local.get $4
-     local.get $21
+     local.get $22
      i32.add
      v128.load
     else
-     local.get $28
+     local.get $29
     end
-    local.get $29
-    f64x2.mul
-    local.tee $11
-    local.get $23
-    f64x2.mul
-    f64x2.sub
-    f64x2.mul
-    v128.store
-    local.get $8
-    local.get $21
-    i32.add
     local.get $30
-    local.get $23
     f64x2.mul
-    local.get $11
-    local.get $12
-    i32.const 1512
-    v128.load64_splat
-    i32.const 1520
-    v128.load64_splat
-    local.get $23
-    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-    f64x2.eq
-    local.get $23
-    local.get $23
-    f64x2.ne
-    v128.or
-    v128.bitselect
-    f64x2.add
-    local.get $22
-    f64x2.sub
+    local.tee $12
+    local.get $13
     f64x2.mul
-    local.get $24
     f64x2.sub
     f64x2.mul
     v128.store
     local.get $9
+    if
+     local.get $8
+     local.get $22
+     i32.add
+     local.get $31
+     local.get $13
+     f64x2.mul
+     local.get $12
+     local.get $2
+     local.get $22
+     i32.add
+     v128.load
+     local.get $31
+     f64x2.mul
+     local.get $32
+     f64x2.splat
+     f64x2.sub
+     i32.const 1512
+     v128.load64_splat
+     i32.const 1520
+     v128.load64_splat
+     local.get $13
+     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+     f64x2.eq
+     local.get $13
+     local.get $13
+     f64x2.ne
+     v128.or
+     v128.bitselect
+     f64x2.add
+     local.get $1
+     local.get $22
+     i32.add
+     v128.load
+     local.get $31
+     f64x2.mul
+     local.get $33
+     f64x2.splat
+     f64x2.sub
+     f64x2.sub
+     f64x2.mul
+     local.get $23
+     f64x2.sub
+     f64x2.mul
+     v128.store
+    end
+    local.get $10
     i32.const 2
     i32.add
-    local.set $9
+    local.set $10
     br $for-loop|10
    end
   end
   loop $for-loop|11
    local.get $0
-   local.get $9
+   local.get $10
    i32.gt_s
    if
-    local.get $9
+    local.get $10
     i32.const 3
     i32.shl
-    local.tee $21
+    local.tee $22
     local.get $1
+    i32.add
+    f64.load
+    local.get $3
+    f64.mul
+    local.get $33
+    f64.sub
+    local.set $21
+    local.get $2
+    local.get $22
     i32.add
     f64.load
     local.get $3
@@ -7653,29 +7661,20 @@
     local.get $32
     f64.sub
     local.set $20
-    local.get $2
-    local.get $21
-    i32.add
-    f64.load
-    local.get $3
-    f64.mul
-    local.get $31
-    f64.sub
-    local.set $19
     local.get $7
-    local.get $21
+    local.get $22
     i32.add
-    local.tee $10
+    local.tee $11
     local.get $3
-    local.get $10
+    local.get $11
     f64.load
-    local.get $16
+    local.get $17
     f64x2.extract_lane 0
     f64.mul
-    local.get $14
+    local.get $15
     f64.mul
     local.get $4
-    local.get $21
+    local.get $22
     i32.add
     local.get $4
     local.get $5
@@ -7683,77 +7682,80 @@
     f64.load
     local.get $6
     f64.mul
-    local.tee $18
+    local.tee $19
     local.get $8
-    local.get $21
+    local.get $22
     i32.add
-    local.tee $10
+    local.tee $11
     f64.load
-    local.get $17
+    local.get $18
     f64x2.extract_lane 0
     f64.mul
-    local.tee $15
+    local.tee $16
     f64.mul
-    f64.sub
-    f64.mul
-    f64.store
-    local.get $10
-    local.get $3
-    local.get $15
-    f64.mul
-    local.get $18
-    local.get $19
-    local.get $15
-    local.get $15
-    f64.div
-    f64.add
-    local.get $20
-    f64.sub
-    f64.mul
-    local.get $26
     f64.sub
     f64.mul
     f64.store
     local.get $9
+    if
+     local.get $11
+     local.get $3
+     local.get $16
+     f64.mul
+     local.get $19
+     local.get $20
+     local.get $16
+     local.get $16
+     f64.div
+     f64.add
+     local.get $21
+     f64.sub
+     f64.mul
+     local.get $25
+     f64.sub
+     f64.mul
+     f64.store
+    end
+    local.get $10
     i32.const 1
     i32.add
-    local.set $9
+    local.set $10
     br $for-loop|11
    end
   end
-  local.get $13
+  local.get $14
  )
- (func $wasm/logits-rows/logitsRowBackward<f32> (param $0 i32) (param $1 i32) (param $2 i32) (param $3 f32) (param $4 i32) (param $5 i32) (param $6 f32) (param $7 i32) (param $8 i32) (result f64)
-  (local $9 i32)
+ (func $wasm/logits-rows/logitsRowBackward<f32> (param $0 i32) (param $1 i32) (param $2 i32) (param $3 f32) (param $4 i32) (param $5 i32) (param $6 f32) (param $7 i32) (param $8 i32) (param $9 i32) (result f64)
   (local $10 i32)
-  (local $11 v128)
+  (local $11 i32)
   (local $12 v128)
-  (local $13 f64)
+  (local $13 v128)
   (local $14 f64)
   (local $15 f64)
-  (local $16 v128)
+  (local $16 f64)
   (local $17 v128)
-  (local $18 f32)
+  (local $18 v128)
   (local $19 f32)
   (local $20 f32)
   (local $21 f32)
-  (local $22 i32)
-  (local $23 v128)
+  (local $22 f32)
+  (local $23 i32)
   (local $24 v128)
   (local $25 v128)
   (local $26 v128)
   (local $27 v128)
   (local $28 v128)
   (local $29 v128)
-  (local $30 f32)
+  (local $30 v128)
   (local $31 f32)
   (local $32 f32)
-  (local $33 v128)
+  (local $33 f32)
   (local $34 v128)
   (local $35 v128)
-  (local $36 f64)
+  (local $36 v128)
   (local $37 f64)
-  (local $38 v128)
+  (local $38 f64)
+  (local $39 v128)
   local.get $0
   i32.eqz
   if
@@ -7761,154 +7763,22 @@
    return
   end
   v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000
-  local.set $29
-  v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000
-  local.set $25
-  local.get $3
-  f32x4.splat
-  local.set $23
-  loop $for-loop|0
-   local.get $9
-   i32.const 4
-   i32.add
-   local.tee $10
-   local.get $0
-   i32.le_s
-   if
-    local.get $29
-    local.get $9
-    i32.const 2
-    i32.shl
-    local.tee $9
-    local.get $1
-    i32.add
-    v128.load
-    local.get $23
-    f32x4.mul
-    local.tee $12
-    f32x4.pmax
-    local.set $29
-    local.get $25
-    local.get $2
-    local.get $9
-    i32.add
-    v128.load
-    local.get $23
-    f32x4.mul
-    local.tee $11
-    f32x4.pmax
-    local.set $25
-    local.get $16
-    local.get $12
-    local.get $12
-    f32x4.ne
-    v128.or
-    local.set $16
-    local.get $17
-    local.get $11
-    local.get $11
-    f32x4.ne
-    v128.or
-    local.set $17
-    local.get $10
-    local.set $9
-    br $for-loop|0
-   end
-  end
-  f32.const nan:0x400000
-  local.get $29
-  f32x4.extract_lane 2
-  local.get $29
-  f32x4.extract_lane 3
-  f32.max
-  local.get $29
-  f32x4.extract_lane 0
-  local.get $29
-  f32x4.extract_lane 1
-  f32.max
-  f32.max
-  local.get $16
-  v128.any_true
-  select
   local.set $30
-  f32.const nan:0x400000
-  local.get $25
-  f32x4.extract_lane 2
-  local.get $25
-  f32x4.extract_lane 3
-  f32.max
-  local.get $25
-  f32x4.extract_lane 0
-  local.get $25
-  f32x4.extract_lane 1
-  f32.max
-  f32.max
-  local.get $17
-  v128.any_true
-  select
-  local.set $18
-  loop $for-loop|1
-   local.get $0
-   local.get $9
-   i32.gt_s
-   if
-    local.get $30
-    local.get $9
-    i32.const 2
-    i32.shl
-    local.tee $10
-    local.get $1
-    i32.add
-    f32.load
-    local.get $3
-    f32.mul
-    f32.max
-    local.set $30
-    local.get $18
-    local.get $2
-    local.get $10
-    i32.add
-    f32.load
-    local.get $3
-    f32.mul
-    f32.max
-    local.set $18
-    local.get $9
-    i32.const 1
-    i32.add
-    local.set $9
-    br $for-loop|1
-   end
-  end
-  local.get $30
-  f64.promote_f32
-  global.set $wasm/logits-rows/rowMaxS
-  local.get $18
-  f64.promote_f32
-  global.set $wasm/logits-rows/rowMaxT
-  global.get $wasm/logits-rows/rowMaxT
-  f32.demote_f64
-  local.set $32
-  v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-  local.set $25
+  v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000
+  local.set $26
   local.get $3
   f32x4.splat
   local.set $24
-  global.get $wasm/logits-rows/rowMaxS
-  f32.demote_f64
-  local.tee $21
-  f32x4.splat
-  local.set $23
-  i32.const 0
-  local.set $9
-  loop $for-loop|2
-   local.get $9
+  loop $for-loop|0
+   local.get $10
    i32.const 4
    i32.add
+   local.tee $11
    local.get $0
    i32.le_s
    if
-    local.get $9
+    local.get $30
+    local.get $10
     i32.const 2
     i32.shl
     local.tee $10
@@ -7917,61 +7787,193 @@
     v128.load
     local.get $24
     f32x4.mul
-    local.get $23
+    local.tee $13
+    f32x4.pmax
+    local.set $30
+    local.get $26
+    local.get $2
+    local.get $10
+    i32.add
+    v128.load
+    local.get $24
+    f32x4.mul
+    local.tee $12
+    f32x4.pmax
+    local.set $26
+    local.get $17
+    local.get $13
+    local.get $13
+    f32x4.ne
+    v128.or
+    local.set $17
+    local.get $18
+    local.get $12
+    local.get $12
+    f32x4.ne
+    v128.or
+    local.set $18
+    local.get $11
+    local.set $10
+    br $for-loop|0
+   end
+  end
+  f32.const nan:0x400000
+  local.get $30
+  f32x4.extract_lane 2
+  local.get $30
+  f32x4.extract_lane 3
+  f32.max
+  local.get $30
+  f32x4.extract_lane 0
+  local.get $30
+  f32x4.extract_lane 1
+  f32.max
+  f32.max
+  local.get $17
+  v128.any_true
+  select
+  local.set $31
+  f32.const nan:0x400000
+  local.get $26
+  f32x4.extract_lane 2
+  local.get $26
+  f32x4.extract_lane 3
+  f32.max
+  local.get $26
+  f32x4.extract_lane 0
+  local.get $26
+  f32x4.extract_lane 1
+  f32.max
+  f32.max
+  local.get $18
+  v128.any_true
+  select
+  local.set $19
+  loop $for-loop|1
+   local.get $0
+   local.get $10
+   i32.gt_s
+   if
+    local.get $31
+    local.get $10
+    i32.const 2
+    i32.shl
+    local.tee $11
+    local.get $1
+    i32.add
+    f32.load
+    local.get $3
+    f32.mul
+    f32.max
+    local.set $31
+    local.get $19
+    local.get $2
+    local.get $11
+    i32.add
+    f32.load
+    local.get $3
+    f32.mul
+    f32.max
+    local.set $19
+    local.get $10
+    i32.const 1
+    i32.add
+    local.set $10
+    br $for-loop|1
+   end
+  end
+  local.get $31
+  f64.promote_f32
+  global.set $wasm/logits-rows/rowMaxS
+  local.get $19
+  f64.promote_f32
+  global.set $wasm/logits-rows/rowMaxT
+  global.get $wasm/logits-rows/rowMaxT
+  f32.demote_f64
+  local.set $33
+  v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+  local.set $26
+  local.get $3
+  f32x4.splat
+  local.set $25
+  global.get $wasm/logits-rows/rowMaxS
+  f32.demote_f64
+  local.tee $22
+  f32x4.splat
+  local.set $24
+  i32.const 0
+  local.set $10
+  loop $for-loop|2
+   local.get $10
+   i32.const 4
+   i32.add
+   local.get $0
+   i32.le_s
+   if
+    local.get $10
+    i32.const 2
+    i32.shl
+    local.tee $11
+    local.get $1
+    i32.add
+    v128.load
+    local.get $25
+    f32x4.mul
+    local.get $24
     f32x4.sub
     i32.const 1056
     v128.load32_splat
     f32x4.pmax
-    local.tee $17
+    local.tee $18
     i32.const 1072
     v128.load32_splat
     f32x4.mul
     i32.const 1088
     v128.load32_splat
-    local.tee $11
+    local.tee $12
     f32x4.add
-    local.tee $16
-    local.get $11
+    local.tee $17
+    local.get $12
     f32x4.sub
-    local.set $11
-    local.get $17
-    local.get $11
+    local.set $12
+    local.get $18
+    local.get $12
     i32.const 1104
     v128.load32_splat
     f32x4.mul
     f32x4.sub
-    local.get $11
+    local.get $12
     i32.const 1120
     v128.load32_splat
     f32x4.mul
     f32x4.sub
-    local.tee $12
-    local.get $12
+    local.tee $13
+    local.get $13
     f32x4.mul
-    local.set $11
+    local.set $12
     local.get $7
-    local.get $10
+    local.get $11
     i32.add
     block $"wasm/exp/Exp.notAboveIn<f32,i32>|inlined.10" (result v128)
      i32.const 1200
      v128.load32_splat
-     local.get $12
+     local.get $13
      f32x4.mul
      i32.const 1204
      v128.load32_splat
      f32x4.add
-     local.get $11
+     local.get $12
      i32.const 1208
      v128.load32_splat
-     local.get $12
+     local.get $13
      f32x4.mul
      i32.const 1212
      v128.load32_splat
      f32x4.add
-     local.get $11
+     local.get $12
      i32.const 1216
      v128.load32_splat
-     local.get $12
+     local.get $13
      f32x4.mul
      i32.const 1220
      v128.load32_splat
@@ -7980,30 +7982,30 @@
      f32x4.add
      f32x4.mul
      f32x4.add
-     local.get $11
-     f32x4.mul
      local.get $12
+     f32x4.mul
+     local.get $13
      f32x4.add
      i32.const 1224
      v128.load32_splat
      f32x4.add
-     local.tee $11
-     local.get $16
+     local.tee $12
+     local.get $17
      i32.const 1136
      v128.load32_splat
      v128.and
      i32.const 1152
      v128.load32_splat
      i32x4.sub
-     local.tee $16
+     local.tee $17
      i32.const 1168
      v128.load32_splat
-     local.tee $12
+     local.tee $13
      i32x4.add
      i32.const 23
      i32x4.shl
      f32x4.mul
-     local.get $17
+     local.get $18
      i32.const 1184
      v128.load32_splat
      f32x4.lt
@@ -8011,172 +8013,172 @@
      i32.eqz
      br_if $"wasm/exp/Exp.notAboveIn<f32,i32>|inlined.10"
      drop
-     local.get $11
-     local.get $16
+     local.get $12
+     local.get $17
      i32.const 1
      i32x4.shr_s
-     local.tee $11
-     local.get $12
+     local.tee $12
+     local.get $13
      i32x4.add
      i32.const 23
      i32x4.shl
      f32x4.mul
-     local.get $16
-     local.get $11
-     i32x4.sub
+     local.get $17
      local.get $12
+     i32x4.sub
+     local.get $13
      i32x4.add
      i32.const 23
      i32x4.shl
      f32x4.mul
     end
-    local.tee $11
+    local.tee $12
     v128.store
-    local.get $25
-    local.get $11
+    local.get $26
+    local.get $12
     f64x2.promote_low_f32x4
-    local.get $11
-    local.get $11
+    local.get $12
+    local.get $12
     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
     f64x2.promote_low_f32x4
     f64x2.add
     f64x2.add
-    local.set $25
-    local.get $9
+    local.set $26
+    local.get $10
     i32.const 4
     i32.add
-    local.set $9
+    local.set $10
     br $for-loop|2
    end
   end
-  local.get $25
+  local.get $26
   f64x2.extract_lane 0
-  local.get $25
+  local.get $26
   f64x2.extract_lane 1
   f64.add
-  local.set $15
+  local.set $16
   loop $for-loop|3
    local.get $0
-   local.get $9
+   local.get $10
    i32.gt_s
    if
-    local.get $9
+    local.get $10
     i32.const 2
     i32.shl
-    local.tee $10
+    local.tee $11
     local.get $1
     i32.add
     f32.load
     local.get $3
     f32.mul
-    local.get $21
+    local.get $22
     f32.sub
     f64.promote_f32
     call $~lib/math/NativeMath.exp
     f32.demote_f64
-    local.set $18
+    local.set $19
     local.get $7
-    local.get $10
+    local.get $11
     i32.add
-    local.get $18
+    local.get $19
     f32.store
-    local.get $15
-    local.get $18
+    local.get $16
+    local.get $19
     f64.promote_f32
     f64.add
-    local.set $15
-    local.get $9
+    local.set $16
+    local.get $10
     i32.const 1
     i32.add
-    local.set $9
+    local.set $10
     br $for-loop|3
    end
   end
-  local.get $15
-  local.set $13
+  local.get $16
+  local.set $14
   local.get $5
   if
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $25
+   local.set $26
    local.get $3
    f32x4.splat
-   local.set $24
-   local.get $32
+   local.set $25
+   local.get $33
    f32x4.splat
-   local.set $23
+   local.set $24
    i32.const 0
-   local.set $9
+   local.set $10
    loop $for-loop|6
-    local.get $9
+    local.get $10
     i32.const 4
     i32.add
     local.get $0
     i32.le_s
     if
-     local.get $9
+     local.get $10
      i32.const 2
      i32.shl
-     local.tee $10
+     local.tee $11
      local.get $2
      i32.add
      v128.load
-     local.get $24
+     local.get $25
      f32x4.mul
-     local.get $23
+     local.get $24
      f32x4.sub
      i32.const 1056
      v128.load32_splat
      f32x4.pmax
-     local.tee $17
+     local.tee $18
      i32.const 1072
      v128.load32_splat
      f32x4.mul
      i32.const 1088
      v128.load32_splat
-     local.tee $11
+     local.tee $12
      f32x4.add
-     local.tee $16
-     local.get $11
+     local.tee $17
+     local.get $12
      f32x4.sub
-     local.set $11
-     local.get $17
-     local.get $11
+     local.set $12
+     local.get $18
+     local.get $12
      i32.const 1104
      v128.load32_splat
      f32x4.mul
      f32x4.sub
-     local.get $11
+     local.get $12
      i32.const 1120
      v128.load32_splat
      f32x4.mul
      f32x4.sub
-     local.tee $12
-     local.get $12
+     local.tee $13
+     local.get $13
      f32x4.mul
-     local.set $11
+     local.set $12
      local.get $8
-     local.get $10
+     local.get $11
      i32.add
      block $"wasm/exp/Exp.notAboveIn<f32,i32>|inlined.12" (result v128)
       i32.const 1200
       v128.load32_splat
-      local.get $12
+      local.get $13
       f32x4.mul
       i32.const 1204
       v128.load32_splat
       f32x4.add
-      local.get $11
+      local.get $12
       i32.const 1208
       v128.load32_splat
-      local.get $12
+      local.get $13
       f32x4.mul
       i32.const 1212
       v128.load32_splat
       f32x4.add
-      local.get $11
+      local.get $12
       i32.const 1216
       v128.load32_splat
-      local.get $12
+      local.get $13
       f32x4.mul
       i32.const 1220
       v128.load32_splat
@@ -8185,30 +8187,30 @@
       f32x4.add
       f32x4.mul
       f32x4.add
-      local.get $11
-      f32x4.mul
       local.get $12
+      f32x4.mul
+      local.get $13
       f32x4.add
       i32.const 1224
       v128.load32_splat
       f32x4.add
-      local.tee $11
-      local.get $16
+      local.tee $12
+      local.get $17
       i32.const 1136
       v128.load32_splat
       v128.and
       i32.const 1152
       v128.load32_splat
       i32x4.sub
-      local.tee $16
+      local.tee $17
       i32.const 1168
       v128.load32_splat
-      local.tee $12
+      local.tee $13
       i32x4.add
       i32.const 23
       i32x4.shl
       f32x4.mul
-      local.get $17
+      local.get $18
       i32.const 1184
       v128.load32_splat
       f32x4.lt
@@ -8216,180 +8218,180 @@
       i32.eqz
       br_if $"wasm/exp/Exp.notAboveIn<f32,i32>|inlined.12"
       drop
-      local.get $11
-      local.get $16
+      local.get $12
+      local.get $17
       i32.const 1
       i32x4.shr_s
-      local.tee $11
-      local.get $12
+      local.tee $12
+      local.get $13
       i32x4.add
       i32.const 23
       i32x4.shl
       f32x4.mul
-      local.get $16
-      local.get $11
-      i32x4.sub
+      local.get $17
       local.get $12
+      i32x4.sub
+      local.get $13
       i32x4.add
       i32.const 23
       i32x4.shl
       f32x4.mul
      end
-     local.tee $11
+     local.tee $12
      v128.store
-     local.get $25
-     local.get $11
+     local.get $26
+     local.get $12
      f64x2.promote_low_f32x4
-     local.get $11
-     local.get $11
+     local.get $12
+     local.get $12
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
-     local.set $25
-     local.get $9
+     local.set $26
+     local.get $10
      i32.const 4
      i32.add
-     local.set $9
+     local.set $10
      br $for-loop|6
     end
    end
-   local.get $25
+   local.get $26
    f64x2.extract_lane 0
-   local.get $25
+   local.get $26
    f64x2.extract_lane 1
    f64.add
-   local.set $15
+   local.set $16
    loop $for-loop|7
     local.get $0
-    local.get $9
+    local.get $10
     i32.gt_s
     if
-     local.get $9
+     local.get $10
      i32.const 2
      i32.shl
-     local.tee $10
+     local.tee $11
      local.get $2
      i32.add
      f32.load
      local.get $3
      f32.mul
-     local.get $32
+     local.get $33
      f32.sub
      f64.promote_f32
      call $~lib/math/NativeMath.exp
      f32.demote_f64
-     local.set $18
+     local.set $19
      local.get $8
-     local.get $10
+     local.get $11
      i32.add
-     local.get $18
+     local.get $19
      f32.store
-     local.get $15
-     local.get $18
+     local.get $16
+     local.get $19
      f64.promote_f32
      f64.add
-     local.set $15
-     local.get $9
+     local.set $16
+     local.get $10
      i32.const 1
      i32.add
-     local.set $9
+     local.set $10
      br $for-loop|7
     end
    end
   else
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $16
-   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
    local.set $17
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $18
    v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000
-   local.set $29
+   local.set $30
    local.get $3
    f32x4.splat
-   local.set $28
-   local.get $32
+   local.set $29
+   local.get $33
    f32x4.splat
-   local.set $27
+   local.set $28
    i32.const 0
-   local.set $9
+   local.set $10
    loop $for-loop|4
-    local.get $9
+    local.get $10
     i32.const 4
     i32.add
     local.get $0
     i32.le_s
     if
-     local.get $9
+     local.get $10
      i32.const 2
      i32.shl
-     local.tee $10
+     local.tee $11
      local.get $2
      i32.add
      v128.load
-     local.set $26
+     local.set $27
      local.get $1
-     local.get $10
+     local.get $11
      i32.add
      v128.load
-     local.set $25
-     local.get $26
-     local.get $28
-     f32x4.mul
+     local.set $26
      local.get $27
+     local.get $29
+     f32x4.mul
+     local.get $28
      f32x4.sub
      i32.const 1056
      v128.load32_splat
      f32x4.pmax
-     local.tee $24
+     local.tee $25
      i32.const 1072
      v128.load32_splat
      f32x4.mul
      i32.const 1088
      v128.load32_splat
-     local.tee $11
+     local.tee $12
      f32x4.add
-     local.tee $23
-     local.get $11
+     local.tee $24
+     local.get $12
      f32x4.sub
-     local.set $11
-     local.get $24
-     local.get $11
+     local.set $12
+     local.get $25
+     local.get $12
      i32.const 1104
      v128.load32_splat
      f32x4.mul
      f32x4.sub
-     local.get $11
+     local.get $12
      i32.const 1120
      v128.load32_splat
      f32x4.mul
      f32x4.sub
-     local.tee $12
-     local.get $12
+     local.tee $13
+     local.get $13
      f32x4.mul
-     local.set $11
+     local.set $12
      local.get $8
-     local.get $10
+     local.get $11
      i32.add
      block $"wasm/exp/Exp.notAboveIn<f32,i32>|inlined.11" (result v128)
       i32.const 1200
       v128.load32_splat
-      local.get $12
+      local.get $13
       f32x4.mul
       i32.const 1204
       v128.load32_splat
       f32x4.add
-      local.get $11
+      local.get $12
       i32.const 1208
       v128.load32_splat
-      local.get $12
+      local.get $13
       f32x4.mul
       i32.const 1212
       v128.load32_splat
       f32x4.add
-      local.get $11
+      local.get $12
       i32.const 1216
       v128.load32_splat
-      local.get $12
+      local.get $13
       f32x4.mul
       i32.const 1220
       v128.load32_splat
@@ -8398,30 +8400,30 @@
       f32x4.add
       f32x4.mul
       f32x4.add
-      local.get $11
-      f32x4.mul
       local.get $12
+      f32x4.mul
+      local.get $13
       f32x4.add
       i32.const 1224
       v128.load32_splat
       f32x4.add
-      local.tee $11
-      local.get $23
+      local.tee $12
+      local.get $24
       i32.const 1136
       v128.load32_splat
       v128.and
       i32.const 1152
       v128.load32_splat
       i32x4.sub
-      local.tee $23
+      local.tee $24
       i32.const 1168
       v128.load32_splat
-      local.tee $12
+      local.tee $13
       i32x4.add
       i32.const 23
       i32x4.shl
       f32x4.mul
-      local.get $24
+      local.get $25
       i32.const 1184
       v128.load32_splat
       f32x4.lt
@@ -8429,179 +8431,179 @@
       i32.eqz
       br_if $"wasm/exp/Exp.notAboveIn<f32,i32>|inlined.11"
       drop
-      local.get $11
-      local.get $23
+      local.get $12
+      local.get $24
       i32.const 1
       i32x4.shr_s
-      local.tee $11
-      local.get $12
+      local.tee $12
+      local.get $13
       i32x4.add
       i32.const 23
       i32x4.shl
       f32x4.mul
-      local.get $23
-      local.get $11
-      i32x4.sub
+      local.get $24
       local.get $12
+      i32x4.sub
+      local.get $13
       i32x4.add
       i32.const 23
       i32x4.shl
       f32x4.mul
      end
-     local.tee $11
+     local.tee $12
      v128.store
-     local.get $16
-     local.get $11
-     f64x2.promote_low_f32x4
-     local.get $11
-     local.get $11
-     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-     f64x2.promote_low_f32x4
-     f64x2.add
-     f64x2.add
-     local.set $16
-     local.get $29
-     local.get $11
-     f32x4.pmin
-     local.set $29
      local.get $17
-     local.get $11
-     local.get $25
-     local.get $26
-     local.get $25
-     f32x4.sub
-     local.get $11
-     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-     f32x4.eq
-     v128.bitselect
-     f32x4.mul
-     local.tee $11
+     local.get $12
      f64x2.promote_low_f32x4
-     local.get $11
-     local.get $11
+     local.get $12
+     local.get $12
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
      local.set $17
-     local.get $9
+     local.get $30
+     local.get $12
+     f32x4.pmin
+     local.set $30
+     local.get $18
+     local.get $12
+     local.get $26
+     local.get $27
+     local.get $26
+     f32x4.sub
+     local.get $12
+     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+     f32x4.eq
+     v128.bitselect
+     f32x4.mul
+     local.tee $12
+     f64x2.promote_low_f32x4
+     local.get $12
+     local.get $12
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     local.set $18
+     local.get $10
      i32.const 4
      i32.add
-     local.set $9
+     local.set $10
      br $for-loop|4
     end
    end
-   local.get $16
+   local.get $17
    f64x2.extract_lane 0
-   local.get $16
+   local.get $17
+   f64x2.extract_lane 1
+   f64.add
+   local.set $16
+   local.get $18
+   f64x2.extract_lane 0
+   local.get $18
    f64x2.extract_lane 1
    f64.add
    local.set $15
-   local.get $17
-   f64x2.extract_lane 0
-   local.get $17
-   f64x2.extract_lane 1
-   f64.add
-   local.set $14
-   local.get $29
+   local.get $30
    f32x4.extract_lane 2
-   local.get $29
+   local.get $30
    f32x4.extract_lane 3
    f32.min
-   local.get $29
+   local.get $30
    f32x4.extract_lane 0
-   local.get $29
+   local.get $30
    f32x4.extract_lane 1
    f32.min
    f32.min
-   local.set $30
+   local.set $31
    loop $for-loop|5
     local.get $0
-    local.get $9
+    local.get $10
     i32.gt_s
     if
-     local.get $9
+     local.get $10
      i32.const 2
      i32.shl
-     local.tee $10
+     local.tee $11
      local.get $2
      i32.add
      f32.load
-     local.set $20
+     local.set $21
      local.get $1
-     local.get $10
+     local.get $11
      i32.add
      f32.load
-     local.set $19
+     local.set $20
      local.get $8
-     local.get $10
+     local.get $11
      i32.add
-     local.get $20
+     local.get $21
      local.get $3
      f32.mul
-     local.get $32
+     local.get $33
      f32.sub
      f64.promote_f32
      call $~lib/math/NativeMath.exp
      f32.demote_f64
-     local.tee $18
+     local.tee $19
      f32.store
-     local.get $15
-     local.get $18
+     local.get $16
+     local.get $19
      f64.promote_f32
      f64.add
-     local.set $15
-     local.get $18
-     local.get $30
+     local.set $16
+     local.get $19
+     local.get $31
      f32.min
-     local.set $30
-     local.get $14
-     local.get $18
+     local.set $31
+     local.get $15
      local.get $19
      local.get $20
-     local.get $19
+     local.get $21
+     local.get $20
      f32.sub
-     local.get $18
+     local.get $19
      f32.const 0
      f32.eq
      select
      f32.mul
      f64.promote_f32
      f64.add
-     local.set $14
-     local.get $9
+     local.set $15
+     local.get $10
      i32.const 1
      i32.add
-     local.set $9
+     local.set $10
      br $for-loop|5
     end
    end
-   local.get $14
+   local.get $15
    global.set $wasm/logits-rows/rowDot
-   local.get $30
+   local.get $31
    f64.promote_f32
    global.set $wasm/logits-rows/rowMinE
   end
-  local.get $21
+  local.get $22
   f64.promote_f32
-  local.get $13
+  local.get $14
+  call $~lib/math/NativeMath.log
+  f64.add
+  f32.demote_f64
+  local.set $32
+  local.get $33
+  f64.promote_f32
+  local.get $16
   call $~lib/math/NativeMath.log
   f64.add
   f32.demote_f64
   local.set $31
-  local.get $32
-  f64.promote_f32
-  local.get $15
-  call $~lib/math/NativeMath.log
-  f64.add
-  f32.demote_f64
-  local.set $30
   local.get $3
   f32x4.splat
-  local.set $29
+  local.set $30
   local.get $6
   f32x4.splat
-  local.set $28
+  local.set $29
   local.get $5
   if (result f32)
    f32.const 0
@@ -8610,105 +8612,86 @@
    f32.load
   end
   f32x4.splat
-  local.set $27
+  local.set $28
   f64.const 1
-  local.get $13
-  f64.div
-  f32.demote_f64
-  f32x4.splat
-  local.set $16
-  f64.const 1
-  local.get $15
+  local.get $14
   f64.div
   f32.demote_f64
   f32x4.splat
   local.set $17
+  f64.const 1
+  local.get $16
+  f64.div
+  f32.demote_f64
+  f32x4.splat
+  local.set $18
   local.get $5
   if (result f64)
-   local.get $16
-   local.set $12
    local.get $17
-   local.set $11
+   local.set $13
+   local.get $18
+   local.set $12
    local.get $3
    f32x4.splat
-   local.set $26
+   local.set $27
    local.get $6
    f32x4.splat
-   local.set $25
-   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-   local.set $16
+   local.set $26
    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
    local.set $17
+   v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+   local.set $18
    i32.const 0
-   local.set $9
+   local.set $10
    loop $for-loop|8
-    local.get $9
+    local.get $10
     i32.const 4
     i32.add
-    local.tee $10
+    local.tee $11
     local.get $0
     i32.le_s
     if
-     local.get $16
-     local.get $9
+     local.get $17
+     local.get $10
      i32.const 2
      i32.shl
-     local.tee $9
+     local.tee $10
      local.get $8
      i32.add
-     local.tee $22
-     v128.load
-     local.get $11
-     f32x4.mul
-     local.tee $24
-     local.get $2
-     local.get $9
-     i32.add
-     v128.load
-     local.get $26
-     f32x4.mul
-     local.get $30
-     f32x4.splat
-     f32x4.sub
      local.tee $23
+     v128.load
+     local.get $12
      f32x4.mul
-     local.get $24
-     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-     f32x4.eq
-     local.tee $35
-     v128.andnot
-     local.get $24
-     local.get $1
-     local.get $9
+     local.tee $25
+     local.get $2
+     local.get $10
      i32.add
      v128.load
-     local.get $26
+     local.get $27
      f32x4.mul
      local.get $31
      f32x4.splat
      f32x4.sub
-     local.tee $34
+     local.tee $24
      f32x4.mul
-     f32x4.sub
-     local.tee $16
-     f64x2.promote_low_f32x4
-     local.get $16
-     local.get $16
-     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-     f64x2.promote_low_f32x4
-     f64x2.add
-     f64x2.add
-     local.set $16
-     local.get $17
-     local.get $4
-     local.get $9
+     local.get $25
+     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+     f32x4.eq
+     local.tee $36
+     v128.andnot
+     local.get $25
+     local.get $1
+     local.get $10
      i32.add
      v128.load
-     local.get $25
+     local.get $27
      f32x4.mul
-     local.tee $33
-     local.get $24
+     local.get $32
+     f32x4.splat
+     f32x4.sub
+     local.tee $35
      f32x4.mul
+     f32x4.sub
      local.tee $17
      f64x2.promote_low_f32x4
      local.get $17
@@ -8718,209 +8701,228 @@
      f64x2.add
      f64x2.add
      local.set $17
-     local.get $38
-     local.get $24
-     local.get $33
-     local.get $23
-     i32.const 1504
-     v128.load32_splat
-     i32.const 1508
-     v128.load32_splat
-     local.get $35
-     local.get $24
-     local.get $24
-     f32x4.ne
-     v128.or
-     v128.bitselect
-     f32x4.add
-     local.get $34
-     f32x4.sub
+     local.get $18
+     local.get $4
+     local.get $10
+     i32.add
+     v128.load
+     local.get $26
      f32x4.mul
+     local.tee $34
+     local.get $25
      f32x4.mul
-     local.tee $23
+     local.tee $18
      f64x2.promote_low_f32x4
-     local.get $23
-     local.get $23
+     local.get $18
+     local.get $18
      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
      f64x2.promote_low_f32x4
      f64x2.add
      f64x2.add
-     local.set $38
+     local.set $18
+     local.get $39
+     local.get $25
+     local.get $34
+     local.get $24
+     i32.const 1504
+     v128.load32_splat
+     i32.const 1508
+     v128.load32_splat
+     local.get $36
+     local.get $25
+     local.get $25
+     f32x4.ne
+     v128.or
+     v128.bitselect
+     f32x4.add
+     local.get $35
+     f32x4.sub
+     f32x4.mul
+     f32x4.mul
+     local.tee $24
+     f64x2.promote_low_f32x4
+     local.get $24
+     local.get $24
+     i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+     f64x2.promote_low_f32x4
+     f64x2.add
+     f64x2.add
+     local.set $39
      local.get $7
-     local.get $9
+     local.get $10
      i32.add
-     local.tee $9
-     local.get $9
+     local.tee $10
+     local.get $10
      v128.load
-     local.get $12
+     local.get $13
      f32x4.mul
      v128.store
-     local.get $22
-     local.get $24
+     local.get $23
+     local.get $25
      v128.store
-     local.get $10
-     local.set $9
+     local.get $11
+     local.set $10
      br $for-loop|8
     end
    end
-   local.get $16
+   local.get $17
    f64x2.extract_lane 0
-   local.get $16
+   local.get $17
    f64x2.extract_lane 1
    f64.add
-   local.set $14
-   local.get $17
+   local.set $15
+   local.get $18
    f64x2.extract_lane 0
-   local.get $17
+   local.get $18
+   f64x2.extract_lane 1
+   f64.add
+   local.set $38
+   local.get $39
+   f64x2.extract_lane 0
+   local.get $39
    f64x2.extract_lane 1
    f64.add
    local.set $37
-   local.get $38
-   f64x2.extract_lane 0
-   local.get $38
-   f64x2.extract_lane 1
-   f64.add
-   local.set $36
    loop $for-loop|9
     local.get $0
-    local.get $9
+    local.get $10
     i32.gt_s
     if
-     local.get $14
+     local.get $15
      f32.const 0
-     local.get $9
+     local.get $10
      i32.const 2
      i32.shl
-     local.tee $10
+     local.tee $11
      local.get $8
      i32.add
-     local.tee $22
+     local.tee $23
      f32.load
-     local.get $15
+     local.get $16
      f32.demote_f64
      f32.div
-     local.tee $21
+     local.tee $22
      local.get $2
-     local.get $10
-     i32.add
-     f32.load
-     local.get $3
-     f32.mul
-     local.get $30
-     f32.sub
-     local.tee $20
-     f32.mul
-     local.get $21
-     f32.const 0
-     f32.eq
-     select
-     local.get $21
-     local.get $1
-     local.get $10
+     local.get $11
      i32.add
      f32.load
      local.get $3
      f32.mul
      local.get $31
      f32.sub
-     local.tee $19
+     local.tee $21
+     f32.mul
+     local.get $22
+     f32.const 0
+     f32.eq
+     select
+     local.get $22
+     local.get $1
+     local.get $11
+     i32.add
+     f32.load
+     local.get $3
+     f32.mul
+     local.get $32
+     f32.sub
+     local.tee $20
      f32.mul
      f32.sub
      f64.promote_f32
      f64.add
-     local.set $14
-     local.get $37
+     local.set $15
+     local.get $38
      local.get $4
-     local.get $10
+     local.get $11
      i32.add
      f32.load
      local.get $6
      f32.mul
-     local.tee $18
-     local.get $21
+     local.tee $19
+     local.get $22
      f32.mul
      f64.promote_f32
      f64.add
-     local.set $37
-     local.get $36
+     local.set $38
+     local.get $37
+     local.get $22
+     local.get $19
      local.get $21
-     local.get $18
-     local.get $20
-     local.get $21
-     local.get $21
+     local.get $22
+     local.get $22
      f32.div
      f32.add
-     local.get $19
+     local.get $20
      f32.sub
      f32.mul
      f32.mul
      f64.promote_f32
      f64.add
-     local.set $36
+     local.set $37
      local.get $7
-     local.get $10
+     local.get $11
      i32.add
-     local.tee $10
-     local.get $10
+     local.tee $11
+     local.get $11
      f32.load
-     local.get $13
+     local.get $14
      f32.demote_f64
      f32.div
      f32.store
+     local.get $23
      local.get $22
-     local.get $21
      f32.store
-     local.get $9
+     local.get $10
      i32.const 1
      i32.add
-     local.set $9
+     local.set $10
      br $for-loop|9
     end
    end
-   local.get $37
+   local.get $38
    global.set $wasm/logits-rows/rowSumU
-   local.get $36
+   local.get $37
    global.set $wasm/logits-rows/rowSumPW
-   local.get $14
-   local.set $13
-   global.get $wasm/logits-rows/rowSumU
+   local.get $15
    local.set $14
-   v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
-   local.set $16
+   global.get $wasm/logits-rows/rowSumU
+   local.set $15
    v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
    local.set $17
+   v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000
+   local.set $18
    global.get $wasm/logits-rows/rowSumPW
   else
    local.get $3
    f64.promote_f32
    global.get $wasm/logits-rows/rowDot
    f64.mul
-   local.get $15
+   local.get $16
    f64.div
-   local.get $21
+   local.get $22
    f64.promote_f32
-   local.get $13
+   local.get $14
    call $~lib/math/NativeMath.log
    f64.add
    f64.add
-   local.get $32
+   local.get $33
    f64.promote_f32
-   local.get $15
+   local.get $16
    call $~lib/math/NativeMath.log
    f64.add
    f64.sub
-   local.set $13
+   local.set $14
    local.get $4
    f32.load
    local.get $6
    f32.mul
-   local.tee $18
+   local.tee $19
    f64.promote_f32
-   local.set $14
+   local.set $15
    global.get $wasm/logits-rows/rowMinE
    f32.demote_f64
    f64.const 1
-   local.get $15
+   local.get $16
    f64.div
    f32.demote_f64
    f32.mul
@@ -8929,137 +8931,145 @@
    if (result f64)
     f64.const nan:0x8000000000000
    else
-    local.get $18
+    local.get $19
     f64.promote_f32
-    local.get $13
+    local.get $14
     f64.const 1
     f64.add
     f64.mul
    end
   end
-  local.set $15
-  local.get $14
-  f32.demote_f64
-  f32x4.splat
-  local.set $26
+  local.set $16
   local.get $15
   f32.demote_f64
   f32x4.splat
   local.set $25
+  local.get $16
+  f32.demote_f64
+  f32x4.splat
+  local.set $24
   i32.const 0
-  local.set $9
+  local.set $10
   loop $for-loop|10
-   local.get $9
+   local.get $10
    i32.const 4
    i32.add
    local.get $0
    i32.le_s
    if
-    local.get $9
+    local.get $10
     i32.const 2
     i32.shl
-    local.tee $22
+    local.tee $23
     local.get $8
     i32.add
+    v128.load
+    local.get $18
+    f32x4.mul
+    local.set $13
+    local.get $7
+    local.get $23
+    i32.add
+    local.tee $11
     v128.load
     local.get $17
     f32x4.mul
-    local.set $24
-    local.get $1
-    local.get $22
-    i32.add
-    v128.load
-    local.get $29
+    local.get $25
     f32x4.mul
-    local.get $31
-    f32x4.splat
-    f32x4.sub
-    local.set $23
-    local.get $2
-    local.get $22
-    i32.add
-    v128.load
-    local.get $29
-    f32x4.mul
-    local.get $30
-    f32x4.splat
-    f32x4.sub
     local.set $12
-    local.get $7
-    local.get $22
-    i32.add
-    local.tee $10
-    v128.load
-    local.get $16
-    f32x4.mul
-    local.get $26
-    f32x4.mul
-    local.set $11
-    local.get $10
-    local.get $29
     local.get $11
+    local.get $30
+    local.get $12
     local.get $5
     if (result v128)
      local.get $4
-     local.get $22
+     local.get $23
      i32.add
      v128.load
     else
-     local.get $27
+     local.get $28
     end
-    local.get $28
-    f32x4.mul
-    local.tee $11
-    local.get $24
-    f32x4.mul
-    f32x4.sub
-    f32x4.mul
-    v128.store
-    local.get $8
-    local.get $22
-    i32.add
     local.get $29
-    local.get $24
     f32x4.mul
-    local.get $11
-    local.get $12
-    i32.const 1504
-    v128.load32_splat
-    i32.const 1508
-    v128.load32_splat
-    local.get $24
-    v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-    f32x4.eq
-    local.get $24
-    local.get $24
-    f32x4.ne
-    v128.or
-    v128.bitselect
-    f32x4.add
-    local.get $23
-    f32x4.sub
+    local.tee $12
+    local.get $13
     f32x4.mul
-    local.get $25
     f32x4.sub
     f32x4.mul
     v128.store
     local.get $9
+    if
+     local.get $8
+     local.get $23
+     i32.add
+     local.get $30
+     local.get $13
+     f32x4.mul
+     local.get $12
+     local.get $2
+     local.get $23
+     i32.add
+     v128.load
+     local.get $30
+     f32x4.mul
+     local.get $31
+     f32x4.splat
+     f32x4.sub
+     i32.const 1504
+     v128.load32_splat
+     i32.const 1508
+     v128.load32_splat
+     local.get $13
+     v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+     f32x4.eq
+     local.get $13
+     local.get $13
+     f32x4.ne
+     v128.or
+     v128.bitselect
+     f32x4.add
+     local.get $1
+     local.get $23
+     i32.add
+     v128.load
+     local.get $30
+     f32x4.mul
+     local.get $32
+     f32x4.splat
+     f32x4.sub
+     f32x4.sub
+     f32x4.mul
+     local.get $24
+     f32x4.sub
+     f32x4.mul
+     v128.store
+    end
+    local.get $10
     i32.const 4
     i32.add
-    local.set $9
+    local.set $10
     br $for-loop|10
    end
   end
   loop $for-loop|11
    local.get $0
-   local.get $9
+   local.get $10
    i32.gt_s
    if
-    local.get $9
+    local.get $10
     i32.const 2
     i32.shl
-    local.tee $22
+    local.tee $23
     local.get $1
+    i32.add
+    f32.load
+    local.get $3
+    f32.mul
+    local.get $32
+    f32.sub
+    local.set $22
+    local.get $2
+    local.get $23
     i32.add
     f32.load
     local.get $3
@@ -9067,30 +9077,21 @@
     local.get $31
     f32.sub
     local.set $21
-    local.get $2
-    local.get $22
-    i32.add
-    f32.load
-    local.get $3
-    f32.mul
-    local.get $30
-    f32.sub
-    local.set $20
     local.get $7
-    local.get $22
+    local.get $23
     i32.add
-    local.tee $10
+    local.tee $11
     local.get $3
-    local.get $10
+    local.get $11
     f32.load
-    local.get $16
+    local.get $17
     f32x4.extract_lane 0
     f32.mul
-    local.get $14
+    local.get $15
     f32.demote_f64
     f32.mul
     local.get $4
-    local.get $22
+    local.get $23
     i32.add
     local.get $4
     local.get $5
@@ -9098,46 +9099,49 @@
     f32.load
     local.get $6
     f32.mul
-    local.tee $19
+    local.tee $20
     local.get $8
-    local.get $22
+    local.get $23
     i32.add
-    local.tee $10
+    local.tee $11
     f32.load
-    local.get $17
+    local.get $18
     f32x4.extract_lane 0
     f32.mul
-    local.tee $18
+    local.tee $19
     f32.mul
-    f32.sub
-    f32.mul
-    f32.store
-    local.get $10
-    local.get $3
-    local.get $18
-    f32.mul
-    local.get $19
-    local.get $20
-    local.get $18
-    local.get $18
-    f32.div
-    f32.add
-    local.get $21
-    f32.sub
-    f32.mul
-    local.get $15
-    f32.demote_f64
     f32.sub
     f32.mul
     f32.store
     local.get $9
+    if
+     local.get $11
+     local.get $3
+     local.get $19
+     f32.mul
+     local.get $20
+     local.get $21
+     local.get $19
+     local.get $19
+     f32.div
+     f32.add
+     local.get $22
+     f32.sub
+     f32.mul
+     local.get $16
+     f32.demote_f64
+     f32.sub
+     f32.mul
+     f32.store
+    end
+    local.get $10
     i32.const 1
     i32.add
-    local.set $9
+    local.set $10
     br $for-loop|11
    end
   end
-  local.get $13
+  local.get $14
  )
  (func $wasm/kl-div/logitsRowForwardF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 f64) (param $6 i32) (param $7 f64) (result f64)
   local.get $0
@@ -9161,7 +9165,7 @@
   local.get $7
   call $wasm/logits-rows/logitsRowForward<f32>
  )
- (func $wasm/kl-div/logitsRowBackwardF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 f64) (param $4 i32) (param $5 i32) (param $6 f64) (param $7 i32) (param $8 i32) (result f64)
+ (func $wasm/kl-div/logitsRowBackwardF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 f64) (param $4 i32) (param $5 i32) (param $6 f64) (param $7 i32) (param $8 i32) (param $9 i32) (result f64)
   local.get $0
   local.get $1
   local.get $2
@@ -9171,9 +9175,10 @@
   local.get $6
   local.get $7
   local.get $8
+  local.get $9
   call $wasm/logits-rows/logitsRowBackward<f64>
  )
- (func $wasm/kl-div/logitsRowBackwardF32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 f32) (param $4 i32) (param $5 i32) (param $6 f32) (param $7 i32) (param $8 i32) (result f64)
+ (func $wasm/kl-div/logitsRowBackwardF32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 f32) (param $4 i32) (param $5 i32) (param $6 f32) (param $7 i32) (param $8 i32) (param $9 i32) (result f64)
   local.get $0
   local.get $1
   local.get $2
@@ -9183,6 +9188,7 @@
   local.get $6
   local.get $7
   local.get $8
+  local.get $9
   call $wasm/logits-rows/logitsRowBackward<f32>
  )
  (func $wasm/kl-div/klSumF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (result f64)
@@ -9301,7 +9307,7 @@
   local.get $5
   call $wasm/pointwise/klPointwise<f32>
  )
- (func $wasm/kl-div/klBackwardF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 f64) (result f64)
+ (func $wasm/kl-div/klBackwardF64 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 f64) (param $9 i32) (result f64)
   local.get $0
   local.get $1
   local.get $2
@@ -9311,9 +9317,10 @@
   local.get $6
   local.get $7
   local.get $8
+  local.get $9
   call $wasm/backward/klBackward<f64>
  )
- (func $wasm/kl-div/klBackwardF32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 f64) (result f64)
+ (func $wasm/kl-div/klBackwardF32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 f64) (param $9 i32) (result f64)
   local.get $0
   local.get $1
   local.get $2
@@ -9323,78 +9330,81 @@
   local.get $6
   local.get $7
   local.get $8
+  local.get $9
   call $wasm/backward/klBackward<f32>
  )
- (func $wasm/backward/klBackward<f64> (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 f64) (result f64)
-  (local $9 f64)
-  (local $10 f64)
-  (local $11 v128)
+ (func $wasm/backward/klBackward<f64> (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 f64) (param $9 i32) (result f64)
+  (local $10 v128)
+  (local $11 f64)
   (local $12 v128)
   (local $13 f64)
-  (local $14 f64)
-  (local $15 v128)
-  (local $16 v128)
-  (local $17 v128)
-  (local $18 v128)
+  (local $14 v128)
+  (local $15 i32)
+  (local $16 i32)
+  (local $17 i32)
+  (local $18 f64)
   (local $19 v128)
   (local $20 v128)
-  (local $21 f64)
-  (local $22 f64)
-  (local $23 v128)
+  (local $21 i32)
+  (local $22 v128)
+  (local $23 i32)
   (local $24 v128)
-  (local $25 i32)
-  (local $26 i32)
+  (local $25 f64)
+  (local $26 f64)
   (local $27 v128)
   (local $28 v128)
-  (local $29 i32)
+  (local $29 v128)
   (local $30 v128)
-  (local $31 f64)
-  (local $32 i32)
-  (local $33 i32)
+  (local $31 v128)
+  (local $32 v128)
+  (local $33 f64)
+  (local $34 f64)
+  local.get $8
+  local.set $11
   local.get $2
   i32.eqz
-  local.tee $29
+  local.tee $21
   if (result f64)
    local.get $1
    f64.load
-   local.get $8
+   local.get $11
    f64.div
   else
    f64.const 0
   end
-  local.tee $9
+  local.tee $8
   f64x2.splat
   local.set $12
-  local.get $8
+  local.get $11
   f64x2.splat
-  local.set $27
+  local.set $22
   local.get $0
   i32.const -2
   i32.and
-  local.set $26
+  local.set $23
   loop $for-loop|0
-   local.get $26
-   local.get $33
-   i32.gt_s
+   local.get $15
+   local.get $23
+   i32.lt_s
    if
-    local.get $33
+    local.get $15
     i32.const 3
     i32.shl
-    local.tee $25
+    local.tee $16
     local.get $4
     i32.add
     v128.load
-    local.set $24
+    local.set $14
     block $for-continue|0
      local.get $7
      if (result i32)
       i32.const 0
      else
-      local.get $24
+      local.get $14
       i32.const 1496
       v128.load64_splat
       i64x2.lt_s
-      local.get $24
+      local.get $14
       v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
       i64x2.ne
       v128.and
@@ -9402,248 +9412,251 @@
      end
      if
       i32.const 0
-      local.set $32
+      local.set $2
       loop $for-loop|1
-       local.get $32
+       local.get $2
        i32.const 2
        i32.lt_s
        if
-        local.get $25
-        local.get $32
+        local.get $16
+        local.get $2
         i32.const 3
         i32.shl
         i32.add
-        local.tee $2
+        local.tee $17
         local.get $3
         i32.add
         f64.load
-        local.set $14
-        local.get $2
+        local.set $25
         local.get $5
+        local.get $17
         i32.add
-        local.get $29
+        local.get $21
         if (result f64)
-         local.get $9
+         local.get $8
         else
          local.get $1
-         local.get $2
+         local.get $17
          i32.add
          f64.load
-         local.get $8
+         local.get $11
          f64.div
         end
-        local.tee $10
-        local.get $2
+        local.tee $13
         local.get $4
+        local.get $17
         i32.add
         f64.load
-        local.tee $13
+        local.tee $26
         f64.mul
         f64.neg
         f64.store
-        local.get $2
-        local.get $6
-        i32.add
-        local.get $10
-        local.get $13
-        f64.const 0
-        f64.eq
-        if (result f64)
-         f64.const 0
-        else
+        local.get $9
+        if
+         local.get $6
+         local.get $17
+         i32.add
          local.get $13
-         call $~lib/math/NativeMath.log
+         local.get $26
+         f64.const 0
+         f64.eq
+         if (result f64)
+          f64.const 0
+         else
+          local.get $26
+          call $~lib/math/NativeMath.log
+         end
+         f64.mul
+         local.get $13
+         local.get $26
+         f64.mul
+         local.get $26
+         f64.div
+         f64.add
+         local.get $13
+         local.get $25
+         f64.mul
+         f64.sub
+         f64.store
         end
-        f64.mul
-        local.get $10
-        local.get $13
-        f64.mul
-        local.get $13
-        f64.div
-        f64.add
-        local.get $10
-        local.get $14
-        f64.mul
-        f64.sub
-        f64.store
-        local.get $2
         local.get $3
+        local.get $17
         i32.add
         f64.load
         local.set $13
-        local.get $31
-        local.get $2
+        local.get $18
         local.get $4
+        local.get $17
         i32.add
         f64.load
-        local.tee $10
+        local.tee $18
         f64.const 0
         f64.eq
         if (result f64)
          f64.const 0
         else
-         local.get $10
-         local.get $10
+         local.get $18
+         local.get $18
          call $~lib/math/NativeMath.log
          f64.mul
         end
-        local.get $10
+        local.get $18
         local.get $13
         f64.mul
         f64.sub
         f64.add
-        local.set $31
-        local.get $32
+        local.set $18
+        local.get $2
         i32.const 1
         i32.add
-        local.set $32
+        local.set $2
         br $for-loop|1
        end
       end
       br $for-continue|0
      end
-     local.get $29
+     local.get $21
      if (result v128)
       local.get $12
      else
       local.get $1
-      local.get $25
+      local.get $16
       i32.add
       v128.load
-      local.get $27
+      local.get $22
       f64x2.div
      end
-     local.set $11
+     local.set $10
      local.get $3
-     local.get $25
+     local.get $16
      i32.add
      v128.load
-     local.set $28
+     local.set $19
      local.get $7
      if (result v128)
-      local.get $24
+      local.get $14
       i32.const 1032
       v128.load64_splat
-      local.tee $20
+      local.tee $24
       f64x2.pmin
       i32.const 1064
       v128.load64_splat
       f64x2.pmax
-      local.tee $19
+      local.tee $27
       i32.const 1080
       v128.load64_splat
       f64x2.mul
       i32.const 1096
       v128.load64_splat
-      local.tee $15
+      local.tee $28
       f64x2.add
-      local.tee $18
-      local.get $15
+      local.tee $29
+      local.get $28
       f64x2.sub
-      local.set $15
-      local.get $19
-      local.get $15
+      local.set $28
+      local.get $27
+      local.get $28
       i32.const 1112
       v128.load64_splat
       f64x2.mul
       f64x2.sub
-      local.get $15
+      local.get $28
       i32.const 1128
       v128.load64_splat
       f64x2.mul
       f64x2.sub
-      local.tee $17
-      local.get $17
+      local.tee $28
+      local.get $28
       f64x2.mul
-      local.tee $16
-      local.get $16
+      local.tee $30
+      local.get $30
       f64x2.mul
-      local.set $15
+      local.set $31
       local.get $5
-      local.get $25
+      local.get $16
       i32.add
-      local.get $11
+      local.get $10
       i32.const 1048
       v128.load64_splat
       block $"wasm/exp/Exp.notAboveIn<f64,i64>|inlined.5" (result v128)
        i32.const 1232
        v128.load64_splat
-       local.get $17
+       local.get $28
        f64x2.add
-       local.get $16
+       local.get $30
        i32.const 1240
        v128.load64_splat
        i32.const 1248
        v128.load64_splat
-       local.get $17
+       local.get $28
        f64x2.mul
        f64x2.add
        f64x2.mul
        f64x2.add
-       local.get $15
+       local.get $31
        i32.const 1256
        v128.load64_splat
        i32.const 1264
        v128.load64_splat
-       local.get $17
+       local.get $28
        f64x2.mul
        f64x2.add
-       local.get $16
+       local.get $30
        i32.const 1272
        v128.load64_splat
        i32.const 1280
        v128.load64_splat
-       local.get $17
+       local.get $28
        f64x2.mul
        f64x2.add
        f64x2.mul
        f64x2.add
        f64x2.mul
        f64x2.add
-       local.get $15
-       local.get $15
+       local.get $31
+       local.get $31
        f64x2.mul
        i32.const 1288
        v128.load64_splat
        i32.const 1296
        v128.load64_splat
-       local.get $17
+       local.get $28
        f64x2.mul
        f64x2.add
-       local.get $16
+       local.get $30
        i32.const 1304
        v128.load64_splat
        i32.const 1312
        v128.load64_splat
-       local.get $17
+       local.get $28
        f64x2.mul
        f64x2.add
        f64x2.mul
        f64x2.add
-       local.get $15
+       local.get $31
        i32.const 1320
        v128.load64_splat
        f64x2.mul
        f64x2.add
        f64x2.mul
        f64x2.add
-       local.tee $15
-       local.get $18
+       local.tee $28
+       local.get $29
        i32.const 1144
        v128.load64_splat
        v128.and
        i32.const 1160
        v128.load64_splat
        i64x2.sub
-       local.tee $17
+       local.tee $29
        i32.const 1176
        v128.load64_splat
-       local.tee $16
+       local.tee $30
        i64x2.add
        i32.const 52
        i64x2.shl
        f64x2.mul
-       local.get $19
+       local.get $27
        i32.const 1192
        v128.load64_splat
        f64x2.lt
@@ -9651,116 +9664,116 @@
        i32.eqz
        br_if $"wasm/exp/Exp.notAboveIn<f64,i64>|inlined.5"
        drop
-       local.get $15
-       local.get $17
+       local.get $28
+       local.get $29
        i32.const 1
        i64x2.shr_s
-       local.tee $15
-       local.get $16
+       local.tee $27
+       local.get $30
        i64x2.add
        i32.const 52
        i64x2.shl
        f64x2.mul
-       local.get $17
-       local.get $15
+       local.get $29
+       local.get $27
        i64x2.sub
-       local.get $16
+       local.get $30
        i64x2.add
        i32.const 52
        i64x2.shl
        f64x2.mul
       end
+      local.get $14
       local.get $24
-      local.get $20
       f64x2.gt
       v128.bitselect
-      local.tee $16
+      local.tee $24
       f64x2.mul
-      local.tee $15
+      local.tee $27
       f64x2.neg
       v128.store
-      local.get $6
-      local.get $25
-      i32.add
-      local.get $11
+      local.get $9
+      if
+       local.get $6
+       local.get $16
+       i32.add
+       local.get $10
+       local.get $14
+       local.get $19
+       f64x2.sub
+       f64x2.mul
+       local.get $24
+       f64x2.mul
+       local.get $27
+       f64x2.add
+       v128.store
+      end
+      local.get $20
       local.get $24
-      local.get $28
+      local.get $14
+      local.get $19
       f64x2.sub
-      local.tee $11
-      f64x2.mul
-      local.get $16
-      f64x2.mul
-      local.get $15
-      f64x2.add
-      v128.store
-      local.get $30
-      local.get $16
-      local.get $11
       f64x2.mul
       f64x2.add
      else
       local.get $5
-      local.get $25
+      local.get $16
       i32.add
-      local.get $11
-      local.get $24
+      local.get $10
+      local.get $14
       f64x2.mul
-      local.tee $20
+      local.tee $27
       f64x2.neg
       v128.store
-      local.get $24
+      local.get $14
       i32.const 1384
       v128.load64_splat
       i64x2.sub
       i32.const 52
       i64x2.shr_s
-      local.tee $15
-      local.get $15
+      local.tee $24
+      local.get $24
       i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
       f64x2.convert_low_i32x4_s
-      local.set $19
+      local.set $28
+      local.get $14
       local.get $24
-      local.get $15
       i32.const 52
       i64x2.shl
       i64x2.sub
       i32.const 1392
       v128.load64_splat
       f64x2.sub
-      local.tee $18
+      local.tee $29
       i32.const 1400
       v128.load64_splat
-      local.get $18
+      local.get $29
       f64x2.add
       f64x2.div
-      local.tee $17
-      local.get $17
+      local.tee $30
+      local.get $30
       f64x2.mul
-      local.tee $16
-      local.get $16
+      local.tee $31
+      local.get $31
       f64x2.mul
-      local.set $23
-      local.get $6
-      local.get $25
-      i32.add
-      local.get $11
-      local.get $19
+      local.set $24
+      local.get $28
       i32.const 1480
       v128.load64_splat
       f64x2.mul
       i32.const 1464
       v128.load64_splat
-      local.get $18
+      local.get $29
       f64x2.mul
-      local.get $18
+      local.get $29
       f64x2.mul
-      local.tee $15
-      local.get $17
-      local.get $15
-      local.get $16
-      local.get $23
-      local.get $23
-      local.get $23
+      local.tee $32
+      local.get $30
+      local.get $32
+      local.get $31
+      local.get $24
+      local.get $24
+      local.get $24
       i32.const 1432
       v128.load64_splat
       f64x2.mul
@@ -9776,9 +9789,9 @@
       v128.load64_splat
       f64x2.add
       f64x2.mul
-      local.get $23
-      local.get $23
-      local.get $23
+      local.get $24
+      local.get $24
+      local.get $24
       i32.const 1408
       v128.load64_splat
       f64x2.mul
@@ -9793,75 +9806,743 @@
       f64x2.add
       f64x2.add
       f64x2.mul
-      local.get $19
+      local.get $28
       i32.const 1472
       v128.load64_splat
       f64x2.mul
       f64x2.add
       f64x2.sub
-      local.get $18
+      local.get $29
       f64x2.sub
       f64x2.sub
-      local.tee $15
-      f64x2.mul
+      local.set $24
+      local.get $9
+      if
+       local.get $6
+       local.get $16
+       i32.add
+       local.get $10
+       local.get $24
+       f64x2.mul
+       local.get $27
+       local.get $14
+       f64x2.div
+       f64x2.add
+       local.get $10
+       local.get $19
+       f64x2.mul
+       f64x2.sub
+       v128.store
+      end
       local.get $20
+      local.get $14
       local.get $24
-      f64x2.div
-      f64x2.add
-      local.get $11
-      local.get $28
       f64x2.mul
-      f64x2.sub
-      v128.store
-      local.get $30
-      local.get $24
-      local.get $15
-      f64x2.mul
-      local.get $24
-      local.get $28
+      local.get $14
+      local.get $19
       f64x2.mul
       f64x2.sub
       f64x2.add
      end
-     local.set $30
+     local.set $20
     end
-    local.get $33
+    local.get $15
     i32.const 2
     i32.add
-    local.set $33
+    local.set $15
     br $for-loop|0
    end
   end
   loop $for-loop|2
    local.get $0
-   local.get $33
+   local.get $15
    i32.gt_s
    if
-    local.get $33
+    local.get $15
     i32.const 3
     i32.shl
     local.set $2
-    local.get $29
+    local.get $21
     if (result f64)
-     local.get $9
+     local.get $8
     else
      local.get $1
      local.get $2
      i32.add
      f64.load
+     local.get $11
+     f64.div
+    end
+    local.set $13
+    local.get $2
+    local.get $3
+    i32.add
+    f64.load
+    local.set $25
+    local.get $2
+    local.get $4
+    i32.add
+    f64.load
+    local.set $26
+    local.get $7
+    if
+     local.get $2
+     local.get $5
+     i32.add
+     local.get $13
+     local.get $26
+     call $~lib/math/NativeMath.exp
+     local.tee $33
+     f64.mul
+     local.tee $34
+     f64.neg
+     f64.store
+     local.get $9
+     if
+      local.get $2
+      local.get $6
+      i32.add
+      local.get $13
+      local.get $26
+      local.get $25
+      f64.sub
+      f64.mul
+      local.get $33
+      f64.mul
+      local.get $34
+      f64.add
+      f64.store
+     end
+    else
+     local.get $2
+     local.get $5
+     i32.add
+     local.get $13
+     local.get $26
+     f64.mul
+     f64.neg
+     f64.store
+     local.get $9
+     if
+      local.get $2
+      local.get $6
+      i32.add
+      local.get $13
+      local.get $26
+      f64.const 0
+      f64.eq
+      if (result f64)
+       f64.const 0
+      else
+       local.get $26
+       call $~lib/math/NativeMath.log
+      end
+      f64.mul
+      local.get $13
+      local.get $26
+      f64.mul
+      local.get $26
+      f64.div
+      f64.add
+      local.get $13
+      local.get $25
+      f64.mul
+      f64.sub
+      f64.store
+     end
+    end
+    local.get $2
+    local.get $3
+    i32.add
+    f64.load
+    local.set $13
+    local.get $2
+    local.get $4
+    i32.add
+    f64.load
+    local.set $25
+    local.get $18
+    block $wasm/loss/Loss.scalar|inlined.11 (result f64)
+     local.get $7
+     if
+      local.get $25
+      call $~lib/math/NativeMath.exp
+      local.get $25
+      local.get $13
+      f64.sub
+      f64.mul
+      br $wasm/loss/Loss.scalar|inlined.11
+     end
+     local.get $25
+     f64.const 0
+     f64.eq
+     if (result f64)
+      f64.const 0
+     else
+      local.get $25
+      local.get $25
+      call $~lib/math/NativeMath.log
+      f64.mul
+     end
+     local.get $25
+     local.get $13
+     f64.mul
+     f64.sub
+    end
+    f64.add
+    local.set $18
+    local.get $15
+    i32.const 1
+    i32.add
+    local.set $15
+    br $for-loop|2
+   end
+  end
+  local.get $20
+  f64x2.extract_lane 0
+  local.get $20
+  f64x2.extract_lane 1
+  f64.add
+  local.get $18
+  f64.add
+ )
+ (func $wasm/backward/klBackward<f32> (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 f64) (param $9 i32) (result f64)
+  (local $10 f64)
+  (local $11 v128)
+  (local $12 v128)
+  (local $13 f64)
+  (local $14 f64)
+  (local $15 f64)
+  (local $16 v128)
+  (local $17 v128)
+  (local $18 v128)
+  (local $19 v128)
+  (local $20 v128)
+  (local $21 f64)
+  (local $22 f64)
+  (local $23 i32)
+  (local $24 i32)
+  (local $25 v128)
+  (local $26 i32)
+  (local $27 v128)
+  (local $28 v128)
+  (local $29 f64)
+  (local $30 i32)
+  (local $31 i32)
+  (local $32 v128)
+  local.get $8
+  local.set $13
+  local.get $2
+  i32.eqz
+  local.tee $26
+  if (result f64)
+   local.get $1
+   f32.load
+   f64.promote_f32
+   local.get $13
+   f64.div
+  else
+   f64.const 0
+  end
+  local.tee $8
+  f32.demote_f64
+  f32x4.splat
+  local.set $12
+  local.get $13
+  f32.demote_f64
+  f32x4.splat
+  local.set $25
+  local.get $0
+  i32.const -4
+  i32.and
+  local.set $24
+  loop $for-loop|0
+   local.get $24
+   local.get $31
+   i32.gt_s
+   if
+    local.get $31
+    i32.const 2
+    i32.shl
+    local.tee $23
+    local.get $4
+    i32.add
+    v128.load
+    local.set $32
+    block $for-continue|0
+     local.get $7
+     if (result i32)
+      i32.const 0
+     else
+      local.get $32
+      i32.const 1488
+      v128.load32_splat
+      i32x4.lt_s
+      local.get $32
+      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+      i32x4.ne
+      v128.and
+      v128.any_true
+     end
+     if
+      i32.const 0
+      local.set $30
+      loop $for-loop|1
+       local.get $30
+       i32.const 4
+       i32.lt_s
+       if
+        local.get $23
+        local.get $30
+        i32.const 2
+        i32.shl
+        i32.add
+        local.tee $2
+        local.get $3
+        i32.add
+        f32.load
+        f64.promote_f32
+        local.set $15
+        local.get $2
+        local.get $5
+        i32.add
+        local.get $26
+        if (result f64)
+         local.get $8
+        else
+         local.get $1
+         local.get $2
+         i32.add
+         f32.load
+         f64.promote_f32
+         local.get $13
+         f64.div
+        end
+        local.tee $10
+        local.get $2
+        local.get $4
+        i32.add
+        f32.load
+        f64.promote_f32
+        local.tee $14
+        f64.mul
+        f64.neg
+        f32.demote_f64
+        f32.store
+        local.get $9
+        if
+         local.get $2
+         local.get $6
+         i32.add
+         local.get $10
+         local.get $14
+         f64.const 0
+         f64.eq
+         if (result f64)
+          f64.const 0
+         else
+          local.get $14
+          call $~lib/math/NativeMath.log
+         end
+         f64.mul
+         local.get $10
+         local.get $14
+         f64.mul
+         local.get $14
+         f64.div
+         f64.add
+         local.get $10
+         local.get $15
+         f64.mul
+         f64.sub
+         f32.demote_f64
+         f32.store
+        end
+        local.get $2
+        local.get $3
+        i32.add
+        f32.load
+        f64.promote_f32
+        local.set $14
+        local.get $29
+        local.get $2
+        local.get $4
+        i32.add
+        f32.load
+        f64.promote_f32
+        local.tee $10
+        f64.const 0
+        f64.eq
+        if (result f64)
+         f64.const 0
+        else
+         local.get $10
+         local.get $10
+         call $~lib/math/NativeMath.log
+         f64.mul
+        end
+        local.get $10
+        local.get $14
+        f64.mul
+        f64.sub
+        f64.add
+        local.set $29
+        local.get $30
+        i32.const 1
+        i32.add
+        local.set $30
+        br $for-loop|1
+       end
+      end
+      br $for-continue|0
+     end
+     local.get $26
+     if (result v128)
+      local.get $12
+     else
+      local.get $1
+      local.get $23
+      i32.add
+      v128.load
+      local.get $25
+      f32x4.div
+     end
+     local.set $11
+     local.get $3
+     local.get $23
+     i32.add
+     v128.load
+     local.set $28
+     local.get $7
+     if (result v128)
+      local.get $32
+      i32.const 1024
+      v128.load32_splat
+      local.tee $20
+      f32x4.pmin
+      i32.const 1056
+      v128.load32_splat
+      f32x4.pmax
+      local.tee $19
+      i32.const 1072
+      v128.load32_splat
+      f32x4.mul
+      i32.const 1088
+      v128.load32_splat
+      local.tee $16
+      f32x4.add
+      local.tee $18
+      local.get $16
+      f32x4.sub
+      local.set $16
+      local.get $19
+      local.get $16
+      i32.const 1104
+      v128.load32_splat
+      f32x4.mul
+      f32x4.sub
+      local.get $16
+      i32.const 1120
+      v128.load32_splat
+      f32x4.mul
+      f32x4.sub
+      local.tee $17
+      local.get $17
+      f32x4.mul
+      local.set $16
+      local.get $5
+      local.get $23
+      i32.add
+      local.get $11
+      i32.const 1040
+      v128.load32_splat
+      block $"wasm/exp/Exp.notAboveIn<f32,i32>|inlined.5" (result v128)
+       i32.const 1200
+       v128.load32_splat
+       local.get $17
+       f32x4.mul
+       i32.const 1204
+       v128.load32_splat
+       f32x4.add
+       local.get $16
+       i32.const 1208
+       v128.load32_splat
+       local.get $17
+       f32x4.mul
+       i32.const 1212
+       v128.load32_splat
+       f32x4.add
+       local.get $16
+       i32.const 1216
+       v128.load32_splat
+       local.get $17
+       f32x4.mul
+       i32.const 1220
+       v128.load32_splat
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       f32x4.mul
+       f32x4.add
+       local.get $16
+       f32x4.mul
+       local.get $17
+       f32x4.add
+       i32.const 1224
+       v128.load32_splat
+       f32x4.add
+       local.tee $16
+       local.get $18
+       i32.const 1136
+       v128.load32_splat
+       v128.and
+       i32.const 1152
+       v128.load32_splat
+       i32x4.sub
+       local.tee $18
+       i32.const 1168
+       v128.load32_splat
+       local.tee $17
+       i32x4.add
+       i32.const 23
+       i32x4.shl
+       f32x4.mul
+       local.get $19
+       i32.const 1184
+       v128.load32_splat
+       f32x4.lt
+       v128.any_true
+       i32.eqz
+       br_if $"wasm/exp/Exp.notAboveIn<f32,i32>|inlined.5"
+       drop
+       local.get $16
+       local.get $18
+       i32.const 1
+       i32x4.shr_s
+       local.tee $16
+       local.get $17
+       i32x4.add
+       i32.const 23
+       i32x4.shl
+       f32x4.mul
+       local.get $18
+       local.get $16
+       i32x4.sub
+       local.get $17
+       i32x4.add
+       i32.const 23
+       i32x4.shl
+       f32x4.mul
+      end
+      local.get $32
+      local.get $20
+      f32x4.gt
+      v128.bitselect
+      local.tee $17
+      f32x4.mul
+      local.tee $16
+      f32x4.neg
+      v128.store
+      local.get $9
+      if
+       local.get $6
+       local.get $23
+       i32.add
+       local.get $11
+       local.get $32
+       local.get $28
+       f32x4.sub
+       f32x4.mul
+       local.get $17
+       f32x4.mul
+       local.get $16
+       f32x4.add
+       v128.store
+      end
+      local.get $27
+      local.get $17
+      local.get $32
+      local.get $28
+      f32x4.sub
+      f32x4.mul
+      local.tee $11
+      f64x2.promote_low_f32x4
+      local.get $11
+      local.get $11
+      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+      f64x2.promote_low_f32x4
+      f64x2.add
+      f64x2.add
+     else
+      local.get $5
+      local.get $23
+      i32.add
+      local.get $11
+      local.get $32
+      f32x4.mul
+      local.tee $20
+      f32x4.neg
+      v128.store
+      local.get $32
+      local.get $32
+      i32.const 1328
+      v128.load32_splat
+      i32x4.sub
+      i32.const 23
+      i32x4.shr_s
+      local.tee $19
+      i32.const 23
+      i32x4.shl
+      i32x4.sub
+      i32.const 1332
+      v128.load32_splat
+      f32x4.sub
+      local.tee $18
+      local.get $18
+      f32x4.mul
+      local.tee $17
+      local.get $17
+      f32x4.mul
+      local.set $16
+      local.get $18
+      local.get $18
+      local.get $17
+      f32x4.mul
+      i32.const 1336
+      v128.load32_splat
+      local.get $18
+      f32x4.mul
+      i32.const 1340
+      v128.load32_splat
+      f32x4.add
+      local.get $17
+      i32.const 1344
+      v128.load32_splat
+      local.get $18
+      f32x4.mul
+      i32.const 1348
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $16
+      i32.const 1352
+      v128.load32_splat
+      local.get $18
+      f32x4.mul
+      i32.const 1356
+      v128.load32_splat
+      f32x4.add
+      local.get $17
+      i32.const 1360
+      v128.load32_splat
+      local.get $18
+      f32x4.mul
+      i32.const 1364
+      v128.load32_splat
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      f32x4.add
+      local.get $16
+      local.get $16
+      f32x4.mul
+      i32.const 1368
+      v128.load32_splat
+      f32x4.mul
+      f32x4.add
+      f32x4.mul
+      local.get $17
+      i32.const 1372
+      v128.load32_splat
+      f32x4.mul
+      f32x4.sub
+      f32x4.add
+      local.get $19
+      f32x4.convert_i32x4_s
+      i32.const 1376
+      v128.load32_splat
+      f32x4.mul
+      f32x4.add
+      local.set $16
+      local.get $9
+      if
+       local.get $6
+       local.get $23
+       i32.add
+       local.get $11
+       local.get $16
+       f32x4.mul
+       local.get $20
+       local.get $32
+       f32x4.div
+       f32x4.add
+       local.get $11
+       local.get $28
+       f32x4.mul
+       f32x4.sub
+       v128.store
+      end
+      local.get $27
+      local.get $32
+      local.get $16
+      f32x4.mul
+      local.get $32
+      local.get $28
+      f32x4.mul
+      f32x4.sub
+      local.tee $11
+      f64x2.promote_low_f32x4
+      local.get $11
+      local.get $11
+      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+      f64x2.promote_low_f32x4
+      f64x2.add
+      f64x2.add
+     end
+     local.set $27
+    end
+    local.get $31
+    i32.const 4
+    i32.add
+    local.set $31
+    br $for-loop|0
+   end
+  end
+  loop $for-loop|2
+   local.get $0
+   local.get $31
+   i32.gt_s
+   if
+    local.get $31
+    i32.const 2
+    i32.shl
+    local.set $2
+    local.get $26
+    if (result f64)
      local.get $8
+    else
+     local.get $1
+     local.get $2
+     i32.add
+     f32.load
+     f64.promote_f32
+     local.get $13
      f64.div
     end
     local.set $10
     local.get $2
     local.get $3
     i32.add
-    f64.load
+    f32.load
+    f64.promote_f32
     local.set $22
     local.get $2
     local.get $4
     i32.add
-    f64.load
+    f32.load
+    f64.promote_f32
     local.set $21
     local.get $7
     if
@@ -9871,759 +10552,124 @@
      local.get $10
      local.get $21
      call $~lib/math/NativeMath.exp
+     local.tee $15
+     f64.mul
      local.tee $14
-     f64.mul
-     local.tee $13
      f64.neg
-     f64.store
-     local.get $2
-     local.get $6
-     i32.add
-     local.get $10
-     local.get $21
-     local.get $22
-     f64.sub
-     f64.mul
-     local.get $14
-     f64.mul
-     local.get $13
-     f64.add
-     f64.store
-    else
-     local.get $2
-     local.get $5
-     i32.add
-     local.get $10
-     local.get $21
-     f64.mul
-     f64.neg
-     f64.store
-     local.get $2
-     local.get $6
-     i32.add
-     local.get $10
-     local.get $21
-     f64.const 0
-     f64.eq
-     if (result f64)
-      f64.const 0
-     else
-      local.get $21
-      call $~lib/math/NativeMath.log
-     end
-     f64.mul
-     local.get $10
-     local.get $21
-     f64.mul
-     local.get $21
-     f64.div
-     f64.add
-     local.get $10
-     local.get $22
-     f64.mul
-     f64.sub
-     f64.store
-    end
-    local.get $2
-    local.get $3
-    i32.add
-    f64.load
-    local.set $13
-    local.get $2
-    local.get $4
-    i32.add
-    f64.load
-    local.set $10
-    local.get $31
-    block $wasm/loss/Loss.scalar|inlined.11 (result f64)
-     local.get $7
+     f32.demote_f64
+     f32.store
+     local.get $9
      if
+      local.get $2
+      local.get $6
+      i32.add
       local.get $10
-      call $~lib/math/NativeMath.exp
-      local.get $10
-      local.get $13
+      local.get $21
+      local.get $22
       f64.sub
       f64.mul
-      br $wasm/loss/Loss.scalar|inlined.11
-     end
-     local.get $10
-     f64.const 0
-     f64.eq
-     if (result f64)
-      f64.const 0
-     else
-      local.get $10
-      local.get $10
-      call $~lib/math/NativeMath.log
+      local.get $15
       f64.mul
+      local.get $14
+      f64.add
+      f32.demote_f64
+      f32.store
      end
+    else
+     local.get $2
+     local.get $5
+     i32.add
      local.get $10
-     local.get $13
+     local.get $21
      f64.mul
-     f64.sub
-    end
-    f64.add
-    local.set $31
-    local.get $33
-    i32.const 1
-    i32.add
-    local.set $33
-    br $for-loop|2
-   end
-  end
-  local.get $30
-  f64x2.extract_lane 0
-  local.get $30
-  f64x2.extract_lane 1
-  f64.add
-  local.get $31
-  f64.add
- )
- (func $wasm/backward/klBackward<f32> (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 f64) (result f64)
-  (local $9 f64)
-  (local $10 v128)
-  (local $11 f64)
-  (local $12 v128)
-  (local $13 i32)
-  (local $14 i32)
-  (local $15 i32)
-  (local $16 f64)
-  (local $17 v128)
-  (local $18 i32)
-  (local $19 v128)
-  (local $20 v128)
-  (local $21 i32)
-  (local $22 v128)
-  (local $23 f64)
-  (local $24 f64)
-  (local $25 v128)
-  (local $26 v128)
-  (local $27 v128)
-  (local $28 v128)
-  (local $29 v128)
-  (local $30 f64)
-  (local $31 f64)
-  local.get $2
-  i32.eqz
-  local.tee $18
-  if (result f64)
-   local.get $1
-   f32.load
-   f64.promote_f32
-   local.get $8
-   f64.div
-  else
-   f64.const 0
-  end
-  local.tee $9
-  f32.demote_f64
-  f32x4.splat
-  local.set $10
-  local.get $8
-  f32.demote_f64
-  f32x4.splat
-  local.set $20
-  local.get $0
-  i32.const -4
-  i32.and
-  local.set $21
-  loop $for-loop|0
-   local.get $13
-   local.get $21
-   i32.lt_s
-   if
-    local.get $13
-    i32.const 2
-    i32.shl
-    local.tee $14
-    local.get $4
-    i32.add
-    v128.load
-    local.set $22
-    block $for-continue|0
-     local.get $7
-     if (result i32)
-      i32.const 0
-     else
-      local.get $22
-      i32.const 1488
-      v128.load32_splat
-      i32x4.lt_s
-      local.get $22
-      v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-      i32x4.ne
-      v128.and
-      v128.any_true
-     end
-     if
-      i32.const 0
-      local.set $2
-      loop $for-loop|1
-       local.get $2
-       i32.const 4
-       i32.lt_s
-       if
-        local.get $14
-        local.get $2
-        i32.const 2
-        i32.shl
-        i32.add
-        local.tee $15
-        local.get $3
-        i32.add
-        f32.load
-        f64.promote_f32
-        local.set $23
-        local.get $5
-        local.get $15
-        i32.add
-        local.get $18
-        if (result f64)
-         local.get $9
-        else
-         local.get $1
-         local.get $15
-         i32.add
-         f32.load
-         f64.promote_f32
-         local.get $8
-         f64.div
-        end
-        local.tee $11
-        local.get $4
-        local.get $15
-        i32.add
-        f32.load
-        f64.promote_f32
-        local.tee $24
-        f64.mul
-        f64.neg
-        f32.demote_f64
-        f32.store
-        local.get $6
-        local.get $15
-        i32.add
-        local.get $11
-        local.get $24
-        f64.const 0
-        f64.eq
-        if (result f64)
-         f64.const 0
-        else
-         local.get $24
-         call $~lib/math/NativeMath.log
-        end
-        f64.mul
-        local.get $11
-        local.get $24
-        f64.mul
-        local.get $24
-        f64.div
-        f64.add
-        local.get $11
-        local.get $23
-        f64.mul
-        f64.sub
-        f32.demote_f64
-        f32.store
-        local.get $3
-        local.get $15
-        i32.add
-        f32.load
-        f64.promote_f32
-        local.set $11
-        local.get $16
-        local.get $4
-        local.get $15
-        i32.add
-        f32.load
-        f64.promote_f32
-        local.tee $16
-        f64.const 0
-        f64.eq
-        if (result f64)
-         f64.const 0
-        else
-         local.get $16
-         local.get $16
-         call $~lib/math/NativeMath.log
-         f64.mul
-        end
-        local.get $16
-        local.get $11
-        f64.mul
-        f64.sub
-        f64.add
-        local.set $16
-        local.get $2
-        i32.const 1
-        i32.add
-        local.set $2
-        br $for-loop|1
-       end
-      end
-      br $for-continue|0
-     end
-     local.get $18
-     if (result v128)
-      local.get $10
-     else
-      local.get $1
-      local.get $14
-      i32.add
-      v128.load
-      local.get $20
-      f32x4.div
-     end
-     local.set $12
-     local.get $3
-     local.get $14
-     i32.add
-     v128.load
-     local.set $19
-     local.get $7
-     if (result v128)
-      local.get $22
-      i32.const 1024
-      v128.load32_splat
-      local.tee $25
-      f32x4.pmin
-      i32.const 1056
-      v128.load32_splat
-      f32x4.pmax
-      local.tee $26
-      i32.const 1072
-      v128.load32_splat
-      f32x4.mul
-      i32.const 1088
-      v128.load32_splat
-      local.tee $27
-      f32x4.add
-      local.tee $28
-      local.get $27
-      f32x4.sub
-      local.set $27
-      local.get $26
-      local.get $27
-      i32.const 1104
-      v128.load32_splat
-      f32x4.mul
-      f32x4.sub
-      local.get $27
-      i32.const 1120
-      v128.load32_splat
-      f32x4.mul
-      f32x4.sub
-      local.tee $27
-      local.get $27
-      f32x4.mul
-      local.set $29
-      local.get $5
-      local.get $14
-      i32.add
-      local.get $12
-      i32.const 1040
-      v128.load32_splat
-      block $"wasm/exp/Exp.notAboveIn<f32,i32>|inlined.5" (result v128)
-       i32.const 1200
-       v128.load32_splat
-       local.get $27
-       f32x4.mul
-       i32.const 1204
-       v128.load32_splat
-       f32x4.add
-       local.get $29
-       i32.const 1208
-       v128.load32_splat
-       local.get $27
-       f32x4.mul
-       i32.const 1212
-       v128.load32_splat
-       f32x4.add
-       local.get $29
-       i32.const 1216
-       v128.load32_splat
-       local.get $27
-       f32x4.mul
-       i32.const 1220
-       v128.load32_splat
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       f32x4.mul
-       f32x4.add
-       local.get $29
-       f32x4.mul
-       local.get $27
-       f32x4.add
-       i32.const 1224
-       v128.load32_splat
-       f32x4.add
-       local.tee $27
-       local.get $28
-       i32.const 1136
-       v128.load32_splat
-       v128.and
-       i32.const 1152
-       v128.load32_splat
-       i32x4.sub
-       local.tee $28
-       i32.const 1168
-       v128.load32_splat
-       local.tee $29
-       i32x4.add
-       i32.const 23
-       i32x4.shl
-       f32x4.mul
-       local.get $26
-       i32.const 1184
-       v128.load32_splat
-       f32x4.lt
-       v128.any_true
-       i32.eqz
-       br_if $"wasm/exp/Exp.notAboveIn<f32,i32>|inlined.5"
-       drop
-       local.get $27
-       local.get $28
-       i32.const 1
-       i32x4.shr_s
-       local.tee $26
-       local.get $29
-       i32x4.add
-       i32.const 23
-       i32x4.shl
-       f32x4.mul
-       local.get $28
-       local.get $26
-       i32x4.sub
-       local.get $29
-       i32x4.add
-       i32.const 23
-       i32x4.shl
-       f32x4.mul
-      end
-      local.get $22
-      local.get $25
-      f32x4.gt
-      v128.bitselect
-      local.tee $25
-      f32x4.mul
-      local.tee $26
-      f32x4.neg
-      v128.store
-      local.get $6
-      local.get $14
-      i32.add
-      local.get $12
-      local.get $22
-      local.get $19
-      f32x4.sub
-      local.tee $12
-      f32x4.mul
-      local.get $25
-      f32x4.mul
-      local.get $26
-      f32x4.add
-      v128.store
-      local.get $17
-      local.get $25
-      local.get $12
-      f32x4.mul
-      local.tee $12
-      f64x2.promote_low_f32x4
-      local.get $12
-      local.get $12
-      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-      f64x2.promote_low_f32x4
-      f64x2.add
-      f64x2.add
-     else
-      local.get $5
-      local.get $14
-      i32.add
-      local.get $12
-      local.get $22
-      f32x4.mul
-      local.tee $25
-      f32x4.neg
-      v128.store
-      local.get $22
-      local.get $22
-      i32.const 1328
-      v128.load32_splat
-      i32x4.sub
-      i32.const 23
-      i32x4.shr_s
-      local.tee $26
-      i32.const 23
-      i32x4.shl
-      i32x4.sub
-      i32.const 1332
-      v128.load32_splat
-      f32x4.sub
-      local.tee $27
-      local.get $27
-      f32x4.mul
-      local.tee $28
-      local.get $28
-      f32x4.mul
-      local.set $29
-      local.get $6
-      local.get $14
-      i32.add
-      local.get $12
-      local.get $27
-      local.get $27
-      local.get $28
-      f32x4.mul
-      i32.const 1336
-      v128.load32_splat
-      local.get $27
-      f32x4.mul
-      i32.const 1340
-      v128.load32_splat
-      f32x4.add
-      local.get $28
-      i32.const 1344
-      v128.load32_splat
-      local.get $27
-      f32x4.mul
-      i32.const 1348
-      v128.load32_splat
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $29
-      i32.const 1352
-      v128.load32_splat
-      local.get $27
-      f32x4.mul
-      i32.const 1356
-      v128.load32_splat
-      f32x4.add
-      local.get $28
-      i32.const 1360
-      v128.load32_splat
-      local.get $27
-      f32x4.mul
-      i32.const 1364
-      v128.load32_splat
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      f32x4.add
-      local.get $29
-      local.get $29
-      f32x4.mul
-      i32.const 1368
-      v128.load32_splat
-      f32x4.mul
-      f32x4.add
-      f32x4.mul
-      local.get $28
-      i32.const 1372
-      v128.load32_splat
-      f32x4.mul
-      f32x4.sub
-      f32x4.add
-      local.get $26
-      f32x4.convert_i32x4_s
-      i32.const 1376
-      v128.load32_splat
-      f32x4.mul
-      f32x4.add
-      local.tee $26
-      f32x4.mul
-      local.get $25
-      local.get $22
-      f32x4.div
-      f32x4.add
-      local.get $12
-      local.get $19
-      f32x4.mul
-      f32x4.sub
-      v128.store
-      local.get $17
-      local.get $22
-      local.get $26
-      f32x4.mul
-      local.get $22
-      local.get $19
-      f32x4.mul
-      f32x4.sub
-      local.tee $12
-      f64x2.promote_low_f32x4
-      local.get $12
-      local.get $12
-      i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-      f64x2.promote_low_f32x4
-      f64x2.add
-      f64x2.add
-     end
-     local.set $17
-    end
-    local.get $13
-    i32.const 4
-    i32.add
-    local.set $13
-    br $for-loop|0
-   end
-  end
-  loop $for-loop|2
-   local.get $0
-   local.get $13
-   i32.gt_s
-   if
-    local.get $13
-    i32.const 2
-    i32.shl
-    local.set $2
-    local.get $18
-    if (result f64)
+     f64.neg
+     f32.demote_f64
+     f32.store
      local.get $9
-    else
-     local.get $1
-     local.get $2
-     i32.add
-     f32.load
-     f64.promote_f32
-     local.get $8
-     f64.div
-    end
-    local.set $11
-    local.get $2
-    local.get $3
-    i32.add
-    f32.load
-    f64.promote_f32
-    local.set $23
-    local.get $2
-    local.get $4
-    i32.add
-    f32.load
-    f64.promote_f32
-    local.set $24
-    local.get $7
-    if
-     local.get $2
-     local.get $5
-     i32.add
-     local.get $11
-     local.get $24
-     call $~lib/math/NativeMath.exp
-     local.tee $30
-     f64.mul
-     local.tee $31
-     f64.neg
-     f32.demote_f64
-     f32.store
-     local.get $2
-     local.get $6
-     i32.add
-     local.get $11
-     local.get $24
-     local.get $23
-     f64.sub
-     f64.mul
-     local.get $30
-     f64.mul
-     local.get $31
-     f64.add
-     f32.demote_f64
-     f32.store
-    else
-     local.get $2
-     local.get $5
-     i32.add
-     local.get $11
-     local.get $24
-     f64.mul
-     f64.neg
-     f32.demote_f64
-     f32.store
-     local.get $2
-     local.get $6
-     i32.add
-     local.get $11
-     local.get $24
-     f64.const 0
-     f64.eq
-     if (result f64)
+     if
+      local.get $2
+      local.get $6
+      i32.add
+      local.get $10
+      local.get $21
       f64.const 0
-     else
-      local.get $24
-      call $~lib/math/NativeMath.log
+      f64.eq
+      if (result f64)
+       f64.const 0
+      else
+       local.get $21
+       call $~lib/math/NativeMath.log
+      end
+      f64.mul
+      local.get $10
+      local.get $21
+      f64.mul
+      local.get $21
+      f64.div
+      f64.add
+      local.get $10
+      local.get $22
+      f64.mul
+      f64.sub
+      f32.demote_f64
+      f32.store
      end
-     f64.mul
-     local.get $11
-     local.get $24
-     f64.mul
-     local.get $24
-     f64.div
-     f64.add
-     local.get $11
-     local.get $23
-     f64.mul
-     f64.sub
-     f32.demote_f64
-     f32.store
     end
     local.get $2
     local.get $3
     i32.add
     f32.load
     f64.promote_f32
-    local.set $11
+    local.set $14
     local.get $2
     local.get $4
     i32.add
     f32.load
     f64.promote_f32
-    local.set $23
-    local.get $16
+    local.set $10
+    local.get $29
     block $wasm/loss/Loss.scalar|inlined.9 (result f64)
      local.get $7
      if
-      local.get $23
+      local.get $10
       call $~lib/math/NativeMath.exp
-      local.get $23
-      local.get $11
+      local.get $10
+      local.get $14
       f64.sub
       f64.mul
       br $wasm/loss/Loss.scalar|inlined.9
      end
-     local.get $23
+     local.get $10
      f64.const 0
      f64.eq
      if (result f64)
       f64.const 0
      else
-      local.get $23
-      local.get $23
+      local.get $10
+      local.get $10
       call $~lib/math/NativeMath.log
       f64.mul
      end
-     local.get $23
-     local.get $11
+     local.get $10
+     local.get $14
      f64.mul
      f64.sub
     end
     f64.add
-    local.set $16
-    local.get $13
+    local.set $29
+    local.get $31
     i32.const 1
     i32.add
-    local.set $13
+    local.set $31
     br $for-loop|2
    end
   end
-  local.get $17
+  local.get $27
   f64x2.extract_lane 0
-  local.get $17
+  local.get $27
   f64x2.extract_lane 1
   f64.add
-  local.get $16
+  local.get $29
   f64.add
  )
 )

@@ -91,7 +91,7 @@ export function runInPlace(local: Scratch, job: Job, workers: number, partials: 
   const chunks = Math.ceil(n / chunk);
   const e = local.exports;
   // a scalar upstream gradient is copied once, into the scratch, where every thread reads it
-  if (job.kind === JobKind.Backward && gStride === 0 && g !== null) {
+  if (job.kind >= JobKind.Backward && gStride === 0 && g !== null) {
     floatView(job.f64, e.memory.buffer, local.pg, 1).set(g.array.subarray(g.offset, g.offset + 1));
   }
   for (let first = 0; first < chunks; first += ROUND_CHUNKS) {
@@ -200,7 +200,7 @@ export function runParallel(local: Scratch, job: Job, workers: number, partials:
           y.array.subarray(y.offset + start, y.offset + start + count),
         );
       }
-      if (d.g < 0 && job.kind === JobKind.Backward && g !== null) {
+      if (d.g < 0 && job.kind >= JobKind.Backward && g !== null) {
         const gCount = gStride === 0 ? 1 : count;
         const gStart = g.offset + (gStride === 0 ? 0 : start);
         slotView(ring, slot, 2, gCount).set(g.array.subarray(gStart, gStart + gCount));

@@ -56,6 +56,7 @@ export interface WasmExports {
     pgy: number,
     logTarget: boolean,
     divisor: number,
+    gradTarget: boolean,
   ): number;
   klBackwardF64(
     n: number,
@@ -67,6 +68,7 @@ export interface WasmExports {
     pgy: number,
     logTarget: boolean,
     divisor: number,
+    gradTarget: boolean,
   ): number;
 }
 
@@ -106,10 +108,11 @@ export function makeScratch(exports: WasmExports): Scratch {
 }
 
 /**
- * What a job computes. Numbers, because they cross into workers in an Int32 slot header; the
- * worker is given this object too (threads/worker.ts), so both sides name the same values.
+ * What a job computes: `Backward` both gradients, `BackwardInput` the input's only (a target
+ * that is data); the kinds from `Backward` on read an upstream gradient. Numbers, because they cross into workers in an Int32 slot header; the worker
+ * is given this object too (threads/worker.ts), so both sides name the same values.
  */
-export const JobKind = { Sum: 0, Pointwise: 1, Backward: 2 } as const;
+export const JobKind = { Sum: 0, Pointwise: 1, Backward: 2, BackwardInput: 3 } as const;
 /** One of {@link JobKind}'s values. */
 export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
@@ -155,7 +158,7 @@ export interface Job extends ChunkJob {
 /**
  * Runs the job's kernel on `count` elements already in the instance's memory: inputs at `px`,
  * `py`, `pg` (`gStride` 0: one scalar), outputs at `p1` (loss or gradInput) and `p2`
- * (gradTarget). Returns the loss sum for sum and backward jobs, else 0. Worker threads run it
+ * (gradTarget; unused by `BackwardInput`). Returns the loss sum for sum and backward jobs, else 0. Worker threads run it
  * stringified, on slots of the shared memory, so it must stay self-contained like everything in
  * this file: the kinds are passed in (`K`, {@link JobKind}) rather than read from the module.
  */
@@ -181,9 +184,11 @@ export function runKernel(
     else e.klPointwiseF32(count, px, py, p1, job.logTarget, job.divisor);
     return 0;
   }
+  // BackwardInput: the same kernel without the target's gradient (nothing written at p2)
+  const both = job.kind === K.Backward;
   return job.f64
-    ? e.klBackwardF64(count, pg, gStride, px, py, p1, p2, job.logTarget, job.divisor)
-    : e.klBackwardF32(count, pg, gStride, px, py, p1, p2, job.logTarget, job.divisor);
+    ? e.klBackwardF64(count, pg, gStride, px, py, p1, p2, job.logTarget, job.divisor, both)
+    : e.klBackwardF32(count, pg, gStride, px, py, p1, p2, job.logTarget, job.divisor, both);
 }
 
 /** A view of `n` elements of the job's dtype at byte `p` of a buffer. */
@@ -218,7 +223,8 @@ export function allInPlace(job: Job): boolean {
     d.x >= 0 &&
     d.y >= 0 &&
     (job.kind === JobKind.Sum || d.out1 >= 0) &&
-    (job.kind !== JobKind.Backward || (d.out2 >= 0 && (job.gStride === 0 || d.g >= 0)))
+    (job.kind !== JobKind.Backward || d.out2 >= 0) &&
+    (job.kind < JobKind.Backward || job.gStride === 0 || d.g >= 0)
   );
 }
 
@@ -244,7 +250,7 @@ export function runChunk(s: Scratch, job: Job, start: number, count: number): nu
       y.array.subarray(y.offset + start, y.offset + start + count),
     );
   if (d.g >= 0) pg = d.g;
-  else if (job.kind === JobKind.Backward && g !== null) {
+  else if (job.kind >= JobKind.Backward && g !== null) {
     const gCount = job.gStride === 0 ? 1 : count;
     const gStart = g.offset + (job.gStride === 0 ? 0 : start);
     floatView(job.f64, buffer, pg, gCount).set(g.array.subarray(gStart, gStart + gCount));

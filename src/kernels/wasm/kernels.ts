@@ -182,12 +182,12 @@ export const wasmBackward: typeof klBackward = (...args) => {
     ogy,
     overwrite,
   ] = args;
-  // a null gy (no target gradient): the kernel writes it to scratch, never copied out
+  // a null gy (no target gradient): the input-only kernel, which computes none
   const contiguous = sx === 1 && sy === 1 && sgx === 1 && sgy === 1 && (sg === 0 || sg === 1);
   if (!overwrite || !contiguous || !usable(N, x, y) || ogx !== ogy) return klBackward(...args);
   const f64 = isF64(x, y);
   return runJob({
-    kind: JobKind.Backward,
+    kind: gy === null ? JobKind.BackwardInput : JobKind.Backward,
     f64,
     logTarget,
     divisor,

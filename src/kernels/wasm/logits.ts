@@ -44,6 +44,7 @@ interface LogitsExports extends WasmExports {
     coef: number,
     pgs: number,
     pgt: number,
+    teacher: boolean,
   ): number;
   logitsRowBackwardF64(
     V: number,
@@ -55,6 +56,7 @@ interface LogitsExports extends WasmExports {
     coef: number,
     pgs: number,
     pgt: number,
+    teacher: boolean,
   ): number;
 }
 
@@ -168,6 +170,7 @@ export function wasmLogitsRowBackward(
   const d1 = inPlace(e, f64, gs, o);
   const d2 = gt === null ? -1 : inPlace(e, f64, gt, o);
   const fn = f64 ? e.logitsRowBackwardF64 : e.logitsRowBackwardF32;
+  // without the teacher's gradient the kernel skips that arithmetic (b2: scratch for p)
   const total = fn(
     V,
     ps,
@@ -178,6 +181,7 @@ export function wasmLogitsRowBackward(
     coef,
     d1 >= 0 ? d1 : b1,
     d2 >= 0 ? d2 : b2,
+    gt !== null,
   );
   if (d1 < 0) gs.set(view(e, f64, b1, V), o);
   if (d2 < 0) gt?.set(view(e, f64, b2, V), o);
