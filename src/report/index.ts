@@ -6,12 +6,12 @@
  */
 export { type FormatLogitsReportOptions, formatLogitsReport } from './format.js';
 export { jsonFloatReplacer } from './json.js';
-export {
-  LogitsReport,
-  type LogitsReportAddOptions,
-  type LogitsReportOptions,
-  type LogitsReportPerToken,
-  type TokenIds,
-} from './logits-report.js';
+export { LogitsReport } from './logits-report.js';
 export type { DeltaPStatistics, LogitsReportResult, PerplexityStatistics } from './result.js';
 export type { LogitsReportState } from './state.js';
+export type {
+  LogitsReportAddOptions,
+  LogitsReportOptions,
+  LogitsReportPerToken,
+  TokenIds,
+} from './types.js';

@@ -20,7 +20,8 @@ import {
 } from '../kernels/js/report-rows.js';
 import { checkOptions, numberOption } from '../options.js';
 import type { FloatArray } from '../tensor/dtype.js';
-import type { Tensor, TensorLike } from '../tensor/tensor.js';
+import type { TensorLike } from '../tensor/tensor.js';
+import { copyColumns, reserveColumns } from './columns.js';
 import { logits, nonFinite, readTokens } from './inputs.js';
 import { computeResult, type LogitsReportResult } from './result.js';
 import {
@@ -33,55 +34,7 @@ import {
   SKIPPED,
   STATE_VERSION,
 } from './state.js';
-
-/** Options of {@link LogitsReport}, fixed for the report's life. */
-export interface LogitsReportOptions {
-  /** Softmax temperature T (default 1): p = softmax(base / T), q = softmax(compare / T). */
-  temperature?: number;
-  /** Also report the mean overlap of the top-k tokens (an integer >= 1, at most the vocabulary). */
-  topK?: number;
-  /**
-   * What `add` does with a row holding NaN or +inf, or no finite logit (all -inf), in base or
-   * compare: `'error'` (default) throws `E_NON_FINITE`; `'skip'` leaves the row out of every
-   * statistic and counts it in `skippedRows`.
-   */
-  nanRows?: 'error' | 'skip';
-}
-
-/** Next-token ids: one per token (row), each in [0, vocab). */
-export type TokenIds =
-  | Int32Array
-  | BigInt64Array
-  | readonly number[]
-  | readonly number[][]
-  | Tensor;
-
-/** Options of {@link LogitsReport#add}. */
-export interface LogitsReportAddOptions {
-  /**
-   * The id of the token that followed each row (the next token, whose probability the
-   * perplexity and Δp statistics read). Either every add of a report gives tokens or none does.
-   */
-  tokens?: TokenIds;
-}
-
-/** The per-token values of a report, in add order, skipped rows included (as NaN and -1). */
-export interface LogitsReportPerToken {
-  /** KL(base || compare) per row (+inf where compare gives 0 to a base token; NaN if skipped). */
-  kl: Float64Array;
-  /** argmax of the base logits (lowest index on ties; -1 if skipped). */
-  top1Base: Int32Array;
-  /** argmax of the compare logits (-1 if skipped). */
-  top1Compare: Int32Array;
-  /** With `topK`: how many of the k top indices the two rows share (-1 if skipped). */
-  topKShared?: Int32Array;
-  /** With tokens: log p_base(token) (NaN if skipped). */
-  logProbBase?: Float64Array;
-  /** With tokens: log p_compare(token) (NaN if skipped). */
-  logProbCompare?: Float64Array;
-  /** With tokens: p_compare(token) - p_base(token) (NaN if skipped). */
-  deltaP?: Float64Array;
-}
+import type { LogitsReportAddOptions, LogitsReportOptions, LogitsReportPerToken } from './types.js';
 
 const NAN_ROWS = ['error', 'skip'] as const;
 
@@ -448,18 +401,7 @@ export class LogitsReport {
     const withTokens = o.withTokens === true;
     this.reserve(this.rows + o.rows, withTokens);
     const at = this.rows;
-    const col = this.columns;
-    const src = o.columns;
-    col.kl.set(src.kl.subarray(0, o.rows), at);
-    col.top1Base.set(src.top1Base.subarray(0, o.rows), at);
-    col.top1Compare.set(src.top1Compare.subarray(0, o.rows), at);
-    if (col.topKShared !== null && src.topKShared !== null) {
-      col.topKShared.set(src.topKShared.subarray(0, o.rows), at);
-    }
-    if (withTokens && src.logProbBase !== null && src.logProbCompare !== null) {
-      (col.logProbBase as Float64Array).set(src.logProbBase.subarray(0, o.rows), at);
-      (col.logProbCompare as Float64Array).set(src.logProbCompare.subarray(0, o.rows), at);
-    }
+    copyColumns(this.columns, at, o.columns, o.rows, withTokens);
     this.rows += o.rows;
     this.skippedRows += o.skippedRows;
     this.vocab = o.vocab;
@@ -469,27 +411,6 @@ export class LogitsReport {
 
   /** Grows the arrays to hold `rows` rows (the token arrays once tokens are given). */
   private reserve(rows: number, withTokens: boolean): void {
-    const c = this.columns;
-    if (rows > this.capacity) {
-      const cap = Math.max(rows, 2 * this.capacity, 1024);
-      const grow = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
-        const b = make(cap);
-        b.set(a.subarray(0, this.rows) as never);
-        return b;
-      };
-      const f64 = (n: number) => new Float64Array(n);
-      const i32 = (n: number) => new Int32Array(n);
-      c.kl = grow(c.kl, f64);
-      c.top1Base = grow(c.top1Base, i32);
-      c.top1Compare = grow(c.top1Compare, i32);
-      if (c.topKShared !== null) c.topKShared = grow(c.topKShared, i32);
-      if (c.logProbBase !== null) c.logProbBase = grow(c.logProbBase, f64);
-      if (c.logProbCompare !== null) c.logProbCompare = grow(c.logProbCompare, f64);
-      this.capacity = cap;
-    }
-    if (withTokens && c.logProbBase === null) {
-      c.logProbBase = new Float64Array(this.capacity);
-      c.logProbCompare = new Float64Array(this.capacity);
-    }
+    this.capacity = reserveColumns(this.columns, this.rows, this.capacity, rows, withTokens);
   }
 }
