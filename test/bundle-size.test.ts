@@ -60,6 +60,20 @@ document.body.textContent = Object.keys(distributions).join();`,
     fetches: [],
   },
   {
+    name: 'kldiv/report, every export',
+    entry: `import * as report from '${src}/report/index.js';
+document.body.textContent = Object.keys(report).join();`,
+    budget: 16_000,
+    fetches: [],
+  },
+  {
+    name: 'kldiv/samples, every export',
+    entry: `import * as samples from '${src}/samples/index.js';
+document.body.textContent = Object.keys(samples).join();`,
+    budget: 30_000,
+    fetches: [],
+  },
+  {
     name: 'kldiv/tfjs, every export (TensorFlow.js itself not counted)',
     entry: `import * as tfjs from '${src}/tfjs/index.js';
 document.body.textContent = Object.keys(tfjs).join();`,
