@@ -70,7 +70,7 @@ document.body.textContent = Object.keys(report).join();`,
     name: 'kldiv/samples, every export',
     entry: `import * as samples from '${src}/samples/index.js';
 document.body.textContent = Object.keys(samples).join();`,
-    budget: 30_000,
+    budget: 20_000,
     fetches: [],
   },
   {

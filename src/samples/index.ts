@@ -5,7 +5,7 @@
  * @module kldiv/samples
  */
 
-// counts and binned measures (added by the coordinator)
+// counts and binned measures: added by the coordinator
 export type {
   BinnedDivergenceOptions,
   BinnedDivergenceResult,
@@ -13,6 +13,13 @@ export type {
 } from './binned-divergence.js';
 export { binnedDivergence } from './binned-divergence.js';
 export type { BinsOption } from './bins.js';
+export type {
+  BootstrapOptions,
+  BootstrapResult,
+  BootstrapSize,
+  ConfidenceInterval,
+} from './bootstrap.js';
+export { bootstrapInterval } from './bootstrap.js';
 export type {
   CountsBootstrapOptions,
   CountsConfidenceInterval,
@@ -29,3 +36,14 @@ export type {
   KLDivergenceFromCountsResult,
 } from './kl-divergence-from-counts.js';
 export { klDivergenceFromCounts } from './kl-divergence-from-counts.js';
+export type {
+  DuplicatesPolicy,
+  KnnKLDivergenceOptions,
+  KnnKLDivergenceResult,
+} from './knn-kl-divergence.js';
+export { knnKLDivergence } from './knn-kl-divergence.js';
+export type {
+  PerezCruzKLDivergenceOptions,
+  PerezCruzKLDivergenceResult,
+} from './perez-cruz.js';
+export { perezCruzKLDivergence } from './perez-cruz.js';

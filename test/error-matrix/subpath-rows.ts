@@ -24,6 +24,45 @@ export const SUBPATH_ROWS: LibraryRow[] = [
     code: 'E_INVALID_STATE',
     message: "LogitsReport.fromState: argument 'state.version' must be 1",
   },
+  // kldiv/samples: continuous estimators
+  {
+    input: 'knnKLDivergence([[0, 0], [0, 0], [1, 1]], [[2, 2]])',
+    run: () =>
+      samples.knnKLDivergence(
+        [
+          [0, 0],
+          [0, 0],
+          [1, 1],
+        ],
+        [[2, 2]],
+      ),
+    code: 'E_DUPLICATE_SAMPLES',
+    message: 'knnKLDivergence: x[0] and x[1] are the same point',
+  },
+  {
+    input: 'knnKLDivergence([0, NaN], [1])',
+    run: () => samples.knnKLDivergence([0, Number.NaN], [1]),
+    code: 'E_NON_FINITE',
+    message: "knnKLDivergence: argument 'x' element 1 is NaN",
+  },
+  {
+    input: 'knnKLDivergence([0, 1, 2], [1, 2], { k: 3 })',
+    run: () => samples.knnKLDivergence([0, 1, 2], [1, 2], { k: 3 }),
+    code: 'E_OPTION_RANGE',
+    message: "knnKLDivergence: option 'k' must be at most n - 1 = 2",
+  },
+  {
+    input: 'perezCruzKLDivergence([0, 1, 1], [0.5])',
+    run: () => samples.perezCruzKLDivergence([0, 1, 1], [0.5]),
+    code: 'E_DUPLICATE_SAMPLES',
+    message: 'perezCruzKLDivergence: x[1] and x[2] are equal',
+  },
+  {
+    input: 'bootstrapInterval(() => NaN, [3])',
+    run: () => samples.bootstrapInterval(() => Number.NaN, [3]),
+    code: 'E_NON_FINITE',
+    message: 'bootstrapInterval: the statistic returned NaN on bootstrap replicate 0',
+  },
   // kldiv/samples: counts and binned measures
   {
     input: 'klDivergenceFromCounts([1, 2], [1, 2, 3])',
