@@ -72,7 +72,7 @@ const cases = [
     'input grad: copy the gradient out',
     N,
     () => {
-      for (let c = 0; c < N; c += C) reused.set(heapX, c < N - C ? c : N - C);
+      for (let c = 0; c < N; c += C) reused.set(heapX, Math.min(c, N - C));
     },
   ],
   [
