@@ -21,6 +21,7 @@ interface Row {
   melemPerSecond?: number;
   ratioToKldiv?: number;
   peakExtraBytes?: number;
+  medianSeconds?: number;
   skipped?: string;
 }
 
@@ -36,7 +37,9 @@ const findDistill = (shape: string, op: string, peer: string) =>
   run.rows.find((r) => r.shape === shape && r.op === op && r.peer.startsWith(peer));
 /** The row of `peer`: its exact name, else the first that starts with it. */
 function find(size: number, dtype: string, op: string, peer: string): Row | undefined {
-  const rows = run.rows.filter((r) => r.size === size && r.dtype === dtype && r.op === op);
+  const rows = run.rows.filter(
+    (r) => r.shape === undefined && r.size === size && r.dtype === dtype && r.op === op,
+  );
   return rows.find((r) => r.peer === peer) ?? rows.find((r) => r.peer.startsWith(peer));
 }
 const torch = (threads: number) => `PyTorch ${run.machine.torch}, ${threads} thread`;
@@ -227,6 +230,26 @@ for (const shape of ['64x32000', '8x128000']) {
     (v) => `${mb(v)} MB`,
   );
 }
+/** The KL-from-samples rows (bench/run/samples.ts): `shape` is 'samples: ' and the case. */
+const SAMPLES = 'samples: ';
+const samplesRows = run.rows.filter((r) => r.shape?.startsWith(SAMPLES));
+const findSamples = (d: number, peer: string) =>
+  samplesRows.find((r) => r.shape!.startsWith(`${SAMPLES}${d}-D`) && r.peer.startsWith(peer));
+target(
+  'KL from samples, 2-D, n = m = 1e5, k = 1: kldiv / SciPy cKDTree (same samples, 1 thread) <= 1',
+  ((a, b) => (a !== undefined && b !== undefined ? a / b : undefined))(
+    findSamples(2, 'kldiv')?.medianSeconds,
+    findSamples(2, 'SciPy')?.medianSeconds,
+  ),
+  (v) => v <= 1,
+  x,
+);
+target(
+  'KL from samples, 50-D, n = m = 1e4, k = 1: kldiv finishes in seconds (< 10 s)',
+  findSamples(50, 'kldiv')?.medianSeconds,
+  (v) => v < 10,
+  (v) => `${v.toFixed(2)} s`,
+);
 target(
   'extra peak memory, float32 sum over 1e8: < 1 MB',
   find(1e8, 'float32', 'forward', 'kldiv wasm, 1 thread')?.peakExtraBytes,
@@ -306,7 +329,7 @@ const OP_LABEL: Record<string, string> = {
   'forward+input-grad': "forward+backward, the input's (student's) gradient only",
 };
 const key = (r: Row) => `${r.shape ?? ''}|${r.dtype}|${r.size}|${r.op}`;
-const cases = [...new Set(run.rows.map(key))];
+const cases = [...new Set(run.rows.filter((r) => !samplesRows.includes(r)).map(key))];
 for (const c of cases) {
   const [shape, dtype, size, op] = c.split('|');
   lines.push(
@@ -330,6 +353,30 @@ for (const c of cases) {
     }
     lines.push(
       `| ${r.peer} | ${r.nsPerElement!.toFixed(2)} | ${r.melemPerSecond!.toFixed(1)} | ${r.ratioToKldiv?.toFixed(2) ?? '-'} | ${mb(r.peakExtraBytes)} |`,
+    );
+  }
+  lines.push('');
+}
+if (samplesRows.length > 0) {
+  lines.push(
+    '## KL from samples',
+    '',
+    "`knnKLDivergence` (kldiv/samples) against the same estimator written with SciPy's `cKDTree`",
+    '(bench/knn_ckdtree_peer.py: both trees, the x-in-x and x-in-y queries, the mean of the',
+    'log-ratios), on the same seeded samples in the same run: x from N(0, I), y from N(0.5, I), k = 1,',
+    'one thread each (`workers=1`). A call is the whole estimate, tree building included. The estimates',
+    'agree to 1e-9 relative or the SciPy row is marked not comparable. `x kldiv` is the time divided by',
+    "kldiv's; kldiv uses its k-d tree in 2-D and brute force in 50-D (`algorithm: 'auto'`).",
+    '',
+    '| case | peer | ms | x kldiv | peak MB |',
+    '| --- | --- | ---: | ---: | ---: |',
+  );
+  for (const r of samplesRows) {
+    const label = r.shape!.slice(SAMPLES.length);
+    lines.push(
+      r.skipped
+        ? `| ${label} | ${r.peer} | skipped: ${r.skipped} | | |`
+        : `| ${label} | ${r.peer} | ${(r.medianSeconds! * 1e3).toFixed(0)} | ${r.ratioToKldiv?.toFixed(2) ?? '-'} | ${mb(r.peakExtraBytes)} |`,
     );
   }
   lines.push('');

@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- --sizes 1e4,1e6,1e7,1e8 --dtypes float32,float64
  *                   --ops forward,forward+backward,forward+input-grad --distill 64x32000,8x128000
- *                   --rounds 3 --no-torch --no-tfjs --out bench/results.json]
+ *                   --rounds 3 --no-torch --no-tfjs --no-samples --out bench/results.json]
  * (`--distill ''` skips the distillation cases; `--sizes ''` runs only them.)
  *
  * One process run, the same inputs for every peer: kldiv (wasm 1 and 2 threads, js), a naive JS
@@ -37,6 +37,7 @@ import {
 } from './run/kldiv-peers.js';
 import { args, dtypes, here, ops, ROUNDS, sizes } from './run/options.js';
 import { print } from './run/print.js';
+import { samplesRows } from './run/samples.js';
 import { loadTfjs, tfjsPeer, tfjsVersion } from './run/tfjs-peers.js';
 import {
   inputs,
@@ -167,6 +168,7 @@ async function main() {
     }
   }
   if (args.distill !== '') rows.push(...distillation(torchVersion));
+  if (!args['no-samples']) rows.push(...samplesRows());
   writeFileSync(
     args.out,
     `${JSON.stringify({ date: new Date().toISOString(), commit, dirty, machine, reduction: 'sum', rows }, null, 1)}\n`,

@@ -16,6 +16,7 @@ export const { values: args } = parseArgs({
     ops: { type: 'string', default: 'forward,forward+backward,forward+input-grad' },
     'no-torch': { type: 'boolean', default: false },
     'no-tfjs': { type: 'boolean', default: false },
+    'no-samples': { type: 'boolean', default: false },
     'tfjs-cpu-max': { type: 'string', default: '1e7' },
     'tfjs-wasm-max': { type: 'string', default: '1e8' },
     out: { type: 'string', default: join(here, 'results.json') },

@@ -21,14 +21,13 @@ import {
   quantileEdges,
 } from './bins.js';
 import {
+  type BootstrapOptions,
   bootstrapSettings,
-  CompensatedSum,
-  type CountsBootstrapOptions,
-  type CountsConfidenceInterval,
-  logBase,
-  multinomialInto,
-  percentileBootstrap,
-} from './counts.js';
+  type ConfidenceInterval,
+  histogramSample,
+  runBootstrap,
+} from './bootstrap.js';
+import { CompensatedSum, logBase } from './counts.js';
 
 /** The drift measures of {@link binnedDivergence}. */
 export type BinnedMeasure = 'kl' | 'js' | 'psi' | 'hellinger';
@@ -49,7 +48,7 @@ export interface BinnedDivergenceOptions {
   /** `'kl'` and `'js'` only: logarithm base (default e, nats). */
   base?: number;
   /** A percentile bootstrap interval of `value`, the bins held fixed. */
-  bootstrap?: boolean | CountsBootstrapOptions;
+  bootstrap?: boolean | BootstrapOptions;
 }
 
 /** What {@link binnedDivergence} returns. */
@@ -72,7 +71,9 @@ export interface BinnedDivergenceResult {
   /** `'kl'` and `'psi'` without epsilon: the bins that make the value infinite. */
   infiniteBins: number[];
   /** With `bootstrap`: the percentile interval of `value`. */
-  ci?: CountsConfidenceInterval;
+  ci?: ConfidenceInterval;
+  /** With `bootstrap`: the standard deviation of the replicates (+inf if one is infinite). */
+  standardError?: number;
 }
 
 const MEASURES: readonly BinnedMeasure[] = ['kl', 'js', 'psi', 'hellinger'];
@@ -276,7 +277,10 @@ function numericEdges(
  *   bounds each empty bin's term near (p - 1e-4) ln(p / 1e-4) instead of infinity. KL has no
  *   default: without `epsilon` a current bin left empty gives Infinity and `infiniteBins` says
  *   which. In credit scoring a PSI below 0.1 is read as stable and above 0.25 as a major shift.
- * - `bootstrap` keeps the bins fixed and resamples both histograms (multinomial, seeded).
+ * - `bootstrap` keeps the bins fixed and resamples both histograms (multinomial, seeded), and
+ *   returns the percentile interval of `value` and its bootstrap standard error; an end next
+ *   to infinite replicates (KL or PSI without `epsilon`, a resampled current bin left empty)
+ *   is `Infinity`.
  *
  * @example
  * ```ts
@@ -358,17 +362,18 @@ export function binnedDivergence(
     infiniteBins,
   };
   if (boot !== null) {
-    const nr = ref.data.length;
-    const nc = cur.data.length;
-    const r = Float64Array.from(referenceCounts, (v) => v / nr);
-    const c = Float64Array.from(currentCounts, (v) => v / nc);
-    const rr = new Float64Array(r.length);
-    const rc = new Float64Array(c.length);
-    result.ci = percentileBootstrap(boot, (rng) => {
-      multinomialInto(rng, nr, r, rr);
-      multinomialInto(rng, nc, c, rc);
-      return measureOf(measure, rr, rc, epsilon, lnBase, null).value;
-    });
+    const samples = [
+      histogramSample(referenceCounts, fn, 'reference'),
+      histogramSample(currentCounts, fn, 'current'),
+    ];
+    const b = runBootstrap(
+      boot,
+      samples,
+      ([rr, rc]) => measureOf(measure, rr, rc, epsilon, lnBase, null).value,
+      fn,
+    );
+    result.ci = b.ci;
+    result.standardError = b.standardError;
   }
   return result;
 }

@@ -7,7 +7,7 @@
 
 import { ArgumentError, describe, formatShape, ShapeError } from '../errors.js';
 import { toTensor } from '../tensor/tensor.js';
-import { sortedQuantile } from './counts.js';
+import { sortedQuantile } from './bootstrap.js';
 
 /**
  * How numeric values are binned: a number of equal-width bins over the reference's range,

@@ -1,7 +1,8 @@
 /**
- * The percentile bootstrap every sample estimator shares: resampling with replacement, seeded,
- * as resampling counts, so that a statistic over points or over category counts is computed on
- * a resample without copying any data.
+ * The percentile bootstrap every sample estimator shares (the k-NN and Pérez-Cruz estimators,
+ * the count estimators, the binned drift measures): one option parser, one resampler, one
+ * percentile rule and one interval shape. Resamples are counts, so that a statistic over points
+ * or over category counts is computed on a resample without copying any data.
  *
  * @module
  */
@@ -20,7 +21,11 @@ export interface BootstrapOptions {
   seed?: number;
 }
 
-/** A percentile bootstrap confidence interval. */
+/**
+ * A percentile bootstrap confidence interval. An end may be infinite: where the quantile falls
+ * next to an infinite replicate (a resample with an empty bin makes a KL estimate +inf), the
+ * end is that infinity, not its finite neighbour (see {@link bootstrapInterval}).
+ */
 export interface ConfidenceInterval {
   /** The `(1 - level) / 2` quantile of the replicates (NumPy's default linear interpolation). */
   lower: number;
@@ -28,6 +33,7 @@ export interface ConfidenceInterval {
   upper: number;
   level: number;
   resamples: number;
+  /** Always `'percentile'` (Efron's percentile method). */
   method: 'percentile';
 }
 
@@ -49,6 +55,9 @@ export interface BootstrapResult {
  * same total from the observed proportions, the same as resampling the observations).
  */
 export type BootstrapSize = number | ArrayLike<number>;
+
+/** Resampled counts are int32: the largest total a sample may have. */
+const MAX_TOTAL = 2 ** 31 - 1;
 
 /** @internal Resolved bootstrap options. */
 export interface BootstrapSettings {
@@ -111,6 +120,12 @@ export function bootstrapSettings(
  * arrays are reused from one replicate to the next: copy them to keep them. A replicate may be
  * +-inf (a KL estimate can be); NaN is refused (`E_NON_FINITE`).
  *
+ * Infinite replicates: the interpolation a + (b - a) t between an infinite replicate and a
+ * finite one is taken at its limit, that infinity (NumPy would compute inf - inf = NaN), so an
+ * interval end that falls next to an infinite replicate is infinite, and so is `standardError`.
+ * An infinite replicate is a real outcome of resampling (a resample that left a bin of Q empty):
+ * its finite neighbour in its place would claim an interval the replicates do not support.
+ *
  * @param statistic - the statistic of a resample, given as counts.
  * @param sizes - per sample, its number of observations or its category counts.
  * @throws {ArgumentError} `E_INVALID_DATA` (statistic not a function, bad sizes or counts),
@@ -166,7 +181,7 @@ function readSizes(sizes: unknown, fn: string): ResampleSpec[] {
   }
   return sizes.map((s, j): ResampleSpec => {
     if (typeof s === 'number') {
-      if (!Number.isInteger(s) || s < 1 || s > 2 ** 31 - 1) {
+      if (!Number.isInteger(s) || s < 1 || s > MAX_TOTAL) {
         bad(`entry ${j} must be an integer number of observations >= 1`, s);
       }
       return { n: s };
@@ -189,11 +204,31 @@ function readSizes(sizes: unknown, fn: string): ResampleSpec[] {
       counts[i] = c;
       total += c;
     }
-    if (total < 1 || total > 2 ** 31 - 1) {
+    if (total < 1 || total > MAX_TOTAL) {
       bad(`entry ${j} must hold counts with a total from 1 to 2^31 - 1`, s);
     }
     return { counts, total };
   });
+}
+
+/**
+ * @internal A histogram to resample as a multinomial draw of its total: `counts` are integers
+ * >= 0 with a positive total (the caller checked them); the total must fit an int32 count.
+ */
+export function histogramSample(
+  counts: ArrayLike<number>,
+  fn: string,
+  argument: string,
+): ResampleSpec {
+  const copy = Float64Array.from(counts);
+  const total = copy.reduce((s, v) => s + v, 0);
+  if (total > MAX_TOTAL) {
+    throw new ArgumentError(
+      `${fn}: option 'bootstrap' resamples at most 2^31 - 1 observations per sample; argument '${argument}' has a total count of ${total}.`,
+      { code: 'E_INVALID_DATA', fn, argument, received: total },
+    );
+  }
+  return { counts: copy, total };
 }
 
 /** @internal The bootstrap loop: draws, calls, checks and summarises the replicates. */
@@ -257,8 +292,12 @@ function resampleInto(rng: RandomGenerator, spec: ResampleSpec, out: Int32Array)
   }
 }
 
-/** NumPy's default (linear) quantile of sorted values, with its `_lerp`. */
-function sortedQuantile(sorted: Float64Array, q: number): number {
+/**
+ * @internal NumPy's default (linear) quantile of sorted values, with its `_lerp`; at an
+ * infinite end, the limit of the interpolation (see {@link bootstrapInterval}). The binned
+ * measures' quantile edges use it too.
+ */
+export function sortedQuantile(sorted: Float64Array, q: number): number {
   const n = sorted.length;
   const h = (n - 1) * q;
   if (h >= n - 1) return sorted[n - 1];

@@ -8,16 +8,18 @@ import { checkOptions } from '../options.js';
 import { entrPoint } from '../scipy/elementwise.js';
 import type { TensorLike } from '../tensor/tensor.js';
 import {
+  type BootstrapOptions,
   bootstrapSettings,
+  type ConfidenceInterval,
+  histogramSample,
+  runBootstrap,
+} from './bootstrap.js';
+import {
   CompensatedSum,
-  type CountsBootstrapOptions,
-  type CountsConfidenceInterval,
   type CountsCorrection,
   checkCounts,
   correctionOption,
   logBase,
-  multinomialInto,
-  percentileBootstrap,
   pseudoCount,
   requireIntegerCounts,
   type Smoothing,
@@ -32,7 +34,7 @@ export interface EntropyFromCountsOptions {
   /** Logarithm base (default e, nats); 2 gives bits. */
   base?: number;
   /** A percentile bootstrap interval from multinomial resamples of the counts. */
-  bootstrap?: boolean | CountsBootstrapOptions;
+  bootstrap?: boolean | BootstrapOptions;
 }
 
 /** What {@link entropyFromCounts} returns. */
@@ -50,20 +52,23 @@ export interface EntropyFromCountsResult {
   /** The pseudo-count added to every bin. */
   pseudoCount: number;
   /** With `bootstrap`: the percentile interval of `estimate`. */
-  ci?: CountsConfidenceInterval;
+  ci?: ConfidenceInterval;
+  /** With `bootstrap`: the standard deviation of the replicates. */
+  standardError?: number;
 }
 
 function estimateEntropy(
-  counts: Float64Array,
+  counts: ArrayLike<number>,
   alpha: number,
   correct: boolean,
   lnBase: number,
 ): { plugin: number; bias: number; estimate: number } {
   let n = 0;
-  for (const c of counts) n += c + alpha;
+  for (let i = 0; i < counts.length; i++) n += counts[i] + alpha;
   const sum = new CompensatedSum();
   let observed = 0;
-  for (const c of counts) {
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i];
     sum.add(entrPoint((c + alpha) / n));
     if (c > 0) observed++;
   }
@@ -86,6 +91,9 @@ function estimateEntropy(
  * - Smoothing (`'laplace'`: +1, `'jeffreys'`: +0.5, or a pseudo-count, added to every bin) is the
  *   plug-in of a Dirichlet posterior mean; it cannot be combined with the correction.
  * - The correction and the bootstrap need integer counts; otherwise counts may be weights.
+ * - `bootstrap` resamples the counts as multinomial draws from the observed proportions
+ *   (seeded, default 1000 resamples) and returns the percentile interval of `estimate` and its
+ *   bootstrap standard error.
  *
  * @example
  * ```ts
@@ -128,12 +136,14 @@ export function entropyFromCounts(
     pseudoCount: alpha,
   };
   if (boot !== null) {
-    const pHat = c.map((v) => v / n);
-    const resample = new Float64Array(c.length);
-    result.ci = percentileBootstrap(boot, (rng) => {
-      multinomialInto(rng, n, pHat, resample);
-      return estimateEntropy(resample, alpha, correct, lnBase).estimate;
-    });
+    const b = runBootstrap(
+      boot,
+      [histogramSample(c, fn, 'counts')],
+      ([resample]) => estimateEntropy(resample, alpha, correct, lnBase).estimate,
+      fn,
+    );
+    result.ci = b.ci;
+    result.standardError = b.standardError;
   }
   return result;
 }

@@ -20,12 +20,7 @@ export type {
   ConfidenceInterval,
 } from './bootstrap.js';
 export { bootstrapInterval } from './bootstrap.js';
-export type {
-  CountsBootstrapOptions,
-  CountsConfidenceInterval,
-  CountsCorrection,
-  Smoothing,
-} from './counts.js';
+export type { CountsCorrection, Smoothing } from './counts.js';
 export type {
   EntropyFromCountsOptions,
   EntropyFromCountsResult,

@@ -9,16 +9,18 @@ import { checkOptions } from '../options.js';
 import { relEntrPoint } from '../scipy/elementwise.js';
 import type { TensorLike } from '../tensor/tensor.js';
 import {
+  type BootstrapOptions,
   bootstrapSettings,
+  type ConfidenceInterval,
+  histogramSample,
+  runBootstrap,
+} from './bootstrap.js';
+import {
   CompensatedSum,
-  type CountsBootstrapOptions,
-  type CountsConfidenceInterval,
   type CountsCorrection,
   checkCounts,
   correctionOption,
   logBase,
-  multinomialInto,
-  percentileBootstrap,
   pseudoCount,
   requireIntegerCounts,
   type Smoothing,
@@ -33,7 +35,7 @@ export interface KLDivergenceFromCountsOptions {
   /** Logarithm base (default e, nats); 2 gives bits. */
   base?: number;
   /** A percentile bootstrap interval from multinomial resamples of both count vectors. */
-  bootstrap?: boolean | CountsBootstrapOptions;
+  bootstrap?: boolean | BootstrapOptions;
 }
 
 /** What {@link klDivergenceFromCounts} returns. */
@@ -55,7 +57,9 @@ export interface KLDivergenceFromCountsResult {
   /** Bins where P has mass and Q has none (after smoothing): each makes the divergence infinite. */
   infiniteBins: number[];
   /** With `bootstrap`: the percentile interval of `estimate`. */
-  ci?: CountsConfidenceInterval;
+  ci?: ConfidenceInterval;
+  /** With `bootstrap`: the standard deviation of the replicates (+inf if one is infinite). */
+  standardError?: number;
 }
 
 interface Estimate {
@@ -76,8 +80,8 @@ interface Estimate {
  * 2 n m / (n + m) times the plug-in.
  */
 function estimateKL(
-  cp: Float64Array,
-  cq: Float64Array,
+  cp: ArrayLike<number>,
+  cq: ArrayLike<number>,
   alpha: number,
   correct: boolean,
   lnBase: number,
@@ -128,7 +132,10 @@ function estimateKL(
  *   an empty bin. The correction and the bootstrap need integer counts; otherwise counts may be
  *   non-negative weights.
  * - `bootstrap` resamples both vectors as multinomial draws from their observed proportions
- *   (seeded, default 1000 resamples) and returns the percentile interval of `estimate`.
+ *   (seeded, default 1000 resamples; {@link bootstrapInterval}'s resampler) and returns the
+ *   percentile interval of `estimate` and its bootstrap standard error. A resample that leaves
+ *   a bin of Q empty where P has counts is +inf; an interval end next to such replicates is
+ *   `Infinity`, not a finite neighbour.
  *
  * @example
  * ```ts
@@ -192,15 +199,15 @@ export function klDivergenceFromCounts(
     infiniteBins,
   };
   if (boot !== null) {
-    const pHat = cp.map((v) => v / n);
-    const qHat = cq.map((v) => v / m);
-    const rp = new Float64Array(cp.length);
-    const rq = new Float64Array(cq.length);
-    result.ci = percentileBootstrap(boot, (rng) => {
-      multinomialInto(rng, n, pHat, rp);
-      multinomialInto(rng, m, qHat, rq);
-      return estimateKL(rp, rq, alpha, correct, lnBase, null).estimate;
-    });
+    const samples = [histogramSample(cp, fn, 'countsP'), histogramSample(cq, fn, 'countsQ')];
+    const b = runBootstrap(
+      boot,
+      samples,
+      ([rp, rq]) => estimateKL(rp, rq, alpha, correct, lnBase, null).estimate,
+      fn,
+    );
+    result.ci = b.ci;
+    result.standardError = b.standardError;
   }
   return result;
 }

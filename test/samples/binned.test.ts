@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { ArgumentError, KLDivError, ShapeError } from '../../src/errors.js';
 import { binnedDivergence } from '../../src/samples/binned-divergence.js';
+import { bootstrapInterval } from '../../src/samples/bootstrap.js';
 
 function thrown(f: () => unknown): KLDivError {
   try {
@@ -171,6 +172,21 @@ describe('bootstrap', () => {
     expect(a.ci!.upper).toBeGreaterThanOrEqual(a.value);
     expect(a.ci!.lower).toBeGreaterThan(0.2);
     expect(a.edges).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  test('the interval is bootstrapInterval of the measure on the fixed bins, same seed', () => {
+    // Hellinger by hand on resampled counts (plain sums: rounding-level agreement)
+    const opts = { measure: 'hellinger', bins: 5, bootstrap: { seed: 4, resamples: 300 } } as const;
+    const r = binnedDivergence(reference, current, opts);
+    const hand = ([a, b]: readonly Int32Array[]) => {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += (Math.sqrt(a[i] / 10) - Math.sqrt(b[i] / 10)) ** 2;
+      return Math.sqrt(s / 2);
+    };
+    const want = bootstrapInterval(hand, [r.referenceCounts, r.currentCounts], opts.bootstrap);
+    expect(r.ci!.lower).toBeCloseTo(want.ci.lower, 13);
+    expect(r.ci!.upper).toBeCloseTo(want.ci.upper, 13);
+    expect(r.standardError).toBeCloseTo(want.standardError, 13);
   });
 
   test('no shift: the PSI interval of two large samples from one histogram is near 0', () => {

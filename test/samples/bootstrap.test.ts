@@ -34,6 +34,27 @@ describe('percentile interval and standard error', () => {
     const s = bootstrapInterval((_c, i) => (i < 30 ? Number.NEGATIVE_INFINITY : i), [2]);
     expect(s.ci.lower).toBe(Number.NEGATIVE_INFINITY);
   });
+
+  test('an end between an infinite replicate and a finite one is the infinity, not the neighbour', () => {
+    // sorted replicates [-inf, 1, 2, 3], level 0.5: the lower quantile h = 3 * 0.25 = 0.75 lies
+    // between -inf and 1, and a + (b - a) 0.75 tends to -inf as a does; the upper, h = 2.25,
+    // is 2 + 0.25 * (3 - 2) = 2.25
+    const values = [2, Number.NEGATIVE_INFINITY, 3, 1];
+    const r = bootstrapInterval((_c, i) => values[i], [2], { resamples: 4, level: 0.5 });
+    expect(r.ci.lower).toBe(Number.NEGATIVE_INFINITY);
+    expect(r.ci.upper).toBe(2.25);
+    // both ends infinite with the midpoint between -inf and +inf: t >= 0.5 takes the upper
+    const both = [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    const w = bootstrapInterval((_c, i) => both[i], [2], { resamples: 2, level: 0.5 });
+    expect([w.ci.lower, w.ci.upper]).toEqual([Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY]);
+  });
+
+  test('NumPy linear quantiles of [1, 2, 4, 8] at 0.25 and 0.75: 1.75 and 5', () => {
+    // h = 3 q: 0.75 -> 1 + 0.75 * (2 - 1); 2.25 -> 4 + 0.25 * (8 - 4)
+    const values = [8, 1, 4, 2];
+    const r = bootstrapInterval((_c, i) => values[i], [1], { resamples: 4, level: 0.5 });
+    expect([r.ci.lower, r.ci.upper]).toEqual([1.75, 5]);
+  });
 });
 
 describe('resampling', () => {
@@ -81,6 +102,28 @@ describe('resampling', () => {
     // sd of the mean of bin 3 (Binomial(100, 0.6)): sqrt(24 / 2000) = 0.11; 0.6 is 5 of them
     hist.forEach((h, i) => {
       expect(Math.abs(mean[i] - h)).toBeLessThan(0.6);
+    });
+  });
+
+  test('category counts with empty bins at both ends: never drawn, the total exact, means n p', () => {
+    const hist = [0, 20, 0, 12, 8, 0];
+    const sums = new Float64Array(hist.length);
+    const reps = 2000;
+    bootstrapInterval(
+      (c) => {
+        expect(c[0].reduce((a, b) => a + b, 0)).toBe(40);
+        expect(c[0][0] + c[0][2] + c[0][5]).toBe(0);
+        c[0].forEach((v, i) => {
+          sums[i] += v;
+        });
+        return 0;
+      },
+      [hist],
+      { resamples: reps, seed: 3 },
+    );
+    // standard error of a mean count: sqrt(40 p (1 - p) / 2000) <= 0.071, so 0.3 is > 4 of them
+    hist.forEach((h, i) => {
+      expect(Math.abs(sums[i] / reps - h)).toBeLessThan(0.3);
     });
   });
 

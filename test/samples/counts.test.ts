@@ -1,12 +1,13 @@
 /**
  * klDivergenceFromCounts and entropyFromCounts beyond the SciPy table (counts-cases.test.ts):
  * hand computations, the errors, seeded simulations showing that the corrections remove most
- * of the plug-in's bias, and the multinomial bootstrap (its sampler, determinism, and coverage).
+ * of the plug-in's bias, and the bootstrap (bootstrap.ts's, shared with every estimator: the same
+ * interval as bootstrapInterval, infinite replicates, determinism, and coverage).
  */
 import { describe, expect, test } from 'vitest';
 import { RandomGenerator } from '../../src/distributions/random.js';
 import { ArgumentError, KLDivError, ShapeError } from '../../src/errors.js';
-import { multinomialInto, sortedQuantile } from '../../src/samples/counts.js';
+import { bootstrapInterval } from '../../src/samples/bootstrap.js';
 import { entropyFromCounts } from '../../src/samples/entropy-from-counts.js';
 import { klDivergenceFromCounts } from '../../src/samples/kl-divergence-from-counts.js';
 
@@ -306,33 +307,55 @@ describe('the corrections reduce the bias (seeded simulations)', () => {
 });
 
 describe('bootstrap', () => {
-  test('multinomialInto: the total exactly, never an impossible bin, means n p', () => {
-    const rng = new RandomGenerator(3);
-    const p = Float64Array.of(0.5, 0, 0.3, 0.2, 0);
-    const out = new Float64Array(5);
-    const sums = new Float64Array(5);
-    const reps = 2000;
-    for (let r = 0; r < reps; r++) {
-      multinomialInto(rng, 40, p, out);
-      expect(out.reduce((s, v) => s + v, 0)).toBe(40);
-      expect(out[1] + out[4]).toBe(0);
-      for (let i = 0; i < 5; i++) sums[i] += out[i];
-    }
-    for (const i of [0, 2, 3]) {
-      // standard error of the mean count: sqrt(40 p (1 - p) / reps) <= 0.071
-      expect(Math.abs(sums[i] / reps - 40 * p[i])).toBeLessThan(0.3);
-    }
+  test('the interval is bootstrapInterval of the same statistic on the same seed', () => {
+    // one bootstrap for every estimator: the same multinomial resamples of both histograms,
+    // the same percentile rule. The statistic here is the plug-in by hand (plain sums; the
+    // estimator sums with compensation, so the ends agree to rounding, not bits).
+    const p = [30, 50, 20];
+    const q = [25, 25, 50];
+    const handKL = ([a, b]: readonly Int32Array[]) => {
+      let kl = 0;
+      for (let i = 0; i < a.length; i++) {
+        if (a[i] > 0) kl += (a[i] / 100) * Math.log(a[i] / 100 / (b[i] / 100));
+      }
+      return kl;
+    };
+    const options = { seed: 9, resamples: 500, level: 0.9 };
+    const want = bootstrapInterval(handKL, [p, q], options);
+    const got = klDivergenceFromCounts(p, q, { bootstrap: options });
+    expect(got.ci!.lower).toBeCloseTo(want.ci.lower, 13);
+    expect(got.ci!.upper).toBeCloseTo(want.ci.upper, 13);
+    expect(got.standardError).toBeCloseTo(want.standardError, 13);
+    expect(got.ci).toMatchObject({ level: 0.9, resamples: 500, method: 'percentile' });
+    // entropy: one histogram, the same resampler
+    const handH = ([a]: readonly Int32Array[]) =>
+      -a.reduce((s, c) => (c > 0 ? s + (c / 100) * Math.log(c / 100) : s), 0);
+    const h = entropyFromCounts(p, { bootstrap: options });
+    const hw = bootstrapInterval(handH, [p], options);
+    expect(h.ci!.lower).toBeCloseTo(hw.ci.lower, 13);
+    expect(h.ci!.upper).toBeCloseTo(hw.ci.upper, 13);
   });
 
-  test('sortedQuantile is NumPy linear interpolation', () => {
-    const s = Float64Array.of(1, 2, 4, 8);
-    // (n - 1) q = 0.75 -> 1 + 0.75 * 1; 1.5 -> 2 + 0.5 * 2 (t >= 0.5: b - d (1 - t) = 4 - 1)
-    expect(sortedQuantile(s, 0.25)).toBe(1.75);
-    expect(sortedQuantile(s, 0.5)).toBe(3);
-    expect(sortedQuantile(s, 1)).toBe(8);
-    expect(sortedQuantile(Float64Array.of(1, Number.POSITIVE_INFINITY), 0.9)).toBe(
-      Number.POSITIVE_INFINITY,
+  test('resamples that empty a Q bin are +inf: the upper end is Infinity, not a finite neighbour', () => {
+    // Q = [6, 1, 1]: a resample of m = 8 leaves bin 1 empty with probability (7/8)^8 = 0.34,
+    // and P has mass there, so about a third of the replicates are +inf (more than 2.5%)
+    const r = klDivergenceFromCounts([5, 1, 3], [6, 1, 1], {
+      bootstrap: { seed: 2, resamples: 200 },
+    });
+    expect(Number.isFinite(r.estimate)).toBe(true);
+    expect(r.ci!.upper).toBe(Number.POSITIVE_INFINITY);
+    expect(Number.isFinite(r.ci!.lower)).toBe(true);
+    expect(r.standardError).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  test('a total above 2^31 - 1 cannot be resampled (int32 counts): E_INVALID_DATA', () => {
+    const e = thrown(() => entropyFromCounts([2 ** 31, 1], { bootstrap: true }));
+    expect(e.code).toBe('E_INVALID_DATA');
+    expect(e.message).toContain(
+      "entropyFromCounts: option 'bootstrap' resamples at most 2^31 - 1 observations per sample; argument 'counts' has a total count of 2147483649",
     );
+    // without the bootstrap such a total is fine
+    expect(entropyFromCounts([2 ** 31, 2 ** 31]).estimate).toBeCloseTo(Math.LN2, 15);
   });
 
   test('seeded: the same seed gives the same interval, another seed another', () => {
