@@ -1,10 +1,12 @@
 /**
  * The KL divergence explorer: every number on the page comes from kldiv (the core, its
- * distributions and its SciPy functions), recomputed on each edit.
+ * distributions and its SciPy functions; kldiv/samples in samples-section.ts), recomputed on
+ * each edit.
  */
 import { initWasm, klDiv, type Reduction, setWarningHandler, type Tensor, tensor } from 'kldiv';
 import * as D from 'kldiv/distributions';
 import { jensenShannon } from 'kldiv/scipy';
+import { initSamplesSection } from './samples-section.js';
 
 const $ = <T extends Element = HTMLElement>(sel: string) =>
   document.querySelector(sel) as unknown as T;
@@ -371,6 +373,7 @@ initWasm().then((wasm) => {
   familyControls('q');
   updateContinuous();
   updateTensors();
+  initSamplesSection();
   $('#status').textContent = `ready (${wasm ? 'WebAssembly' : 'JavaScript'} kernels)`;
   document.body.dataset.ready = 'true';
 });
