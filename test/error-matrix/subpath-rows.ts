@@ -65,6 +65,13 @@ export const SUBPATH_ROWS: LibraryRow[] = [
   },
   // kldiv/samples: counts and binned measures
   {
+    input: 'entropyFromCounts([2 ** 31, 1], { bootstrap: true })',
+    run: () => samples.entropyFromCounts([2 ** 31, 1], { bootstrap: true }),
+    code: 'E_INVALID_DATA',
+    message:
+      "entropyFromCounts: option 'bootstrap' resamples at most 2^31 - 1 observations per sample",
+  },
+  {
     input: 'klDivergenceFromCounts([1, 2], [1, 2, 3])',
     run: () => samples.klDivergenceFromCounts([1, 2], [1, 2, 3]),
     code: 'E_SHAPE_MISMATCH',
