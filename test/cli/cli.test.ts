@@ -259,6 +259,47 @@ describe('kldiv loss and kldiv dist', () => {
     expect(r['KL(Q || P)']).toBeCloseTo(kl(q, p), 12);
     expect(r['Jensen-Shannon distance']).toBeCloseTo(Math.sqrt((kl(p, m) + kl(q, m)) / 2), 12);
   });
+
+  test('dist: infinite KL prints inf (text) and "inf" (JSON), never null; p = 0 bins add 0', () => {
+    // P = [1, 0, 3] / 4, Q = [1, 0, 0]: KL(P || Q) = +inf (P gives 3/4 where Q gives 0);
+    // KL(Q || P) = 1 ln(1 / (1/4)) = ln 4, the empty middle bin and Q's empty last bin adding 0
+    writeFileSync(at('p-inf.csv'), '1,0,3\n');
+    writeFileSync(at('q-inf.csv'), '1,0,0\n');
+    const text = run(['dist', at('p-inf.csv'), at('q-inf.csv')]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('KL(P || Q):               inf nats\n');
+    expect(text.stdout).toContain(`KL(Q || P):               ${Math.log(4)} nats\n`);
+    expect(text.stdout).not.toContain('null');
+    const json = run(['dist', at('p-inf.csv'), at('q-inf.csv'), '--json']);
+    expect(json.stdout).not.toContain('null');
+    expect(JSON.parse(json.stdout)['KL(P || Q)']).toBe('inf');
+    // along an axis: one value per row, the infinite one still spelled out
+    writeFileSync(at('p2.csv'), '1,0,3\n1,1,2\n');
+    writeFileSync(at('q2.csv'), '1,0,0\n1,1,2\n');
+    const rows = run(['dist', at('p2.csv'), at('q2.csv'), '--axis', '1']);
+    expect(rows.stdout).toContain('KL(P || Q):               [inf,0] nats\n');
+    expect(
+      JSON.parse(run(['dist', at('p2.csv'), at('q2.csv'), '--axis', '1', '--json']).stdout)[
+        'KL(P || Q)'
+      ],
+    ).toEqual(['inf', 0]);
+  });
+
+  test('dist: NaN in p or q is an error naming the file and the index, with no output', () => {
+    writeFileSync(at('nan.csv'), '1,2,3\n4,nan,6\n');
+    writeFileSync(at('ok.csv'), '1,2,3\n4,5,6\n');
+    for (const [args, where] of [
+      [[at('nan.csv')], at('nan.csv')],
+      [[at('ok.csv'), at('nan.csv')], at('nan.csv')],
+    ] as const) {
+      const r = run(['dist', ...args, '--json']);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        `kldiv: ${where}: NaN at index [1, 1]; histograms and probability vectors must not hold NaN\n`,
+      );
+    }
+  });
 });
 
 describe('errors: one line naming the file, exit code 2, no partial output', () => {
@@ -342,7 +383,13 @@ describe('errors: one line naming the file, exit code 2, no partial output', () 
   });
 
   test('--help works for every command', () => {
-    for (const args of [['--help'], ['loss', '--help'], ['dist', '--help'], ['logits', '--help']]) {
+    for (const args of [
+      ['--help'],
+      ['loss', '--help'],
+      ['dist', '--help'],
+      ['logits', '--help'],
+      ['merge', '--help'],
+    ]) {
       const r = run(args);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^Usage: kldiv/);
@@ -356,7 +403,7 @@ describe('errors: one line naming the file, exit code 2, no partial output', () 
 
 describe('help and the example', () => {
   test('kldiv help <command> prints that help; kldiv help lists the commands', () => {
-    for (const name of ['loss', 'dist', 'logits']) {
+    for (const name of ['loss', 'dist', 'logits', 'merge']) {
       const r = run(['help', name]);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(run([name, '--help']).stdout);
@@ -365,7 +412,7 @@ describe('help and the example', () => {
     const list = run(['help']);
     expect(list.code).toBe(0);
     expect(list.stdout).toBe(run(['--help']).stdout);
-    for (const name of ['loss', 'dist', 'logits', 'help']) {
+    for (const name of ['loss', 'dist', 'logits', 'merge', 'help']) {
       expect(list.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     }
     expect(run(['logits', '--help']).stdout).toContain('--plot-cdf <file>');
@@ -378,7 +425,7 @@ describe('help and the example', () => {
     expect(r.stdout.split('\n')[0]).toBe('default loss: tensor(0.6209)');
     expect(r.stdout).not.toContain('--help');
     expect(r.stderr.trim().split('\n').at(-1)).toBe(
-      'Run `kldiv --help` for the commands (loss, dist, logits) and their options.',
+      'Run `kldiv --help` for the commands (loss, dist, logits, merge, samples) and their options.',
     );
   });
 });

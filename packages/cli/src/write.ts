@@ -2,7 +2,7 @@
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CliError } from './errors.js';
-import { describeFsError } from './npy.js';
+import { describeFsError } from './formats/file.js';
 
 /** Writes `content` to `path` so that readers see the old file or the whole new one, never a part. */
 export function writeAtomic(path: string, content: string): void {
