@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { workerOptions } from '../../packages/cli/src/logits/threads.js';
 import { writeNpy } from '../helpers/npy.js';
 import { run } from './logits-helpers.js';
 
@@ -150,5 +151,23 @@ export async function resolve(specifier, context, next) {
         'csv',
       ),
     ).toBe(0);
+  });
+});
+
+describe('worker options', () => {
+  test('inherited as by default, unless the parent ran `node -e` / `-p`: then without its flags and heap sizes', () => {
+    expect(workerOptions(['--no-warnings', '--import', 'x.mjs'])).toEqual({});
+    expect(
+      workerOptions([
+        '--max-old-space-size=64',
+        '--input-type=module',
+        '-e',
+        'script',
+        '--no-warnings',
+      ]),
+    ).toEqual({ execArgv: ['--no-warnings'], resourceLimits: { maxOldGenerationSizeMb: 64 } });
+    expect(workerOptions(['--eval=1', '--import', 'x.mjs', '--max-semi-space-size=16'])).toEqual({
+      execArgv: ['--import', 'x.mjs'],
+    });
   });
 });

@@ -83,7 +83,10 @@ export async function reportInThreads(
     };
     const count = Math.min(plan.threads, units);
     for (let i = 0; i < count; i++) {
-      const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: setup });
+      const w = new Worker(new URL('./worker.js', import.meta.url), {
+        workerData: setup,
+        ...workerOptions(process.execArgv),
+      });
       workers.push(w);
       running++;
       w.on('message', (m: FromWorker) => {
@@ -117,4 +120,32 @@ export async function reportInThreads(
   const merged = new Report(settings);
   for (const state of states) merged.merge(state as LogitsReportState);
   return merged;
+}
+
+/**
+ * Node options for a worker. By default a worker inherits the parent's flags, but those of
+ * `node -e` / `node -p` (`--input-type`, the script) make it fail to start
+ * (ERR_INPUT_TYPE_NOT_ALLOWED); then the flags are passed explicitly without them, and without
+ * the V8 heap sizes an explicit list may not hold (ERR_WORKER_INVALID_EXEC_ARGV), whose old-space
+ * limit becomes the worker's `resourceLimits`.
+ */
+export function workerOptions(execArgv: readonly string[]): {
+  execArgv?: string[];
+  resourceLimits?: { maxOldGenerationSizeMb: number };
+} {
+  const evalFlag = /^(-e|--eval|-p|--print|--input-type)(=|$)/;
+  if (!execArgv.some((a) => evalFlag.test(a))) return {};
+  const kept: string[] = [];
+  let oldSpace: number | undefined;
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i];
+    const heap = /^--max-old-space-size=(\d+)$/.exec(a);
+    if (heap !== null) oldSpace = Number(heap[1]);
+    else if (['-e', '--eval', '-p', '--print', '--input-type'].includes(a))
+      i++; // and its value
+    else if (!evalFlag.test(a) && !/^--(max|min|initial)-[a-z-]*size/.test(a)) kept.push(a);
+  }
+  return oldSpace === undefined
+    ? { execArgv: kept }
+    : { execArgv: kept, resourceLimits: { maxOldGenerationSizeMb: oldSpace } };
 }
