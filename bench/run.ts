@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- --sizes 1e4,1e6,1e7,1e8 --dtypes float32,float64
  *                   --ops forward,forward+backward,forward+input-grad --distill 64x32000,8x128000
- *                   --rounds 3 --no-torch --no-tfjs --no-samples --out bench/results.json]
+ *                   --rounds 3 --no-torch --no-tfjs --no-samples --no-cli --out bench/results.json]
  * (`--distill ''` skips the distillation cases; `--sizes ''` runs only them.)
  *
  * One process run, the same inputs for every peer: kldiv (wasm 1 and 2 threads, js), a naive JS
@@ -14,7 +14,9 @@
  * against PyTorch with a teacher that does not require grad). Prints, per case, ns/element,
  * Melem/s, time relative to kldiv (wasm, 1 thread) and peak extra resident memory; writes the
  * same as JSON, with the commit and a dirty flag (bench/provenance.ts). Medians of several
- * repetitions after a warm-up.
+ * repetitions after a warm-up. Then the KL-from-samples cases against SciPy (bench/run/samples.ts)
+ * and `kldiv logits` as a whole process against a PyTorch script (bench/run/cli-logits.ts; it
+ * runs packages/cli/dist, so after `npm run build`).
  *
  * This file is the main sequence; the command line, the timing, each family of peers, the
  * distillation cases and the printed tables are in bench/run/.
@@ -26,6 +28,7 @@ import { terminateThreads } from '../src/index.js';
 import { stopSampler } from './memory.js';
 import { describeProvenance, gitProvenance } from './provenance.js';
 import { ceilingPeer, kernelPeer, parallelKernelPeer } from './run/ceiling-peers.js';
+import { cliLogitsRows } from './run/cli-logits.js';
 import { distillation } from './run/distillation.js';
 import {
   kldivOutPeer,
@@ -169,6 +172,7 @@ async function main() {
   }
   if (args.distill !== '') rows.push(...distillation(torchVersion));
   if (!args['no-samples']) rows.push(...samplesRows());
+  if (!args['no-cli']) rows.push(...cliLogitsRows(torchVersion));
   writeFileSync(
     args.out,
     `${JSON.stringify({ date: new Date().toISOString(), commit, dirty, machine, reduction: 'sum', rows }, null, 1)}\n`,

@@ -1,5 +1,5 @@
 """The PyTorch script a user writes for the report `kldiv logits base.npy compare.npy` prints
-(issue 19, item 4): the peer of bench/cli-logits.mjs, timed as a whole process.
+(issue 19, items 4 and 5): the peer of bench/run/cli-logits.ts, timed as a whole process.
 
     /usr/bin/python3 bench/torch_logits_report.py base.npy compare.npy [--tokens ids.npy] [--threads 2]
 

@@ -17,6 +17,7 @@ export const { values: args } = parseArgs({
     'no-torch': { type: 'boolean', default: false },
     'no-tfjs': { type: 'boolean', default: false },
     'no-samples': { type: 'boolean', default: false },
+    'no-cli': { type: 'boolean', default: false },
     'tfjs-cpu-max': { type: 'string', default: '1e7' },
     'tfjs-wasm-max': { type: 'string', default: '1e8' },
     out: { type: 'string', default: join(here, 'results.json') },
