@@ -33,6 +33,7 @@ export function bruteKth(
     return;
   }
   const best = new Float64Array(2 * k);
+  const sums = new Float64Array(8);
   const inf = Number.POSITIVE_INFINITY;
   // offers candidate s (reference r) to query slot `slot` (0 or 1); returns the new worst
   const offer = (slot: number, r: number, s: number, worst: number): number => {
@@ -55,42 +56,15 @@ export function bruteKth(
     const b = q1 * d;
     let r = 0;
     for (; r + 4 <= nr; r += 4) {
-      const o0 = r * d;
-      const o1 = o0 + d;
-      const o2 = o1 + d;
-      const o3 = o2 + d;
-      let s00 = 0;
-      let s01 = 0;
-      let s02 = 0;
-      let s03 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      let s12 = 0;
-      let s13 = 0;
-      for (let t = 0; t < d; t++) {
-        const x0 = queries[a + t];
-        const x1 = queries[b + t];
-        const y0 = refs[o0 + t];
-        const y1 = refs[o1 + t];
-        const y2 = refs[o2 + t];
-        const y3 = refs[o3 + t];
-        let e = x0 - y0;
-        s00 += e * e;
-        e = x0 - y1;
-        s01 += e * e;
-        e = x0 - y2;
-        s02 += e * e;
-        e = x0 - y3;
-        s03 += e * e;
-        e = x1 - y0;
-        s10 += e * e;
-        e = x1 - y1;
-        s11 += e * e;
-        e = x1 - y2;
-        s12 += e * e;
-        e = x1 - y3;
-        s13 += e * e;
-      }
+      block2x4(queries, a, b, refs, r * d, d, sums);
+      const s00 = sums[0];
+      const s01 = sums[1];
+      const s02 = sums[2];
+      const s03 = sums[3];
+      const s10 = sums[4];
+      const s11 = sums[5];
+      const s12 = sums[6];
+      const s13 = sums[7];
       if (!skip0) {
         if (s00 < worst0) worst0 = offer(0, r, s00, worst0);
         if (s01 < worst0) worst0 = offer(0, r + 1, s01, worst0);
@@ -134,6 +108,7 @@ function bruteSelf(
   const { mask, skipZero, queryMask } = options;
   const inf = Number.POSITIVE_INFINITY;
   const best = new Float64Array(n * k).fill(inf);
+  const sums = new Float64Array(8);
   // worst[i]: the k-th best of point i so far; -inf for points not searched, so nothing is offered
   const worst = new Float64Array(n).fill(inf);
   if (queryMask !== null) for (let i = 0; i < n; i++) if (queryMask[i] === 0) worst[i] = -inf;
@@ -164,42 +139,15 @@ function bruteSelf(
     }
     let r = q + 2;
     for (; r + 4 <= n; r += 4) {
-      const o0 = r * d;
-      const o1 = o0 + d;
-      const o2 = o1 + d;
-      const o3 = o2 + d;
-      let s00 = 0;
-      let s01 = 0;
-      let s02 = 0;
-      let s03 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      let s12 = 0;
-      let s13 = 0;
-      for (let t = 0; t < d; t++) {
-        const x0 = points[a + t];
-        const x1 = points[b + t];
-        const y0 = points[o0 + t];
-        const y1 = points[o1 + t];
-        const y2 = points[o2 + t];
-        const y3 = points[o3 + t];
-        let e = x0 - y0;
-        s00 += e * e;
-        e = x0 - y1;
-        s01 += e * e;
-        e = x0 - y2;
-        s02 += e * e;
-        e = x0 - y3;
-        s03 += e * e;
-        e = x1 - y0;
-        s10 += e * e;
-        e = x1 - y1;
-        s11 += e * e;
-        e = x1 - y2;
-        s12 += e * e;
-        e = x1 - y3;
-        s13 += e * e;
-      }
+      block2x4(points, a, b, points, r * d, d, sums);
+      const s00 = sums[0];
+      const s01 = sums[1];
+      const s02 = sums[2];
+      const s03 = sums[3];
+      const s10 = sums[4];
+      const s11 = sums[5];
+      const s12 = sums[6];
+      const s13 = sums[7];
       if (s00 < worst[q]) offer(q, s00, wt(r));
       if (s01 < worst[q]) offer(q, s01, wt(r + 1));
       if (s02 < worst[q]) offer(q, s02, wt(r + 2));
@@ -235,4 +183,63 @@ function bruteSelf(
     }
   }
   for (let i = 0; i < n; i++) out[i] = worst[i] === -inf ? Number.NaN : worst[i];
+}
+
+/**
+ * The squared distances of two query rows (at `a`, `b` of `x`) to four consecutive rows of `y`
+ * (from `o0`), in `sums` (query-major: s00, s01, s02, s03, s10, ...): eight independent running
+ * sums, each adding the squared differences in coordinate order (the k-d tree's arithmetic).
+ */
+function block2x4(
+  x: Float64Array,
+  a: number,
+  b: number,
+  y: Float64Array,
+  o0: number,
+  d: number,
+  sums: Float64Array,
+): void {
+  const o1 = o0 + d;
+  const o2 = o1 + d;
+  const o3 = o2 + d;
+  let s00 = 0;
+  let s01 = 0;
+  let s02 = 0;
+  let s03 = 0;
+  let s10 = 0;
+  let s11 = 0;
+  let s12 = 0;
+  let s13 = 0;
+  for (let t = 0; t < d; t++) {
+    const x0 = x[a + t];
+    const x1 = x[b + t];
+    const y0 = y[o0 + t];
+    const y1 = y[o1 + t];
+    const y2 = y[o2 + t];
+    const y3 = y[o3 + t];
+    let e = x0 - y0;
+    s00 += e * e;
+    e = x0 - y1;
+    s01 += e * e;
+    e = x0 - y2;
+    s02 += e * e;
+    e = x0 - y3;
+    s03 += e * e;
+    e = x1 - y0;
+    s10 += e * e;
+    e = x1 - y1;
+    s11 += e * e;
+    e = x1 - y2;
+    s12 += e * e;
+    e = x1 - y3;
+    s13 += e * e;
+  }
+  sums[0] = s00;
+  sums[1] = s01;
+  sums[2] = s02;
+  sums[3] = s03;
+  sums[4] = s10;
+  sums[5] = s11;
+  sums[6] = s12;
+  sums[7] = s13;
 }

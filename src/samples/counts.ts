@@ -1,6 +1,6 @@
 /**
  * What the count-based estimators share: the checks of a count vector, additive smoothing, the
- * `base` option and compensated sums. Their bootstrap is bootstrap.ts's, as for every estimator.
+ * `base` option, compensated sums and the multinomial delta-method variance. Their bootstrap is bootstrap.ts's, as for every estimator.
  *
  * @module
  */
@@ -148,4 +148,55 @@ export class CompensatedSum {
     // an infinite term makes the compensation NaN; the sum itself is then the answer
     return Number.isFinite(this.s) ? this.s + this.c : this.s;
   }
+}
+
+/** @internal True when every count is an integer: a number of observations, not a weight. */
+export function integerCounts(counts: ArrayLike<number>): boolean {
+  for (let i = 0; i < counts.length; i++) if (!Number.isInteger(counts[i])) return false;
+  return true;
+}
+
+/**
+ * @internal The multinomial part of a delta-method variance: sum_i w_i (g_i - gbar)^2, with
+ * gbar = sum_i w_i g_i and proportions w summing to 1. Cov(p^) = (diag p - p p^T) / n for the
+ * proportions p^ of n multinomial draws, so a smooth statistic T(p^) whose derivative in bin i
+ * is g_i has Var T(p^) ~ this / n (the delta method). Bins with w_i = 0 are skipped: every
+ * caller's w_i g_i^2 tends to 0 there. Two passes, so the result is >= 0 and free of the
+ * cancellation of sum w g^2 - gbar^2.
+ */
+export function multinomialVariance(w: ArrayLike<number>, g: (i: number) => number): number {
+  // shifted by the first weighted g, so that a constant g gives exactly 0 (the variance of a
+  // stationary point), not the rounding of w's sum
+  let shift = Number.NaN;
+  const mean = new CompensatedSum();
+  for (let i = 0; i < w.length; i++) {
+    if (!(w[i] > 0)) continue;
+    if (Number.isNaN(shift)) shift = g(i);
+    mean.add(w[i] * (g(i) - shift));
+  }
+  const gbar = mean.value;
+  const sum = new CompensatedSum();
+  for (let i = 0; i < w.length; i++) {
+    if (w[i] > 0) {
+      const d = g(i) - shift - gbar;
+      sum.add(w[i] * d * d);
+    }
+  }
+  return sum.value;
+}
+
+/**
+ * @internal Pearson's chi-square divergence sum_{q_i > 0} (p_i - q_i)^2 / q_i of proportions:
+ * multinomialVariance(q, i => p_i / q_i) when P has no mass where Q has none (the mean of p/q
+ * under q is then exactly 1), written so that it is exactly 0 at p = q.
+ */
+export function chiSquareDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  const sum = new CompensatedSum();
+  for (let i = 0; i < p.length; i++) {
+    if (q[i] > 0) {
+      const d = p[i] - q[i];
+      sum.add((d * d) / q[i]);
+    }
+  }
+  return sum.value;
 }

@@ -19,7 +19,9 @@ import {
   type CountsCorrection,
   checkCounts,
   correctionOption,
+  integerCounts,
   logBase,
+  multinomialVariance,
   pseudoCount,
   requireIntegerCounts,
   type Smoothing,
@@ -51,6 +53,13 @@ export interface EntropyFromCountsResult {
   bins: number;
   /** The pseudo-count added to every bin. */
   pseudoCount: number;
+  /**
+   * The delta-method standard error of `estimate` (and of `plugin`), without resampling:
+   * sqrt((sum_i p_i ln^2 p_i - H^2) / n) / |ln base| at the (smoothed) proportions p, n the
+   * total before smoothing (Basharin 1959). 0 at a uniform histogram, where the delta method
+   * degenerates; NaN for non-integer counts. See {@link entropyFromCounts}.
+   */
+  asymptoticStandardError: number;
   /** With `bootstrap`: the percentile interval of `estimate`. */
   ci?: ConfidenceInterval;
   /** With `bootstrap`: the standard deviation of the replicates. */
@@ -80,6 +89,21 @@ function estimateEntropy(
 }
 
 /**
+ * The delta-method standard error of the plug-in entropy (Basharin 1959): dH/dp_i = -(ln p_i + 1),
+ * so Var H^ ~ (sum p ln^2 p - H^2) / n = sum_i p_i (ln p_i + H)^2 / n, at the smoothed
+ * proportions (c_i + alpha) / (n + K alpha) with n the real count total.
+ */
+function entropyStandardError(counts: Float64Array, alpha: number, lnBase: number): number {
+  if (!integerCounts(counts)) return Number.NaN;
+  let n = 0;
+  for (let i = 0; i < counts.length; i++) n += counts[i];
+  const total = n + alpha * counts.length;
+  const p = counts.map((c) => (c + alpha) / total);
+  const variance = multinomialVariance(p, (i) => Math.log(p[i]));
+  return Math.sqrt(variance / n) / Math.abs(lnBase);
+}
+
+/**
  * Shannon entropy H(P) = -sum p_i log p_i from a histogram: the plug-in estimate, the entropy of
  * the empirical distribution `counts / n` (the result of `scipy.stats.entropy(counts)`), with
  * optional additive smoothing, the Miller-Madow correction and a bootstrap interval.
@@ -94,6 +118,18 @@ function estimateEntropy(
  * - `bootstrap` resamples the counts as multinomial draws from the observed proportions
  *   (seeded, default 1000 resamples) and returns the percentile interval of `estimate` and its
  *   bootstrap standard error.
+ * - `asymptoticStandardError` needs no resampling: the delta method gives the plug-in's variance
+ *   Var H^ ~ (sum_i p_i ln^2 p_i - H^2) / n (Basharin, "On a statistical estimate for the
+ *   entropy of a sequence of independent random variables", Theory Probab. Appl. 4(3), 1959),
+ *   evaluated at the empirical proportions and divided by |ln base|. Miller-Madow adds a
+ *   constant to first order, so its standard error is the same. With smoothing it is evaluated
+ *   at the smoothed proportions, n still the real count total (the shrinkage factor
+ *   n / (n + K alpha) of the smoothed proportions is left out, a relative difference of
+ *   K alpha / n). Where the entropy is stationary (a uniform distribution, or a single bin)
+ *   the first-order variance is 0 while the real spread is O(1/n): 2n (ln K - plug-in) tends to
+ *   chi-square(K - 1) there, and the formula reports the delta method's 0 (a uniform
+ *   histogram) or a value of the wrong order near it; use the bootstrap. NaN for non-integer
+ *   counts, which carry no number of observations.
  *
  * @example
  * ```ts
@@ -102,6 +138,8 @@ function estimateEntropy(
  * console.log(entropyFromCounts([5, 5], { base: 2 }).estimate); // 1
  * const h = entropyFromCounts([4, 3, 2, 1], { correction: 'miller-madow' });
  * console.log(h.plugin.toFixed(4), h.estimate.toFixed(4)); // 1.2799 1.4299
+ * // delta method: sqrt((sum p ln^2 p - H^2) / n), the same with the correction
+ * console.log(h.asymptoticStandardError.toFixed(4)); // 0.1345
  * ```
  * @throws ArgumentError `E_INVALID_DATA` (not an array of numbers, a negative count, all zeros,
  * non-integer counts with `correction` or `bootstrap`), `E_NON_FINITE` (NaN or infinity),
@@ -134,6 +172,7 @@ export function entropyFromCounts(
     n,
     bins: c.length,
     pseudoCount: alpha,
+    asymptoticStandardError: entropyStandardError(c, alpha, lnBase),
   };
   if (boot !== null) {
     const b = runBootstrap(
