@@ -19,7 +19,7 @@ import {
   knnThreadStats,
   startKnnThreads,
   stopKnnThreads,
-} from '../../src/samples/knn-threads.js';
+} from '../../src/samples/knn-pool.js';
 import { numbers } from '../helpers/random.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -200,7 +200,7 @@ describe('process lifetime', () => {
   const run = (body: string) => {
     const script = `
       const s = await import(${JSON.stringify(pathToFileURL(join(samples, 'index.ts')).href)});
-      const t = await import(${JSON.stringify(pathToFileURL(join(samples, 'knn-threads.ts')).href)});
+      const t = await import(${JSON.stringify(pathToFileURL(join(samples, 'knn-pool.ts')).href)});
       // brute force in 20-D, about 0.1 s: the waiting worker claims some of the 16 chunks
       const n = 2000;
       const x = { data: new Float64Array(20 * n).map((_, i) => Math.sin(i * 1.7) * 3), shape: [n, 20] };
