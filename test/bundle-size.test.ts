@@ -70,7 +70,9 @@ document.body.textContent = Object.keys(report).join();`,
     name: 'kldiv/samples, every export',
     entry: `import * as samples from '${src}/samples/index.js';
 document.body.textContent = Object.keys(samples).join();`,
-    budget: 20_000,
+    // 20.2 kB measured with the k-NN worker threads (their program string is 2.9 kB of it,
+    // never run in a page) and the delta-method errors; 16.5 kB before them
+    budget: 24_000,
     fetches: [],
   },
   {
