@@ -150,7 +150,7 @@ describe('kldiv logits matches NumPy on generated files', () => {
         ['top1_base', 'top1Base'],
         ['top1_compare', 'top1Compare'],
       ];
-      if (c.result.topK !== undefined) columns.push(['top_k_shared', '']);
+      if (c.result.topK !== undefined) columns.push(['top_k_shared', 'topKShared']);
       if (per.deltaP !== undefined) {
         columns.push(
           ['logp_base', 'logProbBase'],
@@ -164,7 +164,6 @@ describe('kldiv logits matches NumPy on generated files', () => {
         const f = line.split(',');
         expect(f[0]).toBe(String(i));
         columns.forEach(([name, key], j) => {
-          if (key === '') return; // top-k intersections: checked through the mean in --json
           // inf and nan as NumPy's loadtxt reads them; -1 for a skipped row's top-1
           expect(f[j + 1], `${name} ${i}`).toMatch(/^(-?\d+(\.\d+)?(e[+-]\d+)?|inf|-inf|nan)$/);
           const a = decode(f[j + 1] === 'inf' || f[j + 1] === 'nan' ? f[j + 1] : Number(f[j + 1]));

@@ -33,19 +33,18 @@ over kept tokens). Numbers are JSON numbers except 'nan', 'inf', '-inf'.
 import json
 import math
 import os
+import sys
 import struct
 import zipfile
 
 import numpy as np
 import scipy
 import torch
-from scipy.special import log_softmax, rel_entr, softmax
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'report'))
+from report_reference import INF, NAN, reference  # noqa: E402  (tools/report: the one NumPy report)
 
 OUT = os.path.join('test', 'data', 'cli-logits')
-KL_PERCENTILES = [99.9, 99, 95, 90, 10, 5, 1, 0.1]
-DP_PERCENTILES = [99.9, 99, 95, 90, 75, 25, 10, 5, 1, 0.1]
-INF = float('inf')
-NAN = float('nan')
 
 rng = np.random.RandomState(1918)
 os.makedirs(OUT, exist_ok=True)
@@ -58,112 +57,6 @@ def enc(v):
     if math.isinf(v):
         return 'inf' if v > 0 else '-inf'
     return v
-
-
-def fmt_q(q):
-    """String(q) in JavaScript: 99.0 -> '99', 99.9 -> '99.9'."""
-    return str(int(q)) if float(q).is_integer() else repr(float(q))
-
-
-def se(v):
-    return float(np.std(v, ddof=1) / math.sqrt(len(v))) if len(v) >= 2 else NAN
-
-
-def mean(v):
-    return float(np.mean(v)) if len(v) else NAN
-
-
-def order_stats(v, qs):
-    if len(v) == 0:
-        return {'median': NAN, 'min': NAN, 'max': NAN, 'percentiles': {fmt_q(q): NAN for q in qs}}
-    return {
-        'median': float(np.median(v)),
-        'min': float(np.min(v)),
-        'max': float(np.max(v)),
-        'percentiles': {fmt_q(q): float(np.percentile(v, q)) for q in qs},
-    }
-
-
-def reference(base, compare, T=1.0, top_k=None, tokens=None):
-    """The report of float64 logits `base`, `compare` ([..., V]); rows with NaN, +inf or no
-    finite logit are skipped (the --nan-rows skip rule)."""
-    V = base.shape[-1]
-    X = base.reshape(-1, V)
-    Y = compare.reshape(-1, V)
-    rows = X.shape[0]
-    bad = lambda Z: (np.isnan(Z) | np.isposinf(Z)).any(1) | ~np.isfinite(Z).any(1)  # noqa: E731
-    keep = ~(bad(X) | bad(Y))
-    kl = np.full(rows, NAN)
-    t1b = np.full(rows, -1)
-    t1c = np.full(rows, -1)
-    shared = np.full(rows, -1)
-    lpb = np.full(rows, NAN)
-    lpc = np.full(rows, NAN)
-    with np.errstate(divide='ignore', invalid='ignore'):
-        for i in np.flatnonzero(keep):
-            x, y = X[i] / T, Y[i] / T
-            kl[i] = rel_entr(softmax(x), softmax(y)).sum()
-            t1b[i], t1c[i] = int(np.argmax(X[i])), int(np.argmax(Y[i]))
-            if top_k is not None:
-                a = set(np.argsort(-X[i], kind='stable')[:top_k].tolist())
-                b = set(np.argsort(-Y[i], kind='stable')[:top_k].tolist())
-                shared[i] = len(a & b)
-            if tokens is not None:
-                tok = int(tokens.ravel()[i])
-                lpb[i] = log_softmax(x)[tok]
-                lpc[i] = log_softmax(y)[tok]
-    n = int(keep.sum())
-    k = kl[keep]
-    fin = k[np.isfinite(k)]
-    p = mean((t1b[keep] == t1c[keep]).astype(np.float64))
-    res = {
-        'tokens': n,
-        'vocab': V,
-        'temperature': T,
-        'skippedRows': int(rows - n),
-        'finiteTokens': int(len(fin)),
-        'infiniteTokens': int(np.sum(k == INF)),
-        'mean': mean(fin),
-        'standardError': se(fin),
-        **order_stats(fin, KL_PERCENTILES),
-        'sameTop1': p,
-        'sameTop1StandardError': math.sqrt(p * (1 - p) / (n - 1)) if n >= 2 else NAN,
-    }
-    if top_k is not None:
-        res['topK'] = top_k
-        res['topKOverlap'] = mean(shared[keep] / top_k)
-    per = {'kl': kl, 'top1Base': t1b, 'top1Compare': t1c}
-    if tokens is not None:
-        a, b = lpb[keep], lpc[keep]
-        ppl_a, ppl_b = math.exp(mean(-a)), math.exp(mean(-b))
-        log_ratio = mean(a - b)
-        ratio = math.exp(log_ratio)
-        res['perplexity'] = {
-            'base': ppl_a,
-            'baseStandardError': ppl_a * se(-a),
-            'compare': ppl_b,
-            'compareStandardError': ppl_b * se(-b),
-            'logRatio': log_ratio,
-            'logRatioStandardError': se(a - b),
-            'ratio': ratio,
-            'ratioStandardError': ratio * se(a - b),
-            'difference': ppl_b - ppl_a,
-            'differenceStandardError': se(ppl_b * -b - ppl_a * -a),
-            'correlation': float(np.corrcoef(a, b)[0, 1]),
-        }
-        dp = np.exp(b) - np.exp(a)
-        rms = math.sqrt(mean(dp**2))
-        res['deltaP'] = {
-            'mean': mean(dp),
-            'standardError': se(dp),
-            **order_stats(dp, DP_PERCENTILES),
-            'rms': rms,
-            'rmsStandardError': se(dp**2) / (2 * rms),
-        }
-        per['logProbBase'] = lpb
-        per['logProbCompare'] = lpc
-        per['deltaP'] = np.exp(lpc) - np.exp(lpb)
-    return res, per
 
 
 def tree(v):
