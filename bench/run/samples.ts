@@ -9,7 +9,7 @@
  * - 50-D, n = m = 1e4, k = 1: kldiv's brute force against cKDTree (issue 20: in seconds).
  *
  * A call is the whole estimate: both trees (or none) built, both neighbour searches, the sum;
- * both sides on one thread. The rounds alternate kldiv and SciPy, as the PyTorch peers do; the
+ * both sides on one thread; kldiv is timed again with `threads: 2` (the same estimate, bitwise). The rounds alternate kldiv and SciPy, as the PyTorch peers do; the
  * 50-D case runs one round of one call each (cKDTree takes about 20 s there). The estimates
  * must agree to 1e-9 relative, or the SciPy row is reported as not comparable.
  */
@@ -90,9 +90,11 @@ function samplesCase(c: SamplesCase, scipy: string | undefined): Row[] {
   const file = join(dir, 'samples.f64');
   writeFileSync(file, new Uint8Array(both.buffer));
   const ours: number[] = [];
+  const ours2: number[] = []; // the same call with threads: 2 (decision 101)
   const theirs: number[] = [];
   let peak = 0;
   let theirPeak = 0;
+  let peak2 = 0;
   let estimate = Number.NaN;
   let theirEstimate = Number.NaN;
   let algorithm = '';
@@ -111,6 +113,18 @@ function samplesCase(c: SamplesCase, scipy: string | undefined): Row[] {
         });
         ({ estimate, algorithm } = result);
         peak = Math.max(peak, peakBytes ?? 0);
+      }
+      if (c.warmup && round === 0) knnKLDivergence(x, y, { k: c.k, threads: 2 }); // starts workers
+      for (let r = 0; r < c.perRound; r++) {
+        const { result: two, peakBytes } = measurePeak(() => {
+          const t0 = performance.now();
+          const out = knnKLDivergence(x, y, { k: c.k, threads: 2 }).estimate;
+          ours2.push((performance.now() - t0) / 1000);
+          return out;
+        });
+        peak2 = Math.max(peak2, peakBytes ?? 0);
+        if (!Object.is(two, estimate))
+          throw new Error(`threads: 2 gave ${two}, 1 thread ${estimate}`);
       }
       if (scipy === undefined || failed !== undefined) continue;
       try {
@@ -152,6 +166,7 @@ function samplesCase(c: SamplesCase, scipy: string | undefined): Row[] {
   } else {
     rows.push(timed(peer, theirs, theirPeak, kldivTime));
   }
+  rows.push(timed(`kldiv knnKLDivergence (${algorithm}), 2 threads`, ours2, peak2, kldivTime));
   console.log(
     `\nKL from ${shapeOf(c).replace(SAMPLES_SHAPE, 'samples, ')}: ` +
       `estimate ${estimate.toFixed(6)}${Number.isNaN(theirEstimate) ? '' : ` (cKDTree ${theirEstimate.toFixed(6)}, relative difference ${rel.toExponential(1)})`}`,
@@ -175,6 +190,9 @@ function samplesCase(c: SamplesCase, scipy: string | undefined): Row[] {
       `  same-run ratio, kldiv / cKDTree: ${(kldivTime / them).toFixed(3)} (cKDTree takes ${(them / kldivTime).toFixed(2)}x kldiv's time)`,
     );
   }
+  console.log(
+    `  2 threads: ${(kldivTime / median(ours2)).toFixed(2)}x faster than 1 (the same estimate, bitwise)`,
+  );
   return rows;
 }
 
